@@ -171,8 +171,10 @@ export class Guide {
     }
     this.record(state, step, answer);
     if (side) state.entities.side = answer as keyof typeof scenarioOfSide;
-    const lead = step.ask === 'freed' && answer === 'deny' ? [this.deps.content.messages.nextStep] : [];
-    return this.follow(state, targetsOf(step)[answer]!, lead);
+    const decision = this.follow(state, targetsOf(step)[answer]!, []);
+    // "Let's try the next thing" only when there is a next thing to try.
+    if (decision.kind === 'ask' && step.ask === 'freed' && answer === 'deny') decision.say.unshift(this.deps.content.messages.nextStep);
+    return decision;
   }
 
   private record(state: GuideState, step: Step, answer: AnswerKey): void {
