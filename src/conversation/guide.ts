@@ -96,8 +96,14 @@ export class Guide {
   private decideAtStart(state: GuideState, text: string, meaning: Interpretation): Decision {
     const { messages } = this.deps.content;
     switch (meaning.kind) {
-      case 'scenario':
-        return this.enter(state, meaning.scenario, text, [this.fill(state, messages.scenarios[meaning.scenario].intro)]);
+      case 'scenario': {
+        // "Stuck in my Tesla" says the end already: no need to ask "which end?". Both ends start at
+        // the charger procedure, which frees the car end first.
+        const side = state.entities.side;
+        const byEnd = meaning.scenario === 'cable_stuck' || (meaning.scenario === 'stuck_in_car' && side === 'both');
+        const scenario = byEnd && side ? scenarioOfSide[side] : meaning.scenario;
+        return this.enter(state, scenario, text, [this.fill(state, messages.scenarios[scenario].intro)]);
+      }
       case 'answer':
         if (meaning.answer === 'affirm' || meaning.answer === 'deny') return this.unplaced(state, false);
         state.entities.side = meaning.answer;
