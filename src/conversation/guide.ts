@@ -76,7 +76,6 @@ export class Guide {
       entities: { ...recognition.entities },
       unplacedInARow: 0,
     };
-    this.noteAlreadyTried(state, text);
     const meaning = interpretMessage(text, recognition, undefined, this.interpretDeps());
     return { ...this.decideAtStart(state, text, meaning), recognition };
   }
@@ -207,6 +206,7 @@ export class Guide {
     if (scenario === 'stuck_in_charger') state.entities.side ??= 'charger';
     state.procedure = scenario;
     state.returns = [];
+    this.noteAlreadyTried(state, text);
     return this.follow(state, { step: entry?.step ?? procedure.steps[0].id }, say);
   }
 
