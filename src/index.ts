@@ -20,6 +20,7 @@ import { ConversationRecords } from './conversation/conversationRecord';
 import { HandoffDialog } from './conversation/handoffDialog';
 import { MainDialog } from './conversation/mainDialog';
 import { createLogger, type Logger } from './logger';
+import { loadRecognizer } from './nlu/model';
 import type { Recognizer } from './nlu/types';
 import { createHttpService, type HttpService, type ReadinessCheck } from './server';
 import { createTurnErrorHandler } from './turnErrorHandler';
@@ -35,8 +36,7 @@ export interface BotRuntime {
 export function buildBotRuntime(config: Config, logger: Logger, parts: { recognizer?: Recognizer } = {}): BotRuntime {
   const content = loadContent();
   const { messages } = content;
-  // Until the trained recognizer is merged: only typed or clicked buttons are understood.
-  const recognizer = parts.recognizer ?? { recognize: () => ({ intent: 'none', confidence: 0, ranking: [], entities: {} }) };
+  const recognizer = parts.recognizer ?? loadRecognizer();
   const storage: Storage = new MemoryStorage();
   if (!config.redis.url) logger.warn('REDIS_URL is not set: conversation state is kept in memory, in this process only');
 
@@ -55,7 +55,7 @@ export function buildBotRuntime(config: Config, logger: Logger, parts: { recogni
   return {
     bot,
     onTurnError: createTurnErrorHandler({ conversationState, dialogState, messages, logger }),
-    readinessChecks: [{ name: 'content', isReady: async () => true }],
+    readinessChecks: [{ name: 'contentAndModel', isReady: async () => true }],
     close: async () => undefined,
   };
 }
