@@ -9,6 +9,8 @@ export const messagesSchema = z
     welcome: z.string().min(1),
     welcomePrompt: z.string().min(1),
     turnError: z.string().min(1),
+    turnBusy: z.string().min(1),
+    stateUnavailable: z.string().min(1),
   })
   .strict();
 

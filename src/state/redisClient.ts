@@ -92,3 +92,17 @@ export function whenRedisReady(client: RedisClient, timeoutMs: number): Promise<
     client.once('ready', onReady);
   });
 }
+
+const unavailablePattern =
+  /enableOfflineQueue|Connection is closed|Command timed out|Cluster is disconnect|None of startup nodes|Node is disconnected|Socket timeout|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|CLUSTERDOWN|TRYAGAIN|MASTERDOWN|LOADING|READONLY/;
+
+/** True when `error` means "Redis cannot be reached right now" rather than a bug or bad data. */
+export function isRedisUnavailable(client: RedisClient, error: unknown): boolean {
+  const { name = '', message = '' } = (error ?? {}) as { name?: string; message?: string };
+  return (
+    !isRedisReady(client) ||
+    name === 'MaxRetriesPerRequestError' ||
+    name === 'ClusterAllFailedError' ||
+    unavailablePattern.test(message)
+  );
+}
