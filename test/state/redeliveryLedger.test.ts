@@ -1,6 +1,5 @@
-import type { RedisClient } from '../../src/state/redisClient';
 import { MemoryRedeliveryLedger, RedisRedeliveryLedger, type RedeliveryLedger } from '../../src/state/redeliveryLedger';
-import { connectTestClient, deleteKeysUnder, randomPrefix } from './redisTestKit';
+import { useSharedRedis } from './redisTestKit';
 
 const conversation = 'webchat/conversations/c-1';
 
@@ -16,22 +15,13 @@ function ledgerContract(ledgerUnderTest: () => RedeliveryLedger): void {
 }
 
 describe('RedeliveryLedger on Redis', () => {
-  let client: RedisClient;
-  let prefix: string;
-  beforeAll(async () => {
-    client = await connectTestClient();
-  });
-  beforeEach(() => {
-    prefix = randomPrefix();
-  });
-  afterEach(() => deleteKeysUnder(client, prefix));
-  afterAll(() => client.disconnect());
+  const redis = useSharedRedis();
 
-  ledgerContract(() => new RedisRedeliveryLedger(client, { keyPrefix: prefix, ttlSeconds: 60 }));
+  ledgerContract(() => new RedisRedeliveryLedger(redis.client, { keyPrefix: redis.prefix, ttlSeconds: 60 }));
 
   test('a mark lives in the conversation slot and expires', async () => {
-    await new RedisRedeliveryLedger(client, { keyPrefix: prefix, ttlSeconds: 60 }).markProcessed(conversation, 'a-1');
-    expect(await client.ttl(`${prefix}seen:{${conversation}}:a-1`)).toBeGreaterThan(0);
+    await new RedisRedeliveryLedger(redis.client, { keyPrefix: redis.prefix, ttlSeconds: 60 }).markProcessed(conversation, 'a-1');
+    expect(await redis.client.ttl(`${redis.prefix}seen:{${conversation}}:a-1`)).toBeGreaterThan(0);
   });
 });
 

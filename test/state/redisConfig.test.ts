@@ -1,4 +1,6 @@
-import { ConfigError, loadConfig } from '../../src/config';
+import path from 'node:path';
+import { ConfigError, loadConfig, readDotEnv } from '../../src/config';
+import { projectRoot } from '../../src/paths';
 
 function problemsOf(env: Record<string, string>): string[] {
   try {
@@ -15,6 +17,12 @@ describe('Redis configuration', () => {
     const config = loadConfig({});
     expect(config.redis.connection).toBeUndefined();
     expect(config.conversationState.ttlSeconds).toBe(7 * 24 * 3600);
+  });
+
+  test('.env.example as shipped is valid and keeps state in memory', () => {
+    const config = loadConfig(readDotEnv(path.join(projectRoot, '.env.example')));
+    expect(config.redis.connection).toBeUndefined();
+    expect(config.conversationState).toMatchObject({ ttlSeconds: 604800, lockWaitMs: 5000 });
   });
 
   test('REDIS_URL selects a single server, TLS and password included', () => {

@@ -1,28 +1,13 @@
 import { MemoryStorage } from 'botbuilder';
-import type { RedisClient } from '../../src/state/redisClient';
 import { ETagConflictError, RedisStorage, StateItemTooLargeError } from '../../src/state/redisStorage';
-import { connectTestClient, deleteKeysUnder, randomPrefix } from './redisTestKit';
+import { connectTestClient, useSharedRedis } from './redisTestKit';
 import { storageContract } from './storageContract';
 
 const options = { ttlSeconds: 3600, maxItemBytes: 10_000 };
-let client: RedisClient;
-let prefix: string;
-
-beforeAll(async () => {
-  client = await connectTestClient();
-});
-beforeEach(() => {
-  prefix = randomPrefix();
-});
-afterEach(async () => {
-  await deleteKeysUnder(client, prefix);
-});
-afterAll(async () => {
-  client.disconnect();
-});
+const redis = useSharedRedis();
 
 describe('RedisStorage keeps botbuilder Storage semantics', () => {
-  storageContract(() => new RedisStorage(client, { ...options, keyPrefix: prefix }));
+  storageContract(() => new RedisStorage(redis.client, { ...options, keyPrefix: redis.prefix }));
 });
 
 describe('botbuilder MemoryStorage (the same semantics, as a reference)', () => {
@@ -32,22 +17,22 @@ describe('botbuilder MemoryStorage (the same semantics, as a reference)', () => 
 describe('RedisStorage', () => {
   const key = 'webchat/conversations/c-1/';
 
-  test('keys carry the prefix and the conversation as Cluster hash tag', async () => {
-    await new RedisStorage(client, { ...options, keyPrefix: prefix }).write({ [key]: { step: 1 } });
-    expect(await client.keys(`${prefix}*`)).toEqual([`${prefix}state:{webchat/conversations/c-1}/`]);
+  test('keys carry the redis.prefix and the conversation as Cluster hash tag', async () => {
+    await new RedisStorage(redis.client, { ...options, keyPrefix: redis.prefix }).write({ [key]: { step: 1 } });
+    expect(await redis.client.keys(`${redis.prefix}*`)).toEqual([`${redis.prefix}state:{webchat/conversations/c-1}/`]);
   });
 
   test('every write refreshes the TTL', async () => {
-    const storage = new RedisStorage(client, { ...options, keyPrefix: prefix });
+    const storage = new RedisStorage(redis.client, { ...options, keyPrefix: redis.prefix });
     await storage.write({ [key]: { step: 1 } });
-    const redisKey = `${prefix}state:{webchat/conversations/c-1}/`;
-    await client.expire(redisKey, 5);
+    const redisKey = `${redis.prefix}state:{webchat/conversations/c-1}/`;
+    await redis.client.expire(redisKey, 5);
     await storage.write({ [key]: { step: 2 } });
-    expect(await client.ttl(redisKey)).toBeGreaterThan(3000);
+    expect(await redis.client.ttl(redisKey)).toBeGreaterThan(3000);
   });
 
   test('an item over the size limit is refused with a clear error and nothing is written', async () => {
-    const storage = new RedisStorage(client, { ...options, keyPrefix: prefix });
+    const storage = new RedisStorage(redis.client, { ...options, keyPrefix: redis.prefix });
     const write = storage.write({ small: { ok: true }, [key]: { notes: 'x'.repeat(20_000) } });
     await expect(write).rejects.toThrow(StateItemTooLargeError);
     await expect(write).rejects.toThrow(/"webchat\/conversations\/c-1\/" is 200\d\d bytes, over the 10000-byte limit/);
@@ -55,12 +40,12 @@ describe('RedisStorage', () => {
   });
 
   test('an item that is not an object is refused with a clear error', async () => {
-    const storage = new RedisStorage(client, { ...options, keyPrefix: prefix });
+    const storage = new RedisStorage(redis.client, { ...options, keyPrefix: redis.prefix });
     await expect(storage.write({ [key]: 'text' })).rejects.toThrow(/must be an object/);
   });
 
   test('a write to two keys of one conversation is all or nothing', async () => {
-    const storage = new RedisStorage(client, { ...options, keyPrefix: prefix });
+    const storage = new RedisStorage(redis.client, { ...options, keyPrefix: redis.prefix });
     const dialogs = 'webchat/conversations/c-1/dialogs';
     await storage.write({ [key]: { step: 1 }, [dialogs]: { stack: [] } });
     const stale = await storage.read([key]);
@@ -73,7 +58,7 @@ describe('RedisStorage', () => {
   test('two clients interleaving random reads, writes and deletes agree with a simple model', async () => {
     const second = await connectTestClient();
     try {
-      const clients = [client, second].map((c) => new RedisStorage(c, { ...options, keyPrefix: prefix }));
+      const clients = [redis.client, second].map((c) => new RedisStorage(c, { ...options, keyPrefix: redis.prefix }));
       const keys = ['t/conversations/a/', 't/conversations/b/', 't/users/u/'];
       const model = new Map<string, { value: number; eTag: string }>();
       const staleETags = new Map<string, string>();
@@ -136,7 +121,7 @@ describe('RedisStorage', () => {
           }
         }
       };
-      const storages = [client, second].map((c) => new RedisStorage(c, { ...options, keyPrefix: prefix }));
+      const storages = [redis.client, second].map((c) => new RedisStorage(c, { ...options, keyPrefix: redis.prefix }));
       await storages[0].write({ [key]: { counter: 0 } });
       await Promise.all([increments(storages[0], 50), increments(storages[1], 50)]);
       expect((await storages[0].read([key]))[key].counter).toBe(100);

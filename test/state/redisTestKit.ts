@@ -55,7 +55,10 @@ export async function freePort(alsoFree?: number): Promise<number> {
   }
 }
 
-/** A redis-server this test owns: started on its own port, stopped (and its files removed) by `stop`. */
+/**
+ * A redis-server this test owns, on its own port: `stop` and `start` again (same data directory, so
+ * with `--appendonly yes` the data survives), `remove` stops it and deletes its files.
+ */
 export class OwnedRedisServer {
   private process?: ChildProcess;
   readonly dir = fs.mkdtempSync(path.join(os.tmpdir(), 'evbot-redis-'));
@@ -81,8 +84,10 @@ export class OwnedRedisServer {
     this.process = undefined;
     if (child && child.exitCode === null) {
       const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGKILL');
+      child.kill('SIGTERM'); // a clean shutdown, so a server with --appendonly yes keeps its data
+      const forced = setTimeout(() => child.kill('SIGKILL'), 5_000);
       await exited;
+      clearTimeout(forced);
     }
   }
 
@@ -136,4 +141,21 @@ export class OwnedRedisCluster {
   async remove(): Promise<void> {
     await Promise.all(this.nodes.map((n) => n.remove()));
   }
+}
+
+/**
+ * For a test file on the shared Redis: one client for the file, a fresh prefix for each test, and
+ * that prefix's keys deleted after it. Read `client` and `prefix` inside tests and hooks.
+ */
+export function useSharedRedis(): { readonly client: RedisClient; readonly prefix: string } {
+  const shared = {} as { client: RedisClient; prefix: string };
+  beforeAll(async () => {
+    shared.client = await connectTestClient();
+  });
+  beforeEach(() => {
+    shared.prefix = randomPrefix();
+  });
+  afterEach(() => deleteKeysUnder(shared.client, shared.prefix));
+  afterAll(() => shared.client.disconnect());
+  return shared;
 }
