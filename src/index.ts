@@ -14,9 +14,12 @@ import type { Request, Response, Server } from 'restify';
 import { SupportBot } from './bot';
 import { checkIncomingActivity } from './channels/incomingActivity';
 import { type Config, ConfigError, loadConfig } from './config';
-import { loadMessages } from './content/messages';
+import { loadContent } from './content/loadContent';
+import { ConversationRecords } from './conversation/conversationRecord';
+import { HandoffDialog } from './conversation/handoffDialog';
 import { MainDialog } from './conversation/mainDialog';
 import { createLogger, type Logger } from './logger';
+import type { Recognizer } from './nlu/types';
 import { createHttpService, type HttpService, type ReadinessCheck } from './server';
 import { memoryConversationState, redisConversationState } from './state/conversationStateBackend';
 import { createRedisClient } from './state/redisClient';
@@ -32,8 +35,11 @@ export interface BotRuntime {
 }
 
 /** Everything a turn needs, independent of how activities arrive (HTTP, Direct Line, terminal). */
-export function buildBotRuntime(config: Config, logger: Logger): BotRuntime {
-  const messages = loadMessages();
+export function buildBotRuntime(config: Config, logger: Logger, parts: { recognizer?: Recognizer } = {}): BotRuntime {
+  const content = loadContent();
+  const { messages } = content;
+  // Until the trained recognizer is merged: only typed or clicked buttons are understood.
+  const recognizer = parts.recognizer ?? { recognize: () => ({ intent: 'none', confidence: 0, ranking: [], entities: {} }) };
   const state = config.redis.connection
     ? redisConversationState(createRedisClient(config.redis, logger), config, messages, logger)
     : memoryConversationState(config, messages, logger);
@@ -42,7 +48,13 @@ export function buildBotRuntime(config: Config, logger: Logger): BotRuntime {
   const conversationState = new ConversationState(state.storage);
   const userState = new UserState(state.storage);
   const dialogState = conversationState.createProperty<DialogState>('DialogState');
-  const rootDialog = new MainDialog(messages);
+  const rootDialog = new MainDialog({
+    recognizer,
+    content,
+    records: new ConversationRecords(conversationState),
+    handoffDialog: new HandoffDialog(messages),
+    logger,
+  });
   const bot = new SupportBot({ conversationState, userState, dialogState, rootDialog, messages, logger });
 
   return {
