@@ -6,6 +6,7 @@ import { createLogger } from '../../src/logger';
 import { createHttpService } from '../../src/server';
 import { redisConversationState } from '../../src/state/conversationStateBackend';
 import { createRedisClient } from '../../src/state/redisClient';
+import { content, handoffFor, instruction } from '../support/guidedChat';
 import { messageActivity, postActivity, textsOf } from '../support/http';
 import { waitUntilUp } from '../support/process';
 import { type RunningService, startService } from '../support/service';
@@ -110,34 +111,63 @@ describe('the service with state in Redis', () => {
     }
   });
 
+  test("a procedure continues to its end while the conversation's turns alternate between two instances", async () => {
+    const instances = [
+      await startService({ REDIS_URL: sharedRedisUrl, REDIS_KEY_PREFIX: redis.prefix }),
+      await startService({ REDIS_URL: sharedRedisUrl, REDIS_KEY_PREFIX: redis.prefix }),
+    ];
+    try {
+      await Promise.all(instances.map((i) => waitUntilUp(`${i.baseUrl}/readyz`)));
+      const conversationId = `procedure-${randomUUID()}`;
+      let turn = 0;
+      const say = async (text: string) =>
+        textsOf((await postActivity(instances[turn++ % 2].baseUrl, messageActivity(conversationId, text))).replies);
+      const { buttons, questions, nextStep, scenarios } = content.messages;
+
+      expect((await say('hello'))[0]).toBe(messages.welcome);
+      expect(await say(buttons.car)).toEqual([
+        scenarios.stuck_in_car.intro.replace('{car}', 'car'),
+        instruction('end_session', 'wait_after_stop'),
+        questions.didItComeFree,
+      ]);
+      expect(await say(buttons.stillStuck)).toEqual([nextStep, instruction('unlock_car', 'port_release_button'), questions.didItComeFree]);
+      expect(await say(buttons.stillStuck)).toEqual([nextStep, instruction('connector_technique'), questions.didItComeFree]);
+      expect((await say(buttons.stillStuck))[1]).toBe(instruction('emergency_release', 'emergency_release_only_for_emergencies'));
+      expect(await say(buttons.stillStuck)).toEqual([handoffFor('emergency_release_failed'), content.messages.handoffNext]);
+    } finally {
+      await Promise.all(instances.map((i) => i.service.stop()));
+    }
+  });
+
   test('Redis stopped mid-conversation: a friendly reply, /readyz unready, then the conversation continues', async () => {
-    const redis = new OwnedRedisServer(await freePort(), ['--appendonly', 'yes', '--appendfsync', 'always']);
+    const ownRedis = new OwnedRedisServer(await freePort(), ['--appendonly', 'yes', '--appendfsync', 'always']);
     let running: RunningService | undefined;
     try {
-      await redis.start();
-      running = await startService({ REDIS_URL: redis.url });
+      await ownRedis.start();
+      running = await startService({ REDIS_URL: ownRedis.url });
       const { baseUrl } = running;
       await waitUntilUp(`${baseUrl}/readyz`);
       const conversationId = `outage-${randomUUID()}`;
-      expect(textsOf((await postActivity(baseUrl, messageActivity(conversationId, 'hello'))).replies)[0]).toBe(messages.welcome);
+      const say = async (text: string) => textsOf((await postActivity(baseUrl, messageActivity(conversationId, text))).replies);
+      const { buttons, questions, nextStep } = content.messages;
+      await say('hello');
+      expect((await say(buttons.car))[1]).toBe(instruction('end_session', 'wait_after_stop'));
 
-      await redis.stop();
-      const duringOutage = await postActivity(baseUrl, messageActivity(conversationId, 'are you there?'));
+      await ownRedis.stop();
+      const duringOutage = await postActivity(baseUrl, messageActivity(conversationId, buttons.stillStuck));
       const readiness = await fetch(`${baseUrl}/readyz`);
 
       expect(duringOutage).toEqual({ status: 200, replies: [expect.objectContaining({ text: messages.stateUnavailable })] });
       expect(readiness.status).toBe(503);
       expect(await readiness.json()).toMatchObject({ checks: { conversationState: false } });
 
-      await redis.start();
+      await ownRedis.start();
       await waitUntilUp(`${baseUrl}/readyz`);
-      const afterwards = textsOf((await postActivity(baseUrl, messageActivity(conversationId, 'hello again'))).replies);
-      expect(afterwards).not.toContain(messages.welcome); // it remembers it already greeted: state survived
-      expect(afterwards).not.toContain(messages.stateUnavailable);
-      expect(afterwards.length).toBeGreaterThan(0);
+      // The procedure goes on from the step it was at: state survived and the bot is back.
+      expect(await say(buttons.stillStuck)).toEqual([nextStep, instruction('unlock_car', 'port_release_button'), questions.didItComeFree]);
     } finally {
       await running?.service.stop();
-      await redis.remove();
+      await ownRedis.remove();
     }
   });
 });
