@@ -16,6 +16,73 @@ const optionalString = z
   .transform((value) => value || undefined)
   .optional();
 
+/** `host:port,host:port`, as Sentinel and Cluster seed lists are usually written. */
+const hostPortList = optionalString.pipe(
+  z
+    .string()
+    .transform((list, ctx) =>
+      list.split(',').map((entry) => {
+        const match = /^\[?([^\]]+?)\]?:(\d{1,5})$/.exec(entry.trim());
+        const portNumber = Number(match?.[2]);
+        if (!match || portNumber < 1 || portNumber > 65535) {
+          ctx.addIssue({ code: 'custom', message: `"${entry.trim()}" is not host:port` });
+          return z.NEVER;
+        }
+        return { host: match[1], port: portNumber };
+      }),
+    )
+    .optional(),
+);
+const booleanFlag = z.enum(['true', 'false', '1', '0', '']).transform((flag) => flag === 'true' || flag === '1');
+
+/** Redis topology (one of single server, Sentinel, Cluster), keys and conversation-state timings. */
+const redisEnv = {
+  REDIS_SENTINELS: hostPortList,
+  REDIS_SENTINEL_NAME: optionalString,
+  REDIS_SENTINEL_PASSWORD: optionalString,
+  REDIS_CLUSTER_NODES: hostPortList,
+  REDIS_USERNAME: optionalString,
+  REDIS_PASSWORD: optionalString,
+  REDIS_TLS: booleanFlag.default(false),
+  REDIS_KEY_PREFIX: z
+    .string()
+    .regex(/^[^{}\s]*$/, 'must not contain braces or spaces (braces are the Cluster hash tag)')
+    .default('evbot:'),
+  REDIS_CONNECT_TIMEOUT_MS: positiveInt.default(5_000),
+  REDIS_COMMAND_TIMEOUT_MS: positiveInt.default(2_000),
+  CONVERSATION_TTL_SECONDS: positiveInt.default(7 * 24 * 3600),
+  STATE_MAX_ITEM_BYTES: positiveInt.default(512 * 1024),
+  CONVERSATION_LOCK_TTL_MS: positiveInt.default(30_000),
+  CONVERSATION_LOCK_WAIT_MS: positiveInt.default(5_000),
+  CONVERSATION_LOCK_RETRY_MS: positiveInt.default(20),
+  REDELIVERY_TTL_SECONDS: positiveInt.default(24 * 3600),
+};
+
+/** Each problem names the variable to fix. */
+function checkRedisTopology(e: Env, ctx: z.RefinementCtx): void {
+  const problem = (variable: string, message: string) => ctx.addIssue({ code: 'custom', path: [variable], message });
+  const chosen = [
+    e.REDIS_URL && 'REDIS_URL',
+    e.REDIS_SENTINELS && 'REDIS_SENTINELS',
+    e.REDIS_CLUSTER_NODES && 'REDIS_CLUSTER_NODES',
+  ].filter((name): name is string => Boolean(name));
+  if (chosen.length > 1) {
+    for (const name of chosen) problem(name, `set only one of REDIS_URL, REDIS_SENTINELS, REDIS_CLUSTER_NODES (got ${chosen.join(', ')})`);
+  }
+  if (e.REDIS_SENTINELS && !e.REDIS_SENTINEL_NAME) problem('REDIS_SENTINEL_NAME', 'required with REDIS_SENTINELS (the master group name)');
+  if (!e.REDIS_SENTINELS && (e.REDIS_SENTINEL_NAME || e.REDIS_SENTINEL_PASSWORD)) {
+    problem(e.REDIS_SENTINEL_NAME ? 'REDIS_SENTINEL_NAME' : 'REDIS_SENTINEL_PASSWORD', 'only used with REDIS_SENTINELS');
+  }
+  if (e.REDIS_URL) {
+    for (const name of ['REDIS_USERNAME', 'REDIS_PASSWORD', 'REDIS_TLS'] as const) {
+      if (e[name]) problem(name, 'with REDIS_URL, put credentials and TLS in the URL (rediss://user:password@host:port)');
+    }
+  }
+  if (e.CONVERSATION_LOCK_WAIT_MS >= e.CONVERSATION_LOCK_TTL_MS) {
+    problem('CONVERSATION_LOCK_WAIT_MS', 'must be shorter than CONVERSATION_LOCK_TTL_MS');
+  }
+}
+
 const envSchema = z.object({
   // Service
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -32,9 +99,28 @@ const envSchema = z.object({
 
   // State
   REDIS_URL: optionalString.pipe(z.url({ protocol: /^rediss?$/ }).optional()),
-});
+  ...redisEnv,
+}).superRefine(checkRedisTopology);
 
 export type Env = z.output<typeof envSchema>;
+
+type HostPort = { readonly host: string; readonly port: number };
+type RedisCredentials = { readonly username?: string; readonly password?: string; readonly tls: boolean };
+/** How to reach Redis; absent when conversation state stays in memory. */
+export type RedisConnection =
+  | { readonly kind: 'single'; readonly url: string }
+  | ({ readonly kind: 'sentinel'; readonly sentinels: readonly HostPort[]; readonly name: string; readonly sentinelPassword?: string } & RedisCredentials)
+  | ({ readonly kind: 'cluster'; readonly nodes: readonly HostPort[] } & RedisCredentials);
+
+function redisConnection(e: Env): RedisConnection | undefined {
+  const credentials = { username: e.REDIS_USERNAME, password: e.REDIS_PASSWORD, tls: e.REDIS_TLS };
+  if (e.REDIS_URL) return { kind: 'single', url: e.REDIS_URL };
+  if (e.REDIS_SENTINELS && e.REDIS_SENTINEL_NAME) {
+    return { kind: 'sentinel', sentinels: e.REDIS_SENTINELS, name: e.REDIS_SENTINEL_NAME, sentinelPassword: e.REDIS_SENTINEL_PASSWORD, ...credentials };
+  }
+  if (e.REDIS_CLUSTER_NODES) return { kind: 'cluster', nodes: e.REDIS_CLUSTER_NODES, ...credentials };
+  return undefined;
+}
 
 export interface Config {
   readonly env: Env['NODE_ENV'];
@@ -48,7 +134,22 @@ export interface Config {
     readonly appType: Env['MicrosoftAppType'];
     readonly tenantId?: string;
   };
-  readonly redis: { readonly url?: string };
+  readonly redis: {
+    /** Kept for callers that only ask "single Redis URL set?"; `connection` covers every topology. */
+    readonly url?: string;
+    readonly connection?: RedisConnection;
+    readonly keyPrefix: string;
+    readonly connectTimeoutMs: number;
+    readonly commandTimeoutMs: number;
+  };
+  readonly conversationState: {
+    readonly ttlSeconds: number;
+    readonly maxItemBytes: number;
+    readonly lockTtlMs: number;
+    readonly lockWaitMs: number;
+    readonly lockRetryMs: number;
+    readonly redeliveryTtlSeconds: number;
+  };
 }
 
 /** Thrown before the service listens; its message names every bad variable and why. */
@@ -90,6 +191,20 @@ export function loadConfig(env: Record<string, string | undefined> = { ...readDo
       appType: e.MicrosoftAppType,
       tenantId: e.MicrosoftAppTenantId,
     },
-    redis: { url: e.REDIS_URL },
+    redis: {
+      url: e.REDIS_URL,
+      connection: redisConnection(e),
+      keyPrefix: e.REDIS_KEY_PREFIX,
+      connectTimeoutMs: e.REDIS_CONNECT_TIMEOUT_MS,
+      commandTimeoutMs: e.REDIS_COMMAND_TIMEOUT_MS,
+    },
+    conversationState: {
+      ttlSeconds: e.CONVERSATION_TTL_SECONDS,
+      maxItemBytes: e.STATE_MAX_ITEM_BYTES,
+      lockTtlMs: e.CONVERSATION_LOCK_TTL_MS,
+      lockWaitMs: e.CONVERSATION_LOCK_WAIT_MS,
+      lockRetryMs: e.CONVERSATION_LOCK_RETRY_MS,
+      redeliveryTtlSeconds: e.REDELIVERY_TTL_SECONDS,
+    },
   });
 }

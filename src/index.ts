@@ -6,8 +6,7 @@ import {
   CloudAdapter,
   ConfigurationBotFrameworkAuthentication,
   ConversationState,
-  MemoryStorage,
-  type Storage,
+  type Middleware,
   UserState,
 } from 'botbuilder';
 import type { DialogState } from 'botbuilder-dialogs';
@@ -23,11 +22,15 @@ import { createLogger, type Logger } from './logger';
 import { loadRecognizer } from './nlu/model';
 import type { Recognizer } from './nlu/types';
 import { createHttpService, type HttpService, type ReadinessCheck } from './server';
+import { memoryConversationState, redisConversationState } from './state/conversationStateBackend';
+import { createRedisClient } from './state/redisClient';
 import { createTurnErrorHandler } from './turnErrorHandler';
 
 export interface BotRuntime {
   bot: SupportBot;
   onTurnError: ReturnType<typeof createTurnErrorHandler>;
+  /** Adapter middleware, first in line: one turn at a time per conversation, redeliveries dropped. */
+  turnGuard: Middleware;
   readinessChecks: ReadinessCheck[];
   close(): Promise<void>;
 }
@@ -37,11 +40,13 @@ export function buildBotRuntime(config: Config, logger: Logger, parts: { recogni
   const content = loadContent();
   const { messages } = content;
   const recognizer = parts.recognizer ?? loadRecognizer();
-  const storage: Storage = new MemoryStorage();
-  if (!config.redis.url) logger.warn('REDIS_URL is not set: conversation state is kept in memory, in this process only');
+  const state = config.redis.connection
+    ? redisConversationState(createRedisClient(config.redis, logger), config, messages, logger)
+    : memoryConversationState(config, messages, logger);
+  if (state.kind === 'memory') logger.warn('No Redis configured: conversation state is kept in memory, in this process only');
 
-  const conversationState = new ConversationState(storage);
-  const userState = new UserState(storage);
+  const conversationState = new ConversationState(state.storage);
+  const userState = new UserState(state.storage);
   const dialogState = conversationState.createProperty<DialogState>('DialogState');
   const rootDialog = new MainDialog({
     recognizer,
@@ -55,8 +60,12 @@ export function buildBotRuntime(config: Config, logger: Logger, parts: { recogni
   return {
     bot,
     onTurnError: createTurnErrorHandler({ conversationState, dialogState, messages, logger }),
-    readinessChecks: [{ name: 'contentAndModel', isReady: async () => true }],
-    close: async () => undefined,
+    turnGuard: state.turnGuard,
+    readinessChecks: [
+      { name: 'contentAndModel', isReady: async () => true },
+      { name: 'conversationState', isReady: async () => state.isReady() },
+    ],
+    close: () => state.close(),
   };
 }
 
@@ -91,6 +100,7 @@ export function buildService(config: Config, logger: Logger): Service {
     }),
   );
   adapter.onTurnError = runtime.onTurnError;
+  adapter.use(runtime.turnGuard);
 
   const http = createHttpService({
     logger,
