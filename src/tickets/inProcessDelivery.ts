@@ -27,20 +27,21 @@ export function createInProcessDelivery(options: InProcessDeliveryOptions): Tick
 
   /** Resolves once delivered; throws the last error when refused, out of attempts or shut down. */
   async function attempt(ticket: Ticket): Promise<void> {
-    let lastError: unknown;
-    for (let attemptsMade = 0; attemptsMade < retry.attempts; attemptsMade++) {
-      if (attemptsMade > 0) await sleep(retryDelayMs(attemptsMade, lastError, retry), undefined, { signal: shutdown.signal });
+    for (let attemptsMade = 1; ; attemptsMade++) {
       try {
         const receipt = await adapter.deliver(ticket);
         logger.info({ ticketId: ticket.id, reference: ticket.reference, externalId: receipt.externalId, adapter: adapter.name }, 'ticket delivered');
         return;
       } catch (error) {
-        if (error instanceof PermanentDeliveryError) throw error;
-        lastError = error;
-        logger.warn({ ticketId: ticket.id, attempt: attemptsMade + 1, adapter: adapter.name, err: (error as Error).message }, 'ticket delivery failed');
+        if (error instanceof PermanentDeliveryError || attemptsMade >= retry.attempts) throw error;
+        const retryInMs = retryDelayMs(attemptsMade, error, retry);
+        logger.warn(
+          { ticketId: ticket.id, attempt: attemptsMade, retryInMs, adapter: adapter.name, err: (error as Error).message },
+          'ticket delivery failed; will retry',
+        );
+        await sleep(retryInMs, undefined, { signal: shutdown.signal });
       }
     }
-    throw lastError;
   }
 
   async function deliver(ticket: Ticket): Promise<void> {

@@ -35,7 +35,8 @@ export async function postJson(url: string, body: string, headers: Record<string
       signal: AbortSignal.timeout(timeoutMs),
     });
   } catch (error) {
-    const timedOut = error instanceof Error && error.name === 'TimeoutError';
+    // A DOMException, which is not always `instanceof Error`: its name tells a timeout apart.
+    const timedOut = (error as { name?: unknown }).name === 'TimeoutError';
     throw new RetryableDeliveryError(
       timedOut ? `${host} did not answer within ${timeoutMs} ms` : `${host} unreachable: ${(error as Error).message}`,
     );
