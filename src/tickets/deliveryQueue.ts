@@ -67,7 +67,8 @@ export interface TicketWorkerOptions extends QueueLocation {
 }
 
 export interface TicketWorker {
-  close(): Promise<void>;
+  /** Waits for deliveries in hand unless `force`: a forced-away job is retried once its lock expires. */
+  close(force?: boolean): Promise<void>;
 }
 
 export function startTicketWorker(options: TicketWorkerOptions): TicketWorker {
@@ -107,5 +108,5 @@ export function startTicketWorker(options: TicketWorkerOptions): TicketWorker {
     settings: { backoffStrategy: (attemptsMade, _type, error) => retryDelayMs(attemptsMade, error, retry) },
   });
   worker.on('error', (error) => logger.error({ err: error.message }, 'ticket worker error'));
-  return { close: () => worker.close() };
+  return { close: (force = false) => worker.close(force) };
 }
