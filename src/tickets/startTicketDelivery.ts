@@ -3,7 +3,7 @@ import type { Logger } from '../logger';
 import { createTicketAdapter } from './adapters';
 import { createOutboxAdapter } from './adapters/outbox';
 import type { TicketDelivery } from './delivery';
-import { createBullmqConnection, createTicketQueue, startTicketWorker } from './deliveryQueue';
+import { createBullmqConnection, createTicketQueue, startTicketWorker, type QueueLocation } from './deliveryQueue';
 import { createInProcessDelivery } from './inProcessDelivery';
 
 export interface RunningTicketDelivery {
@@ -17,7 +17,11 @@ export interface RunningTicketDelivery {
  * `TICKET_WORKER=standalone`) a worker in this process; without Redis, in-process delivery that falls
  * back to the outbox file.
  */
-export function startTicketDelivery(config: Pick<Config, 'redis' | 'tickets'>, logger: Logger): RunningTicketDelivery {
+export function startTicketDelivery(
+  config: Pick<Config, 'redis' | 'tickets'>,
+  logger: Logger,
+  location: QueueLocation = {},
+): RunningTicketDelivery {
   const { tickets } = config;
   const adapter = createTicketAdapter(tickets);
   if (!config.redis.url) {
@@ -26,9 +30,9 @@ export function startTicketDelivery(config: Pick<Config, 'redis' | 'tickets'>, l
     return { delivery, close: () => delivery.close() };
   }
   const queueConnection = createBullmqConnection(config.redis.url);
-  const delivery = createTicketQueue({ connection: queueConnection, retry: tickets.retry, keepDeliveredHours: tickets.keepDeliveredHours });
+  const delivery = createTicketQueue({ ...location, connection: queueConnection, retry: tickets.retry, keepDeliveredHours: tickets.keepDeliveredHours });
   const workerConnection = tickets.worker === 'embedded' ? createBullmqConnection(config.redis.url) : undefined;
-  const worker = workerConnection && startTicketWorker({ connection: workerConnection, adapter, retry: tickets.retry, logger });
+  const worker = workerConnection && startTicketWorker({ ...location, connection: workerConnection, adapter, retry: tickets.retry, logger });
   logger.info({ adapter: adapter.name, worker: tickets.worker }, 'ticket delivery queue ready');
   return {
     delivery,

@@ -1,3 +1,6 @@
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { createLogger, type Logger } from '../../src/logger';
 import { buildTicket, type HandoffInput, type Ticket } from '../../src/tickets/ticket';
 import type { RetryPolicy } from '../../src/tickets/retryPolicy';
@@ -53,4 +56,17 @@ export function capturedLogger(): { logger: Logger; lines: LogLine[] } {
 /** Polls until `check` holds; the test's own timeout bounds it. */
 export async function eventually(check: () => boolean | Promise<boolean>, intervalMs = 20): Promise<void> {
   while (!(await check())) await new Promise((resolve) => setTimeout(resolve, intervalMs));
+}
+
+/** A fresh outbox file path per test, in a temporary folder removed afterwards. */
+export function tempOutboxFile(): { path: () => string; ids: () => Promise<string[]> } {
+  let dir = '';
+  beforeEach(async () => (dir = await fs.mkdtemp(path.join(os.tmpdir(), 'tickets-'))));
+  afterEach(() => fs.rm(dir, { recursive: true, force: true }));
+  const file = () => path.join(dir, 'tickets.jsonl');
+  return {
+    path: file,
+    ids: async () =>
+      (await fs.readFile(file(), 'utf8').catch(() => '')).split('\n').filter(Boolean).map((line) => JSON.parse(line).id as string),
+  };
 }

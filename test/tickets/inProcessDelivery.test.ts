@@ -1,12 +1,10 @@
-import fs from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import type { TicketAdapter } from '../../src/tickets/adapters/adapter';
 import { createOutboxAdapter } from '../../src/tickets/adapters/outbox';
 import { RetryableDeliveryError } from '../../src/tickets/deliveryErrors';
 import { createInProcessDelivery } from '../../src/tickets/inProcessDelivery';
+import type { RetryPolicy } from '../../src/tickets/retryPolicy';
 import { buildTicket, type Ticket } from '../../src/tickets/ticket';
-import { capturedLogger, eventually, handoffInput, sampleTicket, tinyRetry } from './fixtures';
+import { capturedLogger, eventually, handoffInput, sampleTicket, tempOutboxFile, tinyRetry } from './fixtures';
 
 /** A ticket system that is down for its first `failures` calls. */
 function flakySystem(failures: number) {
@@ -24,46 +22,39 @@ function flakySystem(failures: number) {
   return { adapter, received, calls: () => calls };
 }
 
-let dir: string;
-let file: string;
-beforeEach(async () => {
-  dir = await fs.mkdtemp(path.join(os.tmpdir(), 'in-process-'));
-  file = path.join(dir, 'tickets.jsonl');
-});
-afterEach(() => fs.rm(dir, { recursive: true, force: true }));
+const outbox = tempOutboxFile();
 
-const outboxIds = async () =>
-  (await fs.readFile(file, 'utf8').catch(() => '')).split('\n').filter(Boolean).map((line) => JSON.parse(line).id as string);
+function deliveryTo(adapter: TicketAdapter, retry: RetryPolicy = tinyRetry) {
+  const { logger, lines } = capturedLogger();
+  return { lines, delivery: createInProcessDelivery({ adapter, outbox: createOutboxAdapter({ file: outbox.path() }), retry, logger }) };
+}
 
 describe('delivery without Redis', () => {
   it('retries until the ticket system takes the ticket', async () => {
     const system = flakySystem(3);
-    const { logger } = capturedLogger();
-    const delivery = createInProcessDelivery({ adapter: system.adapter, outbox: createOutboxAdapter({ file }), retry: tinyRetry, logger });
+    const { delivery } = deliveryTo(system.adapter);
     await delivery.submit(sampleTicket());
     await eventually(() => system.received.length === 1);
     expect(system.calls()).toBe(4);
-    expect(await outboxIds()).toEqual([]);
+    expect(await outbox.ids()).toEqual([]);
     await delivery.close();
   });
 
   it('appends the ticket to the outbox file when every attempt fails', async () => {
     const system = flakySystem(Infinity);
-    const { logger, lines } = capturedLogger();
-    const delivery = createInProcessDelivery({ adapter: system.adapter, outbox: createOutboxAdapter({ file }), retry: tinyRetry, logger });
+    const { lines, delivery } = deliveryTo(system.adapter);
     const ticket = sampleTicket();
     await delivery.submit(ticket);
-    await eventually(async () => (await outboxIds()).length === 1);
+    await eventually(async () => (await outbox.ids()).length === 1);
     expect(system.calls()).toBe(tinyRetry.attempts);
-    expect(await outboxIds()).toEqual([ticket.id]);
+    expect(await outbox.ids()).toEqual([ticket.id]);
     expect(lines.at(-1)).toMatchObject({ level: 50, ticketId: ticket.id, err: 'down' });
     await delivery.close();
   });
 
   it('delivers a ticket submitted twice once, and returns the first reference both times', async () => {
     const system = flakySystem(0);
-    const { logger } = capturedLogger();
-    const delivery = createInProcessDelivery({ adapter: system.adapter, outbox: createOutboxAdapter({ file }), retry: tinyRetry, logger });
+    const { delivery } = deliveryTo(system.adapter);
     const first = buildTicket(handoffInput());
     const redelivered = buildTicket(handoffInput());
     expect(redelivered.reference).not.toBe(first.reference);
@@ -76,13 +67,12 @@ describe('delivery without Redis', () => {
 
   it('writes a ticket still waiting for a retry to the outbox when the service shuts down', async () => {
     const system = flakySystem(Infinity);
-    const { logger } = capturedLogger();
     const patient = { attempts: 5, backoffBaseMs: 60_000, backoffMaxMs: 60_000 };
-    const delivery = createInProcessDelivery({ adapter: system.adapter, outbox: createOutboxAdapter({ file }), retry: patient, logger });
+    const { delivery } = deliveryTo(system.adapter, patient);
     const ticket = sampleTicket();
     await delivery.submit(ticket);
     await eventually(() => system.calls() === 1);
     await delivery.close();
-    expect(await outboxIds()).toEqual([ticket.id]);
+    expect(await outbox.ids()).toEqual([ticket.id]);
   });
 });

@@ -1,19 +1,16 @@
 import fs from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { createOutboxAdapter } from '../../src/tickets/adapters/outbox';
 import { ticketSchema } from '../../src/tickets/ticket';
-import { distinctTickets, sampleTicket } from './fixtures';
+import { distinctTickets, sampleTicket, tempOutboxFile } from './fixtures';
 
-let dir: string;
-beforeEach(async () => (dir = await fs.mkdtemp(path.join(os.tmpdir(), 'outbox-'))));
-afterEach(() => fs.rm(dir, { recursive: true, force: true }));
+const tempFile = tempOutboxFile();
 
 const linesOf = async (file: string) => (await fs.readFile(file, 'utf8')).split('\n').filter(Boolean);
 
 describe('the outbox file', () => {
   it('gets one JSON line per ticket, creating its folder', async () => {
-    const file = path.join(dir, 'data', 'tickets.jsonl');
+    const file = path.join(path.dirname(tempFile.path()), 'data', 'tickets.jsonl');
     const ticket = sampleTicket();
     await createOutboxAdapter({ file }).deliver(ticket);
     const lines = await linesOf(file);
@@ -22,14 +19,14 @@ describe('the outbox file', () => {
   });
 
   it('does not append a ticket id that is already there, even from another process run', async () => {
-    const file = path.join(dir, 'tickets.jsonl');
+    const file = tempFile.path();
     await createOutboxAdapter({ file }).deliver(sampleTicket());
     await createOutboxAdapter({ file }).deliver(sampleTicket());
     expect(await linesOf(file)).toHaveLength(1);
   });
 
   it('keeps every ticket when many arrive at once, each once', async () => {
-    const file = path.join(dir, 'tickets.jsonl');
+    const file = tempFile.path();
     const outbox = createOutboxAdapter({ file });
     const tickets = distinctTickets(20);
     await Promise.all([...tickets, ...tickets].map((ticket) => outbox.deliver(ticket)));
@@ -38,7 +35,7 @@ describe('the outbox file', () => {
   });
 
   it('starts a new line after a line cut short by a crash, and keeps that line', async () => {
-    const file = path.join(dir, 'tickets.jsonl');
+    const file = tempFile.path();
     await fs.writeFile(file, '{"id":"tkt_cut');
     await createOutboxAdapter({ file }).deliver(sampleTicket());
     const lines = await linesOf(file);
