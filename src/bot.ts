@@ -1,0 +1,74 @@
+import { ActivityHandler, type BotState, type StatePropertyAccessor, type TurnContext } from 'botbuilder';
+import { type Dialog, DialogSet, type DialogState, DialogTurnStatus } from 'botbuilder-dialogs';
+import type { Messages } from './content/messages';
+import { hashId, type Logger } from './logger';
+import { turnSummary } from './turnSummary';
+
+export interface SupportBotDeps {
+  conversationState: BotState;
+  userState: BotState;
+  dialogState: StatePropertyAccessor<DialogState>;
+  rootDialog: Dialog;
+  messages: Messages;
+  logger: Logger;
+}
+
+/**
+ * Routes activities: greets once per conversation, hands every message to the root dialog, saves
+ * state once at the end of the turn and logs one line for it. The conversation logic is in dialogs.
+ */
+export class SupportBot extends ActivityHandler {
+  private readonly welcomed: StatePropertyAccessor<boolean>;
+  private readonly dialogs: DialogSet;
+
+  constructor(private readonly deps: SupportBotDeps) {
+    super();
+    this.welcomed = deps.conversationState.createProperty<boolean>('welcomed');
+    // A DialogSet rather than `runDialog`, which also sends a debug trace of the whole state.
+    this.dialogs = new DialogSet(deps.dialogState).add(deps.rootDialog);
+
+    this.onMembersAdded(async (context, next) => {
+      const someoneElseJoined = (context.activity.membersAdded ?? []).some(
+        (member) => member.id !== context.activity.recipient?.id,
+      );
+      if (someoneElseJoined) await this.welcomeOnce(context);
+      await next();
+    });
+
+    this.onMessage(async (context, next) => {
+      await this.welcomeOnce(context);
+      const dialogContext = await this.dialogs.createContext(context);
+      const result = await dialogContext.continueDialog();
+      if (result.status === DialogTurnStatus.empty) await dialogContext.beginDialog(deps.rootDialog.id);
+      await next();
+    });
+  }
+
+  override async run(context: TurnContext): Promise<void> {
+    const started = process.hrtime.bigint();
+    await super.run(context);
+    await Promise.all([
+      this.deps.conversationState.saveChanges(context, false),
+      this.deps.userState.saveChanges(context, false),
+    ]);
+    const summary = turnSummary(context);
+    this.deps.logger.info(
+      {
+        conversation: hashId(context.activity.conversation?.id),
+        channel: context.activity.channelId,
+        activityType: context.activity.type,
+        intent: summary.intent,
+        confidence: summary.confidence,
+        step: summary.step,
+        durationMs: Number(process.hrtime.bigint() - started) / 1e6,
+      },
+      'turn',
+    );
+  }
+
+  private async welcomeOnce(context: TurnContext): Promise<void> {
+    if (await this.welcomed.get(context, false)) return;
+    await this.welcomed.set(context, true);
+    await context.sendActivity(this.deps.messages.welcome);
+  }
+}

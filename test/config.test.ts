@@ -1,0 +1,73 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ConfigError, loadConfig, readDotEnv } from '../src/config';
+
+function problemsOf(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  throw new Error('expected the configuration to be refused');
+}
+
+describe('configuration', () => {
+  it('has working defaults for every variable', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({ port: 3978, logLevel: 'info', env: 'development', redis: { url: undefined } });
+    expect(config.botFramework).toEqual({ appId: undefined, appPassword: undefined, appType: 'MultiTenant', tenantId: undefined });
+  });
+
+  it('reads and converts the variables it is given', () => {
+    const config = loadConfig({
+      PORT: '8080',
+      LOG_LEVEL: 'debug',
+      REDIS_URL: 'rediss://:secret@cache.example:6380',
+      MicrosoftAppId: '00000000-0000-0000-0000-000000000001',
+      MicrosoftAppType: 'SingleTenant',
+    });
+    expect(config.port).toBe(8080);
+    expect(config.redis.url).toBe('rediss://:secret@cache.example:6380');
+    expect(config.botFramework.appType).toBe('SingleTenant');
+  });
+
+  it('treats an empty variable as unset', () => {
+    expect(loadConfig({ REDIS_URL: '', MicrosoftAppId: '  ' })).toMatchObject({ redis: { url: undefined }, botFramework: { appId: undefined } });
+  });
+
+  it('is frozen, so no module can change it at run time', () => {
+    const config = loadConfig({});
+    expect(Object.isFrozen(config)).toBe(true);
+    expect(Object.isFrozen(config.botFramework)).toBe(true);
+  });
+
+  it.each([
+    ['a port that is not a number', { PORT: 'abc' }, 'PORT'],
+    ['a port out of range', { PORT: '70000' }, 'PORT'],
+    ['an unknown log level', { LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+    ['an unknown environment', { NODE_ENV: 'staging' }, 'NODE_ENV'],
+    ['a Redis URL of another protocol', { REDIS_URL: 'http://cache:6379' }, 'REDIS_URL'],
+    ['something that is not a URL', { REDIS_URL: 'not a url' }, 'REDIS_URL'],
+    ['an unknown app type', { MicrosoftAppType: 'Anyone' }, 'MicrosoftAppType'],
+  ])('refuses %s and names the variable', (_kind, env, variable) => {
+    const problems = problemsOf(env);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(new RegExp(`^${variable}: `));
+  });
+
+  it('names every bad variable at once', () => {
+    const problems = problemsOf({ PORT: 'abc', LOG_LEVEL: 'loud' });
+    expect(problems.map((p) => p.split(':')[0]).sort()).toEqual(['LOG_LEVEL', 'PORT']);
+  });
+
+  it('reads a .env file, and the real environment wins over it', () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'env-')), '.env');
+    fs.writeFileSync(file, 'PORT=4000\nLOG_LEVEL=warn\n');
+    const config = loadConfig({ ...readDotEnv(file), ...{ LOG_LEVEL: 'error' } });
+    expect(config.port).toBe(4000);
+    expect(config.logLevel).toBe('error');
+    expect(readDotEnv(path.join(path.dirname(file), 'missing.env'))).toEqual({});
+  });
+});
