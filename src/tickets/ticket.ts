@@ -1,5 +1,6 @@
 import { createHash, randomInt } from 'node:crypto';
 import { z } from 'zod';
+import { handoffReasons, type HandoffRequest, type StepOutcome } from '../handoff/handoffRequest';
 import { intentLabels, type Entities } from '../nlu/types';
 import { contactSchema, siteSchema } from './contactFields';
 
@@ -9,20 +10,11 @@ import { contactSchema, siteSchema } from './contactFields';
  * change for every receiver: add optional fields, never repurpose one.
  */
 
-export const handoffReasons = [
-  'emergency_release_failed',
-  'socket_stuck_after_reset',
-  'pin_damaged',
-  'dashboard_error',
-  'safety_hazard',
-  'customer_request',
-  'procedure_exhausted',
-] as const;
-export type HandoffReason = (typeof handoffReasons)[number];
-
-/** What happened when the user was given a step. */
-export const stepOutcomes = ['still_stuck', 'already_tried', 'skipped', 'damage_reported', 'freed'] as const;
-export type StepOutcome = (typeof stepOutcomes)[number];
+/** The procedures' step outcomes, as a runtime list; the check below keeps it equal to `StepOutcome`. */
+const stepOutcomes = ['freed', 'still_stuck', 'yes', 'no', 'car', 'charger', 'both', 'tried_before'] as const;
+type SameMembers<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const stepOutcomesMatch: SameMembers<(typeof stepOutcomes)[number], StepOutcome> = true;
+void stepOutcomesMatch;
 
 export const transcriptLimits = { maxTurns: 50, maxCharsPerTurn: 1000 } as const;
 
@@ -40,7 +32,7 @@ const entitiesSchema = z
   .strict() satisfies z.ZodType<Entities>;
 
 const transcriptTurnSchema = z
-  .object({ from: z.enum(['user', 'bot']), text: z.string().max(transcriptLimits.maxCharsPerTurn) })
+  .object({ from: z.enum(['user', 'bot']), text: z.string().max(transcriptLimits.maxCharsPerTurn), at: z.iso.datetime() })
   .strict();
 export type TranscriptTurn = z.output<typeof transcriptTurnSchema>;
 
@@ -51,7 +43,7 @@ export const ticketSchema = z
     /** What the user is told and quotes on the phone. */
     reference: z.string().regex(/^EVC-[2-9A-HJKMNP-Z]{6}$/),
     reason: z.enum(handoffReasons),
-    /** The procedure the user was in (e.g. `stuck_in_car`), or `none` when they asked for a person first. */
+    /** The procedure the user was in (e.g. `stuck_in_car`), or `none` when there was none yet. */
     scenario: shortText(60),
     createdAt: z.iso.datetime(),
     channel: shortText(60),
@@ -60,7 +52,7 @@ export const ticketSchema = z
     site: siteSchema,
     vehicle: z.object({ make: shortText(60).optional(), model: shortText(60).optional() }).strict(),
     charger: z.object({ model: shortText(80).optional() }).strict(),
-    stepsTried: z.array(z.object({ stepId: shortText(80), outcome: z.enum(stepOutcomes) }).strict()),
+    stepsTried: z.array(z.object({ procedure: shortText(60), step: shortText(80), outcome: z.enum(stepOutcomes) }).strict()),
     entities: entitiesSchema,
     transcript: z.array(transcriptTurnSchema).max(transcriptLimits.maxTurns),
     /** Set when field staff raised the ticket for a customer (Teams). */
@@ -70,15 +62,18 @@ export const ticketSchema = z
 
 export type Ticket = z.output<typeof ticketSchema>;
 
-/** Everything the handoff dialog knows when the user confirms; `buildTicket` adds id, reference and time. */
-export type HandoffInput = Omit<Ticket, 'id' | 'reference' | 'createdAt' | 'transcript' | 'vehicle' | 'charger'> & {
-  conversationId: string;
-  transcript: TranscriptTurn[];
-  vehicle?: Ticket['vehicle'];
-  charger?: Ticket['charger'];
-};
+/**
+ * Everything the handoff dialog knows when the user confirms: the `HandoffRequest` it was begun with,
+ * plus the answers it collected. `buildTicket` adds id, reference and time.
+ */
+export type HandoffInput = HandoffRequest &
+  Pick<Ticket, 'channel' | 'locale' | 'contact' | 'site' | 'raisedBy'> & {
+    conversationId: string;
+    vehicle?: Ticket['vehicle'];
+    charger?: Ticket['charger'];
+  };
 
-export function ticketId(conversationId: string, reason: HandoffReason): string {
+export function ticketId(conversationId: string, reason: Ticket['reason']): string {
   const digest = createHash('sha256').update(`${conversationId}\n${reason}`).digest('hex');
   return `tkt_${digest.slice(0, 32)}`;
 }
@@ -107,6 +102,7 @@ export function buildTicket(input: HandoffInput, now: Date = new Date(), referen
   return ticketSchema.parse({
     ...handoff,
     id: ticketId(conversationId, input.reason),
+    scenario: input.scenario ?? 'none',
     reference,
     createdAt: now.toISOString(),
     vehicle: input.vehicle ?? {},

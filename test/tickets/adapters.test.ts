@@ -160,7 +160,7 @@ describe('the Zendesk request', () => {
       comment: { public: false },
     });
     expect(sent!.ticket.comment.body).toContain('Contact: Sam Driver, +447700900123');
-    expect(sent!.ticket.comment.body).toContain('- emergency_release: still_stuck');
+    expect(sent!.ticket.comment.body).toContain('- stuck_in_car / emergency_release: still_stuck');
     expect(sent!.ticket.comment.body).toContain('user: still stuck');
     expect(sent!.ticket).not.toHaveProperty('requester');
   });

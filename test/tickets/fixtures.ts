@@ -16,14 +16,14 @@ export function handoffInput(overrides: Partial<HandoffInput> = {}): HandoffInpu
     site: { postcode: 'SW1A 1AA' },
     vehicle: { make: 'Nissan', model: 'Leaf' },
     stepsTried: [
-      { stepId: 'end_session', outcome: 'still_stuck' },
-      { stepId: 'emergency_release', outcome: 'still_stuck' },
+      { procedure: 'stuck_in_car', step: 'end_session', outcome: 'tried_before' },
+      { procedure: 'stuck_in_car', step: 'emergency_release', outcome: 'still_stuck' },
     ],
     entities: { side: 'car', vehicleMake: 'Nissan' },
     transcript: [
-      { from: 'user', text: 'my cable is stuck in the car' },
-      { from: 'bot', text: 'Pull the emergency release cord in the boot.' },
-      { from: 'user', text: 'still stuck' },
+      { from: 'user', text: 'my cable is stuck in the car', at: '2025-01-15T09:26:00.000Z' },
+      { from: 'bot', text: 'Pull the emergency release cord in the boot.', at: '2025-01-15T09:26:01.000Z' },
+      { from: 'user', text: 'still stuck', at: '2025-01-15T09:28:30.000Z' },
     ],
     ...overrides,
   };

@@ -31,12 +31,16 @@ describe('the ticket', () => {
   });
 
   it('keeps the most recent turns of a long transcript, each cut to the limit', () => {
-    const turns = Array.from({ length: 80 }, (_, i) => ({ from: 'user' as const, text: `turn ${i} ${'x'.repeat(i === 79 ? 5000 : 0)}` }));
+    const turns = Array.from({ length: 80 }, (_, i) => ({ from: 'user' as const, text: `turn ${i} ${'x'.repeat(i === 79 ? 5000 : 0)}`, at: '2025-01-15T09:00:00.000Z' }));
     const ticket = buildTicket(handoffInput({ transcript: turns }));
     expect(ticket.transcript).toHaveLength(transcriptLimits.maxTurns);
     expect(ticket.transcript[0].text).toBe('turn 30 ');
     expect(ticket.transcript.at(-1)!.text).toHaveLength(transcriptLimits.maxCharsPerTurn);
     expect(ticket.transcript.at(-1)!.text.endsWith('…')).toBe(true);
+  });
+
+  it("is filed under scenario 'none' when no procedure was running", () => {
+    expect(buildTicket(handoffInput({ scenario: undefined, reason: 'customer_request' })).scenario).toBe('none');
   });
 
   it('records the staff member who raised it from Teams', () => {
@@ -48,7 +52,7 @@ describe('the ticket', () => {
     ['an unknown reason', { reason: 'bored' }],
     ['a contact with neither email nor phone', { contact: { name: 'Sam' } }],
     ['a site with neither postcode nor town', { site: {} }],
-    ['an unknown step outcome', { stepsTried: [{ stepId: 'end_session', outcome: 'maybe' }] }],
+    ['an unknown step outcome', { stepsTried: [{ procedure: 'stuck_in_car', step: 'end_session', outcome: 'maybe' }] }],
   ])('refuses %s, naming the field', (_, overrides) => {
     const build = () => buildTicket(handoffInput(overrides as never));
     expect(build).toThrow(ZodError);

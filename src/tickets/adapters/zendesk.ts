@@ -26,7 +26,7 @@ function internalNote(ticket: Ticket): string {
     `Channel: ${ticket.channel}, ${ticket.locale}, ${ticket.createdAt}`,
     '',
     'Steps tried:',
-    ...(ticket.stepsTried.length ? ticket.stepsTried.map((step) => `- ${step.stepId}: ${step.outcome}`) : ['- none']),
+    ...(ticket.stepsTried.length ? ticket.stepsTried.map((tried) => `- ${tried.procedure} / ${tried.step}: ${tried.outcome}`) : ['- none']),
     '',
     'Transcript:',
     ...ticket.transcript.map((turn) => `${turn.from}: ${turn.text}`),
