@@ -100,6 +100,25 @@ const envSchema = z.object({
   // State
   REDIS_URL: optionalString.pipe(z.url({ protocol: /^rediss?$/ }).optional()),
   ...redisEnv,
+
+  // Escalation tickets (see README "Escalation tickets")
+  TICKET_ADAPTER: z.enum(['webhook', 'zendesk', 'outbox']).optional(),
+  TICKET_WEBHOOK_URL: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
+  TICKET_WEBHOOK_SECRET: optionalString,
+  ZENDESK_SUBDOMAIN: optionalString.pipe(
+    z.string().regex(/^[a-z0-9][a-z0-9-]*$/i, 'just the subdomain, e.g. "acme" for acme.zendesk.com').optional(),
+  ),
+  ZENDESK_EMAIL: optionalString.pipe(z.email().optional()),
+  ZENDESK_API_TOKEN: optionalString,
+  TICKET_OUTBOX_FILE: z.string().trim().min(1).default('data/tickets.jsonl'),
+  TICKET_RESPONSE_HOURS: positiveInt.default(24),
+  TICKET_RESPONSE_TIME_TEXT: optionalString,
+  TICKET_DELIVERY_ATTEMPTS: positiveInt.default(15),
+  TICKET_BACKOFF_BASE_MS: positiveInt.default(5_000),
+  TICKET_BACKOFF_MAX_MS: positiveInt.default(600_000),
+  TICKET_DELIVERY_TIMEOUT_MS: positiveInt.default(10_000),
+  TICKET_WORKER: z.enum(['embedded', 'standalone']).default('embedded'),
+  TICKET_KEEP_DELIVERED_HOURS: positiveInt.default(168),
 }).superRefine(checkRedisTopology);
 
 export type Env = z.output<typeof envSchema>;
@@ -150,6 +169,26 @@ export interface Config {
     readonly lockRetryMs: number;
     readonly redeliveryTtlSeconds: number;
   };
+  readonly tickets: TicketsConfig;
+}
+
+export type TicketAdapterConfig =
+  | { readonly kind: 'webhook'; readonly url: string; readonly secret: string }
+  | { readonly kind: 'zendesk'; readonly subdomain: string; readonly email: string; readonly apiToken: string }
+  | { readonly kind: 'outbox' };
+
+export interface TicketsConfig {
+  readonly adapter: TicketAdapterConfig;
+  /** Absolute path of the JSONL outbox: the default adapter, and the fallback without Redis. */
+  readonly outboxFile: string;
+  /** What the user is told, e.g. "within 24 hours". */
+  readonly responseTime: { readonly hours: number; readonly text: string };
+  readonly retry: { readonly attempts: number; readonly backoffBaseMs: number; readonly backoffMaxMs: number };
+  readonly timeoutMs: number;
+  /** `standalone`: the service only enqueues and `npm run worker` delivers. */
+  readonly worker: Env['TICKET_WORKER'];
+  /** Delivered tickets stay in Redis this long, so a late duplicate is still recognised. */
+  readonly keepDeliveredHours: number;
 }
 
 /** Thrown before the service listens; its message names every bad variable and why. */
@@ -179,6 +218,8 @@ export function loadConfig(env: Record<string, string | undefined> = { ...readDo
     throw new ConfigError(result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
   }
   const e = result.data;
+  const tickets = ticketsConfig(e);
+  if (Array.isArray(tickets)) throw new ConfigError(tickets);
   return deepFreeze({
     env: e.NODE_ENV,
     port: e.PORT,
@@ -206,5 +247,51 @@ export function loadConfig(env: Record<string, string | undefined> = { ...readDo
       lockRetryMs: e.CONVERSATION_LOCK_RETRY_MS,
       redeliveryTtlSeconds: e.REDELIVERY_TTL_SECONDS,
     },
+    tickets,
   });
+}
+
+/** The ticket section, or the problems with how its variables combine. */
+function ticketsConfig(e: Env): TicketsConfig | string[] {
+  const problems: string[] = [];
+  const webhookSet = e.TICKET_WEBHOOK_URL !== undefined || e.TICKET_WEBHOOK_SECRET !== undefined;
+  const zendeskVars = { ZENDESK_SUBDOMAIN: e.ZENDESK_SUBDOMAIN, ZENDESK_EMAIL: e.ZENDESK_EMAIL, ZENDESK_API_TOKEN: e.ZENDESK_API_TOKEN };
+  const zendeskSet = Object.values(zendeskVars).some((value) => value !== undefined);
+  const kind = e.TICKET_ADAPTER ?? (webhookSet ? 'webhook' : zendeskSet ? 'zendesk' : 'outbox');
+
+  if (!e.TICKET_ADAPTER && webhookSet && zendeskSet) {
+    problems.push('TICKET_ADAPTER: both the webhook and Zendesk are configured; set TICKET_ADAPTER=webhook or zendesk');
+  }
+  if (kind === 'webhook' || webhookSet) {
+    if (!e.TICKET_WEBHOOK_URL) problems.push('TICKET_WEBHOOK_URL: required for the webhook adapter');
+    if (!e.TICKET_WEBHOOK_SECRET) problems.push('TICKET_WEBHOOK_SECRET: required with TICKET_WEBHOOK_URL (receivers verify the signature)');
+  }
+  if (kind === 'zendesk' || zendeskSet) {
+    for (const [name, value] of Object.entries(zendeskVars)) {
+      if (value === undefined) problems.push(`${name}: required for the Zendesk adapter (with the other ZENDESK_ variables)`);
+    }
+  }
+  if (e.TICKET_BACKOFF_BASE_MS > e.TICKET_BACKOFF_MAX_MS) {
+    problems.push('TICKET_BACKOFF_BASE_MS: must not exceed TICKET_BACKOFF_MAX_MS');
+  }
+  if (e.TICKET_WORKER === 'standalone' && !redisConnection(e)) {
+    problems.push('TICKET_WORKER: "standalone" needs Redis (REDIS_URL, REDIS_SENTINELS or REDIS_CLUSTER_NODES); without it tickets are delivered in-process');
+  }
+  if (problems.length) return problems;
+
+  const adapter: TicketAdapterConfig =
+    kind === 'webhook'
+      ? { kind, url: e.TICKET_WEBHOOK_URL!, secret: e.TICKET_WEBHOOK_SECRET! }
+      : kind === 'zendesk'
+        ? { kind, subdomain: e.ZENDESK_SUBDOMAIN!, email: e.ZENDESK_EMAIL!, apiToken: e.ZENDESK_API_TOKEN! }
+        : { kind };
+  return {
+    adapter,
+    outboxFile: path.resolve(projectRoot, e.TICKET_OUTBOX_FILE),
+    responseTime: { hours: e.TICKET_RESPONSE_HOURS, text: e.TICKET_RESPONSE_TIME_TEXT ?? `within ${e.TICKET_RESPONSE_HOURS} hours` },
+    retry: { attempts: e.TICKET_DELIVERY_ATTEMPTS, backoffBaseMs: e.TICKET_BACKOFF_BASE_MS, backoffMaxMs: e.TICKET_BACKOFF_MAX_MS },
+    timeoutMs: e.TICKET_DELIVERY_TIMEOUT_MS,
+    worker: e.TICKET_WORKER,
+    keepDeliveredHours: e.TICKET_KEEP_DELIVERED_HOURS,
+  };
 }
