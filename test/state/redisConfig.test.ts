@@ -1,16 +1,7 @@
 import path from 'node:path';
-import { ConfigError, loadConfig, readDotEnv } from '../../src/config';
+import { loadConfig, readDotEnv } from '../../src/config';
 import { projectRoot } from '../../src/paths';
-
-function problemsOf(env: Record<string, string>): string[] {
-  try {
-    loadConfig(env);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  throw new Error('expected a ConfigError');
-}
+import { configProblems } from '../support/config';
 
 describe('Redis configuration', () => {
   test('without Redis variables state stays in memory, with a seven-day conversation TTL', () => {
@@ -58,6 +49,6 @@ describe('Redis configuration', () => {
     [{ CONVERSATION_TTL_SECONDS: '0' }, /^CONVERSATION_TTL_SECONDS: /],
     [{ CONVERSATION_LOCK_TTL_MS: '1000', CONVERSATION_LOCK_WAIT_MS: '2000' }, /^CONVERSATION_LOCK_WAIT_MS: must be shorter/],
   ])('%j is refused, naming the variable', (env, problem) => {
-    expect(problemsOf(env)).toContainEqual(expect.stringMatching(problem));
+    expect(configProblems(env)).toContainEqual(expect.stringMatching(problem));
   });
 });

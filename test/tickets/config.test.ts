@@ -1,16 +1,7 @@
 import path from 'node:path';
-import { ConfigError, loadConfig } from '../../src/config';
+import { loadConfig } from '../../src/config';
 import { projectRoot } from '../../src/paths';
-
-const problemsWith = (env: Record<string, string>): string[] => {
-  try {
-    loadConfig(env);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  return [];
-};
+import { configProblems } from '../support/config';
 
 describe('ticket configuration', () => {
   it('defaults to the outbox file under data/, delivered in-service', () => {
@@ -57,7 +48,7 @@ describe('ticket configuration', () => {
     [{ TICKET_WEBHOOK_URL: 'ftp://h.example.com', TICKET_WEBHOOK_SECRET: 's' }, 'TICKET_WEBHOOK_URL'],
     [{ ZENDESK_SUBDOMAIN: 'acme.zendesk.com', ZENDESK_EMAIL: 'a@b.example', ZENDESK_API_TOKEN: 't' }, 'ZENDESK_SUBDOMAIN: just the subdomain'],
   ])('names the problem with %j', (env, problem) => {
-    expect(problemsWith(env).join('\n')).toContain(problem);
+    expect(configProblems(env).join('\n')).toContain(problem);
   });
 
   it('lets TICKET_ADAPTER pick one of two configured systems', () => {
