@@ -32,6 +32,21 @@ const envSchema = z.object({
 
   // State
   REDIS_URL: optionalString.pipe(z.url({ protocol: /^rediss?$/ }).optional()),
+
+  // Web chat widget and Direct Line
+  WEBCHAT_TOKEN_SECRET: optionalString,
+  WEBCHAT_TOKEN_TTL_SECONDS: positiveInt.default(1800),
+  WEBCHAT_CONVERSATION_TTL_SECONDS: positiveInt.default(86_400),
+  WEBCHAT_TOKENS_PER_MINUTE: positiveInt.default(10),
+  DIRECT_LINE_MAX_ACTIVITY_BYTES: positiveInt.default(16 * 1024),
+  DIRECT_LINE_SECRET: optionalString,
+  DIRECT_LINE_DOMAIN: z.url({ protocol: /^https?$/ }).default('https://directline.botframework.com/v3/directline'),
+
+  // Microsoft Teams
+  TEAMS_ALLOWED_TENANT_IDS: z
+    .string()
+    .default('')
+    .transform((list) => list.split(',').map((id) => id.trim()).filter(Boolean)),
 });
 
 export type Env = z.output<typeof envSchema>;
@@ -49,6 +64,17 @@ export interface Config {
     readonly tenantId?: string;
   };
   readonly redis: { readonly url?: string };
+  readonly webchat: {
+    /** Unset: a random secret per process (development only). */
+    readonly tokenSecret?: string;
+    readonly tokenTtlSeconds: number;
+    readonly conversationTtlSeconds: number;
+    readonly tokensPerMinutePerIp: number;
+    readonly maxActivityBytes: number;
+    /** Set: the widget uses Azure's Direct Line instead of the self-hosted one. */
+    readonly azureDirectLine?: { readonly secret: string; readonly domain: string };
+  };
+  readonly teams: { readonly allowedTenantIds: readonly string[] };
 }
 
 /** Thrown before the service listens; its message names every bad variable and why. */
@@ -91,5 +117,16 @@ export function loadConfig(env: Record<string, string | undefined> = { ...readDo
       tenantId: e.MicrosoftAppTenantId,
     },
     redis: { url: e.REDIS_URL },
+    webchat: {
+      tokenSecret: e.WEBCHAT_TOKEN_SECRET,
+      tokenTtlSeconds: e.WEBCHAT_TOKEN_TTL_SECONDS,
+      conversationTtlSeconds: e.WEBCHAT_CONVERSATION_TTL_SECONDS,
+      tokensPerMinutePerIp: e.WEBCHAT_TOKENS_PER_MINUTE,
+      maxActivityBytes: e.DIRECT_LINE_MAX_ACTIVITY_BYTES,
+      azureDirectLine: e.DIRECT_LINE_SECRET
+        ? { secret: e.DIRECT_LINE_SECRET, domain: e.DIRECT_LINE_DOMAIN.replace(/\/+$/, '') }
+        : undefined,
+    },
+    teams: { allowedTenantIds: e.TEAMS_ALLOWED_TENANT_IDS },
   });
 }

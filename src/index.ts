@@ -11,14 +11,25 @@ import {
   UserState,
 } from 'botbuilder';
 import type { DialogState } from 'botbuilder-dialogs';
+import { Redis } from 'ioredis';
+import { RateLimiterMemory } from 'rate-limiter-flexible';
 import type { Request, Response, Server } from 'restify';
 import { SupportBot } from './bot';
+import { type ConversationLog, InMemoryConversationLog } from './channels/directLine/conversationLog';
+import { DirectLineConversations } from './channels/directLine/conversations';
+import { RedisConversationLog } from './channels/directLine/redisConversationLog';
+import { directLineRoutes } from './channels/directLine/routes';
+import { DirectLineTokens, tokenSecretOrDevSecret } from './channels/directLine/tokens';
+import { InProcessAdapter } from './channels/inProcessAdapter';
 import { checkIncomingActivity } from './channels/incomingActivity';
+import { findWebChatBundle, publicDir, webChatPageRoutes } from './channels/webchat/pageRoutes';
+import { azureDirectLineSessions, selfHostedSessions } from './channels/webchat/sessions';
+import { webChatTokenRoute } from './channels/webchat/tokenRoute';
 import { type Config, ConfigError, loadConfig } from './config';
 import { loadMessages } from './content/messages';
 import { MainDialog } from './conversation/mainDialog';
 import { createLogger, type Logger } from './logger';
-import { createHttpService, type HttpService, type ReadinessCheck } from './server';
+import { createHttpService, type HttpService, type ReadinessCheck, type RouteRegistrar } from './server';
 import { createTurnErrorHandler } from './turnErrorHandler';
 
 export interface BotRuntime {
@@ -61,6 +72,33 @@ function botFrameworkEndpoint(adapter: CloudAdapter, bot: SupportBot) {
   };
 }
 
+/** The website widget: the chat page, its token route and the self-hosted Direct Line. */
+function webChatRoutes(config: Config, logger: Logger, runtime: BotRuntime, redis: Redis | undefined): RouteRegistrar[] {
+  const { webchat } = config;
+  const tokens = new DirectLineTokens({ secret: tokenSecretOrDevSecret(webchat.tokenSecret, logger), ttlSeconds: webchat.tokenTtlSeconds });
+  // Same turn error handling (and middleware) as every other adapter.
+  const directLineAdapter = new InProcessAdapter();
+  directLineAdapter.onTurnError = runtime.onTurnError;
+  const log: ConversationLog = redis
+    ? new RedisConversationLog(redis, { keyPrefix: 'evbot:', ttlSeconds: webchat.conversationTtlSeconds })
+    : new InMemoryConversationLog(webchat.conversationTtlSeconds);
+  const conversations = new DirectLineConversations({
+    adapter: directLineAdapter,
+    logic: (context) => runtime.bot.run(context),
+    log,
+    bot: { id: config.botFramework.appId ?? 'bot', name: 'Charging cable assistant' },
+  });
+  return [
+    webChatPageRoutes({ publicDir, webChatBundle: findWebChatBundle() }),
+    webChatTokenRoute({
+      sessions: webchat.azureDirectLine ? azureDirectLineSessions(webchat.azureDirectLine) : selfHostedSessions(tokens),
+      limiter: new RateLimiterMemory({ points: webchat.tokensPerMinutePerIp, duration: 60 }),
+      logger,
+    }),
+    directLineRoutes({ conversations, tokens, maxActivityBytes: webchat.maxActivityBytes }),
+  ];
+}
+
 export interface Service {
   http: HttpService;
   runtime: BotRuntime;
@@ -79,13 +117,14 @@ export function buildService(config: Config, logger: Logger): Service {
     }),
   );
   adapter.onTurnError = runtime.onTurnError;
+  const redis = config.redis.url ? new Redis(config.redis.url) : undefined;
 
   const http = createHttpService({
     logger,
     maxBodyBytes: config.maxBodyBytes,
     shutdownGraceMs: config.shutdownGraceMs,
     readinessChecks: runtime.readinessChecks,
-    routes: [botFrameworkEndpoint(adapter, runtime.bot)],
+    routes: [botFrameworkEndpoint(adapter, runtime.bot), ...webChatRoutes(config, logger, runtime, redis)],
   });
 
   return {
@@ -94,6 +133,7 @@ export function buildService(config: Config, logger: Logger): Service {
     stop: async () => {
       await http.shutdown();
       await runtime.close();
+      await redis?.quit();
     },
   };
 }
