@@ -26,9 +26,12 @@ import { findWebChatBundle, publicDir, webChatPageRoutes } from './channels/webc
 import { azureDirectLineSessions, selfHostedSessions } from './channels/webchat/sessions';
 import { webChatTokenRoute } from './channels/webchat/tokenRoute';
 import { type Config, ConfigError, loadConfig } from './config';
-import { loadMessages } from './content/messages';
+import { loadContent } from './content/loadContent';
+import { ConversationRecords } from './conversation/conversationRecord';
+import { HandoffDialog } from './conversation/handoffDialog';
 import { MainDialog } from './conversation/mainDialog';
 import { createLogger, type Logger } from './logger';
+import type { Recognizer } from './nlu/types';
 import { createHttpService, type HttpService, type ReadinessCheck, type RouteRegistrar } from './server';
 import { createTurnErrorHandler } from './turnErrorHandler';
 
@@ -40,15 +43,24 @@ export interface BotRuntime {
 }
 
 /** Everything a turn needs, independent of how activities arrive (HTTP, Direct Line, terminal). */
-export function buildBotRuntime(config: Config, logger: Logger): BotRuntime {
-  const messages = loadMessages();
+export function buildBotRuntime(config: Config, logger: Logger, parts: { recognizer?: Recognizer } = {}): BotRuntime {
+  const content = loadContent();
+  const { messages } = content;
+  // Until the trained recognizer is merged: only typed or clicked buttons are understood.
+  const recognizer = parts.recognizer ?? { recognize: () => ({ intent: 'none', confidence: 0, ranking: [], entities: {} }) };
   const storage: Storage = new MemoryStorage();
   if (!config.redis.url) logger.warn('REDIS_URL is not set: conversation state is kept in memory, in this process only');
 
   const conversationState = new ConversationState(storage);
   const userState = new UserState(storage);
   const dialogState = conversationState.createProperty<DialogState>('DialogState');
-  const rootDialog = new MainDialog(messages);
+  const rootDialog = new MainDialog({
+    recognizer,
+    content,
+    records: new ConversationRecords(conversationState),
+    handoffDialog: new HandoffDialog(messages),
+    logger,
+  });
   const bot = new SupportBot({ conversationState, userState, dialogState, rootDialog, messages, logger });
 
   return {
