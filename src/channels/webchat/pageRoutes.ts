@@ -20,6 +20,7 @@ const contentTypes: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
   '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
 };
 
 /** URL -> file; nothing else of the folder is reachable. */
@@ -28,6 +29,7 @@ const pageFiles: Record<string, string> = {
   '/embed.js': 'embed.js',
   '/static/chat.js': 'chat.js',
   '/static/chat.css': 'chat.css',
+  '/static/favicon.svg': 'favicon.svg',
 };
 
 function sendFile(res: Response, file: string, cacheControl: string): void {

@@ -86,7 +86,6 @@
       window.WebChat.renderWebChat(
         {
           directLine: directLine,
-          userID: current.userId,
           locale: 'en-GB',
           styleOptions: {
             accent: '#0b6e4f',
