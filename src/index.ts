@@ -7,6 +7,7 @@ import {
   ConfigurationBotFrameworkAuthentication,
   ConversationState,
   MemoryStorage,
+  type Middleware,
   type Storage,
   UserState,
 } from 'botbuilder';
@@ -21,12 +22,13 @@ import { RedisConversationLog } from './channels/directLine/redisConversationLog
 import { directLineRoutes } from './channels/directLine/routes';
 import { DirectLineTokens, tokenSecretOrDevSecret } from './channels/directLine/tokens';
 import { InProcessAdapter } from './channels/inProcessAdapter';
+import { fieldStaffSteps, teamsCardRenderer, teamsInput, teamsTenantGate } from './channels/teams/teamsMiddleware';
 import { checkIncomingActivity } from './channels/incomingActivity';
 import { findWebChatBundle, publicDir, webChatPageRoutes } from './channels/webchat/pageRoutes';
 import { azureDirectLineSessions, selfHostedSessions } from './channels/webchat/sessions';
 import { webChatTokenRoute } from './channels/webchat/tokenRoute';
 import { type Config, ConfigError, loadConfig } from './config';
-import { loadContent } from './content/loadContent';
+import { type Content, loadContent } from './content/loadContent';
 import { ConversationRecords } from './conversation/conversationRecord';
 import { HandoffDialog } from './conversation/handoffDialog';
 import { MainDialog } from './conversation/mainDialog';
@@ -37,6 +39,7 @@ import { createTurnErrorHandler } from './turnErrorHandler';
 
 export interface BotRuntime {
   bot: SupportBot;
+  content: Content;
   onTurnError: ReturnType<typeof createTurnErrorHandler>;
   readinessChecks: ReadinessCheck[];
   close(): Promise<void>;
@@ -65,6 +68,7 @@ export function buildBotRuntime(config: Config, logger: Logger, parts: { recogni
 
   return {
     bot,
+    content,
     onTurnError: createTurnErrorHandler({ conversationState, dialogState, messages, logger }),
     readinessChecks: [{ name: 'content', isReady: async () => true }],
     close: async () => undefined,
@@ -82,6 +86,17 @@ function botFrameworkEndpoint(adapter: CloudAdapter, bot: SupportBot) {
       await adapter.process(req, res, (context) => bot.run(context));
     });
   };
+}
+
+/** Microsoft Teams: which tenants are served, what the bot reads there, and how it answers (cards). */
+function teamsMiddleware(config: Config, logger: Logger, content: Content): Middleware[] {
+  if (config.botFramework.appId && config.teams.allowedTenantIds.length === 0) logger.warn('TEAMS_ALLOWED_TENANT_IDS is empty: every Teams user is refused');
+  return [
+    teamsTenantGate({ allowedTenantIds: config.teams.allowedTenantIds, refusal: content.messages.teamsTenantRefused, logger }),
+    teamsInput(),
+    teamsCardRenderer(),
+    fieldStaffSteps({ content }),
+  ];
 }
 
 /** The website widget: the chat page, its token route and the self-hosted Direct Line. */
@@ -129,6 +144,7 @@ export function buildService(config: Config, logger: Logger): Service {
     }),
   );
   adapter.onTurnError = runtime.onTurnError;
+  adapter.use(...teamsMiddleware(config, logger, runtime.content));
   const redis = config.redis.url ? new Redis(config.redis.url) : undefined;
 
   const http = createHttpService({

@@ -49,6 +49,9 @@ export const messagesSchema = z
     handoffStarting: text,
     handoffNext: text,
     handoffReasons: exactlyEach(handoffReasons, text),
+    teamsTenantRefused: text,
+    allStepsTitle: text,
+    allStepsWhichProcedure: text,
   })
   .strict();
 
