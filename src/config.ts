@@ -47,6 +47,8 @@ const envSchema = z.object({
     .string()
     .default('')
     .transform((list) => list.split(',').map((id) => id.trim()).filter(Boolean)),
+  TEAMS_DEVELOPER_NAME: z.string().trim().min(1).max(32).default('EV charger support'),
+  TEAMS_DEVELOPER_URL: z.url({ protocol: /^https$/ }).default('https://www.example.com'),
 });
 
 export type Env = z.output<typeof envSchema>;
@@ -74,7 +76,11 @@ export interface Config {
     /** Set: the widget uses Azure's Direct Line instead of the self-hosted one. */
     readonly azureDirectLine?: { readonly secret: string; readonly domain: string };
   };
-  readonly teams: { readonly allowedTenantIds: readonly string[] };
+  readonly teams: {
+    readonly allowedTenantIds: readonly string[];
+    /** Shown in the Teams app store entry; the URL also gives the privacy and terms pages. */
+    readonly developer: { readonly name: string; readonly websiteUrl: string };
+  };
 }
 
 /** Thrown before the service listens; its message names every bad variable and why. */
@@ -127,6 +133,9 @@ export function loadConfig(env: Record<string, string | undefined> = { ...readDo
         ? { secret: e.DIRECT_LINE_SECRET, domain: e.DIRECT_LINE_DOMAIN.replace(/\/+$/, '') }
         : undefined,
     },
-    teams: { allowedTenantIds: e.TEAMS_ALLOWED_TENANT_IDS },
+    teams: {
+      allowedTenantIds: e.TEAMS_ALLOWED_TENANT_IDS,
+      developer: { name: e.TEAMS_DEVELOPER_NAME, websiteUrl: e.TEAMS_DEVELOPER_URL.replace(/\/+$/, '') },
+    },
   });
 }
