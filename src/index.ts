@@ -179,6 +179,7 @@ export async function main(): Promise<void> {
   const service = buildService(config, logger);
   const port = await service.http.listen(config.port);
   logger.info({ port }, `listening on http://localhost:${port}/api/messages`);
+  logger.info(`chat page on http://localhost:${port}/`);
 
   let stopping = false;
   const stop = async (signal: string) => {
