@@ -2,7 +2,7 @@ import type { Request, Response, Server } from 'restify';
 import type { RouteRegistrar } from '../../server';
 import { checkPostedActivity } from './activitySchema';
 import type { DirectLineConversations } from './conversations';
-import type { DirectLineTokens, TokenCheck, TokenGrant } from './tokens';
+import type { DirectLineTokens, TokenCheck } from './tokens';
 
 export const directLineBasePath = '/v3/directline';
 
@@ -96,9 +96,8 @@ export function directLineRoutes(deps: DirectLineRoutesDeps): RouteRegistrar {
     server.post(`${directLineBasePath}/tokens/refresh`, async (req: Request, res: Response) => {
       const auth = authorize(req, res);
       if (!auth) return;
-      const grant: TokenGrant = auth.grant;
-      const fresh = deps.tokens.issue(grant);
-      res.send(200, { conversationId: grant.conversationId, token: fresh.token, expires_in: fresh.expiresIn });
+      const fresh = deps.tokens.issue(auth.grant);
+      res.send(200, { conversationId: fresh.conversationId, token: fresh.token, expires_in: fresh.expiresIn });
     });
   };
 }
