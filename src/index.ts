@@ -6,13 +6,10 @@ import {
   CloudAdapter,
   ConfigurationBotFrameworkAuthentication,
   ConversationState,
-  MemoryStorage,
   type Middleware,
-  type Storage,
   UserState,
 } from 'botbuilder';
 import type { DialogState } from 'botbuilder-dialogs';
-import { Redis } from 'ioredis';
 import { RateLimiterMemory } from 'rate-limiter-flexible';
 import type { Request, Response, Server } from 'restify';
 import { SupportBot } from './bot';
@@ -33,14 +30,21 @@ import { ConversationRecords } from './conversation/conversationRecord';
 import { HandoffDialog } from './conversation/handoffDialog';
 import { MainDialog } from './conversation/mainDialog';
 import { createLogger, type Logger } from './logger';
+import { loadRecognizer } from './nlu/model';
 import type { Recognizer } from './nlu/types';
 import { createHttpService, type HttpService, type ReadinessCheck, type RouteRegistrar } from './server';
+import { memoryConversationState, redisConversationState } from './state/conversationStateBackend';
+import { createRedisClient, type RedisClient } from './state/redisClient';
 import { createTurnErrorHandler } from './turnErrorHandler';
 
 export interface BotRuntime {
   bot: SupportBot;
   content: Content;
   onTurnError: ReturnType<typeof createTurnErrorHandler>;
+  /** Adapter middleware, first in line: one turn at a time per conversation, redeliveries dropped. */
+  turnGuard: Middleware;
+  /** The Redis client state uses, when Redis is configured: channel stores share it (and its shutdown). */
+  redis?: RedisClient;
   readinessChecks: ReadinessCheck[];
   close(): Promise<void>;
 }
@@ -49,13 +53,13 @@ export interface BotRuntime {
 export function buildBotRuntime(config: Config, logger: Logger, parts: { recognizer?: Recognizer } = {}): BotRuntime {
   const content = loadContent();
   const { messages } = content;
-  // Until the trained recognizer is merged: only typed or clicked buttons are understood.
-  const recognizer = parts.recognizer ?? { recognize: () => ({ intent: 'none', confidence: 0, ranking: [], entities: {} }) };
-  const storage: Storage = new MemoryStorage();
-  if (!config.redis.url) logger.warn('REDIS_URL is not set: conversation state is kept in memory, in this process only');
+  const recognizer = parts.recognizer ?? loadRecognizer();
+  const redis = config.redis.connection ? createRedisClient(config.redis, logger) : undefined;
+  const state = redis ? redisConversationState(redis, config, messages, logger) : memoryConversationState(config, messages, logger);
+  if (state.kind === 'memory') logger.warn('No Redis configured: conversation state is kept in memory, in this process only');
 
-  const conversationState = new ConversationState(storage);
-  const userState = new UserState(storage);
+  const conversationState = new ConversationState(state.storage);
+  const userState = new UserState(state.storage);
   const dialogState = conversationState.createProperty<DialogState>('DialogState');
   const rootDialog = new MainDialog({
     recognizer,
@@ -70,8 +74,13 @@ export function buildBotRuntime(config: Config, logger: Logger, parts: { recogni
     bot,
     content,
     onTurnError: createTurnErrorHandler({ conversationState, dialogState, messages, logger }),
-    readinessChecks: [{ name: 'content', isReady: async () => true }],
-    close: async () => undefined,
+    turnGuard: state.turnGuard,
+    redis,
+    readinessChecks: [
+      { name: 'contentAndModel', isReady: async () => true },
+      { name: 'conversationState', isReady: async () => state.isReady() },
+    ],
+    close: () => state.close(),
   };
 }
 
@@ -89,26 +98,27 @@ function botFrameworkEndpoint(adapter: CloudAdapter, bot: SupportBot) {
 }
 
 /** Microsoft Teams: which tenants are served, what the bot reads there, and how it answers (cards). */
-function teamsMiddleware(config: Config, logger: Logger, content: Content): Middleware[] {
+function teamsMiddleware(config: Config, logger: Logger, content: Content): { tenantGate: Middleware; conversation: Middleware[] } {
   if (config.botFramework.appId && config.teams.allowedTenantIds.length === 0) logger.warn('TEAMS_ALLOWED_TENANT_IDS is empty: every Teams user is refused');
-  return [
-    teamsTenantGate({ allowedTenantIds: config.teams.allowedTenantIds, refusal: content.messages.teamsTenantRefused, logger }),
-    teamsInput(),
-    teamsCardRenderer(),
-    fieldStaffSteps({ content }),
-  ];
+  return {
+    tenantGate: teamsTenantGate({ allowedTenantIds: config.teams.allowedTenantIds, refusal: content.messages.teamsTenantRefused, logger }),
+    conversation: [teamsInput(), teamsCardRenderer(), fieldStaffSteps({ content })],
+  };
 }
 
 /** The website widget: the chat page, its token route and the self-hosted Direct Line. */
-function webChatRoutes(config: Config, logger: Logger, runtime: BotRuntime, redis: Redis | undefined): RouteRegistrar[] {
+function webChatRoutes(config: Config, logger: Logger, runtime: BotRuntime): RouteRegistrar[] {
   const { webchat } = config;
   const tokens = new DirectLineTokens({ secret: tokenSecretOrDevSecret(webchat.tokenSecret, logger), ttlSeconds: webchat.tokenTtlSeconds });
-  // Same turn error handling (and middleware) as every other adapter.
+  // Same turn guard and turn error handling as every other adapter.
   const directLineAdapter = new InProcessAdapter();
   directLineAdapter.onTurnError = runtime.onTurnError;
-  const log: ConversationLog = redis
-    ? new RedisConversationLog(redis, { keyPrefix: 'evbot:', ttlSeconds: webchat.conversationTtlSeconds })
-    : new InMemoryConversationLog(webchat.conversationTtlSeconds);
+  directLineAdapter.use(runtime.turnGuard);
+  // The activity log lives as long as the conversation's state.
+  const logTtlSeconds = config.conversationState.ttlSeconds;
+  const log: ConversationLog = runtime.redis
+    ? new RedisConversationLog(runtime.redis, { keyPrefix: config.redis.keyPrefix, ttlSeconds: logTtlSeconds })
+    : new InMemoryConversationLog(logTtlSeconds);
   const conversations = new DirectLineConversations({
     adapter: directLineAdapter,
     logic: (context) => runtime.bot.run(context),
@@ -144,15 +154,16 @@ export function buildService(config: Config, logger: Logger): Service {
     }),
   );
   adapter.onTurnError = runtime.onTurnError;
-  adapter.use(...teamsMiddleware(config, logger, runtime.content));
-  const redis = config.redis.url ? new Redis(config.redis.url) : undefined;
+  const teams = teamsMiddleware(config, logger, runtime.content);
+  // Refused tenants are turned away before anything reads or writes state.
+  adapter.use(teams.tenantGate, runtime.turnGuard, ...teams.conversation);
 
   const http = createHttpService({
     logger,
     maxBodyBytes: config.maxBodyBytes,
     shutdownGraceMs: config.shutdownGraceMs,
     readinessChecks: runtime.readinessChecks,
-    routes: [botFrameworkEndpoint(adapter, runtime.bot), ...webChatRoutes(config, logger, runtime, redis)],
+    routes: [botFrameworkEndpoint(adapter, runtime.bot), ...webChatRoutes(config, logger, runtime)],
   });
 
   return {
@@ -161,7 +172,6 @@ export function buildService(config: Config, logger: Logger): Service {
     stop: async () => {
       await http.shutdown();
       await runtime.close();
-      await redis?.quit();
     },
   };
 }

@@ -1,5 +1,5 @@
 import type { Activity } from 'botbuilder';
-import type { Cluster, Redis } from 'ioredis';
+import type { RedisClient } from '../../state/redisClient';
 import type { ActivityPage, ConversationLog } from './conversationLog';
 
 /**
@@ -10,7 +10,7 @@ import type { ActivityPage, ConversationLog } from './conversationLog';
  */
 export class RedisConversationLog implements ConversationLog {
   constructor(
-    private readonly redis: Redis | Cluster,
+    private readonly redis: RedisClient,
     private readonly options: { keyPrefix: string; ttlSeconds: number },
   ) {}
 
