@@ -119,6 +119,22 @@ const envSchema = z.object({
   TICKET_DELIVERY_TIMEOUT_MS: positiveInt.default(10_000),
   TICKET_WORKER: z.enum(['embedded', 'standalone']).default('embedded'),
   TICKET_KEEP_DELIVERED_HOURS: positiveInt.default(168),
+
+  // Web chat widget and Direct Line
+  WEBCHAT_TOKEN_SECRET: optionalString,
+  WEBCHAT_TOKEN_TTL_SECONDS: positiveInt.default(1800),
+  WEBCHAT_TOKENS_PER_MINUTE: positiveInt.default(10),
+  DIRECT_LINE_MAX_ACTIVITY_BYTES: positiveInt.default(16 * 1024),
+  DIRECT_LINE_SECRET: optionalString,
+  DIRECT_LINE_DOMAIN: z.url({ protocol: /^https?$/ }).default('https://directline.botframework.com/v3/directline'),
+
+  // Microsoft Teams
+  TEAMS_ALLOWED_TENANT_IDS: z
+    .string()
+    .default('')
+    .transform((list) => list.split(',').map((id) => id.trim()).filter(Boolean)),
+  TEAMS_DEVELOPER_NAME: z.string().trim().min(1).max(32).default('EV charger support'),
+  TEAMS_DEVELOPER_URL: z.url({ protocol: /^https$/ }).default('https://www.example.com'),
 }).superRefine(checkRedisTopology);
 
 export type Env = z.output<typeof envSchema>;
@@ -170,6 +186,20 @@ export interface Config {
     readonly redeliveryTtlSeconds: number;
   };
   readonly tickets: TicketsConfig;
+  readonly webchat: {
+    /** Unset: a random secret per process (development only). */
+    readonly tokenSecret?: string;
+    readonly tokenTtlSeconds: number;
+    readonly tokensPerMinutePerIp: number;
+    readonly maxActivityBytes: number;
+    /** Set: the widget uses Azure's Direct Line instead of the self-hosted one. */
+    readonly azureDirectLine?: { readonly secret: string; readonly domain: string };
+  };
+  readonly teams: {
+    readonly allowedTenantIds: readonly string[];
+    /** Shown in the Teams app store entry; the URL also gives the privacy and terms pages. */
+    readonly developer: { readonly name: string; readonly websiteUrl: string };
+  };
 }
 
 export type TicketAdapterConfig =
@@ -248,6 +278,19 @@ export function loadConfig(env: Record<string, string | undefined> = { ...readDo
       redeliveryTtlSeconds: e.REDELIVERY_TTL_SECONDS,
     },
     tickets,
+    webchat: {
+      tokenSecret: e.WEBCHAT_TOKEN_SECRET,
+      tokenTtlSeconds: e.WEBCHAT_TOKEN_TTL_SECONDS,
+      tokensPerMinutePerIp: e.WEBCHAT_TOKENS_PER_MINUTE,
+      maxActivityBytes: e.DIRECT_LINE_MAX_ACTIVITY_BYTES,
+      azureDirectLine: e.DIRECT_LINE_SECRET
+        ? { secret: e.DIRECT_LINE_SECRET, domain: e.DIRECT_LINE_DOMAIN.replace(/\/+$/, '') }
+        : undefined,
+    },
+    teams: {
+      allowedTenantIds: e.TEAMS_ALLOWED_TENANT_IDS,
+      developer: { name: e.TEAMS_DEVELOPER_NAME, websiteUrl: e.TEAMS_DEVELOPER_URL.replace(/\/+$/, '') },
+    },
   });
 }
 

@@ -10,27 +10,41 @@ import {
   UserState,
 } from 'botbuilder';
 import type { DialogState } from 'botbuilder-dialogs';
+import { RateLimiterMemory } from 'rate-limiter-flexible';
 import type { Request, Response, Server } from 'restify';
 import { SupportBot } from './bot';
+import { type ConversationLog, InMemoryConversationLog } from './channels/directLine/conversationLog';
+import { DirectLineConversations } from './channels/directLine/conversations';
+import { RedisConversationLog } from './channels/directLine/redisConversationLog';
+import { directLineRoutes } from './channels/directLine/routes';
+import { DirectLineTokens, tokenSecretOrDevSecret } from './channels/directLine/tokens';
+import { InProcessAdapter } from './channels/inProcessAdapter';
+import { fieldStaffSteps, teamsCardRenderer, teamsInput, teamsTenantGate } from './channels/teams/teamsMiddleware';
 import { checkIncomingActivity } from './channels/incomingActivity';
+import { findWebChatBundle, publicDir, webChatPageRoutes } from './channels/webchat/pageRoutes';
+import { azureDirectLineSessions, selfHostedSessions } from './channels/webchat/sessions';
+import { webChatTokenRoute } from './channels/webchat/tokenRoute';
 import { type Config, ConfigError, loadConfig } from './config';
-import { loadContent } from './content/loadContent';
+import { type Content, loadContent } from './content/loadContent';
 import { ConversationRecords } from './conversation/conversationRecord';
 import { HandoffDialog } from './conversation/handoffDialog';
 import { MainDialog } from './conversation/mainDialog';
 import { createLogger, type Logger } from './logger';
 import { loadRecognizer } from './nlu/model';
 import type { Recognizer } from './nlu/types';
-import { createHttpService, type HttpService, type ReadinessCheck } from './server';
+import { createHttpService, type HttpService, type ReadinessCheck, type RouteRegistrar } from './server';
 import { memoryConversationState, redisConversationState } from './state/conversationStateBackend';
-import { createRedisClient } from './state/redisClient';
+import { createRedisClient, type RedisClient } from './state/redisClient';
 import { createTurnErrorHandler } from './turnErrorHandler';
 
 export interface BotRuntime {
   bot: SupportBot;
+  content: Content;
   onTurnError: ReturnType<typeof createTurnErrorHandler>;
   /** Adapter middleware, first in line: one turn at a time per conversation, redeliveries dropped. */
   turnGuard: Middleware;
+  /** The Redis client state uses, when Redis is configured: channel stores share it (and its shutdown). */
+  redis?: RedisClient;
   readinessChecks: ReadinessCheck[];
   close(): Promise<void>;
 }
@@ -40,9 +54,8 @@ export function buildBotRuntime(config: Config, logger: Logger, parts: { recogni
   const content = loadContent();
   const { messages } = content;
   const recognizer = parts.recognizer ?? loadRecognizer();
-  const state = config.redis.connection
-    ? redisConversationState(createRedisClient(config.redis, logger), config, messages, logger)
-    : memoryConversationState(config, messages, logger);
+  const redis = config.redis.connection ? createRedisClient(config.redis, logger) : undefined;
+  const state = redis ? redisConversationState(redis, config, messages, logger) : memoryConversationState(config, messages, logger);
   if (state.kind === 'memory') logger.warn('No Redis configured: conversation state is kept in memory, in this process only');
 
   const conversationState = new ConversationState(state.storage);
@@ -59,8 +72,10 @@ export function buildBotRuntime(config: Config, logger: Logger, parts: { recogni
 
   return {
     bot,
+    content,
     onTurnError: createTurnErrorHandler({ conversationState, dialogState, messages, logger }),
     turnGuard: state.turnGuard,
+    redis,
     readinessChecks: [
       { name: 'contentAndModel', isReady: async () => true },
       { name: 'conversationState', isReady: async () => state.isReady() },
@@ -82,6 +97,45 @@ function botFrameworkEndpoint(adapter: CloudAdapter, bot: SupportBot) {
   };
 }
 
+/** Microsoft Teams: which tenants are served, what the bot reads there, and how it answers (cards). */
+function teamsMiddleware(config: Config, logger: Logger, content: Content): { tenantGate: Middleware; conversation: Middleware[] } {
+  if (config.botFramework.appId && config.teams.allowedTenantIds.length === 0) logger.warn('TEAMS_ALLOWED_TENANT_IDS is empty: every Teams user is refused');
+  return {
+    tenantGate: teamsTenantGate({ allowedTenantIds: config.teams.allowedTenantIds, refusal: content.messages.teamsTenantRefused, logger }),
+    conversation: [teamsInput(), teamsCardRenderer(), fieldStaffSteps({ content })],
+  };
+}
+
+/** The website widget: the chat page, its token route and the self-hosted Direct Line. */
+function webChatRoutes(config: Config, logger: Logger, runtime: BotRuntime): RouteRegistrar[] {
+  const { webchat } = config;
+  const tokens = new DirectLineTokens({ secret: tokenSecretOrDevSecret(webchat.tokenSecret, logger), ttlSeconds: webchat.tokenTtlSeconds });
+  // Same turn guard and turn error handling as every other adapter.
+  const directLineAdapter = new InProcessAdapter();
+  directLineAdapter.onTurnError = runtime.onTurnError;
+  directLineAdapter.use(runtime.turnGuard);
+  // The activity log lives as long as the conversation's state.
+  const logTtlSeconds = config.conversationState.ttlSeconds;
+  const log: ConversationLog = runtime.redis
+    ? new RedisConversationLog(runtime.redis, { keyPrefix: config.redis.keyPrefix, ttlSeconds: logTtlSeconds })
+    : new InMemoryConversationLog(logTtlSeconds);
+  const conversations = new DirectLineConversations({
+    adapter: directLineAdapter,
+    logic: (context) => runtime.bot.run(context),
+    log,
+    bot: { id: config.botFramework.appId ?? 'bot', name: 'Charging cable assistant' },
+  });
+  return [
+    webChatPageRoutes({ publicDir, webChatBundle: findWebChatBundle() }),
+    webChatTokenRoute({
+      sessions: webchat.azureDirectLine ? azureDirectLineSessions(webchat.azureDirectLine) : selfHostedSessions(tokens),
+      limiter: new RateLimiterMemory({ points: webchat.tokensPerMinutePerIp, duration: 60 }),
+      logger,
+    }),
+    directLineRoutes({ conversations, tokens, maxActivityBytes: webchat.maxActivityBytes }),
+  ];
+}
+
 export interface Service {
   http: HttpService;
   runtime: BotRuntime;
@@ -100,14 +154,16 @@ export function buildService(config: Config, logger: Logger): Service {
     }),
   );
   adapter.onTurnError = runtime.onTurnError;
-  adapter.use(runtime.turnGuard);
+  const teams = teamsMiddleware(config, logger, runtime.content);
+  // Refused tenants are turned away before anything reads or writes state.
+  adapter.use(teams.tenantGate, runtime.turnGuard, ...teams.conversation);
 
   const http = createHttpService({
     logger,
     maxBodyBytes: config.maxBodyBytes,
     shutdownGraceMs: config.shutdownGraceMs,
     readinessChecks: runtime.readinessChecks,
-    routes: [botFrameworkEndpoint(adapter, runtime.bot)],
+    routes: [botFrameworkEndpoint(adapter, runtime.bot), ...webChatRoutes(config, logger, runtime)],
   });
 
   return {
@@ -133,6 +189,7 @@ export async function main(): Promise<void> {
   const service = buildService(config, logger);
   const port = await service.http.listen(config.port);
   logger.info({ port }, `listening on http://localhost:${port}/api/messages`);
+  logger.info(`chat page on http://localhost:${port}/`);
 
   let stopping = false;
   const stop = async (signal: string) => {

@@ -51,6 +51,9 @@ export const messagesSchema = z
     handoffStarting: text,
     handoffNext: text,
     handoffReasons: exactlyEach(handoffReasons, text),
+    teamsTenantRefused: text,
+    allStepsTitle: text,
+    allStepsWhichProcedure: text,
   })
   .strict();
 
