@@ -6,7 +6,7 @@ const stopwords = new Set(['a', 'an', 'the', 'my', 'our', 'your', 'its', 'it', '
 
 /**
  * The classifier's view of a message: stems, a `not_` mark on negated topic words ("no power cut"
- * gives `not_power not_cut`, unlike "power cut"), adjacent-stem bigrams, and placeholders for a
+ * gives `not_power not_cut`, unlike "power cut"), adjacent-stem bigrams, the first and last word of the message, and placeholders for a
  * named car make or charger brand, so brands the examples never used still count.
  */
 export function featuresOf(text: AnalysedText, findings: RuleFindings, negatable: ReadonlySet<string>): string[] {
@@ -23,6 +23,9 @@ export function featuresOf(text: AnalysedText, findings: RuleFindings, negatable
     if (previous) features.add(`${previous}_${feature}`);
     previous = feature;
   });
+  // First and last word marks: short answers ("help", "it worked") are told apart by where words sit.
+  const words = text.stems.filter((s) => s !== clauseBreak);
+  if (words.length > 0) features.add(`^${words[0]}`).add(`${words[words.length - 1]}$`);
   if (findings.entities.vehicleMake) features.add('#make');
   if (findings.entities.chargerBrand) features.add('#brand');
   return [...features];
