@@ -10,12 +10,12 @@ import { createBullmqConnection, startTicketWorker } from '../tickets/deliveryQu
 function main(): void {
   const config = loadConfig();
   const logger = createLogger(config);
-  if (!config.redis.url) {
-    logger.fatal('the ticket worker needs REDIS_URL: without Redis the service delivers tickets itself');
+  if (!config.redis.connection) {
+    logger.fatal('the ticket worker needs Redis (REDIS_URL, REDIS_SENTINELS or REDIS_CLUSTER_NODES): without it the service delivers tickets itself');
     process.exitCode = 1;
     return;
   }
-  const connection = createBullmqConnection(config.redis.url);
+  const connection = createBullmqConnection(config.redis, logger);
   const worker = startTicketWorker({ connection, adapter: createTicketAdapter(config.tickets), retry: config.tickets.retry, logger });
   logger.info({ adapter: config.tickets.adapter.kind }, 'ticket worker started');
 
