@@ -114,7 +114,6 @@ export class HandoffDialog extends Dialog<HandoffRequest> {
         created = await delivery.submit(ticket);
       } catch (error) {
         logger.error({ err: error, ticketId: ticket.id, reason: ticket.reason }, 'ticket could not be submitted; the user may confirm again');
-        await context.sendActivity(messages.handoff.notCreated);
         return this.ask(dc, state, { ...this.interview.summary(state.interview), text: messages.handoff.notCreated });
       }
       await records.addCreatedTicket(context, { id: created.id, reference: created.reference, reason: created.reason });

@@ -102,7 +102,7 @@ export class ContactInterview {
         const { question, backToSummary } = stage;
         const skipping =
           optionalQuestions.includes(question) &&
-          (recognition.intent === 'deny' || [buttons.skip, ...this.text.skipWords].some((words) => sameWords(message, words)));
+          (recognition.intent === 'deny' || sameWords(message, buttons.skip) || this.text.skipWords.some((phrase) => mentions(message, phrase)));
         const answer = skipping ? skippedAnswer(question) : this.read(question, message, state.answers);
         if (!answer) return this.ask(state, { text: this.text.questions[question].retry, buttons: this.buttonsFor(question) });
         const answers = dropUndefined({ ...state.answers, ...answer });

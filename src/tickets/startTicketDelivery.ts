@@ -24,6 +24,8 @@ export function startTicketDelivery(
   location: QueueLocation = {},
 ): RunningTicketDelivery {
   const { tickets } = config;
+  // Under REDIS_KEY_PREFIX like every other key; the braces keep the queue in one Cluster slot.
+  const queueLocation: QueueLocation = { prefix: `${config.redis.keyPrefix}{tickets}`, ...location };
   const adapter = createTicketAdapter(tickets);
   if (!config.redis.connection) {
     logger.warn({ adapter: adapter.name }, 'no Redis configured: tickets are delivered in-process, undeliverable ones go to the outbox file');
@@ -32,9 +34,9 @@ export function startTicketDelivery(
   }
   // Adding a job fails fast during an outage (the user is asked to confirm again); the worker waits.
   const queueConnection = createRedisClient(config.redis, logger);
-  const delivery = createTicketQueue({ ...location, connection: queueConnection, retry: tickets.retry, keepDeliveredHours: tickets.keepDeliveredHours });
+  const delivery = createTicketQueue({ ...queueLocation, connection: queueConnection, retry: tickets.retry, keepDeliveredHours: tickets.keepDeliveredHours });
   const workerConnection = tickets.worker === 'embedded' ? createBullmqConnection(config.redis, logger) : undefined;
-  const worker = workerConnection && startTicketWorker({ ...location, connection: workerConnection, adapter, retry: tickets.retry, logger });
+  const worker = workerConnection && startTicketWorker({ ...queueLocation, connection: workerConnection, adapter, retry: tickets.retry, logger });
   logger.info({ adapter: adapter.name, worker: tickets.worker }, 'ticket delivery queue ready');
   return {
     delivery,
