@@ -2,6 +2,7 @@ import { ConfigError, loadConfig } from '../config';
 import { createLogger } from '../logger';
 import { createTicketAdapter } from '../tickets/adapters';
 import { createBullmqConnection, startTicketWorker } from '../tickets/deliveryQueue';
+import { ticketQueueLocation } from '../tickets/startTicketDelivery';
 
 /**
  * `npm run worker`: delivers queued escalation tickets on its own, e.g. next to a service started
@@ -16,7 +17,7 @@ function main(): void {
     return;
   }
   const connection = createBullmqConnection(config.redis, logger);
-  const worker = startTicketWorker({ connection, adapter: createTicketAdapter(config.tickets), retry: config.tickets.retry, logger });
+  const worker = startTicketWorker({ ...ticketQueueLocation(config), connection, adapter: createTicketAdapter(config.tickets), retry: config.tickets.retry, logger });
   logger.info({ adapter: config.tickets.adapter.kind }, 'ticket worker started');
 
   const stop = async (signal: string) => {

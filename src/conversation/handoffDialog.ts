@@ -29,9 +29,10 @@ export interface HandoffDialogDeps {
   /** What the user is told about when to expect contact, e.g. "within 24 hours". */
   responseTime: string;
   logger: Logger;
-  /** Used when a channel sends no locale. */
-  defaultLocale?: string;
 }
+
+/** The locale of tickets from channels that send none: the chargers are sold in the UK. */
+const fallbackLocale = 'en-GB';
 
 interface HandoffDialogState {
   request: HandoffRequest;
@@ -104,7 +105,7 @@ export class HandoffDialog extends Dialog<HandoffRequest> {
       ...details,
       conversationId: conversationIdOf(context),
       channel: context.activity.channelId,
-      locale: context.activity.locale ?? this.deps.defaultLocale ?? 'en-GB',
+      locale: context.activity.locale ?? fallbackLocale,
     });
     const earlier = await records.createdTicket(context, ticket.id);
     let created: Ticket | undefined;

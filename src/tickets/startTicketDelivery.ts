@@ -13,6 +13,11 @@ export interface RunningTicketDelivery {
   close(): Promise<void>;
 }
 
+/** Under REDIS_KEY_PREFIX like every other key; the braces keep the queue in one Cluster slot. */
+export function ticketQueueLocation(config: Pick<Config, 'redis'>): QueueLocation {
+  return { prefix: `${config.redis.keyPrefix}{tickets}` };
+}
+
 /**
  * Ticket delivery as the configuration asks: with Redis, the durable queue plus (unless
  * `TICKET_WORKER=standalone`) a worker in this process; without Redis, in-process delivery that falls
@@ -24,8 +29,7 @@ export function startTicketDelivery(
   location: QueueLocation = {},
 ): RunningTicketDelivery {
   const { tickets } = config;
-  // Under REDIS_KEY_PREFIX like every other key; the braces keep the queue in one Cluster slot.
-  const queueLocation: QueueLocation = { prefix: `${config.redis.keyPrefix}{tickets}`, ...location };
+  const queueLocation: QueueLocation = { ...ticketQueueLocation(config), ...location };
   const adapter = createTicketAdapter(tickets);
   if (!config.redis.connection) {
     logger.warn({ adapter: adapter.name }, 'no Redis configured: tickets are delivered in-process, undeliverable ones go to the outbox file');
