@@ -14,6 +14,30 @@ export type ProcedureScenario = (typeof procedureScenarios)[number];
 const exactlyEach = <K extends string, V extends z.ZodType>(keys: readonly K[], value: V) =>
   z.object(Object.fromEntries(keys.map((key) => [key, value])) as Record<K, V>).strict();
 
+/** The handoff's questions, in the order they are asked; `charger` and `vehicle` may be skipped. */
+export const handoffQuestions = ['name', 'reach', 'site', 'charger', 'vehicle'] as const;
+export type HandoffQuestion = (typeof handoffQuestions)[number];
+
+const handoffQuestion = z.object({ ask: text, retry: text, label: text, words: z.array(text).min(1) }).strict();
+
+const handoffSchema = z
+  .object({
+    questions: exactlyEach(handoffQuestions, handoffQuestion).extend({ vehicle: handoffQuestion.extend({ askModel: text }) }),
+    skipWords: z.array(text).min(1),
+    buttons: z.object({ skip: text, create: text, change: text, cancel: text }).strict(),
+    summary: text,
+    summaryLine: text,
+    summaryLabels: z.object({ name: text, email: text, phone: text, postcode: text, town: text, charger: text, vehicle: text }).strict(),
+    summaryRetry: text,
+    whichToChange: text,
+    whichToChangeRetry: text,
+    cancelled: text,
+    created: text,
+    alreadyCreated: text,
+    notCreated: text,
+  })
+  .strict();
+
 export const buttonKeys = ['freed', 'stillStuck', 'yes', 'no', 'car', 'charger', 'both', 'damaged', 'person'] as const;
 export type ButtonKey = (typeof buttonKeys)[number];
 
@@ -54,6 +78,7 @@ export const messagesSchema = z
     teamsTenantRefused: text,
     allStepsTitle: text,
     allStepsWhichProcedure: text,
+    handoff: handoffSchema,
   })
   .strict();
 
