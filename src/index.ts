@@ -19,6 +19,7 @@ import { RedisConversationLog } from './channels/directLine/redisConversationLog
 import { directLineRoutes } from './channels/directLine/routes';
 import { DirectLineTokens, tokenSecretOrDevSecret } from './channels/directLine/tokens';
 import { InProcessAdapter } from './channels/inProcessAdapter';
+import { raisedByOf } from './channels/teams/fieldStaff';
 import { fieldStaffSteps, teamsCardRenderer, teamsInput, teamsTenantGate } from './channels/teams/teamsMiddleware';
 import { checkIncomingActivity } from './channels/incomingActivity';
 import { findWebChatBundle, publicDir, webChatPageRoutes } from './channels/webchat/pageRoutes';
@@ -79,6 +80,8 @@ export function buildBotRuntime(
     delivery: tickets.delivery,
     responseTime: config.tickets.responseTime.text,
     logger,
+    // Teams field staff raise tickets for customers; other channels return undefined.
+    staffIdentityOf: raisedByOf,
   });
   const rootDialog = new MainDialog({ recognizer, content, records, handoffDialog, logger });
   const bot = new SupportBot({ conversationState, userState, dialogState, rootDialog, messages, logger });

@@ -20,11 +20,14 @@ export type HandoffQuestion = (typeof handoffQuestions)[number];
 
 const handoffQuestion = z.object({ ask: text, retry: text, label: text, words: z.array(text).min(1) }).strict();
 
+const customerQuestion = z.object({ ask: text, retry: text }).strict();
+
 const handoffSchema = z
   .object({
     questions: exactlyEach(handoffQuestions, handoffQuestion).extend({ vehicle: handoffQuestion.extend({ askModel: text }) }),
+    customerQuestions: exactlyEach(handoffQuestions, customerQuestion).extend({ vehicle: customerQuestion.extend({ askModel: text }) }),
     skipWords: z.array(text).min(1),
-    buttons: z.object({ skip: text, create: text, change: text, cancel: text }).strict(),
+    buttons: z.object({ skip: text, create: text, change: text, cancel: text, send: text }).strict(),
     summary: text,
     summaryLine: text,
     summaryLabels: z.object({ name: text, email: text, phone: text, postcode: text, town: text, charger: text, vehicle: text }).strict(),
@@ -74,6 +77,7 @@ export const messagesSchema = z
     ratingSkipped: text,
     handoffStarting: text,
     handoffNext: text,
+    handoffNextForStaff: text,
     handoffReasons: exactlyEach(handoffReasons, text),
     teamsTenantRefused: text,
     allStepsTitle: text,

@@ -1,9 +1,17 @@
-import { MessageFactory, type TurnContext } from 'botbuilder';
+import { type Activity, MessageFactory, type TurnContext } from 'botbuilder';
 import { Dialog, type DialogContext, type DialogTurnResult } from 'botbuilder-dialogs';
+import { z } from 'zod';
 import { handoffInitiation } from '../channels/handoffInitiation';
-import { fillTemplate, type Messages } from '../content/messages';
-import { ContactInterview, type ConfirmedDetails, type InterviewPrompt, type InterviewState, type InterviewTurn } from '../handoff/contactInterview';
-import type { HandoffRequest } from '../handoff/handoffRequest';
+import { fillTemplate, handoffQuestions, type Messages } from '../content/messages';
+import {
+  ContactInterview,
+  type ConfirmedDetails,
+  type InterviewPrompt,
+  type InterviewState,
+  type InterviewTurn,
+  type SubmittedAnswers,
+} from '../handoff/contactInterview';
+import type { HandoffRequest, StaffIdentity } from '../handoff/handoffRequest';
 import type { Logger } from '../logger';
 import type { Recognizer } from '../nlu/types';
 import type { TicketDelivery } from '../tickets/delivery';
@@ -29,7 +37,22 @@ export interface HandoffDialogDeps {
   /** What the user is told about when to expect contact, e.g. "within 24 hours". */
   responseTime: string;
   logger: Logger;
+  /** Field staff raising a ticket for a customer (a channel's own knowledge, e.g. Teams); else undefined. */
+  staffIdentityOf?: (activity: Partial<Activity>) => StaffIdentity | undefined;
 }
+
+/**
+ * A message answering several questions at once (a channel's form, e.g. the Teams contact card)
+ * carries them in `activity.value` as `{ contactAnswers: { name, reach, site, charger, vehicle } }`.
+ */
+export interface ContactAnswersValue {
+  contactAnswers: SubmittedAnswers;
+}
+
+const contactAnswersValueSchema = z.object({ contactAnswers: z.partialRecord(z.enum(handoffQuestions), z.string().max(1000)) });
+
+/** Sent with a prompt as `activity.value`, for channels that lay out forms and summaries (Teams cards). */
+export type PromptLayout = Pick<InterviewPrompt, 'form' | 'summary'>;
 
 /** The locale of tickets from channels that send none: the chargers are sold in the UK. */
 const fallbackLocale = 'en-GB';
@@ -55,16 +78,18 @@ export class HandoffDialog extends Dialog<HandoffRequest> {
     this.interview = new ContactInterview({ messages: deps.messages, recognizer: deps.recognizer });
   }
 
-  override async beginDialog(dc: DialogContext, request?: HandoffRequest): Promise<DialogTurnResult> {
-    if (!request) throw new Error('The handoff dialog needs a HandoffRequest');
+  override async beginDialog(dc: DialogContext, given?: HandoffRequest): Promise<DialogTurnResult> {
+    if (!given) throw new Error('The handoff dialog needs a HandoffRequest');
     const { messages, records } = this.deps;
+    const raisedBy = given.raisedBy ?? this.deps.staffIdentityOf?.(dc.context.activity);
+    const request: HandoffRequest = raisedBy ? { ...given, raisedBy } : given;
     await dc.context.sendActivity(fillTemplate(messages.handoffStarting, { reason: messages.handoffReasons[request.reason] }));
     const existing = await records.createdTicket(dc.context, ticketId(conversationIdOf(dc.context), request.reason));
     if (existing) {
       await dc.context.sendActivity(this.ticketMessage(messages.handoff.alreadyCreated, existing.reference));
       return dc.endDialog({ reason: request.reason, reference: existing.reference } satisfies HandoffResult);
     }
-    await dc.context.sendActivity(messages.handoffNext);
+    await dc.context.sendActivity(request.raisedBy ? messages.handoffNextForStaff : messages.handoffNext);
     return this.play(dc, request, this.interview.start(request));
   }
 
@@ -72,6 +97,8 @@ export class HandoffDialog extends Dialog<HandoffRequest> {
     const state = dc.activeDialog!.state as HandoffDialogState;
     const text = dc.context.activity.text ?? '';
     if (state.reference) return this.afterCreated(dc, state, text);
+    const submitted = contactAnswersValueSchema.safeParse(dc.context.activity.value);
+    if (submitted.success && !text.trim()) return this.play(dc, state.request, this.interview.continueWithAnswers(state.interview, submitted.data.contactAnswers));
     return this.play(dc, state.request, this.interview.continue(state.interview, text));
   }
 
@@ -91,7 +118,9 @@ export class HandoffDialog extends Dialog<HandoffRequest> {
 
   private async ask(dc: DialogContext, state: HandoffDialogState, prompt: InterviewPrompt): Promise<DialogTurnResult> {
     dc.activeDialog!.state = state;
-    await dc.context.sendActivity(MessageFactory.suggestedActions(prompt.buttons, prompt.text));
+    const { form, summary } = prompt;
+    const layout: PromptLayout | undefined = form || summary ? { form, summary } : undefined;
+    await dc.context.sendActivity({ ...MessageFactory.suggestedActions(prompt.buttons, prompt.text), value: layout });
     return Dialog.EndOfTurn;
   }
 
@@ -115,7 +144,8 @@ export class HandoffDialog extends Dialog<HandoffRequest> {
         created = await delivery.submit(ticket);
       } catch (error) {
         logger.error({ err: error, ticketId: ticket.id, reason: ticket.reason }, 'ticket could not be submitted; the user may confirm again');
-        return this.ask(dc, state, { ...this.interview.summary(state.interview), text: messages.handoff.notCreated });
+        const summary = this.interview.summary(state.interview);
+        return this.ask(dc, state, { ...summary, text: messages.handoff.notCreated, summary: { ...summary.summary!, lead: messages.handoff.notCreated } });
       }
       await records.addCreatedTicket(context, { id: created.id, reference: created.reference, reason: created.reason });
       logger.info({ ticketId: created.id, reference: created.reference, reason: created.reason }, 'ticket created');

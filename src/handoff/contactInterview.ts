@@ -45,16 +45,49 @@ export interface InterviewState {
   settled: HandoffQuestion[];
   /** Safety handoffs ask only what an installer cannot do without. */
   essentialOnly: boolean;
+  /** Field staff raising a ticket: the questions ask for the customer's details. */
+  forCustomer?: boolean;
   stage: Stage;
 }
 
 /** What the installer gets once the user confirms: the ticket's contact, site, vehicle and charger. */
 export type ConfirmedDetails = Pick<Ticket, 'contact' | 'site' | 'vehicle' | 'charger'>;
 
+/** One field of a contact form: a question, and why its last answer did not fit. */
+export interface FormField {
+  question: HandoffQuestion;
+  label: string;
+  optional: boolean;
+  problem?: string;
+}
+
+/** Every open question at once, with its send and cancel buttons. */
+export interface ContactForm {
+  fields: FormField[];
+  send: string;
+  cancel: string;
+}
+
+/** The summary in parts, for channels that lay it out (the details as label/value facts). */
+export interface SummaryLayout {
+  lead: string;
+  facts: { label: string; value: string }[];
+  question: string;
+}
+
+/**
+ * What to say; channels that can show more use the optional parts: `form` holds every open question
+ * (answered at once with `continueWithAnswers`), `summary` the summary's facts.
+ */
 export interface InterviewPrompt {
   text: string;
   buttons: string[];
+  form?: ContactForm;
+  summary?: SummaryLayout;
 }
+
+/** Several answers at once, by question (a channel's form); an empty optional answer skips it. */
+export type SubmittedAnswers = Partial<Record<HandoffQuestion, string>>;
 
 export type InterviewTurn =
   | { kind: 'ask'; prompt: InterviewPrompt; state: InterviewState }
@@ -88,7 +121,8 @@ export class ContactInterview {
     };
     const essentialOnly = request.reason === 'safety_hazard';
     const settled = handoffQuestions.filter((question) => isAnswered(question, answers) || (essentialOnly && optionalQuestions.includes(question)));
-    return this.next({ answers: dropUndefined(answers), settled, essentialOnly, stage: { kind: 'summary' } }, false);
+    const state: InterviewState = { answers: dropUndefined(answers), settled, essentialOnly, stage: { kind: 'summary' } };
+    return this.next(request.raisedBy ? { ...state, forCustomer: true } : state, false);
   }
 
   continue(state: InterviewState, message: string): InterviewTurn {
@@ -100,14 +134,9 @@ export class ContactInterview {
     switch (stage.kind) {
       case 'question': {
         const { question, backToSummary } = stage;
-        const skipping =
-          optionalQuestions.includes(question) &&
-          (recognition.intent === 'deny' || sameWords(message, buttons.skip) || this.text.skipWords.some((phrase) => mentions(message, phrase)));
-        const answer = skipping ? skippedAnswer(question) : this.read(question, message, state.answers);
-        if (!answer) return this.ask(state, { text: this.text.questions[question].retry, buttons: this.buttonsFor(question) });
-        const answers = dropUndefined({ ...state.answers, ...answer });
-        const settled = [...new Set([...state.settled, question])];
-        return this.next({ ...state, answers, settled }, backToSummary);
+        const answer = this.answer(question, message, state.answers);
+        if (!answer) return this.reask(state, [question], backToSummary);
+        return this.next(settle(state, question, answer), backToSummary);
       }
       case 'summary':
         if (sameWords(message, buttons.create) || (recognition.intent === 'affirm' && !this.namedQuestion(message, state))) {
@@ -123,13 +152,75 @@ export class ContactInterview {
     }
   }
 
+  /**
+   * A form's answers: what fits is kept, what is left open or does not fit is asked again (only that,
+   * with its helpful message). A form sent from the summary corrects answers and returns to it.
+   */
+  continueWithAnswers(state: InterviewState, submitted: SubmittedAnswers): InterviewTurn {
+    const backToSummary = state.stage.kind !== 'question' || state.stage.backToSummary;
+    const problems: HandoffQuestion[] = [];
+    let current = state;
+    for (const question of this.changeable(state)) {
+      const message = submitted[question]?.trim() ?? '';
+      const open = !current.settled.includes(question);
+      if (!message && !(open && !backToSummary)) continue;
+      const answer = message ? this.answer(question, message, current.answers) : optionalQuestions.includes(question) ? skippedAnswer(question) : undefined;
+      if (answer) current = settle(current, question, answer);
+      else problems.push(question);
+    }
+    return problems.length > 0 ? this.reask(current, problems, backToSummary) : this.next(current, backToSummary);
+  }
+
+  /** The answer's contribution to `Answers` (a skip, for an optional question), or undefined when it does not fit. */
+  private answer(question: HandoffQuestion, message: string, answers: Answers): Partial<Answers> | undefined {
+    const skipping =
+      optionalQuestions.includes(question) &&
+      (sameWords(message, this.text.buttons.skip) ||
+        this.text.skipWords.some((phrase) => mentions(message, phrase)) ||
+        this.deps.recognizer.recognize(message).intent === 'deny');
+    return skipping ? skippedAnswer(question) : this.read(question, message, answers);
+  }
+
+  /** The first of the questions whose answers did not fit, with its helpful message; a form gets them all. */
+  private reask(state: InterviewState, questions: HandoffQuestion[], backToSummary: boolean): InterviewTurn {
+    const [first] = questions;
+    const stage: Stage = { kind: 'question', question: first, backToSummary };
+    const form = this.form(state, backToSummary ? questions : this.open(state), questions);
+    return this.ask({ ...state, stage }, { text: this.wording(state, first).retry, buttons: this.buttonsFor(first), form });
+  }
+
+  private form(state: InterviewState, questions: HandoffQuestion[], problems: HandoffQuestion[] = []): ContactForm {
+    const fields = questions.map((question) => ({
+      question,
+      label: this.askText(state, question),
+      optional: optionalQuestions.includes(question),
+      ...(problems.includes(question) ? { problem: this.wording(state, question).retry } : {}),
+    }));
+    return { fields, send: this.text.buttons.send, cancel: this.text.buttons.cancel };
+  }
+
+  /** The question's wording: the customer's details when field staff raise the ticket. */
+  private wording(state: InterviewState, question: HandoffQuestion): { ask: string; retry: string; askModel?: string } {
+    return state.forCustomer ? this.text.customerQuestions[question] : this.text.questions[question];
+  }
+
+  private askText(state: InterviewState, question: HandoffQuestion): string {
+    const make = state.answers.vehicleMake;
+    const wording = this.wording(state, question);
+    return question === 'vehicle' && make && wording.askModel ? fillTemplate(wording.askModel, { make }) : wording.ask;
+  }
+
+  private open(state: InterviewState): HandoffQuestion[] {
+    return handoffQuestions.filter((question) => !state.settled.includes(question));
+  }
+
   /** A question named in the message ("change my email") is asked again; otherwise the choices. */
   private changeOrRetry(state: InterviewState, message: string, wantsChoices: boolean, retry: string): InterviewTurn {
     const named = this.namedQuestion(message, state);
     if (named) return this.askQuestion(state, named, true);
     const choices = { text: this.text.whichToChange, buttons: [...this.changeable(state).map((q) => this.text.questions[q].label), this.text.buttons.cancel] };
     if (wantsChoices) return this.ask({ ...state, stage: { kind: 'chooseChange' } }, choices);
-    return state.stage.kind === 'chooseChange' ? this.ask(state, { ...choices, text: retry }) : this.ask(state, { ...this.summary(state), text: `${retry}\n\n${this.summary(state).text}` });
+    return state.stage.kind === 'chooseChange' ? this.ask(state, { ...choices, text: retry }) : this.ask(state, this.summary(state, retry));
   }
 
   private namedQuestion(message: string, state: InterviewState): HandoffQuestion | undefined {
@@ -142,16 +233,16 @@ export class ContactInterview {
 
   /** The first question not settled yet, or the summary (also straight after a correction). */
   private next(state: InterviewState, backToSummary: boolean): InterviewTurn {
-    const open = backToSummary ? undefined : handoffQuestions.find((question) => !state.settled.includes(question));
+    const [open] = backToSummary ? [] : this.open(state);
     if (open) return this.askQuestion(state, open, false);
     return this.ask({ ...state, stage: { kind: 'summary' } }, this.summary(state));
   }
 
   private askQuestion(state: InterviewState, question: HandoffQuestion, backToSummary: boolean): InterviewTurn {
-    const { questions } = this.text;
-    const make = state.answers.vehicleMake;
-    const text = question === 'vehicle' && make && !backToSummary ? fillTemplate(questions.vehicle.askModel, { make }) : questions[question].ask;
-    return this.ask({ ...state, stage: { kind: 'question', question, backToSummary } }, { text, buttons: this.buttonsFor(question) });
+    const wording = this.wording(state, question);
+    const text = backToSummary ? wording.ask : this.askText(state, question);
+    const form = this.form(state, backToSummary ? [question] : this.open(state));
+    return this.ask({ ...state, stage: { kind: 'question', question, backToSummary } }, { text, buttons: this.buttonsFor(question), form });
   }
 
   private buttonsFor(question: HandoffQuestion): string[] {
@@ -163,8 +254,8 @@ export class ContactInterview {
     return { kind: 'ask', prompt, state };
   }
 
-  /** The details as the installer will get them, with Yes / Change / Cancel. */
-  summary(state: InterviewState): InterviewPrompt {
+  /** The details as the installer will get them, with Yes / Change / Cancel; `note` goes first. */
+  summary(state: InterviewState, note?: string): InterviewPrompt {
     const { summaryLabels, summaryLine, summary, buttons } = this.text;
     const { answers } = state;
     const vehicle = [answers.vehicleMake, answers.vehicleModel].filter(Boolean).join(' ');
@@ -177,11 +268,16 @@ export class ContactInterview {
       [summaryLabels.charger, answers.chargerModel],
       [summaryLabels.vehicle, vehicle || undefined],
     ];
-    const details = lines
-      .filter((line): line is [string, string] => line[1] !== undefined)
-      .map(([label, value]) => fillTemplate(summaryLine, { label, value }))
-      .join('\n');
-    return { text: fillTemplate(summary, { details }), buttons: [buttons.create, buttons.change, buttons.cancel] };
+    const facts = lines.filter((line): line is [string, string] => line[1] !== undefined).map(([label, value]) => ({ label, value }));
+    const details = facts.map((fact) => fillTemplate(summaryLine, fact)).join('\n');
+    // The template's words around {details} lead into and close the laid-out summary.
+    const [lead, question = ''] = summary.split('{details}').map((part) => part.trim());
+    const noted = (text: string) => (note ? `${note}\n\n${text}` : text);
+    return {
+      text: noted(fillTemplate(summary, { details })),
+      buttons: [buttons.create, buttons.change, buttons.cancel],
+      summary: { lead: noted(lead), facts, question },
+    };
   }
 
   /** The answer's contribution to `Answers`, or undefined when it does not fit the question. */
@@ -231,6 +327,10 @@ function readReach(message: string): Partial<Answers> | undefined {
   const email = valid(emailSchema, emailWord);
   const phone = normalisePhone(message.replace(emailWord, ' ').replace(/\b(or|and)\b|[,;]/gi, ' '));
   return email && phone ? { email, phone } : undefined;
+}
+
+function settle(state: InterviewState, question: HandoffQuestion, answer: Partial<Answers>): InterviewState {
+  return { ...state, answers: dropUndefined({ ...state.answers, ...answer }), settled: [...new Set([...state.settled, question])] };
 }
 
 function skippedAnswer(question: HandoffQuestion): Partial<Answers> {
