@@ -43,7 +43,7 @@ function teamsHandoff(request: HandoffRequest) {
 }
 
 describe('a channel that knows the user', () => {
-  it('skips what it knows (checked like typed answers), then creates the ticket raised by the staff member', async () => {
+  it('skips what it knows (checked like typed answers), asks the rest about the customer, then creates the ticket raised by the staff member', async () => {
     const { say, delivery } = teamsHandoff({
       reason: 'customer_request',
       stepsTried: [],
@@ -52,7 +52,7 @@ describe('a channel that knows the user', () => {
       knownContact: { name: 'Jo Customer', email: 'JO@EXAMPLE.COM', phone: 'not a number', town: 'York' },
       raisedBy: { entraObjectId: '5b6f5a8e-1d2c-4b7a-9a0e-2f1c3d4e5f60', name: 'Alex Field' },
     });
-    expect((await say('raise a ticket')).at(-1)).toBe(handoff.questions.charger.ask);
+    expect((await say('raise a ticket')).at(-1)).toBe(handoff.customerQuestions.charger.ask);
     await say(handoff.buttons.skip);
     expect((await say(handoff.buttons.skip))[0]).toContain('Email: jo@example.com');
     expect((await say(handoff.buttons.create))[0]).toContain('within 4 hours');
