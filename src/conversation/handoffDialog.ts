@@ -145,7 +145,7 @@ export class HandoffDialog extends Dialog<HandoffRequest> {
       } catch (error) {
         logger.error({ err: error, ticketId: ticket.id, reason: ticket.reason }, 'ticket could not be submitted; the user may confirm again');
         const summary = this.interview.summary(state.interview);
-        return this.ask(dc, state, { ...summary, text: messages.handoff.notCreated, summary: { ...summary.summary!, lead: messages.handoff.notCreated } });
+        return this.ask(dc, state, { ...summary, text: messages.handoff.notCreated, summary: { ...summary.summary, lead: messages.handoff.notCreated } });
       }
       await records.addCreatedTicket(context, { id: created.id, reference: created.reference, reason: created.reason });
       logger.info({ ticketId: created.id, reference: created.reference, reason: created.reason }, 'ticket created');

@@ -255,7 +255,7 @@ export class ContactInterview {
   }
 
   /** The details as the installer will get them, with Yes / Change / Cancel; `note` goes first. */
-  summary(state: InterviewState, note?: string): InterviewPrompt {
+  summary(state: InterviewState, note?: string): InterviewPrompt & { summary: SummaryLayout } {
     const { summaryLabels, summaryLine, summary, buttons } = this.text;
     const { answers } = state;
     const vehicle = [answers.vehicleMake, answers.vehicleModel].filter(Boolean).join(' ');
