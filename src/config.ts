@@ -32,6 +32,31 @@ const envSchema = z.object({
 
   // State
   REDIS_URL: optionalString.pipe(z.url({ protocol: /^rediss?$/ }).optional()),
+
+  // Hardening: input and rate limits, metrics, web page embedding
+  MAX_MESSAGE_CHARS: positiveInt.default(1000),
+  RATE_LIMIT_CONVERSATION_TURNS: positiveInt.default(30),
+  RATE_LIMIT_CONVERSATION_WINDOW_SECONDS: positiveInt.default(60),
+  RATE_LIMIT_TOKEN_REQUESTS: positiveInt.default(10),
+  RATE_LIMIT_TOKEN_WINDOW_SECONDS: positiveInt.default(60),
+  TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
+  METRICS_TOKEN: optionalString,
+  WEBCHAT_EMBED_ORIGINS: optionalString.transform((value) => (value ? value.split(',').map((o) => o.trim()).filter(Boolean) : [])).pipe(z.array(z.url({ protocol: /^https?$/ }))),
+  WEBCHAT_TOKEN_SECRET: optionalString,
+}).superRefine((env, ctx) => {
+  if (env.NODE_ENV !== 'production') return;
+  // Production faces the internet: refuse to run as an anonymous emulator endpoint or with a guessable secret.
+  const missing = (variable: string, why: string) => ctx.addIssue({ code: 'custom', path: [variable], message: why });
+  if (!env.MicrosoftAppId) missing('MicrosoftAppId', 'required when NODE_ENV=production');
+  if (env.MicrosoftAppType !== 'UserAssignedMSI' && !env.MicrosoftAppPassword) {
+    missing('MicrosoftAppPassword', `required when NODE_ENV=production and MicrosoftAppType=${env.MicrosoftAppType}`);
+  }
+  if (env.MicrosoftAppType !== 'MultiTenant' && !env.MicrosoftAppTenantId) {
+    missing('MicrosoftAppTenantId', `required when NODE_ENV=production and MicrosoftAppType=${env.MicrosoftAppType}`);
+  }
+  if (!env.WEBCHAT_TOKEN_SECRET || Buffer.byteLength(env.WEBCHAT_TOKEN_SECRET) < 32) {
+    missing('WEBCHAT_TOKEN_SECRET', 'must be at least 32 bytes when NODE_ENV=production');
+  }
 });
 
 export type Env = z.output<typeof envSchema>;
@@ -49,6 +74,20 @@ export interface Config {
     readonly tenantId?: string;
   };
   readonly redis: { readonly url?: string };
+  readonly limits: {
+    readonly maxMessageChars: number;
+    readonly conversationTurns: RateLimitConfig;
+    readonly tokenRequests: RateLimitConfig;
+    /** How many proxies in front of the service append to X-Forwarded-For (0: use the socket address). */
+    readonly trustedProxyHops: number;
+  };
+  readonly metrics: { readonly token?: string };
+  readonly webchat: { readonly tokenSecret?: string; readonly embedOrigins: readonly string[] };
+}
+
+export interface RateLimitConfig {
+  readonly points: number;
+  readonly windowSeconds: number;
 }
 
 /** Thrown before the service listens; its message names every bad variable and why. */
@@ -91,5 +130,13 @@ export function loadConfig(env: Record<string, string | undefined> = { ...readDo
       tenantId: e.MicrosoftAppTenantId,
     },
     redis: { url: e.REDIS_URL },
+    limits: {
+      maxMessageChars: e.MAX_MESSAGE_CHARS,
+      conversationTurns: { points: e.RATE_LIMIT_CONVERSATION_TURNS, windowSeconds: e.RATE_LIMIT_CONVERSATION_WINDOW_SECONDS },
+      tokenRequests: { points: e.RATE_LIMIT_TOKEN_REQUESTS, windowSeconds: e.RATE_LIMIT_TOKEN_WINDOW_SECONDS },
+      trustedProxyHops: e.TRUSTED_PROXY_HOPS,
+    },
+    metrics: { token: e.METRICS_TOKEN },
+    webchat: { tokenSecret: e.WEBCHAT_TOKEN_SECRET, embedOrigins: e.WEBCHAT_EMBED_ORIGINS },
   });
 }

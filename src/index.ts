@@ -4,32 +4,42 @@
  */
 import {
   CloudAdapter,
-  ConfigurationBotFrameworkAuthentication,
   ConversationState,
   MemoryStorage,
+  type Middleware,
   type Storage,
   UserState,
 } from 'botbuilder';
 import type { DialogState } from 'botbuilder-dialogs';
+import { Registry } from 'prom-client';
 import type { Request, Response, Server } from 'restify';
 import { SupportBot } from './bot';
 import { checkIncomingActivity } from './channels/incomingActivity';
 import { type Config, ConfigError, loadConfig } from './config';
 import { loadMessages } from './content/messages';
 import { MainDialog } from './conversation/mainDialog';
+import { inputLimitsMiddleware } from './inputLimits';
 import { createLogger, type Logger } from './logger';
+import { createMetrics, type Metrics, turnMetricsMiddleware } from './observability/metrics';
+import { metricsRoute } from './observability/metricsRoute';
+import { adapterResponse } from './security/adapterResponse';
+import { BotFrameworkRequestAuthentication } from './security/botFrameworkAuthentication';
+import { conversationOf, createRateLimits, limitRequests, type RateLimit } from './security/rateLimits';
+import { securityHeaders } from './security/securityHeaders';
 import { createHttpService, type HttpService, type ReadinessCheck } from './server';
 import { createTurnErrorHandler } from './turnErrorHandler';
 
 export interface BotRuntime {
   bot: SupportBot;
   onTurnError: ReturnType<typeof createTurnErrorHandler>;
+  /** Every adapter that runs the bot uses these, in this order. */
+  middleware: Middleware[];
   readinessChecks: ReadinessCheck[];
   close(): Promise<void>;
 }
 
 /** Everything a turn needs, independent of how activities arrive (HTTP, Direct Line, terminal). */
-export function buildBotRuntime(config: Config, logger: Logger): BotRuntime {
+export function buildBotRuntime(config: Config, logger: Logger, metrics: Metrics = createMetrics(new Registry())): BotRuntime {
   const messages = loadMessages();
   const storage: Storage = new MemoryStorage();
   if (!config.redis.url) logger.warn('REDIS_URL is not set: conversation state is kept in memory, in this process only');
@@ -43,20 +53,21 @@ export function buildBotRuntime(config: Config, logger: Logger): BotRuntime {
   return {
     bot,
     onTurnError: createTurnErrorHandler({ conversationState, dialogState, messages, logger }),
+    middleware: [turnMetricsMiddleware(metrics), inputLimitsMiddleware({ maxMessageChars: config.limits.maxMessageChars, messages, metrics })],
     readinessChecks: [{ name: 'content', isReady: async () => true }],
     close: async () => undefined,
   };
 }
 
-function botFrameworkEndpoint(adapter: CloudAdapter, bot: SupportBot) {
+function botFrameworkEndpoint(adapter: CloudAdapter, bot: SupportBot, conversationTurns: RateLimit) {
   return (server: Server) => {
-    server.post('/api/messages', async (req: Request, res: Response) => {
+    server.post('/api/messages', limitRequests(conversationTurns, conversationOf), async (req: Request, res: Response) => {
       const check = checkIncomingActivity(req.body);
       if (!check.ok) {
         res.send(400, { code: 'InvalidActivity', message: 'This is not a valid activity.', problems: check.problems });
         return;
       }
-      await adapter.process(req, res, (context) => bot.run(context));
+      await adapter.process(req, adapterResponse(res), (context) => bot.run(context));
     });
   };
 }
@@ -69,23 +80,20 @@ export interface Service {
 }
 
 export function buildService(config: Config, logger: Logger): Service {
-  const runtime = buildBotRuntime(config, logger);
-  const adapter = new CloudAdapter(
-    new ConfigurationBotFrameworkAuthentication({
-      MicrosoftAppId: config.botFramework.appId,
-      MicrosoftAppPassword: config.botFramework.appPassword,
-      MicrosoftAppType: config.botFramework.appType,
-      MicrosoftAppTenantId: config.botFramework.tenantId,
-    }),
-  );
+  const registry = new Registry();
+  const metrics = createMetrics(registry);
+  const runtime = buildBotRuntime(config, logger, metrics);
+  const rateLimits = createRateLimits({ limits: config.limits, logger, metrics });
+  const adapter = new CloudAdapter(new BotFrameworkRequestAuthentication(config.botFramework));
   adapter.onTurnError = runtime.onTurnError;
+  adapter.use(...runtime.middleware);
 
   const http = createHttpService({
     logger,
     maxBodyBytes: config.maxBodyBytes,
     shutdownGraceMs: config.shutdownGraceMs,
     readinessChecks: runtime.readinessChecks,
-    routes: [botFrameworkEndpoint(adapter, runtime.bot)],
+    routes: [securityHeaders(), metricsRoute(registry, config.metrics.token), botFrameworkEndpoint(adapter, runtime.bot, rateLimits.conversationTurns)],
   });
 
   return {

@@ -9,6 +9,12 @@ export const messagesSchema = z
     welcome: z.string().min(1),
     welcomePrompt: z.string().min(1),
     turnError: z.string().min(1),
+    // Messages answered before the recognizer sees them (src/inputLimits.ts)
+    inputTooLong: z.string().min(1),
+    inputEmpty: z.string().min(1),
+    inputAttachmentsOnly: z.string().min(1),
+    inputNoWords: z.string().min(1),
+    inputNotEnglish: z.string().min(1),
   })
   .strict();
 
