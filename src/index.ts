@@ -53,7 +53,7 @@ export function buildBotRuntime(config: Config, logger: Logger, metrics: Metrics
   return {
     bot,
     onTurnError: createTurnErrorHandler({ conversationState, dialogState, messages, logger }),
-    middleware: [turnMetricsMiddleware(metrics), inputLimitsMiddleware({ maxMessageChars: config.limits.maxMessageChars, messages, metrics })],
+    middleware: [turnMetricsMiddleware(metrics), inputLimitsMiddleware({ maxMessageChars: config.limits.maxMessageChars, messages, metrics, logger })],
     readinessChecks: [{ name: 'content', isReady: async () => true }],
     close: async () => undefined,
   };

@@ -1,5 +1,6 @@
 import type { Activity, Middleware, TurnContext } from 'botbuilder';
 import { fillTemplate, type Messages } from './content/messages';
+import { hashId, type Logger } from './logger';
 import type { Metrics } from './observability/metrics';
 
 /** Why a message is answered before the recognizer sees it. */
@@ -71,7 +72,7 @@ const replyFor: Record<RefusalReason, keyof Messages> = {
  * recognizer runs. Other activity types pass through untouched (the bot ignores the ones it does
  * not know).
  */
-export function inputLimitsMiddleware(deps: { maxMessageChars: number; messages: Messages; metrics: Metrics }): Middleware {
+export function inputLimitsMiddleware(deps: { maxMessageChars: number; messages: Messages; metrics: Metrics; logger: Logger }): Middleware {
   return {
     async onTurn(context: TurnContext, next: () => Promise<void>) {
       const activity: Partial<Activity> = context.activity;
@@ -79,6 +80,7 @@ export function inputLimitsMiddleware(deps: { maxMessageChars: number; messages:
       const reason = screenMessage(activity, deps.maxMessageChars);
       if (!reason) return next();
       deps.metrics.inputsRefused.inc({ reason });
+      deps.logger.info({ conversation: hashId(activity.conversation?.id), channel: activity.channelId, reason }, 'message answered before recognition');
       await context.sendActivity(fillTemplate(deps.messages[replyFor[reason]], { max: deps.maxMessageChars }));
     },
   };
