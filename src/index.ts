@@ -16,10 +16,13 @@ import type { Request, Response, Server } from 'restify';
 import { SupportBot } from './bot';
 import { checkIncomingActivity } from './channels/incomingActivity';
 import { type Config, ConfigError, loadConfig } from './config';
-import { loadMessages } from './content/messages';
+import { loadContent } from './content/loadContent';
+import { ConversationRecords } from './conversation/conversationRecord';
+import { HandoffDialog } from './conversation/handoffDialog';
 import { MainDialog } from './conversation/mainDialog';
 import { inputLimitsMiddleware } from './inputLimits';
 import { createLogger, type Logger } from './logger';
+import type { Recognizer } from './nlu/types';
 import { createMetrics, type Metrics, turnMetricsMiddleware } from './observability/metrics';
 import { metricsRoute } from './observability/metricsRoute';
 import { adapterResponse } from './security/adapterResponse';
@@ -39,15 +42,25 @@ export interface BotRuntime {
 }
 
 /** Everything a turn needs, independent of how activities arrive (HTTP, Direct Line, terminal). */
-export function buildBotRuntime(config: Config, logger: Logger, metrics: Metrics = createMetrics(new Registry())): BotRuntime {
-  const messages = loadMessages();
+export function buildBotRuntime(config: Config, logger: Logger, parts: { recognizer?: Recognizer; metrics?: Metrics } = {}): BotRuntime {
+  const content = loadContent();
+  const { messages } = content;
+  // Until the trained recognizer is merged: only typed or clicked buttons are understood.
+  const recognizer = parts.recognizer ?? { recognize: () => ({ intent: 'none', confidence: 0, ranking: [], entities: {} }) };
+  const metrics = parts.metrics ?? createMetrics(new Registry());
   const storage: Storage = new MemoryStorage();
   if (!config.redis.url) logger.warn('REDIS_URL is not set: conversation state is kept in memory, in this process only');
 
   const conversationState = new ConversationState(storage);
   const userState = new UserState(storage);
   const dialogState = conversationState.createProperty<DialogState>('DialogState');
-  const rootDialog = new MainDialog(messages);
+  const rootDialog = new MainDialog({
+    recognizer,
+    content,
+    records: new ConversationRecords(conversationState),
+    handoffDialog: new HandoffDialog(messages),
+    logger,
+  });
   const bot = new SupportBot({ conversationState, userState, dialogState, rootDialog, messages, logger });
 
   return {
@@ -82,7 +95,7 @@ export interface Service {
 export function buildService(config: Config, logger: Logger): Service {
   const registry = new Registry();
   const metrics = createMetrics(registry);
-  const runtime = buildBotRuntime(config, logger, metrics);
+  const runtime = buildBotRuntime(config, logger, { metrics });
   const rateLimits = createRateLimits({ limits: config.limits, logger, metrics });
   const adapter = new CloudAdapter(new BotFrameworkRequestAuthentication(config.botFramework));
   adapter.onTurnError = runtime.onTurnError;

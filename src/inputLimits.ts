@@ -59,7 +59,7 @@ export function screenMessage(message: IncomingMessage, maxChars: number): Refus
   return undefined;
 }
 
-const replyFor: Record<RefusalReason, keyof Messages> = {
+const replyFor: Record<RefusalReason, 'inputTooLong' | 'inputEmpty' | 'inputAttachmentsOnly' | 'inputNoWords' | 'inputNotEnglish'> = {
   tooLong: 'inputTooLong',
   empty: 'inputEmpty',
   attachmentsOnly: 'inputAttachmentsOnly',

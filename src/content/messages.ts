@@ -1,20 +1,60 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { handoffReasons } from '../handoff/handoffRequest';
 import { contentDirs } from '../paths';
 import { loadYamlFile } from './loadYaml';
+
+const text = z.string().min(1);
+
+/** The procedures that have a name and an intro; dialogs/procedures/ holds one file for each. */
+export const procedureScenarios = ['cable_stuck', 'stuck_in_car', 'stuck_in_charger', 'power_cut', 'cold_weather'] as const;
+export type ProcedureScenario = (typeof procedureScenarios)[number];
+
+/** An object with exactly these keys, each validated by `value`. */
+const exactlyEach = <K extends string, V extends z.ZodType>(keys: readonly K[], value: V) =>
+  z.object(Object.fromEntries(keys.map((key) => [key, value])) as Record<K, V>).strict();
+
+export const buttonKeys = ['freed', 'stillStuck', 'yes', 'no', 'car', 'charger', 'both', 'damaged', 'person'] as const;
+export type ButtonKey = (typeof buttonKeys)[number];
 
 /** Every template the engine uses must be here: a missing one fails at load time, not mid-chat. */
 export const messagesSchema = z
   .object({
-    welcome: z.string().min(1),
-    welcomePrompt: z.string().min(1),
-    turnError: z.string().min(1),
-    // Messages answered before the recognizer sees them (src/inputLimits.ts)
-    inputTooLong: z.string().min(1),
-    inputEmpty: z.string().min(1),
-    inputAttachmentsOnly: z.string().min(1),
-    inputNoWords: z.string().min(1),
-    inputNotEnglish: z.string().min(1),
+    welcome: text,
+    welcomePrompt: text,
+    turnError: text,
+    defaultNames: z.object({ car: text, charger: text }).strict(),
+    scenarios: exactlyEach(procedureScenarios, z.object({ name: text, intro: text }).strict()),
+    questions: z.record(z.string().regex(/^[a-zA-Z]+$/), text).refine((q) => 'didItComeFree' in q && 'whichEnd' in q, {
+      message: 'questions must include didItComeFree and whichEnd',
+    }),
+    buttons: exactlyEach(buttonKeys, text),
+    alreadyTried: text,
+    nextStep: text,
+    oneEndFree: text,
+    switchingScenario: text,
+    help: text,
+    helpAtStep: text,
+    faqResume: text,
+    notUnderstood: text,
+    notUnderstoodAgain: text,
+    outOfScope: text,
+    cancelled: text,
+    youreWelcome: text,
+    freed: text,
+    ratingPrompt: text,
+    ratingRetry: text,
+    ratingThanks: text,
+    ratingSkipped: text,
+    handoffStarting: text,
+    handoffNext: text,
+    handoffReasons: exactlyEach(handoffReasons, text),
+    // Answered before the recognizer sees the message (src/inputLimits.ts)
+    inputTooLong: text,
+    inputEmpty: text,
+    inputAttachmentsOnly: text,
+    inputNoWords: text,
+    inputNotEnglish: text,
   })
   .strict();
 

@@ -1,14 +1,139 @@
-import { ComponentDialog, type DialogContext, type DialogTurnResult } from 'botbuilder-dialogs';
-import type { Messages } from '../content/messages';
+import { MessageFactory } from 'botbuilder';
+import {
+  ChoiceFactory,
+  ChoicePrompt,
+  ComponentDialog,
+  Dialog,
+  type DialogContext,
+  type DialogTurnResult,
+  type FoundChoice,
+  ListStyle,
+  TextPrompt,
+  WaterfallDialog,
+  type WaterfallStepContext,
+} from 'botbuilder-dialogs';
+import type { Content } from '../content/loadContent';
+import type { HandoffRequest } from '../handoff/handoffRequest';
+import type { Logger } from '../logger';
+import type { Recognizer } from '../nlu/types';
+import { turnSummary } from '../turnSummary';
+import type { ConversationRecords } from './conversationRecord';
+import { type Ending, Guide, type GuidePrompt, type GuideState, type GuideTurn } from './guide';
+import { handoffDialogId } from './handoffDialog';
+import { KnowledgeSearch } from './knowledgeSearch';
 
-/** Placeholder root dialog until the guided procedures land: asks where the cable is stuck. */
+export interface MainDialogDeps {
+  recognizer: Recognizer;
+  content: Content;
+  records: ConversationRecords;
+  /** Begun with a HandoffRequest; its id must be `handoffDialogId`. */
+  handoffDialog: Dialog<HandoffRequest>;
+  logger: Logger;
+}
+
+interface GuideLoopOptions {
+  state: GuideState;
+  prompt: GuidePrompt;
+}
+
+const guideLoopId = 'guideStep';
+const answerPromptId = 'guideAnswer';
+const ratingDialogId = 'rating';
+const ratingPromptId = 'ratingChoice';
+const ratings = ['1', '2', '3', '4', '5'];
+
+/**
+ * The root dialog: carries the guide's state from turn to turn in DialogState, asks each step with
+ * suggested actions, and on the way out starts the rating or the handoff. What to say and what comes
+ * next is decided by `Guide`, in plain TypeScript. It never ends: after a procedure it waits for the
+ * next message, which starts a new one.
+ */
 export class MainDialog extends ComponentDialog {
-  constructor(private readonly messages: Messages) {
+  private readonly guide: Guide;
+
+  constructor(private readonly deps: MainDialogDeps) {
     super('main');
+    if (deps.handoffDialog.id !== handoffDialogId) throw new Error(`The handoff dialog must have the id "${handoffDialogId}"`);
+    this.guide = new Guide({ recognizer: deps.recognizer, content: deps.content, search: new KnowledgeSearch(deps.content.knowledge) });
+    const { messages } = deps.content;
+
+    this.addDialog(new TextPrompt(answerPromptId));
+    this.addDialog(
+      new WaterfallDialog<GuideLoopOptions>(guideLoopId, [
+        async (step) => step.prompt(answerPromptId, { prompt: MessageFactory.suggestedActions(step.options.prompt.buttons, step.options.prompt.text) }),
+        async (step) => this.play(step, this.guide.continue(step.options.state, String(step.result ?? ''))),
+      ]),
+    );
+
+    // A rating that is not 1-5 is asked once more, then let go: the driver's cable is free already.
+    this.addDialog(new ChoicePrompt(ratingPromptId, async (prompt) => prompt.recognized.succeeded || prompt.attemptCount >= 2));
+    this.addDialog(
+      new WaterfallDialog(ratingDialogId, [
+        async (step) =>
+          step.prompt(ratingPromptId, {
+            prompt: messages.ratingPrompt,
+            retryPrompt: messages.ratingRetry,
+            choices: ChoiceFactory.toChoices(ratings),
+            style: ListStyle.suggestedAction,
+          }),
+        async (step: WaterfallStepContext) => {
+          const choice = step.result as FoundChoice | undefined;
+          if (choice) await this.deps.records.rateLastOutcome(step.context, Number(choice.value));
+          await step.context.sendActivity(choice ? messages.ratingThanks : messages.ratingSkipped);
+          return step.endDialog();
+        },
+      ]),
+    );
+    this.addDialog(deps.handoffDialog);
   }
 
-  protected override async onBeginDialog(inner: DialogContext): Promise<DialogTurnResult> {
-    await inner.context.sendActivity(this.messages.welcomePrompt);
-    return inner.endDialog();
+  protected override onBeginDialog(inner: DialogContext): Promise<DialogTurnResult> {
+    return this.onTurn(inner);
+  }
+
+  protected override onContinueDialog(inner: DialogContext): Promise<DialogTurnResult> {
+    return this.onTurn(inner);
+  }
+
+  private async onTurn(inner: DialogContext): Promise<DialogTurnResult> {
+    await this.deps.records.recordTurn(inner.context);
+    if (inner.activeDialog) await inner.continueDialog();
+    else await this.play(inner, this.guide.start(inner.context.activity.text ?? ''));
+    return Dialog.EndOfTurn;
+  }
+
+  /** Says the turn's messages, then asks the next step, or concludes. */
+  private async play(dc: DialogContext, turn: GuideTurn): Promise<DialogTurnResult> {
+    const summary = turnSummary(dc.context);
+    summary.intent = turn.recognition.intent;
+    summary.confidence = turn.recognition.confidence;
+    if (turn.kind === 'ask') summary.step = `${turn.state.procedure}.${turn.state.step}`;
+
+    for (const text of turn.say) await dc.context.sendActivity(text);
+    if (turn.kind === 'ask') return dc.replaceDialog(guideLoopId, { state: turn.state, prompt: turn.prompt } satisfies GuideLoopOptions);
+    return this.conclude(dc, turn.ending);
+  }
+
+  private async conclude(dc: DialogContext, ending: Ending): Promise<DialogTurnResult> {
+    const { records, logger } = this.deps;
+    switch (ending.outcome) {
+      case 'freed':
+        await records.addOutcome(dc.context, { result: 'freed', scenario: ending.scenario, step: ending.step });
+        logger.info({ scenario: ending.scenario, step: ending.step }, 'cable freed');
+        return dc.replaceDialog(ratingDialogId);
+      case 'handoff': {
+        const { request } = ending;
+        await records.addOutcome(dc.context, { result: 'handoff', scenario: request.scenario, reason: request.reason });
+        logger.info({ scenario: request.scenario, reason: request.reason }, 'handing off');
+        const { transcript } = await records.get(dc.context);
+        return dc.replaceDialog(handoffDialogId, { ...request, transcript: [...transcript] } satisfies HandoffRequest);
+      }
+      case 'cancelled':
+        await records.addOutcome(dc.context, { result: 'cancelled', scenario: ending.scenario });
+        return dc.endDialog();
+      case 'closed':
+        await records.addOutcome(dc.context, { result: 'closed' });
+        return dc.endDialog();
+    }
   }
 }

@@ -1,0 +1,63 @@
+import type { BotState, StatePropertyAccessor, TurnContext } from 'botbuilder';
+import type { HandoffReason, TranscriptEntry } from '../handoff/handoffRequest';
+
+/** How one guided procedure ended, kept with the conversation for reports and tickets. */
+export interface Outcome {
+  result: 'freed' | 'handoff' | 'cancelled' | 'closed';
+  scenario?: string;
+  step?: string;
+  reason?: HandoffReason;
+  /** 1-5, when the driver rated the help after the cable came free. */
+  rating?: number;
+  at: string;
+}
+
+/** What is kept about a conversation besides its dialog stack (which a failed turn clears). */
+export interface ConversationRecord {
+  transcript: TranscriptEntry[];
+  outcomes: Outcome[];
+}
+
+/** The conversation state property holding the record; the handoff reads the transcript from it. */
+export const conversationRecordProperty = 'conversationRecord';
+
+/** Enough of the conversation for an installer to follow, small enough for a ticket. */
+export const transcriptLimits = { entries: 60, charactersPerEntry: 500 } as const;
+
+export class ConversationRecords {
+  private readonly accessor: StatePropertyAccessor<ConversationRecord>;
+
+  constructor(conversationState: BotState) {
+    this.accessor = conversationState.createProperty<ConversationRecord>(conversationRecordProperty);
+  }
+
+  get(context: TurnContext): Promise<ConversationRecord> {
+    return this.accessor.get(context, { transcript: [], outcomes: [] }) as Promise<ConversationRecord>;
+  }
+
+  /** Keeps what the user writes this turn and every text the bot sends back. */
+  async recordTurn(context: TurnContext): Promise<void> {
+    const record = await this.get(context);
+    if (context.activity.text) appendCapped(record.transcript, 'user', context.activity.text);
+    context.onSendActivities(async (_context, activities, next) => {
+      for (const activity of activities) {
+        if (activity.type === 'message' && activity.text) appendCapped(record.transcript, 'bot', activity.text);
+      }
+      return next();
+    });
+  }
+
+  async addOutcome(context: TurnContext, outcome: Omit<Outcome, 'at'>): Promise<void> {
+    (await this.get(context)).outcomes.push({ ...outcome, at: new Date().toISOString() });
+  }
+
+  async rateLastOutcome(context: TurnContext, rating: number): Promise<void> {
+    const last = (await this.get(context)).outcomes.at(-1);
+    if (last) last.rating = rating;
+  }
+}
+
+function appendCapped(transcript: TranscriptEntry[], from: TranscriptEntry['from'], text: string): void {
+  transcript.push({ from, text: text.slice(0, transcriptLimits.charactersPerEntry), at: new Date().toISOString() });
+  transcript.splice(0, Math.max(0, transcript.length - transcriptLimits.entries));
+}

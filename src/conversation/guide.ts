@@ -1,0 +1,343 @@
+import { targetsOf } from '../content/checkContent';
+import type { Content } from '../content/loadContent';
+import { type ButtonKey, fillTemplate, type ProcedureScenario } from '../content/messages';
+import type { AnswerKey, AskKind, Procedure, Step, Target } from '../content/procedures';
+import type { HandoffReason, HandoffRequest, StepOutcome, TriedStep } from '../handoff/handoffRequest';
+import type { DamageDetail, Entities, Recognition, Recognizer } from '../nlu/types';
+import { stepsAlreadyTried } from './alreadyTried';
+import { type Interpretation, interpretMessage } from './interpretMessage';
+import type { KnowledgeSearch } from './knowledgeSearch';
+import { mentions } from './textMatching';
+
+/** Where a driver is in the guided procedures. Plain JSON: it is kept in the dialog state. */
+export interface GuideState {
+  procedure: ProcedureScenario;
+  step: string;
+  /** Procedures to come back to once the current one succeeds (the charger waits for the car end). */
+  returns: Array<{ procedure: ProcedureScenario; step: string }>;
+  tried: TriedStep[];
+  entities: Entities;
+  unplacedInARow: number;
+}
+
+export interface GuidePrompt {
+  text: string;
+  buttons: string[];
+}
+
+export type Ending =
+  | { outcome: 'freed'; scenario: ProcedureScenario; step: string; stepsTried: TriedStep[] }
+  | { outcome: 'handoff'; request: Omit<HandoffRequest, 'transcript'> }
+  | { outcome: 'cancelled'; scenario?: ProcedureScenario }
+  | { outcome: 'closed' };
+
+/** What to say this turn, then either the question to ask (and the state to keep) or how it ended. */
+export type GuideTurn = { say: string[]; recognition: Recognition } & (
+  | { kind: 'ask'; prompt: GuidePrompt; state: GuideState }
+  | { kind: 'end'; ending: Ending }
+);
+
+type Decision = { say: string[] } & ({ kind: 'ask'; prompt: GuidePrompt; state: GuideState } | { kind: 'end'; ending: Ending });
+
+const buttonsFor: Record<AskKind, ButtonKey[]> = {
+  freed: ['freed', 'stillStuck', 'damaged', 'person'],
+  yes_no: ['yes', 'no', 'damaged', 'person'],
+  side: ['car', 'charger', 'both', 'person'],
+};
+
+const outcomeOf: Record<AnswerKey, { freed: StepOutcome; other: StepOutcome }> = {
+  affirm: { freed: 'freed', other: 'yes' },
+  deny: { freed: 'still_stuck', other: 'no' },
+  car: { freed: 'car', other: 'car' },
+  charger: { freed: 'charger', other: 'charger' },
+  both: { freed: 'both', other: 'both' },
+};
+
+const scenarioOfSide = { car: 'stuck_in_car', charger: 'stuck_in_charger', both: 'stuck_in_charger' } as const;
+
+/** Enough for any procedure a person can read; more means steps lead round in a circle. */
+const maxMovesPerTurn = 100;
+
+/**
+ * The guided procedures as plain logic: given where the driver is and what they wrote, what to say
+ * and what comes next. Bot Framework stays outside; MainDialog only carries the state and the text.
+ */
+export class Guide {
+  constructor(private readonly deps: { recognizer: Recognizer; content: Content; search: KnowledgeSearch }) {}
+
+  /** A message with no procedure running: the first of a conversation, or the first after one ended. */
+  start(text: string): GuideTurn {
+    const recognition = this.deps.recognizer.recognize(text);
+    const state: GuideState = {
+      procedure: 'cable_stuck',
+      step: this.procedure('cable_stuck').steps[0].id,
+      returns: [],
+      tried: [],
+      entities: { ...recognition.entities },
+      unplacedInARow: 0,
+    };
+    const meaning = interpretMessage(text, recognition, undefined, this.interpretDeps());
+    return { ...this.decideAtStart(state, text, meaning), recognition };
+  }
+
+  /** A message answering (or interrupting) the step that `state` is waiting on. */
+  continue(previous: GuideState, text: string): GuideTurn {
+    const recognition = this.deps.recognizer.recognize(text);
+    const state = structuredClone(previous);
+    const step = this.currentStep(state);
+    const meaning = interpretMessage(text, recognition, step.ask, this.interpretDeps());
+    state.entities = { ...state.entities, ...definedOnly(recognition.entities) };
+    this.noteAlreadyTried(state, text);
+    if (meaning.kind !== 'unplaced') state.unplacedInARow = 0;
+    return { ...this.decideAtStep(state, step, text, meaning), recognition };
+  }
+
+  private decideAtStart(state: GuideState, text: string, meaning: Interpretation): Decision {
+    const { messages } = this.deps.content;
+    switch (meaning.kind) {
+      case 'scenario': {
+        // "Stuck in my Tesla" says the end already: no need to ask "which end?". Both ends start at
+        // the charger procedure, which frees the car end first.
+        const side = state.entities.side;
+        const byEnd = meaning.scenario === 'cable_stuck' || (meaning.scenario === 'stuck_in_car' && side === 'both');
+        const scenario = byEnd && side ? scenarioOfSide[side] : meaning.scenario;
+        return this.enter(state, scenario, text, [this.fill(state, messages.scenarios[scenario].intro)]);
+      }
+      case 'answer':
+        if (meaning.answer === 'affirm' || meaning.answer === 'deny') return this.unplaced(state, false);
+        state.entities.side = meaning.answer;
+        return this.enter(state, scenarioOfSide[meaning.answer], text, [this.fill(state, messages.scenarios[scenarioOfSide[meaning.answer]].intro)]);
+      case 'thanks':
+        return { kind: 'end', say: [messages.youreWelcome], ending: { outcome: 'closed' } };
+      case 'help':
+        return this.follow(state, { step: state.step }, [messages.help]);
+      case 'question':
+        return this.follow(state, { step: state.step }, [this.fill(state, meaning.item.text)]);
+      case 'greeting':
+        return this.follow(state, { step: state.step }, []);
+      default:
+        return this.interrupt(state, meaning) ?? this.unplaced(state, meaning.kind === 'unplaced' && meaning.outOfScope);
+    }
+  }
+
+  private decideAtStep(state: GuideState, step: Step, text: string, meaning: Interpretation): Decision {
+    const { messages } = this.deps.content;
+    switch (meaning.kind) {
+      case 'help': {
+        const values = { scenario: this.fill(state, messages.scenarios[state.procedure].name), number: this.stepNumber(state), step: this.title(step) };
+        return this.ask(state, [fillTemplate(messages.helpAtStep, values), ...this.instruction(state, step)]);
+      }
+      case 'question':
+        return this.ask(state, [this.fill(state, meaning.item.text), messages.faqResume]);
+      case 'greeting':
+      case 'thanks':
+        return this.ask(state, []);
+      case 'answer':
+        return this.answer(state, step, meaning.answer);
+      case 'scenario':
+        if (meaning.scenario === state.procedure || meaning.scenario === 'cable_stuck') {
+          // "It's still stuck in the car" while freeing the car end is a no, not a new story.
+          return step.ask === 'freed' ? this.answer(state, step, 'deny') : this.unplaced(state, false);
+        }
+        return this.switchTo(state, meaning.scenario, text);
+      case 'unplaced':
+        return this.unplaced(state, meaning.outOfScope);
+      default:
+        return this.interrupt(state, meaning)!;
+    }
+  }
+
+  /** Interruptions that end the procedure wherever it is: a person, damage, cancel. */
+  private interrupt(state: GuideState, meaning: Interpretation): Decision | undefined {
+    const { messages, dialogs } = this.deps.content;
+    if (meaning.kind === 'human') return this.handoff(state, dialogs.interruptions.human.reason, []);
+    if (meaning.kind === 'damage') return this.damage(state, meaning.details);
+    if (meaning.kind === 'cancel') return { kind: 'end', say: [messages.cancelled], ending: { outcome: 'cancelled', scenario: state.procedure } };
+    return undefined;
+  }
+
+  private damage(state: GuideState, details: DamageDetail[]): Decision {
+    const { damage } = this.deps.content.dialogs.interruptions;
+    if (details.some((detail) => damage.safety.details.includes(detail))) {
+      return this.handoff(state, damage.safety.reason, this.texts(state, damage.safety.say));
+    }
+    const reason = details.map((detail) => damage.reasons[detail]).find(Boolean) ?? damage.defaultReason;
+    return this.handoff(state, reason, this.texts(state, damage.say));
+  }
+
+  private answer(state: GuideState, step: Step, answer: AnswerKey): Decision {
+    const side = answer === 'car' || answer === 'charger' || answer === 'both';
+    if (side !== (step.ask === 'side')) {
+      // "The car" to "did it come free?" names the stuck end; "yes" to "which end?" answers nothing.
+      if (!side) return this.unplaced(state, false);
+      const scenario = scenarioOfSide[answer as keyof typeof scenarioOfSide];
+      state.entities.side = answer as keyof typeof scenarioOfSide;
+      return scenario === state.procedure ? this.answer(state, step, 'deny') : this.switchTo(state, scenario, '');
+    }
+    this.record(state, step, answer);
+    if (side) state.entities.side = answer as keyof typeof scenarioOfSide;
+    const decision = this.follow(state, targetsOf(step)[answer]!, []);
+    // "Let's try the next thing" only when there is a next thing to try.
+    if (decision.kind === 'ask' && step.ask === 'freed' && answer === 'deny') decision.say.unshift(this.deps.content.messages.nextStep);
+    return decision;
+  }
+
+  private record(state: GuideState, step: Step, answer: AnswerKey): void {
+    const outcome = outcomeOf[answer][step.ask === 'freed' ? 'freed' : 'other'];
+    state.tried.push({ procedure: state.procedure, step: step.id, outcome });
+    if (answer === 'deny') {
+      for (const covered of step.covers) state.tried.push({ procedure: state.procedure, step: covered, outcome: 'still_stuck' });
+    }
+  }
+
+  /** The driver tells a different story ("actually it's the charger end"): steps already tried stay skipped. */
+  private switchTo(state: GuideState, scenario: ProcedureScenario, text: string): Decision {
+    const { messages } = this.deps.content;
+    const name = this.fill(state, messages.scenarios[scenario].name);
+    return this.enter(state, scenario, text, [fillTemplate(messages.switchingScenario, { scenario: name })]);
+  }
+
+  /** Starts a procedure the user named, at an entry point their words match, or at its first step. */
+  private enter(state: GuideState, scenario: ProcedureScenario, text: string, say: string[]): Decision {
+    const procedure = this.procedure(scenario);
+    const { negations } = this.deps.content.dialogs.alreadyTried;
+    const entry = procedure.entryPoints.find((e) => e.phrases.some((phrase) => mentions(text, phrase, negations)));
+    if (scenario === 'stuck_in_car') state.entities.side ??= 'car';
+    if (scenario === 'stuck_in_charger') state.entities.side ??= 'charger';
+    state.procedure = scenario;
+    state.returns = [];
+    this.noteAlreadyTried(state, text);
+    return this.follow(state, { step: entry?.step ?? procedure.steps[0].id }, say);
+  }
+
+  /**
+   * Moves along the procedures until a step needs the driver: skips steps already tried (as if they
+   * had not worked), answers "which end?" from what the driver said, returns from called procedures.
+   */
+  private follow(state: GuideState, first: Target, say: string[]): Decision {
+    const { messages } = this.deps.content;
+    const skipped: string[] = [];
+    const withSkipped = (rest: string[]) =>
+      skipped.length > 0 ? [...say, fillTemplate(messages.alreadyTried, { steps: skipped.join(', ') }), ...rest] : [...say, ...rest];
+    let target = first;
+    for (let move = 0; move < maxMovesPerTurn; move += 1) {
+      if (target === 'success') {
+        const back = state.returns.pop();
+        if (!back) return this.freed(state, withSkipped([]));
+        state.procedure = back.procedure;
+        say.push(messages.oneEndFree);
+        target = { step: back.step };
+      } else if (target === 'next') {
+        const steps = this.procedure(state.procedure).steps;
+        target = { step: steps[steps.findIndex((s) => s.id === state.step) + 1].id };
+      } else if ('handoff' in target) {
+        return this.handoff(state, target.handoff, withSkipped(this.texts(state, target.say)));
+      } else if ('procedure' in target) {
+        if (target.then) state.returns.push({ procedure: state.procedure, step: target.then });
+        state.procedure = target.procedure;
+        say.push(this.fill(state, messages.scenarios[target.procedure].intro));
+        target = { step: this.procedure(target.procedure).steps[0].id };
+      } else {
+        const step = this.stepOf(state.procedure, target.step);
+        state.step = step.id;
+        const knownSide = state.entities.side;
+        if (step.ask === 'freed' && state.tried.some((t) => t.step === step.id)) {
+          skipped.push(this.title(step));
+          target = targetsOf(step).deny!;
+        } else if (step.ask === 'side' && knownSide) {
+          if (!state.tried.some((t) => t.step === step.id && t.procedure === state.procedure)) this.record(state, step, knownSide);
+          target = targetsOf(step)[knownSide]!;
+        } else {
+          return this.ask(state, withSkipped(this.instruction(state, step)));
+        }
+      }
+    }
+    return this.handoff(state, 'procedure_exhausted', say);
+  }
+
+  private unplaced(state: GuideState, outOfScope: boolean): Decision {
+    const { messages } = this.deps.content;
+    state.unplacedInARow += 1;
+    if (state.unplacedInARow >= 2) {
+      const step = this.currentStep(state);
+      return { kind: 'ask', say: [], prompt: { ...this.prompt(step), text: messages.notUnderstoodAgain }, state };
+    }
+    return this.ask(state, [outOfScope ? messages.outOfScope : messages.notUnderstood]);
+  }
+
+  private ask(state: GuideState, say: string[]): Decision {
+    return { kind: 'ask', say, prompt: this.prompt(this.currentStep(state)), state };
+  }
+
+  private freed(state: GuideState, say: string[]): Decision {
+    const { messages, knowledge } = this.deps.content;
+    return {
+      kind: 'end',
+      say: [...say, messages.freed, this.fill(state, knowledge.get('prevention_tip').text)],
+      ending: { outcome: 'freed', scenario: state.procedure, step: state.step, stepsTried: state.tried },
+    };
+  }
+
+  private handoff(state: GuideState, reason: HandoffReason, say: string[]): Decision {
+    return {
+      kind: 'end',
+      say,
+      ending: { outcome: 'handoff', request: { reason, scenario: state.procedure, stepsTried: state.tried, entities: state.entities } },
+    };
+  }
+
+  private noteAlreadyTried(state: GuideState, text: string): void {
+    for (const step of stepsAlreadyTried(text, this.deps.content.dialogs.alreadyTried)) {
+      if (!state.tried.some((t) => t.step === step)) state.tried.push({ procedure: state.procedure, step, outcome: 'tried_before' });
+    }
+  }
+
+  private prompt(step: Step): GuidePrompt {
+    const { messages } = this.deps.content;
+    return { text: messages.questions[step.question], buttons: buttonsFor[step.ask].map((key) => messages.buttons[key]) };
+  }
+
+  /** A step's instruction as one message (or none for a bare question). */
+  private instruction(state: GuideState, step: Step): string[] {
+    return step.say.length > 0 ? [this.texts(state, step.say).join(' ')] : [];
+  }
+
+  private title(step: Step): string {
+    const { knowledge, messages } = this.deps.content;
+    return step.say.length > 0 ? knowledge.get(step.say[0]).title : messages.questions[step.question];
+  }
+
+  private stepNumber(state: GuideState): number {
+    return this.procedure(state.procedure).steps.findIndex((s) => s.id === state.step) + 1;
+  }
+
+  private texts(state: GuideState, ids: readonly string[]): string[] {
+    return ids.map((id) => this.fill(state, this.deps.content.knowledge.get(id).text));
+  }
+
+  /** {car} and {charger} become the make and brand the driver named, or plain words. */
+  private fill(state: GuideState, template: string): string {
+    const names = this.deps.content.messages.defaultNames;
+    return fillTemplate(template, { car: state.entities.vehicleMake ?? names.car, charger: state.entities.chargerBrand ?? names.charger });
+  }
+
+  private procedure(scenario: ProcedureScenario): Procedure {
+    return this.deps.content.dialogs.procedures.get(scenario)!;
+  }
+
+  private stepOf(scenario: ProcedureScenario, id: string): Step {
+    return this.procedure(scenario).steps.find((s) => s.id === id)!;
+  }
+
+  private currentStep(state: GuideState): Step {
+    return this.stepOf(state.procedure, state.step);
+  }
+
+  private interpretDeps() {
+    return { messages: this.deps.content.messages, search: this.deps.search };
+  }
+}
+
+function definedOnly(entities: Entities): Entities {
+  return Object.fromEntries(Object.entries(entities).filter(([, value]) => value !== undefined)) as Entities;
+}

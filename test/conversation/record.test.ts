@@ -1,0 +1,92 @@
+import { ConversationState, MemoryStorage, UserState } from 'botbuilder';
+import { Dialog, type DialogContext, type DialogState, type DialogTurnResult } from 'botbuilder-dialogs';
+import { SupportBot } from '../../src/bot';
+import { type ConversationRecord, ConversationRecords, conversationRecordProperty } from '../../src/conversation/conversationRecord';
+import { handoffDialogId } from '../../src/conversation/handoffDialog';
+import { MainDialog } from '../../src/conversation/mainDialog';
+import type { HandoffRequest } from '../../src/handoff/handoffRequest';
+import { createLogger } from '../../src/logger';
+import { createTurnErrorHandler } from '../../src/turnErrorHandler';
+import { conversationWith } from '../support/conversation';
+import { content } from '../support/guidedChat';
+import { keywordRecognizer } from '../support/keywordRecognizer';
+
+const { buttons } = content.messages;
+
+/** Stands in for the handoff behind the same entry point, keeping what it was given. */
+class RecordingHandoff extends Dialog<HandoffRequest> {
+  readonly requests: HandoffRequest[] = [];
+  constructor() {
+    super(handoffDialogId);
+  }
+  override async beginDialog(dc: DialogContext, request?: HandoffRequest): Promise<DialogTurnResult> {
+    this.requests.push(request!);
+    return dc.endDialog();
+  }
+}
+
+function botWithStorage() {
+  const storage = new MemoryStorage();
+  const conversationState = new ConversationState(storage);
+  const dialogState = conversationState.createProperty<DialogState>('DialogState');
+  const logger = createLogger({ env: 'test', logLevel: 'silent' });
+  const handoff = new RecordingHandoff();
+  const rootDialog = new MainDialog({
+    recognizer: keywordRecognizer,
+    content,
+    records: new ConversationRecords(conversationState),
+    handoffDialog: handoff,
+    logger,
+  });
+  const bot = new SupportBot({ conversationState, userState: new UserState(storage), dialogState, rootDialog, messages: content.messages, logger });
+  const chat = conversationWith(bot, createTurnErrorHandler({ conversationState, dialogState, messages: content.messages, logger }));
+  const record = async () => {
+    const key = `test/conversations/${chat.conversationId}/`;
+    return (await storage.read([key]))[key][conversationRecordProperty] as ConversationRecord;
+  };
+  return { chat, handoff, record };
+}
+
+describe('what is kept with the conversation', () => {
+  it('stores the outcome and the rating after the cable came free', async () => {
+    const { chat, record } = botWithStorage();
+    await chat.say('my cable is stuck in the car');
+    await chat.say(buttons.stillStuck);
+    await chat.say(buttons.freed);
+    await chat.say('4');
+    expect((await record()).outcomes).toEqual([
+      expect.objectContaining({ result: 'freed', scenario: 'stuck_in_car', step: 'unlock_car', rating: 4 }),
+    ]);
+  });
+
+  it('gives the handoff the reason, the scenario, the steps tried with outcomes, the entities and the transcript', async () => {
+    const { chat, handoff, record } = botWithStorage();
+    await chat.say('my Tesla has the cable stuck in the car and I already stopped it');
+    await chat.say('nope');
+    await chat.say(buttons.person);
+    const [request] = handoff.requests;
+    expect(request.reason).toBe('customer_request');
+    expect(request.scenario).toBe('stuck_in_car');
+    expect(request.stepsTried).toEqual([
+      { procedure: 'stuck_in_car', step: 'end_session', outcome: 'tried_before' },
+      { procedure: 'stuck_in_car', step: 'unlock_car', outcome: 'still_stuck' },
+    ]);
+    expect(request.entities).toMatchObject({ side: 'car', vehicleMake: 'Tesla' });
+    expect(request.transcript.map((entry) => entry.from)).toContain('bot');
+    expect(request.transcript.filter((entry) => entry.from === 'user').map((entry) => entry.text)).toEqual([
+      'my Tesla has the cable stuck in the car and I already stopped it',
+      'nope',
+      buttons.person,
+    ]);
+    expect((await record()).outcomes).toEqual([expect.objectContaining({ result: 'handoff', reason: 'customer_request' })]);
+  });
+
+  it('caps the transcript', async () => {
+    const { chat, record } = botWithStorage();
+    await chat.say('my cable is stuck in the car');
+    for (let i = 0; i < 40; i += 1) await chat.say('help');
+    const { transcript } = await record();
+    expect(transcript).toHaveLength(60);
+    expect(transcript.at(-1)!.from).toBe('bot');
+  });
+});
