@@ -42,6 +42,7 @@ const envSchema = z.object({
   TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
   METRICS_TOKEN: optionalString,
   WEBCHAT_EMBED_ORIGINS: optionalString.transform((value) => (value ? value.split(',').map((o) => o.trim()).filter(Boolean) : [])).pipe(z.array(z.url({ protocol: /^https?$/ }))),
+  // Read by the web chat channel; here for the production rule below.
   WEBCHAT_TOKEN_SECRET: optionalString,
 }).superRefine((env, ctx) => {
   if (env.NODE_ENV !== 'production') return;
@@ -82,7 +83,8 @@ export interface Config {
     readonly trustedProxyHops: number;
   };
   readonly metrics: { readonly token?: string };
-  readonly webchat: { readonly tokenSecret?: string; readonly embedOrigins: readonly string[] };
+  /** Sites (origins) whose pages may show the chat page in a frame. */
+  readonly webPage: { readonly embedOrigins: readonly string[] };
 }
 
 export interface RateLimitConfig {
@@ -137,6 +139,6 @@ export function loadConfig(env: Record<string, string | undefined> = { ...readDo
       trustedProxyHops: e.TRUSTED_PROXY_HOPS,
     },
     metrics: { token: e.METRICS_TOKEN },
-    webchat: { tokenSecret: e.WEBCHAT_TOKEN_SECRET, embedOrigins: e.WEBCHAT_EMBED_ORIGINS },
+    webPage: { embedOrigins: e.WEBCHAT_EMBED_ORIGINS },
   });
 }

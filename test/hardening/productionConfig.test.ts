@@ -61,7 +61,7 @@ describe('hardening settings', () => {
   });
 
   it('reads the origins that may embed the chat page, and refuses one that is not a URL', () => {
-    expect(loadConfig({ WEBCHAT_EMBED_ORIGINS: 'https://www.example.com, https://shop.example.com' }).webchat.embedOrigins).toEqual([
+    expect(loadConfig({ WEBCHAT_EMBED_ORIGINS: 'https://www.example.com, https://shop.example.com' }).webPage.embedOrigins).toEqual([
       'https://www.example.com',
       'https://shop.example.com',
     ]);
