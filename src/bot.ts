@@ -1,4 +1,4 @@
-import { ActivityHandler, type BotState, type StatePropertyAccessor, type TurnContext } from 'botbuilder';
+import { type BotState, type StatePropertyAccessor, TeamsActivityHandler, type TurnContext } from 'botbuilder';
 import { type Dialog, DialogSet, type DialogState, DialogTurnStatus } from 'botbuilder-dialogs';
 import type { Messages } from './content/messages';
 import { hashId, type Logger } from './logger';
@@ -16,8 +16,10 @@ export interface SupportBotDeps {
 /**
  * Routes activities: greets once per conversation, hands every message to the root dialog, saves
  * state once at the end of the turn and logs one line for it. The conversation logic is in dialogs.
+ * A TeamsActivityHandler, so Teams' own events are dispatched too; Teams rendering and input are
+ * channel middleware (src/channels/teams), not here.
  */
-export class SupportBot extends ActivityHandler {
+export class SupportBot extends TeamsActivityHandler {
   private readonly welcomed: StatePropertyAccessor<boolean>;
   private readonly dialogs: DialogSet;
 

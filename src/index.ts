@@ -5,38 +5,56 @@
 import {
   CloudAdapter,
   ConversationState,
-  MemoryStorage,
   type Middleware,
-  type Storage,
   UserState,
 } from 'botbuilder';
 import type { DialogState } from 'botbuilder-dialogs';
 import { Registry } from 'prom-client';
 import type { Request, Response, Server } from 'restify';
 import { SupportBot } from './bot';
+import { type ConversationLog, InMemoryConversationLog } from './channels/directLine/conversationLog';
+import { DirectLineConversations } from './channels/directLine/conversations';
+import { RedisConversationLog } from './channels/directLine/redisConversationLog';
+import { directLineRoutes } from './channels/directLine/routes';
+import { DirectLineTokens, tokenSecretOrDevSecret } from './channels/directLine/tokens';
+import { InProcessAdapter } from './channels/inProcessAdapter';
+import { fieldStaffSteps, teamsCardRenderer, teamsInput, teamsTenantGate } from './channels/teams/teamsMiddleware';
 import { checkIncomingActivity } from './channels/incomingActivity';
+import { findWebChatBundle, publicDir, webChatPageRoutes } from './channels/webchat/pageRoutes';
+import { azureDirectLineSessions, selfHostedSessions } from './channels/webchat/sessions';
+import { webChatTokenRoute } from './channels/webchat/tokenRoute';
 import { type Config, ConfigError, loadConfig } from './config';
-import { loadContent } from './content/loadContent';
+import { type Content, loadContent } from './content/loadContent';
 import { ConversationRecords } from './conversation/conversationRecord';
 import { HandoffDialog } from './conversation/handoffDialog';
 import { MainDialog } from './conversation/mainDialog';
 import { inputLimitsMiddleware } from './inputLimits';
 import { createLogger, type Logger } from './logger';
+import { loadRecognizer } from './nlu/model';
 import type { Recognizer } from './nlu/types';
 import { createMetrics, type Metrics, turnMetricsMiddleware } from './observability/metrics';
 import { metricsRoute } from './observability/metricsRoute';
 import { adapterResponse } from './security/adapterResponse';
 import { BotFrameworkRequestAuthentication } from './security/botFrameworkAuthentication';
-import { conversationOf, createRateLimits, limitRequests, type RateLimit } from './security/rateLimits';
-import { securityHeaders } from './security/securityHeaders';
-import { createHttpService, type HttpService, type ReadinessCheck } from './server';
+import { clientAddressOf, conversationOf, createRateLimits, limitRequests, type RateLimit, type RateLimits } from './security/rateLimits';
+import { directLineConnectSources, securityHeaders, webPageSecurityHeaders } from './security/securityHeaders';
+import { createHttpService, type HttpService, type ReadinessCheck, type RouteRegistrar } from './server';
+import { memoryConversationState, redisConversationState } from './state/conversationStateBackend';
+import { createRedisClient, type RedisClient } from './state/redisClient';
 import { createTurnErrorHandler } from './turnErrorHandler';
 
 export interface BotRuntime {
   bot: SupportBot;
+  content: Content;
   onTurnError: ReturnType<typeof createTurnErrorHandler>;
-  /** Every adapter that runs the bot uses these, in this order. */
-  middleware: Middleware[];
+  /** Adapter middleware, first of all: counts and times every turn. */
+  turnMetrics: Middleware;
+  /** Adapter middleware, first in line after the metrics: one turn at a time per conversation, redeliveries dropped. */
+  turnGuard: Middleware;
+  /** Adapter middleware, last before the bot: answers messages it cannot use (too long, empty, not English...). */
+  inputLimits: Middleware;
+  /** The Redis client state uses, when Redis is configured: channel stores share it (and its shutdown). */
+  redis?: RedisClient;
   readinessChecks: ReadinessCheck[];
   close(): Promise<void>;
 }
@@ -45,14 +63,15 @@ export interface BotRuntime {
 export function buildBotRuntime(config: Config, logger: Logger, parts: { recognizer?: Recognizer; metrics?: Metrics } = {}): BotRuntime {
   const content = loadContent();
   const { messages } = content;
-  // Until the trained recognizer is merged: only typed or clicked buttons are understood.
-  const recognizer = parts.recognizer ?? { recognize: () => ({ intent: 'none', confidence: 0, ranking: [], entities: {} }) };
+  const recognizer = parts.recognizer ?? loadRecognizer();
   const metrics = parts.metrics ?? createMetrics(new Registry());
-  const storage: Storage = new MemoryStorage();
-  if (!config.redis.url) logger.warn('REDIS_URL is not set: conversation state is kept in memory, in this process only');
+  const redis = config.redis.connection ? createRedisClient(config.redis, logger) : undefined;
+  if (redis) metrics.watchRedisErrors(redis, 'state');
+  const state = redis ? redisConversationState(redis, config, messages, logger) : memoryConversationState(config, messages, logger);
+  if (state.kind === 'memory') logger.warn('No Redis configured: conversation state is kept in memory, in this process only');
 
-  const conversationState = new ConversationState(storage);
-  const userState = new UserState(storage);
+  const conversationState = new ConversationState(state.storage);
+  const userState = new UserState(state.storage);
   const dialogState = conversationState.createProperty<DialogState>('DialogState');
   const rootDialog = new MainDialog({
     recognizer,
@@ -65,10 +84,17 @@ export function buildBotRuntime(config: Config, logger: Logger, parts: { recogni
 
   return {
     bot,
+    content,
     onTurnError: createTurnErrorHandler({ conversationState, dialogState, messages, logger }),
-    middleware: [turnMetricsMiddleware(metrics), inputLimitsMiddleware({ maxMessageChars: config.limits.maxMessageChars, messages, metrics, logger })],
-    readinessChecks: [{ name: 'content', isReady: async () => true }],
-    close: async () => undefined,
+    turnMetrics: turnMetricsMiddleware(metrics),
+    turnGuard: state.turnGuard,
+    inputLimits: inputLimitsMiddleware({ maxMessageChars: config.limits.maxMessageChars, messages, metrics, logger }),
+    redis,
+    readinessChecks: [
+      { name: 'contentAndModel', isReady: async () => true },
+      { name: 'conversationState', isReady: async () => state.isReady() },
+    ],
+    close: () => state.close(),
   };
 }
 
@@ -85,6 +111,53 @@ function botFrameworkEndpoint(adapter: CloudAdapter, bot: SupportBot, conversati
   };
 }
 
+/** Microsoft Teams: which tenants are served, what the bot reads there, and how it answers (cards). */
+function teamsMiddleware(config: Config, logger: Logger, content: Content): { tenantGate: Middleware; conversation: Middleware[] } {
+  if (config.botFramework.appId && config.teams.allowedTenantIds.length === 0) logger.warn('TEAMS_ALLOWED_TENANT_IDS is empty: every Teams user is refused');
+  return {
+    tenantGate: teamsTenantGate({ allowedTenantIds: config.teams.allowedTenantIds, refusal: content.messages.teamsTenantRefused, logger }),
+    conversation: [teamsInput(), teamsCardRenderer(), fieldStaffSteps({ content })],
+  };
+}
+
+/** The website widget: the chat page, its token route and the self-hosted Direct Line. */
+function webChatRoutes(config: Config, logger: Logger, runtime: BotRuntime, rateLimits: RateLimits): RouteRegistrar[] {
+  const { webchat } = config;
+  const tokens = new DirectLineTokens({ secret: tokenSecretOrDevSecret(webchat.tokenSecret, logger), ttlSeconds: webchat.tokenTtlSeconds });
+  // Same turn guard and turn error handling as every other adapter.
+  const directLineAdapter = new InProcessAdapter();
+  directLineAdapter.onTurnError = runtime.onTurnError;
+  directLineAdapter.use(runtime.turnMetrics, runtime.turnGuard, runtime.inputLimits);
+  // The activity log lives as long as the conversation's state.
+  const logTtlSeconds = config.conversationState.ttlSeconds;
+  const log: ConversationLog = runtime.redis
+    ? new RedisConversationLog(runtime.redis, { keyPrefix: config.redis.keyPrefix, ttlSeconds: logTtlSeconds })
+    : new InMemoryConversationLog(logTtlSeconds);
+  const conversations = new DirectLineConversations({
+    adapter: directLineAdapter,
+    logic: (context) => runtime.bot.run(context),
+    log,
+    bot: { id: config.botFramework.appId ?? 'bot', name: 'Charging cable assistant' },
+  });
+  return [
+    webChatPageRoutes({
+      publicDir,
+      webChatBundle: findWebChatBundle(),
+      securityHeaders: webPageSecurityHeaders({
+        embedOrigins: config.webPage.embedOrigins,
+        connectSources: webchat.azureDirectLine ? directLineConnectSources(webchat.azureDirectLine.domain) : [],
+      }),
+    }),
+    webChatTokenRoute({
+      sessions: webchat.azureDirectLine ? azureDirectLineSessions(webchat.azureDirectLine) : selfHostedSessions(tokens),
+      limit: rateLimits.tokenRequests,
+      clientAddress: clientAddressOf(config.limits.trustedProxyHops),
+      logger,
+    }),
+    directLineRoutes({ conversations, tokens, maxActivityBytes: webchat.maxActivityBytes, conversationTurns: rateLimits.conversationTurns }),
+  ];
+}
+
 export interface Service {
   http: HttpService;
   runtime: BotRuntime;
@@ -96,17 +169,24 @@ export function buildService(config: Config, logger: Logger): Service {
   const registry = new Registry();
   const metrics = createMetrics(registry);
   const runtime = buildBotRuntime(config, logger, { metrics });
-  const rateLimits = createRateLimits({ limits: config.limits, logger, metrics });
+  const rateLimits = createRateLimits({ limits: config.limits, redis: runtime.redis, keyPrefix: config.redis.keyPrefix, logger, metrics });
   const adapter = new CloudAdapter(new BotFrameworkRequestAuthentication(config.botFramework));
   adapter.onTurnError = runtime.onTurnError;
-  adapter.use(...runtime.middleware);
+  const teams = teamsMiddleware(config, logger, runtime.content);
+  // Refused tenants are turned away before anything reads or writes state.
+  adapter.use(runtime.turnMetrics, teams.tenantGate, runtime.turnGuard, ...teams.conversation, runtime.inputLimits);
 
   const http = createHttpService({
     logger,
     maxBodyBytes: config.maxBodyBytes,
     shutdownGraceMs: config.shutdownGraceMs,
     readinessChecks: runtime.readinessChecks,
-    routes: [securityHeaders(), metricsRoute(registry, config.metrics.token), botFrameworkEndpoint(adapter, runtime.bot, rateLimits.conversationTurns)],
+    routes: [
+      securityHeaders(),
+      metricsRoute(registry, config.metrics.token),
+      botFrameworkEndpoint(adapter, runtime.bot, rateLimits.conversationTurns),
+      ...webChatRoutes(config, logger, runtime, rateLimits),
+    ],
   });
 
   return {
@@ -132,6 +212,7 @@ export async function main(): Promise<void> {
   const service = buildService(config, logger);
   const port = await service.http.listen(config.port);
   logger.info({ port }, `listening on http://localhost:${port}/api/messages`);
+  logger.info(`chat page on http://localhost:${port}/`);
 
   let stopping = false;
   const stop = async (signal: string) => {

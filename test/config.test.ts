@@ -1,17 +1,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ConfigError, loadConfig, readDotEnv } from '../src/config';
-
-function problemsOf(env: Record<string, string>): string[] {
-  try {
-    loadConfig(env);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  throw new Error('expected the configuration to be refused');
-}
+import { loadConfig, readDotEnv } from '../src/config';
+import { configProblems } from './support/config';
 
 describe('configuration', () => {
   it('has working defaults for every variable', () => {
@@ -52,13 +43,13 @@ describe('configuration', () => {
     ['something that is not a URL', { REDIS_URL: 'not a url' }, 'REDIS_URL'],
     ['an unknown app type', { MicrosoftAppType: 'Anyone' }, 'MicrosoftAppType'],
   ])('refuses %s and names the variable', (_kind, env, variable) => {
-    const problems = problemsOf(env);
+    const problems = configProblems(env);
     expect(problems).toHaveLength(1);
     expect(problems[0]).toMatch(new RegExp(`^${variable}: `));
   });
 
   it('names every bad variable at once', () => {
-    const problems = problemsOf({ PORT: 'abc', LOG_LEVEL: 'loud' });
+    const problems = configProblems({ PORT: 'abc', LOG_LEVEL: 'loud' });
     expect(problems.map((p) => p.split(':')[0]).sort()).toEqual(['LOG_LEVEL', 'PORT']);
   });
 

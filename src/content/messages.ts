@@ -23,6 +23,8 @@ export const messagesSchema = z
     welcome: text,
     welcomePrompt: text,
     turnError: text,
+    turnBusy: text,
+    stateUnavailable: text,
     defaultNames: z.object({ car: text, charger: text }).strict(),
     scenarios: exactlyEach(procedureScenarios, z.object({ name: text, intro: text }).strict()),
     questions: z.record(z.string().regex(/^[a-zA-Z]+$/), text).refine((q) => 'didItComeFree' in q && 'whichEnd' in q, {
@@ -49,6 +51,9 @@ export const messagesSchema = z
     handoffStarting: text,
     handoffNext: text,
     handoffReasons: exactlyEach(handoffReasons, text),
+    teamsTenantRefused: text,
+    allStepsTitle: text,
+    allStepsWhichProcedure: text,
     // Answered before the recognizer sees the message (src/inputLimits.ts)
     inputTooLong: text,
     inputEmpty: text,

@@ -45,7 +45,7 @@ function stepAnswer(ask: AskKind | undefined, recognition: Recognition): AnswerK
 
 /**
  * Reads one message: a button typed or clicked first, then what must win at any step (a person,
- * damage, cancel, help), then a question the knowledge answers, then an answer to the step being
+ * damage, cancel), then a question the knowledge answers, then help, then an answer to the step being
  * asked (`ask`), then a new scenario. What is left cannot be placed.
  */
 export function interpretMessage(
@@ -64,13 +64,13 @@ export function interpretMessage(
       return { kind: 'human' };
     case 'cancel':
       return { kind: 'cancel' };
-    case 'help':
-      return { kind: 'help' };
   }
+  // A question the knowledge answers wins over `help`: "can I use a screwdriver?" wants the answer.
   if (isQuestion(text)) {
     const hit = deps.search.find(text);
     if (hit) return { kind: 'question', item: hit.item };
   }
+  if (recognition.intent === 'help') return { kind: 'help' };
   const answer = stepAnswer(ask, recognition);
   if (answer) return { kind: 'answer', answer };
   if (scenarioIntents.has(recognition.intent)) return { kind: 'scenario', scenario: recognition.intent as ProcedureScenario };

@@ -26,7 +26,8 @@ export type RecognizedIntent = IntentLabel | 'none';
 
 export type Side = 'car' | 'charger' | 'both';
 export type ChargerType = 'tethered' | 'untethered';
-export type DamageDetail = 'pin' | 'dashboard_error' | 'burning' | 'smoke' | 'sparks' | 'cracked' | 'release_cord';
+export const damageDetails = ['pin', 'dashboard_error', 'burning', 'smoke', 'sparks', 'cracked', 'release_cord'] as const;
+export type DamageDetail = (typeof damageDetails)[number];
 
 export interface Entities {
   side?: Side;

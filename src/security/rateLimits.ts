@@ -1,9 +1,9 @@
-import type { Redis } from 'ioredis';
 import { type RateLimiterAbstract, RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Request, RequestHandler, Response } from 'restify';
 import type { Config, RateLimitConfig } from '../config';
 import type { Logger } from '../logger';
 import type { Metrics } from '../observability/metrics';
+import type { RedisClient } from '../state/redisClient';
 
 export type RateDecision = { allowed: true } | { allowed: false; retryAfterSeconds: number };
 
@@ -23,7 +23,7 @@ export interface RateLimits {
 export interface RateLimitDeps {
   limits: Config['limits'];
   /** Shared counters across instances; without it each instance counts for itself. */
-  redis?: Redis;
+  redis?: RedisClient;
   keyPrefix?: string;
   logger: Logger;
   metrics: Metrics;

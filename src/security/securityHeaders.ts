@@ -60,3 +60,9 @@ export function webPageSecurityHeaders(policy: WebPagePolicy): RequestHandler {
     return next();
   };
 }
+
+/** Where a page using Azure's Direct Line connects: its origin over HTTPS and over WebSocket. */
+export function directLineConnectSources(domain: string): string[] {
+  const origin = new URL(domain).origin;
+  return [origin, origin.replace(/^http/, 'ws')];
+}

@@ -1,5 +1,5 @@
 import { guidedChat, handoffFor, instruction, item, content } from '../support/guidedChat';
-import { keywordRecognizer } from '../support/keywordRecognizer';
+import { loadRecognizer } from '../../src/nlu/model';
 
 const { messages } = content;
 const { buttons, questions } = messages;
@@ -7,8 +7,10 @@ const freedButtons = [buttons.freed, buttons.stillStuck, buttons.damaged, button
 const closing = [messages.freed, item('prevention_tip'), messages.ratingPrompt];
 
 function chat() {
-  return guidedChat(keywordRecognizer);
+  return guidedChat(recognizer);
 }
+
+const recognizer = loadRecognizer();
 
 describe('stuck in the car', () => {
   const steps = [

@@ -9,7 +9,7 @@ import { createLogger } from '../../src/logger';
 import { createTurnErrorHandler } from '../../src/turnErrorHandler';
 import { conversationWith } from '../support/conversation';
 import { content } from '../support/guidedChat';
-import { keywordRecognizer } from '../support/keywordRecognizer';
+import { loadRecognizer } from '../../src/nlu/model';
 
 const { buttons } = content.messages;
 
@@ -32,7 +32,7 @@ function botWithStorage() {
   const logger = createLogger({ env: 'test', logLevel: 'silent' });
   const handoff = new RecordingHandoff();
   const rootDialog = new MainDialog({
-    recognizer: keywordRecognizer,
+    recognizer: recognizer,
     content,
     records: new ConversationRecords(conversationState),
     handoffDialog: handoff,
@@ -46,6 +46,8 @@ function botWithStorage() {
   };
   return { chat, handoff, record };
 }
+
+const recognizer = loadRecognizer();
 
 describe('what is kept with the conversation', () => {
   it('stores the outcome and the rating after the cable came free', async () => {

@@ -10,7 +10,7 @@ import { messageActivity, postActivity } from '../support/http';
 import { type RunningService, startService } from '../support/service';
 
 const logger = createLogger({ env: 'test', logLevel: 'silent' });
-const limits = loadConfig({ RATE_LIMIT_CONVERSATION_TURNS: '3', RATE_LIMIT_TOKEN_REQUESTS: '2' }).limits;
+const limits = loadConfig({ RATE_LIMIT_CONVERSATION_TURNS: '3', WEBCHAT_TOKENS_PER_MINUTE: '2' }).limits;
 
 function rateLimits(redis?: Redis, keyPrefix?: string): RateLimits {
   return createRateLimits({ limits, redis, keyPrefix, logger, metrics: createMetrics(new Registry()) });

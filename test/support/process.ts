@@ -11,8 +11,11 @@ export interface Finished {
 }
 
 /** Runs a built entry point of `dist/` (npm test builds first) and collects its output. */
-export function runNode(script: string, options: { env?: Record<string, string>; input?: string } = {}): ChildProcess & { finished: Promise<Finished> } {
-  const child = spawn(process.execPath, ['--disable-warning=DEP0111', path.join(projectRoot, 'dist', script)], {
+export function runNode(
+  script: string,
+  options: { env?: Record<string, string>; input?: string; args?: string[] } = {},
+): ChildProcess & { finished: Promise<Finished> } {
+  const child = spawn(process.execPath, ['--disable-warning=DEP0111', path.join(projectRoot, 'dist', script), ...(options.args ?? [])], {
     cwd: projectRoot,
     env: { ...process.env, LOG_LEVEL: 'info', ...options.env },
   });

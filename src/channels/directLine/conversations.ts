@@ -1,0 +1,71 @@
+import { randomUUID } from 'node:crypto';
+import type { Activity, ChannelAccount, TurnContext } from 'botbuilder';
+import type { InProcessAdapter } from '../inProcessAdapter';
+import type { PostedActivity } from './activitySchema';
+import type { ActivityPage, ConversationLog } from './conversationLog';
+import type { TokenGrant } from './tokens';
+
+export interface DirectLineConversationsDeps {
+  /** Configured by the composition root with the same middleware and turn error handler as the other adapters. */
+  adapter: InProcessAdapter;
+  logic: (context: TurnContext) => Promise<void>;
+  log: ConversationLog;
+  bot: ChannelAccount;
+}
+
+/**
+ * Direct Line conversations run in this process: a posted activity goes into the conversation's
+ * log, the bot's turn runs through the in-process adapter, and every reply is appended to the
+ * same log, where the client's next poll finds it.
+ */
+export class DirectLineConversations {
+  private readonly bot: ChannelAccount;
+
+  constructor(private readonly deps: DirectLineConversationsDeps) {
+    this.bot = { ...deps.bot, role: 'bot' };
+  }
+
+  /** Starts the conversation the first time only: the bot then sees the user join and greets. */
+  async start(grant: TokenGrant): Promise<void> {
+    if (!(await this.deps.log.start(grant.conversationId))) return;
+    await this.runTurn(grant, { type: 'conversationUpdate', membersAdded: [this.user(grant)] });
+  }
+
+  /** Logs what the user posted, runs the bot's turn on it and returns the activity's id. */
+  async post(grant: TokenGrant, posted: PostedActivity): Promise<string> {
+    const activity: Partial<Activity> = {
+      ...(posted as Partial<Activity>),
+      id: randomUUID(),
+      timestamp: new Date(),
+      from: this.user(grant, posted.from?.name),
+    };
+    await this.deps.log.append(grant.conversationId, this.addressed(grant, activity));
+    await this.runTurn(grant, activity);
+    return activity.id as string;
+  }
+
+  read(grant: TokenGrant, watermark: number): Promise<ActivityPage> {
+    return this.deps.log.read(grant.conversationId, watermark);
+  }
+
+  private async runTurn(grant: TokenGrant, activity: Partial<Activity>): Promise<void> {
+    await this.deps.adapter.processActivity(this.addressed(grant, activity), this.deps.logic, async (reply) => {
+      await this.deps.log.append(grant.conversationId, { ...reply, timestamp: new Date() });
+    });
+  }
+
+  /** The fields a channel sets on every activity, from the token rather than from the client. */
+  private addressed(grant: TokenGrant, activity: Partial<Activity>): Partial<Activity> {
+    return {
+      ...activity,
+      channelId: grant.channelId,
+      serviceUrl: 'directline://in-process',
+      conversation: { id: grant.conversationId } as Activity['conversation'],
+      recipient: this.bot,
+    };
+  }
+
+  private user(grant: TokenGrant, name = ''): ChannelAccount {
+    return { id: grant.userId, name, role: 'user' };
+  }
+}

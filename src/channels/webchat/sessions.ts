@@ -1,0 +1,64 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import type { DirectLineTokens } from '../directLine/tokens';
+
+/** What the page needs to open a conversation: where Direct Line is, and a token for it. */
+export interface WebChatSession {
+  conversationId: string;
+  token: string;
+  expires_in: number;
+  userId: string;
+  /** Direct Line base URL; absent means this service's own `/v3/directline`. */
+  domain?: string;
+}
+
+export type WebChatSessionSource = () => Promise<WebChatSession>;
+
+/** Direct Line user ids start with `dl_`, which Azure requires for ids set in a token. */
+const newUserId = () => `dl_${randomBytes(12).toString('base64url')}`;
+
+/** Sessions on the self-hosted Direct Line: a new conversation, and a token bound to it. */
+export function selfHostedSessions(tokens: DirectLineTokens): WebChatSessionSource {
+  return async () => {
+    const issued = tokens.issue({ conversationId: randomUUID(), userId: newUserId(), channelId: 'webchat' });
+    return { conversationId: issued.conversationId, token: issued.token, expires_in: issued.expiresIn, userId: issued.userId };
+  };
+}
+
+export class DirectLineUnavailableError extends Error {
+  constructor(readonly reason: string) {
+    super(`Azure Direct Line did not issue a token: ${reason}`);
+    this.name = 'DirectLineUnavailableError';
+  }
+}
+
+const generatedTokenSchema = z.object({
+  conversationId: z.string().min(1),
+  token: z.string().min(1),
+  expires_in: z.number().int().positive(),
+});
+
+/**
+ * Sessions on Azure Bot Service's Direct Line: the secret is exchanged here, on the server, for a
+ * token that opens one conversation; only that token reaches the browser.
+ */
+export function azureDirectLineSessions(options: { secret: string; domain: string; timeoutMs?: number }): WebChatSessionSource {
+  return async () => {
+    const userId = newUserId();
+    let response: Response;
+    try {
+      response = await fetch(`${options.domain}/tokens/generate`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${options.secret}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ user: { id: userId } }),
+        signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
+      });
+    } catch (error) {
+      throw new DirectLineUnavailableError((error as Error).message);
+    }
+    if (!response.ok) throw new DirectLineUnavailableError(`HTTP ${response.status}`);
+    const generated = generatedTokenSchema.safeParse(await response.json().catch(() => undefined));
+    if (!generated.success) throw new DirectLineUnavailableError('unexpected response');
+    return { ...generated.data, userId, domain: options.domain };
+  };
+}

@@ -1,0 +1,37 @@
+import { ConfigError, loadConfig } from '../config';
+import { createLogger } from '../logger';
+import { createTicketAdapter } from '../tickets/adapters';
+import { createBullmqConnection, startTicketWorker } from '../tickets/deliveryQueue';
+
+/**
+ * `npm run worker`: delivers queued escalation tickets on its own, e.g. next to a service started
+ * with `TICKET_WORKER=standalone`. Stops cleanly on SIGINT/SIGTERM after the delivery in hand.
+ */
+function main(): void {
+  const config = loadConfig();
+  const logger = createLogger(config);
+  if (!config.redis.url) {
+    logger.fatal('the ticket worker needs REDIS_URL: without Redis the service delivers tickets itself');
+    process.exitCode = 1;
+    return;
+  }
+  const connection = createBullmqConnection(config.redis.url);
+  const worker = startTicketWorker({ connection, adapter: createTicketAdapter(config.tickets), retry: config.tickets.retry, logger });
+  logger.info({ adapter: config.tickets.adapter.kind }, 'ticket worker started');
+
+  const stop = async (signal: string) => {
+    logger.info({ signal }, 'ticket worker stopping');
+    await worker.close();
+    await connection.quit();
+  };
+  process.once('SIGINT', () => void stop('SIGINT'));
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+}
+
+try {
+  main();
+} catch (error) {
+  if (!(error instanceof ConfigError)) throw error;
+  process.stderr.write(`${error.message}\n`);
+  process.exitCode = 1;
+}

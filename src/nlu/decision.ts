@@ -1,0 +1,72 @@
+import type { RuleFindings } from './entityExtraction';
+import type { IntentLabel, RankedIntent, Recognition } from './types';
+
+/** The order of `intent-labels.md`: the first label that fits a message wins. */
+export const priorityOrder: readonly IntentLabel[] = [
+  'damage', 'human', 'power_cut', 'cold_weather', 'stuck_in_car', 'stuck_in_charger', 'cable_stuck',
+  'affirm', 'deny', 'cancel', 'help', 'thanks', 'greeting', 'out_of_scope',
+];
+const topicLabels: ReadonlySet<IntentLabel> = new Set(priorityOrder.slice(0, 7));
+const stuckLabels: ReadonlySet<IntentLabel> = new Set<IntentLabel>(['stuck_in_car', 'stuck_in_charger', 'cable_stuck']);
+/** Topics a rule may raise over the classifier's choice: they outrank everything a stuck cable says. */
+const overridingTopics: ReadonlySet<IntentLabel> = new Set<IntentLabel>(['damage', 'human', 'power_cut', 'cold_weather']);
+
+export interface Thresholds {
+  /** Below this top confidence the answer is `none`. */
+  minConfidence: number;
+  /** When the top two are closer than this, the answer is `none`. */
+  minMargin: number;
+}
+
+/** The stuck end is the rules' call: "stuck in the car" names the car, a bare "cable stuck" neither. */
+function stuckLabelFor(findings: RuleFindings, classified: IntentLabel): IntentLabel {
+  switch (findings.entities.side) {
+    case 'car':
+      return 'stuck_in_car';
+    case 'charger':
+      return 'stuck_in_charger';
+    case 'both':
+      return classified;
+    default:
+      return 'cable_stuck';
+  }
+}
+
+const rankOf = (label: IntentLabel): number => priorityOrder.indexOf(label);
+
+/**
+ * Combines the classifier's ranking with the rule findings: thresholds give `none`, then the
+ * priority rule lets a rule-found topic (damage, a person, a power cut, the cold) outrank the
+ * classifier's label unless the classifier is sure the message is out of scope. Every other topic
+ * the message names is kept in `mentions`.
+ */
+export function decide(ranking: RankedIntent[] | undefined, findings: RuleFindings, thresholds: Thresholds): Recognition {
+  const top = ranking?.[0];
+  const runnerUp = ranking?.[1];
+  const confident = !!top && top.confidence >= thresholds.minConfidence && top.confidence - (runnerUp?.confidence ?? 0) >= thresholds.minMargin;
+  const classified: IntentLabel | 'none' = confident ? top.intent : 'none';
+
+  let intent: IntentLabel | 'none' = classified;
+  if (classified !== 'out_of_scope') {
+    const candidates = [...findings.topics].filter((t) => overridingTopics.has(t) || (classified === 'none' && stuckLabels.has(t)));
+    if (classified !== 'none') candidates.push(classified);
+    if (candidates.length > 0) intent = candidates.reduce((best, t) => (rankOf(t) < rankOf(best) ? t : best));
+  }
+
+  if (stuckLabels.has(intent as IntentLabel)) intent = stuckLabelFor(findings, intent as IntentLabel);
+
+  const spoken = new Set<IntentLabel>([...findings.topics].filter((t) => topicLabels.has(t)));
+  if (classified !== 'none' && topicLabels.has(classified)) spoken.add(classified);
+  spoken.delete(intent as IntentLabel);
+  const mentions = [...spoken].sort((a, b) => rankOf(a) - rankOf(b));
+  // Only one stuck label can be true of a message: keep the one the decision or rules settled on.
+  const stuckMentions = mentions.filter((t) => stuckLabels.has(t));
+  const keptMentions = stuckLabels.has(intent as IntentLabel) ? mentions.filter((t) => !stuckLabels.has(t)) : mentions.filter((t) => !stuckLabels.has(t) || t === stuckMentions[0]);
+
+  const ranked = ranking ?? [];
+  const confidence = intent === 'none' || intent === top?.intent ? (top?.confidence ?? 0) : Math.max(top?.confidence ?? 0, ranked.find((r) => r.intent === intent)?.confidence ?? 0);
+  const topThree = intent === 'none' || intent === top?.intent ? ranked.slice(0, 3) : [{ intent, confidence }, ...ranked.filter((r) => r.intent !== intent)].slice(0, 3);
+
+  const entities = { ...findings.entities, ...(keptMentions.length > 0 ? { mentions: keptMentions } : {}) };
+  return { intent, confidence, ranking: topThree, entities };
+}

@@ -1,0 +1,103 @@
+import type { Gazetteer } from './gazetteer';
+import { PhraseMatcher, phrasesOf, type PhraseMatch } from './phraseMatcher';
+import { stem, tokenize, type AnalysedText } from './textAnalysis';
+import { damageDetails, type ChargerType, type DamageDetail, type Entities, type IntentLabel, type Side } from './types';
+
+type Named = { kind: 'make' | 'brand'; name: string };
+type TopicCue = 'damage' | 'human' | 'power_cut' | 'cold_weather' | 'cable_stuck';
+
+export interface RuleFindings {
+  entities: Omit<Entities, 'mentions'>;
+  /** Topic labels the message speaks of by rule, not negated (a stuck cable is named by its side). */
+  topics: Set<IntentLabel>;
+}
+
+/** Words before a side word that make it the place the cable is held: "stuck IN the car". */
+const placePrepositions = new Set(['in', 'into', 'from', 'of', 'out', 'at', 'to']);
+const determiners = new Set(['the', 'my', 'our', 'your', 'a', 'its', 'their', 'his', 'her', 'this', 'that']);
+
+/** Rule- and gazetteer-based recognition of entities and topic cues; no model involved. */
+export class EntityExtractor {
+  private readonly names: PhraseMatcher<Named>;
+  private readonly sides: PhraseMatcher<'car' | 'charger'>;
+  private readonly cableWords: PhraseMatcher<true>;
+  private readonly chargerTypes: PhraseMatcher<ChargerType>;
+  private readonly damageAny: PhraseMatcher<DamageDetail>;
+  private readonly damageWith: Map<DamageDetail, PhraseMatcher<true>>;
+  private readonly cues: PhraseMatcher<TopicCue>;
+
+  constructor(gazetteer: Gazetteer) {
+    this.names = new PhraseMatcher([
+      ...phrasesOf(gazetteer.vehicleMakes, (name): Named => ({ kind: 'make', name })),
+      ...phrasesOf(gazetteer.chargerBrands, (name): Named => ({ kind: 'brand', name })),
+    ]);
+    this.sides = new PhraseMatcher(phrasesOf(gazetteer.side, (side) => side as 'car' | 'charger'));
+    this.cableWords = new PhraseMatcher([...gazetteer.cableWords.map((w): [string, true] => [w, true]), ['charger', true], ['charging', true]]);
+    this.chargerTypes = new PhraseMatcher(phrasesOf(gazetteer.chargerType, (type) => type as ChargerType));
+    this.damageAny = new PhraseMatcher(damageDetails.flatMap((detail) => gazetteer.damage[detail].any.map((p): [string, DamageDetail] => [p, detail])));
+    this.damageWith = new Map(
+      damageDetails.flatMap((detail) => {
+        const required = gazetteer.damage[detail].with;
+        return required ? [[detail, new PhraseMatcher(required.map((p): [string, true] => [p, true]))] as const] : [];
+      }),
+    );
+    this.cues = new PhraseMatcher(phrasesOf(gazetteer.topicCues, (topic) => topic as TopicCue));
+  }
+
+  /** Stems of topic and damage words, which a negation turns into different features. */
+  static negatableStems(gazetteer: Gazetteer): Set<string> {
+    const { cable_stuck: _stuckCues, ...topics } = gazetteer.topicCues;
+    const phrases = [...Object.values(topics).flat(), ...damageDetails.flatMap((d) => gazetteer.damage[d].any)];
+    return new Set(phrases.flatMap((phrase) => tokenize(phrase).map(stem)));
+  }
+
+  extract(text: AnalysedText): RuleFindings {
+    const entities: RuleFindings['entities'] = {};
+    const names = this.names.matchLongest(text);
+    const make = names.find((m) => m.value.kind === 'make');
+    const brand = names.find((m) => m.value.kind === 'brand');
+    if (make) entities.vehicleMake = make.value.name;
+    if (brand) entities.chargerBrand = brand.value.name;
+
+    const side = this.sideOf(text, names);
+    if (side) entities.side = side;
+    const chargerType = this.chargerTypes.matchAll(text).find((m) => !m.negated);
+    if (chargerType) entities.chargerType = chargerType.value;
+
+    const damage = this.damageOf(text);
+    if (damage.length > 0) entities.damage = damage;
+
+    const topics = new Set<IntentLabel>();
+    for (const cue of this.cues.matchAll(text)) {
+      if (cue.negated) continue;
+      if (cue.value === 'cable_stuck') topics.add(side === 'car' ? 'stuck_in_car' : side === 'charger' ? 'stuck_in_charger' : 'cable_stuck');
+      else topics.add(cue.value);
+    }
+    if (damage.length > 0) topics.add('damage');
+    return { entities, topics };
+  }
+
+  /** Car, charger or both: places named after "in/from/of..." count first, then any mention. */
+  private sideOf(text: AnalysedText, names: PhraseMatch<Named>[]): Side | undefined {
+    const modifierEnds = new Set(this.cableWords.matchAll(text).map((m) => m.start));
+    const mentions = [
+      ...this.sides.matchLongest(text).filter((m) => !modifierEnds.has(m.end)),
+      ...names.map((m) => ({ ...m, value: m.value.kind === 'make' ? ('car' as const) : ('charger' as const) })),
+    ];
+    const placed = mentions.filter((m) => isPlace(text, m.start) || text.words[m.end] === 'end' || text.words[m.end] === 'side');
+    const chosen = new Set((placed.length > 0 ? placed : mentions).map((m) => m.value));
+    if (chosen.size === 2) return 'both';
+    return chosen.values().next().value;
+  }
+
+  private damageOf(text: AnalysedText): DamageDetail[] {
+    const named = new Set(this.damageAny.matchAll(text).filter((m) => !m.negated).map((m) => m.value));
+    return damageDetails.filter((detail) => named.has(detail) && (this.damageWith.get(detail)?.occursIn(text) ?? true));
+  }
+}
+
+function isPlace(text: AnalysedText, start: number): boolean {
+  let i = start - 1;
+  while (i >= 0 && determiners.has(text.words[i])) i--;
+  return i >= 0 && placePrepositions.has(text.words[i]);
+}

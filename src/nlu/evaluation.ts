@@ -1,0 +1,137 @@
+import { intentLabels, type IntentLabel, type RecognizedIntent } from './types';
+import type { LabelledText } from './trainingData';
+
+export interface LabelScores {
+  precision: number;
+  recall: number;
+  f1: number;
+  support: number;
+}
+
+export interface Misclassified {
+  text: string;
+  expected: IntentLabel;
+  predicted: RecognizedIntent;
+}
+
+export interface EvaluationReport {
+  accuracy: number;
+  macroF1: number;
+  perIntent: Partial<Record<IntentLabel, LabelScores>>;
+  /** Recall of out_of_scope, `none` counting as out_of_scope; null when no example is out of scope. */
+  oosRecall: number | null;
+  /** confusion[expected][predicted] = count, `none` folded into out_of_scope. */
+  confusion: Partial<Record<IntentLabel, Partial<Record<IntentLabel, number>>>>;
+  errors: Misclassified[];
+}
+
+export interface Prediction extends LabelledText {
+  predicted: RecognizedIntent;
+}
+
+/** In every evaluation `none` is a prediction of out_of_scope. */
+export const asScored = (intent: RecognizedIntent): IntentLabel => (intent === 'none' ? 'out_of_scope' : intent);
+
+/** Scores predictions; macro-F1 averages over every label that is expected or predicted. */
+export function scorePredictions(predictions: Prediction[]): EvaluationReport {
+  const confusion: EvaluationReport['confusion'] = {};
+  const errors: Misclassified[] = [];
+  let correct = 0;
+  for (const { text, intent, predicted } of predictions) {
+    const scored = asScored(predicted);
+    const row = (confusion[intent] ??= {});
+    row[scored] = (row[scored] ?? 0) + 1;
+    if (scored === intent) correct++;
+    else errors.push({ text, expected: intent, predicted });
+  }
+  const count = (expected: IntentLabel | undefined, predicted: IntentLabel | undefined): number =>
+    predictions.filter((p) => (expected === undefined || p.intent === expected) && (predicted === undefined || asScored(p.predicted) === predicted)).length;
+  const perIntent: EvaluationReport['perIntent'] = {};
+  for (const label of intentLabels) {
+    const support = count(label, undefined);
+    const predictedCount = count(undefined, label);
+    if (support === 0 && predictedCount === 0) continue;
+    const hits = count(label, label);
+    const precision = predictedCount ? hits / predictedCount : 0;
+    const recall = support ? hits / support : 0;
+    perIntent[label] = { precision, recall, f1: precision + recall ? (2 * precision * recall) / (precision + recall) : 0, support };
+  }
+  const f1s = Object.values(perIntent).map((s) => s.f1);
+  return {
+    accuracy: predictions.length ? correct / predictions.length : 0,
+    macroF1: f1s.length ? f1s.reduce((a, b) => a + b, 0) / f1s.length : 0,
+    perIntent,
+    oosRecall: perIntent.out_of_scope?.support ? perIntent.out_of_scope.recall : null,
+    confusion,
+    errors,
+  };
+}
+
+export interface FoldOptions {
+  folds: number;
+  repeats: number;
+  seed: number;
+}
+
+export const defaultFolds: FoldOptions = { folds: 5, repeats: 3, seed: 7 };
+
+/**
+ * Repeated stratified k-fold: each repeat shuffles every label's examples (seeded, so runs and
+ * tools compare on the same folds) and deals them round-robin into k test folds.
+ */
+export function stratifiedFolds<T extends { intent: string }>(examples: T[], { folds, repeats, seed }: FoldOptions): { train: T[]; test: T[] }[] {
+  const random = seededRandom(seed);
+  const splits: { train: T[]; test: T[] }[] = [];
+  for (let r = 0; r < repeats; r++) {
+    const foldOf = new Array<number>(examples.length);
+    const byLabel = new Map<string, number[]>();
+    examples.forEach((e, i) => byLabel.set(e.intent, [...(byLabel.get(e.intent) ?? []), i]));
+    let offset = 0;
+    for (const indices of byLabel.values()) {
+      shuffle(indices, random).forEach((index, k) => (foldOf[index] = (k + offset) % folds));
+      offset += indices.length;
+    }
+    for (let f = 0; f < folds; f++) {
+      splits.push({ train: examples.filter((_, i) => foldOf[i] !== f), test: examples.filter((_, i) => foldOf[i] === f) });
+    }
+  }
+  return splits;
+}
+
+/** Cross-validates a training procedure: trains on each split and predicts its held-out part. */
+export function crossValidate(
+  examples: LabelledText[],
+  train: (examples: LabelledText[]) => (text: string) => RecognizedIntent,
+  options: FoldOptions = defaultFolds,
+): EvaluationReport {
+  const predictions: Prediction[] = [];
+  for (const { train: part, test } of stratifiedFolds(examples, options)) {
+    const predict = train(part);
+    for (const example of test) predictions.push({ ...example, predicted: predict(example.text) });
+  }
+  return scorePredictions(predictions);
+}
+
+function seededRandom(seed: number): () => number {
+  let state = seed >>> 0 || 1;
+  return () => {
+    // xorshift32: small, deterministic, good enough to shuffle folds.
+    state ^= state << 13;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    return (state >>> 0) / 4294967296;
+  };
+}
+
+function shuffle<T>(items: T[], random: () => number): T[] {
+  for (let i = items.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [items[i], items[j]] = [items[j], items[i]];
+  }
+  return items;
+}
+
+/** Scores a trained recognizer on labelled messages (`npm run eval -- --data FILE`). */
+export function evaluateRecognizer(recognize: (text: string) => RecognizedIntent, examples: LabelledText[]): EvaluationReport {
+  return scorePredictions(examples.map((example) => ({ ...example, predicted: recognize(example.text) })));
+}

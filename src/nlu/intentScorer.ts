@@ -1,0 +1,68 @@
+import { z } from 'zod';
+import { intentLabels, type RankedIntent } from './types';
+
+/** A trained classifier as the recognizer uses it: features in, every label ranked out. */
+export interface IntentScorer {
+  /** All labels, best first, confidences summing to 1; `undefined` when no feature is known. */
+  rank(features: string[]): RankedIntent[] | undefined;
+}
+
+/**
+ * The state of `natural`'s BayesClassifier after training, stored sparsely: per feature, the
+ * smoothed number of examples of each label that have it.
+ */
+export const bayesStateSchema = z.object({
+  labels: z.array(z.enum(intentLabels)).min(2),
+  classTotals: z.array(z.number().positive()),
+  totalExamples: z.number().positive(),
+  smoothing: z.number().positive(),
+  counts: z.record(z.string(), z.array(z.number().nonnegative())),
+});
+export type BayesState = z.output<typeof bayesStateSchema>;
+
+/**
+ * Scores from natural's Bayes counts as a multinomial naive Bayes with Laplace smoothing over the
+ * vocabulary: natural's own scoring gives an unseen feature 1/(examples of the label), which
+ * punishes the big labels (out_of_scope) for every word they lack. Confidences are a softmax of the
+ * log-scores divided by the square root of the number of known features (chosen by
+ * cross-validation over 1 and the count itself), so long messages are not all 0 or 1.
+ */
+/** Chosen by cross-validation (0.1 beat 0.5 and 1 on macro-F1). */
+const laplaceAlpha = 0.1;
+
+export class BayesScorer implements IntentScorer {
+  private readonly logLikelihoods = new Map<string, Float64Array>();
+  private readonly logPriors: Float64Array;
+
+  constructor(private readonly state: BayesState, alpha = laplaceAlpha) {
+    const { labels, classTotals } = state;
+    const vocabularySize = Object.keys(state.counts).length;
+    const totals = new Float64Array(labels.length);
+    for (const counts of Object.values(state.counts)) counts.forEach((count, i) => (totals[i] += count));
+    this.logPriors = Float64Array.from(labels, (_, i) => Math.log(classTotals[i] / state.totalExamples));
+    for (const [feature, counts] of Object.entries(state.counts)) {
+      this.logLikelihoods.set(feature, Float64Array.from(labels, (_, i) => Math.log((counts[i] + alpha) / (totals[i] + alpha * vocabularySize))));
+    }
+  }
+
+  rank(features: string[]): RankedIntent[] | undefined {
+    const sums = Float64Array.from(this.logPriors);
+    let known = 0;
+    for (const feature of features) {
+      const logs = this.logLikelihoods.get(feature);
+      if (!logs) continue;
+      known++;
+      for (let i = 0; i < sums.length; i++) sums[i] += logs[i];
+    }
+    if (known === 0) return undefined;
+    const temperature = Math.sqrt(known);
+    return softmaxRanking(this.state.labels, Array.from(sums, (sum) => sum / temperature));
+  }
+}
+
+export function softmaxRanking(labels: readonly RankedIntent['intent'][], scores: number[]): RankedIntent[] {
+  const max = Math.max(...scores);
+  const exps = scores.map((score) => Math.exp(score - max));
+  const total = exps.reduce((a, b) => a + b, 0);
+  return labels.map((intent, i) => ({ intent, confidence: exps[i] / total })).sort((a, b) => b.confidence - a.confidence);
+}

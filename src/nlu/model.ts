@@ -1,0 +1,62 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import { contentDirs } from '../paths';
+import { describeIssues } from '../content/loadYaml';
+import { EntityExtractor } from './entityExtraction';
+import { gazetteerSchema } from './gazetteer';
+import { BayesScorer, bayesStateSchema } from './intentScorer';
+import { IntentRecognizer } from './recognizer';
+import { SpellingCorrector } from './textAnalysis';
+
+export const defaultModelFile = path.join(contentDirs.intents, 'model.json');
+
+/** `intents/model.json`: everything recognition needs, so start-up reads one file and never trains. */
+export const modelFileSchema = z.object({
+  version: z.literal(1),
+  /** Hash of the training data this model was trained on (see `loadTrainingData`). */
+  dataHash: z.string().min(1),
+  classifier: z.literal('bayes'),
+  bayes: bayesStateSchema,
+  /** Word frequencies of the training data and gazetteer, for spelling correction. */
+  vocabulary: z.record(z.string(), z.number().int().positive()),
+  gazetteer: gazetteerSchema,
+  thresholds: z.object({ minConfidence: z.number().min(0).max(1), minMargin: z.number().min(0).max(1) }),
+  /** Cross-validation figures of the training run that chose the thresholds, for the record. */
+  crossValidation: z.object({ folds: z.number(), repeats: z.number(), macroF1: z.number(), accuracy: z.number(), oosRecall: z.number().nullable() }),
+});
+export type ModelFile = z.output<typeof modelFileSchema>;
+
+export class ModelFileError extends Error {
+  constructor(readonly file: string, problem: string) {
+    super(`Cannot use intent model ${file}: ${problem}. Run \`npm run train\`.`);
+    this.name = 'ModelFileError';
+  }
+}
+
+export function recognizerFromModel(model: ModelFile): IntentRecognizer {
+  return new IntentRecognizer({
+    speller: new SpellingCorrector(new Map(Object.entries(model.vocabulary))),
+    extractor: new EntityExtractor(model.gazetteer),
+    scorer: new BayesScorer(model.bayes),
+    negatable: EntityExtractor.negatableStems(model.gazetteer),
+    thresholds: model.thresholds,
+  });
+}
+
+export function readModelFile(modelFile: string = defaultModelFile): ModelFile {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(fs.readFileSync(modelFile, 'utf8'));
+  } catch (error) {
+    throw new ModelFileError(modelFile, (error as Error).message);
+  }
+  const parsed = modelFileSchema.safeParse(raw);
+  if (!parsed.success) throw new ModelFileError(modelFile, describeIssues(parsed.error).join('; '));
+  return parsed.data;
+}
+
+/** Loads the trained recognizer (default `intents/model.json`); never retrains. */
+export function loadRecognizer(modelFile: string = defaultModelFile): IntentRecognizer {
+  return recognizerFromModel(readModelFile(modelFile));
+}

@@ -1,0 +1,62 @@
+import { stem, tokenize, type AnalysedText } from './textAnalysis';
+
+export interface PhraseMatch<T> {
+  value: T;
+  start: number;
+  /** Index after the last word of the match. */
+  end: number;
+  /** A negation governs the phrase ("no power cut"). */
+  negated: boolean;
+}
+
+/** Finds gazetteer phrases in analysed text, word by word on stems, so inflections match too. */
+export class PhraseMatcher<T> {
+  private readonly byFirstStem = new Map<string, { stems: string[]; value: T }[]>();
+
+  constructor(entries: Iterable<[phrase: string, value: T]>) {
+    for (const [phrase, value] of entries) {
+      const stems = tokenize(phrase).map(stem);
+      if (stems.length === 0) continue;
+      const list = this.byFirstStem.get(stems[0]) ?? [];
+      list.push({ stems, value });
+      list.sort((a, b) => b.stems.length - a.stems.length);
+      this.byFirstStem.set(stems[0], list);
+    }
+  }
+
+  /** All matches, longest first at each position (matches may overlap). */
+  matchAll(text: AnalysedText): PhraseMatch<T>[] {
+    const found: PhraseMatch<T>[] = [];
+    text.stems.forEach((first, start) => {
+      for (const candidate of this.byFirstStem.get(first) ?? []) {
+        const end = start + candidate.stems.length;
+        if (end <= text.stems.length && candidate.stems.every((s, k) => text.stems[start + k] === s)) {
+          found.push({ value: candidate.value, start, end, negated: text.negated[start] });
+        }
+      }
+    });
+    return found;
+  }
+
+  /** Matches that do not overlap, taking the longest at each position ("tesla wall connector" over "tesla"). */
+  matchLongest(text: AnalysedText): PhraseMatch<T>[] {
+    const result: PhraseMatch<T>[] = [];
+    let covered = 0;
+    for (const match of this.matchAll(text)) {
+      if (match.start >= covered) {
+        result.push(match);
+        covered = match.end;
+      }
+    }
+    return result;
+  }
+
+  /** True when some phrase occurs, not negated. */
+  occursIn(text: AnalysedText): boolean {
+    return this.matchAll(text).some((match) => !match.negated);
+  }
+}
+
+export function phrasesOf<T>(table: Record<string, string[]>, valueOf: (key: string) => T): [string, T][] {
+  return Object.entries(table).flatMap(([key, list]) => list.map((phrase): [string, T] => [phrase, valueOf(key)]));
+}

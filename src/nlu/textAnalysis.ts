@@ -1,0 +1,127 @@
+import PorterStemmer from 'natural/lib/natural/stemmers/porter_stemmer';
+import { DamerauLevenshteinDistance } from 'natural/lib/natural/distance/levenshtein_distance';
+
+/**
+ * Turns a message into words the recognizer can match: lower case, contractions expanded,
+ * punctuation split off (kept as clause breaks), misspellings corrected against the known
+ * vocabulary, stems, and which words sit in the scope of a negation.
+ */
+export interface AnalysedText {
+  /** Corrected words and clause-break marks (`,`), in message order. */
+  words: string[];
+  /** Porter stem of each word (breaks stay as they are). */
+  stems: string[];
+  /** True where a negation ("no", "not", "never"...) closely precedes the word in the same clause. */
+  negated: boolean[];
+}
+
+export const clauseBreak = ',';
+
+const negators = new Set(['no', 'not', 'never', 'without', 'nothing', 'none', 'nobody', 'nor', 'neither']);
+/**
+ * Words that end a negation's scope: "no power cut, but it's frozen" negates only the power cut, and
+ * "it won't release in the cold" negates the release, not the cold.
+ */
+const scopeEnders = new Set([
+  clauseBreak, 'but', 'and', 'because', 'cause', 'so', 'though', 'although', 'however', 'just', 'only', 'still', 'yet',
+  'in', 'into', 'at', 'on', 'after', 'during', 'since', 'due', 'from', 'as', 'when', 'while', 'until', 'now',
+]);
+const negationReach = 4;
+
+// Spelled-out forms, longest first; bare forms ("wont", "dont") are how people type on phones.
+const contractions: [RegExp, string][] = [
+  [/\bwon'?t\b/g, 'will not'],
+  [/\bcan'?t\b|\bcannot\b/g, 'can not'],
+  [/\bain'?t\b/g, 'is not'],
+  [/\bshan'?t\b/g, 'shall not'],
+  [/\b(do|does|did|is|are|was|were|has|have|had|would|could|should|must|need)n'?t\b/g, '$1 not'],
+  [/\bi'?m\b/g, 'i am'],
+  [/\b(it|that|there|what|where|who|here|he|she|how)'s\b/g, '$1 is'],
+  [/\b(it|that|there|what)s\b/g, '$1 is'],
+  [/'re\b/g, ' are'],
+  [/'ve\b/g, ' have'],
+  [/'ll\b/g, ' will'],
+  [/'d\b/g, ' would'],
+  [/'s\b/g, ''],
+];
+
+/** Lower-cases, expands contractions and splits into words and clause breaks. */
+export function tokenize(text: string): string[] {
+  let normalised = text.toLowerCase().normalize('NFKD').replace(/[\u0300-\u036f]/g, '').replace(/[\u2018\u2019`´]/g, "'");
+  for (const [pattern, replacement] of contractions) normalised = normalised.replace(pattern, replacement);
+  const tokens: string[] = [];
+  for (const match of normalised.matchAll(/[a-z0-9]+|[,.;:!?()]/g)) {
+    const token = match[0];
+    if (/^[a-z0-9]/.test(token)) tokens.push(token);
+    else if (tokens.length > 0 && tokens[tokens.length - 1] !== clauseBreak) tokens.push(clauseBreak);
+  }
+  if (tokens[tokens.length - 1] === clauseBreak) tokens.pop();
+  return tokens;
+}
+
+const stemCache = new Map<string, string>();
+export function stem(word: string): string {
+  let stemmed = stemCache.get(word);
+  if (stemmed === undefined) {
+    stemmed = word === clauseBreak || /\d/.test(word) ? word : PorterStemmer.stem(word);
+    if (stemCache.size < 50_000) stemCache.set(word, stemmed);
+  }
+  return stemmed;
+}
+
+/**
+ * Corrects an unknown word to the most frequent known word within Damerau-Levenshtein distance 1
+ * (one letter added, dropped, changed or two swapped). Candidates come from a delete index, so a
+ * lookup costs a few map reads rather than a scan of the vocabulary.
+ */
+export class SpellingCorrector {
+  private readonly byDeletion = new Map<string, string[]>();
+
+  constructor(private readonly frequencies: ReadonlyMap<string, number>, private readonly minLength = 4) {
+    for (const word of frequencies.keys()) {
+      for (const key of [word, ...deletions(word)]) {
+        const words = this.byDeletion.get(key);
+        if (words) words.push(word);
+        else this.byDeletion.set(key, [word]);
+      }
+    }
+  }
+
+  correct(word: string): string {
+    if (this.frequencies.has(word) || word.length < this.minLength || /\d/.test(word)) return word;
+    let best = word;
+    let bestCount = 0;
+    for (const key of [word, ...deletions(word)]) {
+      for (const candidate of this.byDeletion.get(key) ?? []) {
+        const count = this.frequencies.get(candidate) ?? 0;
+        if (count > bestCount && DamerauLevenshteinDistance(word, candidate) <= 1) {
+          best = candidate;
+          bestCount = count;
+        }
+      }
+    }
+    return best;
+  }
+}
+
+function deletions(word: string): string[] {
+  const result: string[] = [];
+  for (let i = 0; i < word.length; i++) result.push(word.slice(0, i) + word.slice(i + 1));
+  return result;
+}
+
+export function analyse(text: string, speller?: SpellingCorrector): AnalysedText {
+  const words = tokenize(text).map((word) => (speller && word !== clauseBreak ? speller.correct(word) : word));
+  const stems = words.map(stem);
+  const negated = words.map(() => false);
+  let reach = 0;
+  words.forEach((word, i) => {
+    if (scopeEnders.has(word)) reach = 0;
+    else if (reach > 0) {
+      negated[i] = true;
+      reach--;
+    }
+    if (negators.has(word)) reach = negationReach;
+  });
+  return { words, stems, negated };
+}

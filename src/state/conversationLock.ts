@@ -1,0 +1,91 @@
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { RedisClient } from './redisClient';
+import { redisKeyFor } from './redisKeys';
+
+/** Where lock entries live: Redis for several instances, memory for one. */
+export interface LockBackend {
+  /** Takes the lock for `ttlMs` if nobody holds it; false when held by someone else. */
+  tryAcquire(key: string, token: string, ttlMs: number): Promise<boolean>;
+  /** Frees the lock only if `token` still holds it (an expired lock may belong to someone else now). */
+  release(key: string, token: string): Promise<void>;
+}
+
+export interface LockTimings {
+  /** How long a lock lives if its holder never releases it (crash): longer than any turn. */
+  readonly ttlMs: number;
+  /** How long `acquire` keeps trying before giving up. */
+  readonly waitMs: number;
+  /** Pause between attempts (jittered, so waiters do not retry in lockstep). */
+  readonly retryMs: number;
+}
+
+export interface HeldLock {
+  release(): Promise<void>;
+}
+
+/** One turn at a time per conversation: a lock per key with a random owner token and an expiry. */
+export class ConversationLock {
+  constructor(private readonly backend: LockBackend, private readonly timings: LockTimings) {}
+
+  /** The held lock, or undefined when it could not be had within `waitMs`. */
+  async acquire(key: string): Promise<HeldLock | undefined> {
+    const token = randomUUID();
+    const deadline = Date.now() + this.timings.waitMs;
+    for (;;) {
+      if (await this.backend.tryAcquire(key, token, this.timings.ttlMs)) {
+        return { release: () => this.backend.release(key, token) };
+      }
+      const left = deadline - Date.now();
+      if (left <= 0) return undefined;
+      await sleep(Math.min(left, this.timings.retryMs * (0.5 + Math.random())));
+    }
+  }
+}
+
+const releaseIfOwnerLua = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+`;
+
+type ScriptedClient = RedisClient & { evbotLockRelease(key: string, token: string): Promise<number> };
+
+/** `SET key token NX PX ttl` to take, a Lua compare-and-delete to release. */
+export class RedisLockBackend implements LockBackend {
+  private readonly redis: ScriptedClient;
+
+  constructor(client: RedisClient, private readonly keyPrefix: string) {
+    client.defineCommand('evbotLockRelease', { numberOfKeys: 1, lua: releaseIfOwnerLua });
+    this.redis = client as ScriptedClient;
+  }
+
+  async tryAcquire(key: string, token: string, ttlMs: number): Promise<boolean> {
+    return (await this.redis.set(this.redisKey(key), token, 'PX', ttlMs, 'NX')) === 'OK';
+  }
+
+  async release(key: string, token: string): Promise<void> {
+    await this.redis.evbotLockRelease(this.redisKey(key), token);
+  }
+
+  private redisKey(key: string): string {
+    return redisKeyFor(this.keyPrefix, 'lock', key);
+  }
+}
+
+/** The same contract within one process, for running without Redis. */
+export class MemoryLockBackend implements LockBackend {
+  private readonly held = new Map<string, { token: string; expiresAt: number }>();
+
+  constructor(private readonly now: () => number = Date.now) {}
+
+  async tryAcquire(key: string, token: string, ttlMs: number): Promise<boolean> {
+    const current = this.held.get(key);
+    if (current && current.expiresAt > this.now()) return false;
+    this.held.set(key, { token, expiresAt: this.now() + ttlMs });
+    return true;
+  }
+
+  async release(key: string, token: string): Promise<void> {
+    if (this.held.get(key)?.token === token) this.held.delete(key);
+  }
+}

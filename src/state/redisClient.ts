@@ -1,0 +1,108 @@
+import { Cluster, Redis, type RedisOptions } from 'ioredis';
+import type { Config } from '../config';
+import type { Logger } from '../logger';
+
+/** A single server (also behind Sentinel) or a Cluster: everything in `src/state` works with either. */
+export type RedisClient = Redis | Cluster;
+
+/** Reconnect forever, backing off to at most two seconds, so the service heals when Redis returns. */
+export function reconnectDelayMs(attempt: number): number {
+  return Math.min(50 * 2 ** Math.min(attempt, 6), 2_000);
+}
+
+/**
+ * Builds the client for the configured topology. Commands fail fast while Redis is unreachable
+ * (no offline queue, one retry, bounded timeouts) so a turn never hangs waiting for it; the
+ * connection itself keeps retrying in the background.
+ */
+export function createRedisClient(redis: Config['redis'], logger: Logger): RedisClient {
+  const connection = redis.connection;
+  if (!connection) throw new Error('createRedisClient: no Redis is configured (REDIS_URL, REDIS_SENTINELS or REDIS_CLUSTER_NODES)');
+  const failFast: RedisOptions = {
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    connectTimeout: redis.connectTimeoutMs,
+    commandTimeout: redis.commandTimeoutMs,
+  };
+  const credentials = (c: { username?: string; password?: string; tls: boolean }): RedisOptions => ({
+    username: c.username,
+    password: c.password,
+    tls: c.tls ? {} : undefined,
+  });
+
+  let client: RedisClient;
+  switch (connection.kind) {
+    case 'single':
+      // ioredis reads host, port, user, password, db and TLS (rediss://) from the URL.
+      client = new Redis(connection.url, { ...failFast, retryStrategy: reconnectDelayMs });
+      break;
+    case 'sentinel':
+      client = new Redis({
+        ...failFast,
+        ...credentials(connection),
+        sentinels: connection.sentinels.map((s) => ({ ...s })),
+        name: connection.name,
+        sentinelPassword: connection.sentinelPassword,
+        enableTLSForSentinelMode: connection.tls,
+        retryStrategy: reconnectDelayMs,
+        sentinelRetryStrategy: reconnectDelayMs,
+      });
+      break;
+    case 'cluster':
+      client = new Cluster(
+        connection.nodes.map((n) => ({ ...n })),
+        {
+          enableOfflineQueue: false,
+          clusterRetryStrategy: reconnectDelayMs,
+          redisOptions: { ...failFast, ...credentials(connection) },
+        },
+      );
+      break;
+  }
+  let outageLogged = false;
+  client.on('ready', () => {
+    outageLogged = false;
+    logger.info({ redis: connection.kind }, 'redis ready');
+  });
+  client.on('error', (error: Error) => {
+    // ioredis emits an error for every failed reconnect: log an outage once, the retries quietly.
+    logger[outageLogged ? 'debug' : 'error']({ err: error, redis: connection.kind }, 'redis unreachable');
+    outageLogged = true;
+  });
+  return client;
+}
+
+/** True when the client can take commands right now: what `/readyz` reports. */
+export function isRedisReady(client: RedisClient): boolean {
+  return client.status === 'ready';
+}
+
+/** Resolves once the client is connected, or rejects after `timeoutMs` (start-up and tests). */
+export function whenRedisReady(client: RedisClient, timeoutMs: number): Promise<void> {
+  if (isRedisReady(client)) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      client.off('ready', onReady);
+      reject(new Error(`Redis not ready after ${timeoutMs} ms`));
+    }, timeoutMs);
+    const onReady = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    client.once('ready', onReady);
+  });
+}
+
+const unavailablePattern =
+  /enableOfflineQueue|Connection is closed|Command timed out|Cluster is disconnect|None of startup nodes|Node is disconnected|Socket timeout|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|CLUSTERDOWN|TRYAGAIN|MASTERDOWN|LOADING|READONLY/;
+
+/** True when `error` means "Redis cannot be reached right now" rather than a bug or bad data. */
+export function isRedisUnavailable(client: RedisClient, error: unknown): boolean {
+  const { name = '', message = '' } = (error ?? {}) as { name?: string; message?: string };
+  return (
+    !isRedisReady(client) ||
+    name === 'MaxRetriesPerRequestError' ||
+    name === 'ClusterAllFailedError' ||
+    unavailablePattern.test(message)
+  );
+}

@@ -1,0 +1,18 @@
+/**
+ * Redis key layout. botbuilder names state `channelId/conversations/conversationId/...` and
+ * `channelId/users/userId/...`; the part up to the id becomes the Cluster hash tag, so every key of
+ * one conversation (its state, lock and redelivery marks) lives in one slot, while different
+ * conversations spread over the cluster.
+ */
+const scopePattern = /^[^/]*\/(?:conversations|users)\/[^/]*/;
+
+/** `prefix` + `kind` + `{scope}` + rest of the key; the mapping is one-to-one for a given prefix and kind. */
+export function redisKeyFor(prefix: string, kind: 'state' | 'lock' | 'seen', key: string): string {
+  const scope = scopePattern.exec(key)?.[0] ?? key;
+  return `${prefix}${kind}:{${scope}}${key.slice(scope.length)}`;
+}
+
+/** The key botbuilder's ConversationState would use, without its namespace: what locks and marks hang on. */
+export function conversationKey(channelId: string, conversationId: string): string {
+  return `${channelId}/conversations/${conversationId}`;
+}

@@ -1,0 +1,51 @@
+import { PermanentDeliveryError, RetryableDeliveryError } from '../deliveryErrors';
+
+/**
+ * `Retry-After` as milliseconds from `now`: either delay-seconds or an HTTP date. Anything else is
+ * ignored (the normal backoff applies).
+ */
+export function parseRetryAfter(header: string | null, now: Date = new Date()): number | undefined {
+  if (!header) return undefined;
+  const value = header.trim();
+  if (/^\d+$/.test(value)) return Number(value) * 1000;
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now.getTime());
+}
+
+/**
+ * 408 and 409 are retryable too: a timeout, and (per the IETF Idempotency-Key draft) "a request
+ * with this key is still being processed".
+ */
+function isRetryableStatus(status: number): boolean {
+  return status >= 500 || status === 429 || status === 408 || status === 409;
+}
+
+/**
+ * POSTs `body` (sent byte for byte as given) and returns the successful response; every failure
+ * becomes a classified delivery error naming the host, never the credentials.
+ */
+export async function postJson(url: string, body: string, headers: Record<string, string>, timeoutMs: number): Promise<Response> {
+  const host = new URL(url).host;
+  let response: Response;
+  try {
+    response = await fetch(url, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Accept: 'application/json', ...headers },
+      body,
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+  } catch (error) {
+    // A DOMException, which is not always `instanceof Error`: its name tells a timeout apart.
+    const timedOut = (error as { name?: unknown }).name === 'TimeoutError';
+    throw new RetryableDeliveryError(
+      timedOut ? `${host} did not answer within ${timeoutMs} ms` : `${host} unreachable: ${(error as Error).message}`,
+    );
+  }
+  if (response.ok) return response;
+  const detail = (await response.text().catch(() => '')).slice(0, 200);
+  const message = `${host} answered HTTP ${response.status}${detail ? `: ${detail}` : ''}`;
+  if (isRetryableStatus(response.status)) {
+    throw new RetryableDeliveryError(message, parseRetryAfter(response.headers.get('retry-after')));
+  }
+  throw new PermanentDeliveryError(message);
+}

@@ -1,0 +1,78 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Logger } from '../logger';
+import type { TicketAdapter } from './adapters/adapter';
+import type { TicketDelivery } from './delivery';
+import { PermanentDeliveryError } from './deliveryErrors';
+import { retryDelayMs, type RetryPolicy } from './retryPolicy';
+import type { Ticket } from './ticket';
+
+export interface InProcessDeliveryOptions {
+  readonly adapter: TicketAdapter;
+  /** Where a ticket goes when the adapter cannot take it: nothing is dropped. */
+  readonly outbox: TicketAdapter;
+  readonly retry: RetryPolicy;
+  readonly logger: Logger;
+}
+
+/**
+ * Delivery without Redis: the same retry policy as the queue, in this process. A ticket that is
+ * refused, runs out of attempts, or is still waiting when the service shuts down is appended to the
+ * outbox file instead. Duplicates are recognised for the life of the process.
+ */
+export function createInProcessDelivery(options: InProcessDeliveryOptions): TicketDelivery {
+  const { adapter, outbox, retry, logger } = options;
+  const submitted = new Map<string, Ticket>();
+  const running = new Set<Promise<void>>();
+  const shutdown = new AbortController();
+
+  /** Resolves once delivered; throws the last error when refused, out of attempts or shut down. */
+  async function attempt(ticket: Ticket): Promise<void> {
+    for (let attemptsMade = 1; ; attemptsMade++) {
+      try {
+        const receipt = await adapter.deliver(ticket);
+        logger.info({ ticketId: ticket.id, reference: ticket.reference, externalId: receipt.externalId, adapter: adapter.name }, 'ticket delivered');
+        return;
+      } catch (error) {
+        if (error instanceof PermanentDeliveryError || attemptsMade >= retry.attempts) throw error;
+        const retryInMs = retryDelayMs(attemptsMade, error, retry);
+        logger.warn(
+          { ticketId: ticket.id, attempt: attemptsMade, retryInMs, adapter: adapter.name, err: (error as Error).message },
+          'ticket delivery failed; will retry',
+        );
+        await sleep(retryInMs, undefined, { signal: shutdown.signal });
+      }
+    }
+  }
+
+  async function deliver(ticket: Ticket): Promise<void> {
+    try {
+      await attempt(ticket);
+    } catch (failure) {
+      const why = shutdown.signal.aborted ? 'service shut down before delivery' : (failure as Error).message;
+      try {
+        await outbox.deliver(ticket);
+        logger.error({ ticketId: ticket.id, adapter: adapter.name, err: why }, 'ticket not delivered; appended to the outbox file');
+      } catch (error) {
+        logger.fatal(
+          { ticketId: ticket.id, reference: ticket.reference, err: why, outboxError: (error as Error).message },
+          'ticket not delivered and the outbox file cannot be written',
+        );
+      }
+    }
+  }
+
+  return {
+    async submit(ticket) {
+      const first = submitted.get(ticket.id);
+      if (first) return first;
+      submitted.set(ticket.id, ticket);
+      const delivery = deliver(ticket).finally(() => running.delete(delivery));
+      running.add(delivery);
+      return ticket;
+    },
+    async close() {
+      shutdown.abort();
+      await Promise.all(running);
+    },
+  };
+}

@@ -1,0 +1,112 @@
+import { createHash, randomInt } from 'node:crypto';
+import { z } from 'zod';
+import { handoffReasons, type HandoffRequest, type StepOutcome } from '../handoff/handoffRequest';
+import { intentLabels, type Entities } from '../nlu/types';
+import { contactSchema, siteSchema } from './contactFields';
+
+/**
+ * The escalation ticket: the one contract with installers. Every delivery adapter sends exactly this
+ * (the webhook as is, Zendesk rendered from it, the outbox as one JSON line), so a change here is a
+ * change for every receiver: add optional fields, never repurpose one.
+ */
+
+/** The procedures' step outcomes, as a runtime list; the check below keeps it equal to `StepOutcome`. */
+const stepOutcomes = ['freed', 'still_stuck', 'yes', 'no', 'car', 'charger', 'both', 'tried_before'] as const;
+type SameMembers<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const stepOutcomesMatch: SameMembers<(typeof stepOutcomes)[number], StepOutcome> = true;
+void stepOutcomesMatch;
+
+export const transcriptLimits = { maxTurns: 50, maxCharsPerTurn: 1000 } as const;
+
+const shortText = (max: number) => z.string().trim().min(1).max(max);
+
+const entitiesSchema = z
+  .object({
+    side: z.enum(['car', 'charger', 'both']).optional(),
+    vehicleMake: shortText(60).optional(),
+    chargerBrand: shortText(60).optional(),
+    chargerType: z.enum(['tethered', 'untethered']).optional(),
+    damage: z.array(z.enum(['pin', 'dashboard_error', 'burning', 'smoke', 'sparks', 'cracked', 'release_cord'])).optional(),
+    mentions: z.array(z.enum(intentLabels)).optional(),
+  })
+  .strict() satisfies z.ZodType<Entities>;
+
+const transcriptTurnSchema = z
+  .object({ from: z.enum(['user', 'bot']), text: z.string().max(transcriptLimits.maxCharsPerTurn), at: z.iso.datetime() })
+  .strict();
+export type TranscriptTurn = z.output<typeof transcriptTurnSchema>;
+
+export const ticketSchema = z
+  .object({
+    /** Idempotency key: the same conversation and reason always give the same id. */
+    id: z.string().regex(/^tkt_[0-9a-f]{32}$/),
+    /** What the user is told and quotes on the phone. */
+    reference: z.string().regex(/^EVC-[2-9A-HJKMNP-Z]{6}$/),
+    reason: z.enum(handoffReasons),
+    /** The procedure the user was in (e.g. `stuck_in_car`), or `none` when there was none yet. */
+    scenario: shortText(60),
+    createdAt: z.iso.datetime(),
+    channel: shortText(60),
+    locale: shortText(20),
+    contact: contactSchema,
+    site: siteSchema,
+    vehicle: z.object({ make: shortText(60).optional(), model: shortText(60).optional() }).strict(),
+    charger: z.object({ model: shortText(80).optional() }).strict(),
+    stepsTried: z.array(z.object({ procedure: shortText(60), step: shortText(80), outcome: z.enum(stepOutcomes) }).strict()),
+    entities: entitiesSchema,
+    transcript: z.array(transcriptTurnSchema).max(transcriptLimits.maxTurns),
+    /** Set when field staff raised the ticket for a customer (Teams). */
+    raisedBy: z.object({ entraObjectId: z.uuid(), name: shortText(100) }).strict().optional(),
+  })
+  .strict();
+
+export type Ticket = z.output<typeof ticketSchema>;
+
+/**
+ * Everything the handoff dialog knows when the user confirms: the `HandoffRequest` it was begun with,
+ * plus the answers it collected. `buildTicket` adds id, reference and time.
+ */
+export type HandoffInput = HandoffRequest &
+  Pick<Ticket, 'channel' | 'locale' | 'contact' | 'site' | 'raisedBy'> & {
+    conversationId: string;
+    vehicle?: Ticket['vehicle'];
+    charger?: Ticket['charger'];
+  };
+
+export function ticketId(conversationId: string, reason: Ticket['reason']): string {
+  const digest = createHash('sha256').update(`${conversationId}\n${reason}`).digest('hex');
+  return `tkt_${digest.slice(0, 32)}`;
+}
+
+// No 0/O, 1/I/L: a reference is read out over the phone.
+const referenceAlphabet = '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
+
+export function newTicketReference(): string {
+  let code = '';
+  for (let i = 0; i < 6; i++) code += referenceAlphabet[randomInt(referenceAlphabet.length)];
+  return `EVC-${code}`;
+}
+
+/** Keeps the most recent turns, each cut to the per-turn limit, so a long chat still fits a ticket. */
+export function capTranscript(turns: TranscriptTurn[]): TranscriptTurn[] {
+  return turns.slice(-transcriptLimits.maxTurns).map((turn) =>
+    turn.text.length > transcriptLimits.maxCharsPerTurn
+      ? { ...turn, text: `${turn.text.slice(0, transcriptLimits.maxCharsPerTurn - 1)}…` }
+      : turn,
+  );
+}
+
+/** Throws a `ZodError` naming the bad field when the input breaks the contract. */
+export function buildTicket(input: HandoffInput, now: Date = new Date(), reference: string = newTicketReference()): Ticket {
+  const { conversationId, transcript, ...handoff } = input;
+  return ticketSchema.parse({
+    ...handoff,
+    id: ticketId(conversationId, input.reason),
+    scenario: input.scenario ?? 'none',
+    reference,
+    createdAt: now.toISOString(),
+    vehicle: input.vehicle ?? {},
+    charger: input.charger ?? {},
+    transcript: capTranscript(transcript),
+  });
+}

@@ -1,0 +1,110 @@
+import type { Activity, Attachment } from 'botbuilder';
+import { messageActivity, postActivity } from '../support/http';
+import { content, item } from '../support/guidedChat';
+import { type RunningService, startService } from '../support/service';
+
+const { messages } = content;
+const ourTenant = '8a3f2c11-5d4e-4b8a-9c6f-0e1d2a3b4c5d';
+const otherTenant = '0f0f0f0f-1111-2222-3333-444455556666';
+const bot = { id: '28:cable-bot', name: 'Cable bot' };
+const staff = { id: '29:sam', name: 'Sam Field', aadObjectId: '6b1e0c2a-7d3f-4e5a-8b9c-0d1e2f3a4b5c' };
+const carSteps = content.dialogs.procedures.get('stuck_in_car')!.steps;
+
+/** A message as Teams posts it: tenant, Entra object id, and the conversation's kind. */
+function teamsMessage(conversationId: string, text: string, extra: Partial<Activity> = {}, tenant = ourTenant): Partial<Activity> {
+  return messageActivity(conversationId, text, {
+    channelId: 'msteams',
+    serviceUrl: 'https://smba.trafficmanager.net/emea/',
+    from: staff,
+    recipient: bot,
+    conversation: { id: conversationId, tenantId: tenant, conversationType: 'personal' } as Activity['conversation'],
+    channelData: { tenant: { id: tenant } },
+    ...extra,
+  });
+}
+
+interface CardJson {
+  body: Array<{ type: string; text: string }>;
+  actions?: Array<{ type: string; title: string; data: unknown }>;
+}
+
+const cardsIn = (replies: Partial<Activity>[]): CardJson[] =>
+  replies.flatMap((reply) => reply.attachments ?? []).filter((a: Attachment) => a.contentType === 'application/vnd.microsoft.card.adaptive').map((a) => a.content as CardJson);
+
+const cardText = (card: CardJson) => card.body.map((block) => block.text).join('\n');
+
+describe('the bot in Microsoft Teams', () => {
+  let running: RunningService;
+  beforeAll(async () => {
+    running = await startService({ TEAMS_ALLOWED_TENANT_IDS: `${otherTenant.slice(0, 8)}-not-it, ${ourTenant}` });
+  });
+  afterAll(() => running.service.stop());
+
+  it('shows a step as an Adaptive Card whose buttons submit the answers', async () => {
+    const { status, replies } = await postActivity(running.baseUrl, teamsMessage('teams-1', messages.buttons.car));
+    expect(status).toBe(200);
+    expect(replies.every((reply) => !reply.suggestedActions)).toBe(true);
+    const [card] = cardsIn(replies);
+    expect(cardText(card)).toContain(item(carSteps[0].say[0]));
+    expect(cardText(card)).toContain(messages.questions.didItComeFree);
+    expect(card.actions).toContainEqual({ type: 'Action.Submit', title: messages.buttons.stillStuck, data: { answer: messages.buttons.stillStuck } });
+  });
+
+  it('takes a submitted card button as the answer', async () => {
+    await postActivity(running.baseUrl, teamsMessage('teams-2', messages.buttons.car));
+    const submitted = teamsMessage('teams-2', '', { text: undefined, value: { answer: messages.buttons.stillStuck } });
+    const [card] = cardsIn((await postActivity(running.baseUrl, submitted)).replies);
+    expect(cardText(card)).toContain(item(carSteps[1].say[0]));
+  });
+
+  it('strips its @mention in a channel before reading the message', async () => {
+    const mention = `<at>${bot.name}</at>`;
+    const inChannel = teamsMessage('teams-3', `${mention} ${messages.buttons.car}`, {
+      conversation: { id: 'teams-3', tenantId: ourTenant, conversationType: 'channel', isGroup: true } as Activity['conversation'],
+      entities: [{ type: 'mention', mentioned: bot, text: mention }],
+    });
+    const [card] = cardsIn((await postActivity(running.baseUrl, inChannel)).replies);
+    expect(cardText(card)).toContain(item(carSteps[0].say[0]));
+  });
+
+  it('gives field staff every step of a procedure named in one card, without starting a chat', async () => {
+    const { replies } = await postActivity(running.baseUrl, teamsMessage('teams-4', 'steps stuck in car'));
+    expect(replies).toHaveLength(1);
+    const [card] = cardsIn(replies);
+    const text = cardText(card);
+    expect(text).not.toContain(messages.welcome);
+    carSteps.forEach((_step, index) => expect(text).toContain(`${index + 1}. `));
+    for (const step of carSteps.filter((s) => s.say.length > 0)) expect(text).toContain(item(step.say[0]));
+  });
+
+  it('names the procedures when the one asked for is unknown', async () => {
+    const { replies } = await postActivity(running.baseUrl, teamsMessage('teams-5', 'steps for the moon'));
+    expect(replies.map((reply) => reply.text)).toEqual([expect.stringContaining('stuck in car')]);
+  });
+
+  describe('a tenant that is not allowed', () => {
+    it('gets one polite refusal, and the bot does not run (no dialog, no state)', async () => {
+      const run = jest.spyOn(running.service.runtime.bot, 'run');
+      try {
+        const { replies } = await postActivity(running.baseUrl, teamsMessage('foreign-1', messages.buttons.car, {}, otherTenant));
+        expect(replies.map((reply) => reply.text)).toEqual([messages.teamsTenantRefused]);
+        const joined = teamsMessage('foreign-1', '', { type: 'conversationUpdate', membersAdded: [staff] }, otherTenant);
+        expect((await postActivity(running.baseUrl, joined)).replies).toEqual([]);
+        expect(run).not.toHaveBeenCalled();
+      } finally {
+        run.mockRestore();
+      }
+    });
+
+    it('is refused without a tenant at all', async () => {
+      const noTenant = teamsMessage('foreign-2', 'hello', { channelData: {}, conversation: { id: 'foreign-2' } as Activity['conversation'] });
+      expect((await postActivity(running.baseUrl, noTenant)).replies.map((reply) => reply.text)).toEqual([messages.teamsTenantRefused]);
+    });
+  });
+
+  it('leaves other channels as they are (suggested actions, no cards)', async () => {
+    const { replies } = await postActivity(running.baseUrl, messageActivity('web-1', messages.buttons.car));
+    expect(cardsIn(replies)).toEqual([]);
+    expect(replies.at(-1)?.suggestedActions?.actions.length).toBeGreaterThan(0);
+  });
+});

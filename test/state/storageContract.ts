@@ -1,0 +1,73 @@
+import type { Storage } from 'botbuilder';
+
+/**
+ * botbuilder's Storage semantics, one test each. Run against MemoryStorage too, to show that
+ * RedisStorage behaves as botbuilder's own store does.
+ */
+export function storageContract(storageUnderTest: () => Storage): void {
+  const key = 'msteams/conversations/a:1/';
+  let storage: Storage;
+  beforeEach(() => {
+    storage = storageUnderTest();
+  });
+
+  test('a missing key is absent from the read result', async () => {
+    await storage.write({ [key]: { step: 1 } });
+    const items = await storage.read([key, 'msteams/conversations/missing/']);
+    expect(Object.keys(items)).toEqual([key]);
+  });
+
+  test('a written item reads back with its eTag', async () => {
+    await storage.write({ [key]: { step: 1, nested: { list: ['a'] } } });
+    const items = await storage.read([key]);
+    expect(items[key]).toEqual({ step: 1, nested: { list: ['a'] }, eTag: expect.any(String) });
+  });
+
+  test('every write gives the item a new eTag', async () => {
+    await storage.write({ [key]: { step: 1 } });
+    const first = (await storage.read([key]))[key].eTag;
+    await storage.write({ [key]: { step: 1 } });
+    const second = (await storage.read([key]))[key].eTag;
+    expect(second).not.toEqual(first);
+  });
+
+  test('eTag "*" writes unconditionally', async () => {
+    await storage.write({ [key]: { step: 1 } });
+    await storage.write({ [key]: { step: 2, eTag: '*' } });
+    expect((await storage.read([key]))[key].step).toBe(2);
+  });
+
+  test('no eTag writes unconditionally', async () => {
+    await storage.write({ [key]: { step: 1 } });
+    await storage.write({ [key]: { step: 2 } });
+    expect((await storage.read([key]))[key].step).toBe(2);
+  });
+
+  test('the current eTag writes', async () => {
+    await storage.write({ [key]: { step: 1 } });
+    const current = (await storage.read([key]))[key];
+    await storage.write({ [key]: { ...current, step: 2 } });
+    expect((await storage.read([key]))[key].step).toBe(2);
+  });
+
+  test('a stale eTag rejects with an eTag conflict and writes nothing', async () => {
+    await storage.write({ [key]: { step: 1 } });
+    const stale = (await storage.read([key]))[key];
+    await storage.write({ [key]: { step: 2 } });
+    await expect(storage.write({ [key]: { ...stale, step: 3 } })).rejects.toThrow(/eTag conflict/);
+    expect((await storage.read([key]))[key].step).toBe(2);
+  });
+
+  test('delete removes the item, and deleting a missing key is fine', async () => {
+    await storage.write({ [key]: { step: 1 } });
+    await storage.delete([key, 'msteams/conversations/missing/']);
+    expect(await storage.read([key])).toEqual({});
+  });
+
+  test('the caller keeps its own copy: changing it after a write changes nothing stored', async () => {
+    const item = { step: 1, list: [1] };
+    await storage.write({ [key]: item });
+    item.list.push(2);
+    expect((await storage.read([key]))[key].list).toEqual([1]);
+  });
+}

@@ -1,0 +1,194 @@
+import { randomUUID } from 'node:crypto';
+import { Queue } from 'bullmq';
+import type Redis from 'ioredis';
+import nock from 'nock';
+import type { TicketAdapter } from '../../src/tickets/adapters/adapter';
+import { createWebhookAdapter } from '../../src/tickets/adapters/webhook';
+import { PermanentDeliveryError, RetryableDeliveryError } from '../../src/tickets/deliveryErrors';
+import { createBullmqConnection, createTicketQueue, startTicketWorker, type TicketWorker } from '../../src/tickets/deliveryQueue';
+import { buildTicket, type Ticket } from '../../src/tickets/ticket';
+import { capturedLogger, distinctTickets, eventually, handoffInput, tinyRetry } from './fixtures';
+
+const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+/** One queue of its own per test, on the shared Redis; removed with all its keys afterwards. */
+function testBed() {
+  const location = { queueName: 'tickets', prefix: `{test-tickets-${randomUUID()}}` };
+  const connections: Redis[] = [];
+  const workers: TicketWorker[] = [];
+  const connect = () => {
+    const connection = createBullmqConnection(redisUrl);
+    connections.push(connection);
+    return connection;
+  };
+  const { logger, lines } = capturedLogger();
+  const inspector = new Queue(location.queueName, { connection: connect(), prefix: location.prefix });
+  return {
+    lines,
+    inspector,
+    queue: () => createTicketQueue({ ...location, connection: connect(), retry: tinyRetry, keepDeliveredHours: 1 }),
+    worker: (adapter: TicketAdapter, extra: { stalledIntervalMs?: number; lockDurationMs?: number } = {}) => {
+      const worker = startTicketWorker({ ...location, ...extra, connection: connect(), adapter, retry: tinyRetry, logger });
+      workers.push(worker);
+      return worker;
+    },
+    async cleanUp() {
+      await Promise.all(workers.map((worker) => worker.close()));
+      await inspector.obliterate({ force: true });
+      await inspector.close();
+      await Promise.all(connections.map((connection) => connection.quit()));
+    },
+  };
+}
+
+/** A ticket system that records what it took and can be switched down and up. */
+function ticketSystem() {
+  const received: Ticket[] = [];
+  const state = { down: false };
+  const adapter: TicketAdapter = {
+    name: 'recording',
+    async deliver(ticket) {
+      if (state.down) throw new RetryableDeliveryError('down');
+      received.push(ticket);
+      return { system: 'recording' };
+    },
+  };
+  return { adapter, received, state };
+}
+
+let bed: ReturnType<typeof testBed>;
+beforeEach(() => (bed = testBed()));
+afterEach(() => bed.cleanUp());
+
+describe('the ticket queue on Redis', () => {
+  it('keeps a ticket queued while no worker runs, and delivers it when one starts', async () => {
+    const system = ticketSystem();
+    const ticket = buildTicket(handoffInput());
+    const service = bed.queue();
+    await service.submit(ticket);
+    await service.close();
+
+    bed.worker(system.adapter);
+    await eventually(() => system.received.length === 1);
+    expect(system.received[0]).toEqual(ticket);
+  });
+
+  it('delivers a ticket that was waiting for a retry when its worker restarted', async () => {
+    const system = ticketSystem();
+    system.state.down = true;
+    const ticket = buildTicket(handoffInput());
+    await bed.queue().submit(ticket);
+    const first = bed.worker(system.adapter);
+    await eventually(async () => (await bed.inspector.getJob(ticket.id))!.attemptsMade >= 1);
+    await first.close();
+
+    system.state.down = false;
+    bed.worker(system.adapter);
+    await eventually(async () => (await bed.inspector.getJobState(ticket.id)) === 'completed');
+    expect(system.received.map((t) => t.id)).toEqual([ticket.id]);
+  });
+
+  it('delivers the same ticket enqueued twice once, and gives back the first reference', async () => {
+    const system = ticketSystem();
+    const service = bed.queue();
+    const first = buildTicket(handoffInput());
+    const redelivered = buildTicket(handoffInput());
+    expect((await service.submit(first)).reference).toBe(first.reference);
+    expect((await service.submit(redelivered)).reference).toBe(first.reference);
+
+    bed.worker(system.adapter);
+    await eventually(async () => (await bed.inspector.getJobState(first.id)) === 'completed');
+    expect((await service.submit(redelivered)).reference).toBe(first.reference);
+    expect(await bed.inspector.getJobCounts('wait', 'delayed', 'active')).toEqual({ wait: 0, delayed: 0, active: 0 });
+    expect(system.received).toHaveLength(1);
+  });
+
+  it('moves a refused ticket to the failed set at once, with an error log', async () => {
+    const ticket = buildTicket(handoffInput());
+    let calls = 0;
+    const refusing: TicketAdapter = {
+      name: 'refusing',
+      deliver: async () => {
+        calls++;
+        throw new PermanentDeliveryError('HTTP 400: bad ticket');
+      },
+    };
+    await bed.queue().submit(ticket);
+    bed.worker(refusing);
+    await eventually(async () => (await bed.inspector.getJobState(ticket.id)) === 'failed');
+    const failed = await bed.inspector.getJob(ticket.id);
+    expect(calls).toBe(1);
+    expect(failed!.failedReason).toBe('HTTP 400: bad ticket');
+    expect(failed!.data).toEqual(ticket);
+    expect(bed.lines.find((line) => line.level === 50)).toMatchObject({
+      ticketId: ticket.id,
+      msg: 'ticket refused by the receiver; moved to the dead letter',
+    });
+  });
+
+  it('moves a ticket to the failed set after its last attempt, with an error log', async () => {
+    const system = ticketSystem();
+    system.state.down = true;
+    const ticket = buildTicket(handoffInput());
+    await bed.queue().submit(ticket);
+    bed.worker(system.adapter);
+    await eventually(async () => (await bed.inspector.getJobState(ticket.id)) === 'failed');
+    expect((await bed.inspector.getJob(ticket.id))!.attemptsMade).toBe(tinyRetry.attempts);
+    expect(bed.lines.filter((line) => line.level === 50).map((line) => line.msg)).toEqual([
+      'ticket delivery failed on every attempt; moved to the dead letter',
+    ]);
+  });
+
+  it('retries a ticket whose worker died mid-delivery', async () => {
+    const system = ticketSystem();
+    let release = () => {};
+    const hanging: TicketAdapter = {
+      name: 'hanging',
+      deliver: () => new Promise((resolve) => (release = () => resolve({ system: 'hanging' }))),
+    };
+    const ticket = buildTicket(handoffInput());
+    await bed.queue().submit(ticket);
+    const dying = bed.worker(hanging, { lockDurationMs: 500, stalledIntervalMs: 250 });
+    await eventually(async () => (await bed.inspector.getJobState(ticket.id)) === 'active');
+    await dying.close(true);
+
+    try {
+      bed.worker(system.adapter, { lockDurationMs: 500, stalledIntervalMs: 250 });
+      await eventually(() => system.received.length === 1);
+      expect(system.received[0].id).toBe(ticket.id);
+    } finally {
+      release(); // lets the dead worker's delivery end, so clean-up can close it
+    }
+  });
+});
+
+describe('webhook delivery through the queue', () => {
+  beforeAll(() => nock.disableNetConnect());
+  afterAll(() => nock.enableNetConnect());
+  afterEach(() => nock.cleanAll());
+
+  it('gets every ticket to the webhook exactly once after it was down for a while', async () => {
+    const arrivals = new Map<string, number>();
+    let requests = 0;
+    nock('https://installers.example.com')
+      .post('/hooks/tickets')
+      .times(Infinity)
+      .reply(function () {
+        requests++;
+        if (requests <= 25) return [503, 'maintenance'];
+        const key = String(this.req.headers['idempotency-key']);
+        arrivals.set(key, (arrivals.get(key) ?? 0) + 1);
+        return [202, ''];
+      });
+    const tickets = distinctTickets(12);
+    const service = bed.queue();
+    await Promise.all(tickets.map((ticket) => service.submit(ticket)));
+    bed.worker(createWebhookAdapter({ url: 'https://installers.example.com/hooks/tickets', secret: 's', timeoutMs: 2000 }));
+
+    await eventually(() => arrivals.size === tickets.length);
+    await eventually(async () => (await bed.inspector.getJobCounts('completed')).completed === tickets.length);
+    expect([...arrivals.keys()].sort()).toEqual(tickets.map((ticket) => ticket.id).sort());
+    expect([...arrivals.values()].every((count) => count === 1)).toBe(true);
+    expect(requests).toBeGreaterThan(25);
+  });
+});

@@ -1,0 +1,78 @@
+import type { TicketAdapter } from '../../src/tickets/adapters/adapter';
+import { createOutboxAdapter } from '../../src/tickets/adapters/outbox';
+import { RetryableDeliveryError } from '../../src/tickets/deliveryErrors';
+import { createInProcessDelivery } from '../../src/tickets/inProcessDelivery';
+import type { RetryPolicy } from '../../src/tickets/retryPolicy';
+import { buildTicket, type Ticket } from '../../src/tickets/ticket';
+import { capturedLogger, eventually, handoffInput, sampleTicket, tempOutboxFile, tinyRetry } from './fixtures';
+
+/** A ticket system that is down for its first `failures` calls. */
+function flakySystem(failures: number) {
+  const received: Ticket[] = [];
+  let calls = 0;
+  const adapter: TicketAdapter = {
+    name: 'flaky',
+    async deliver(ticket) {
+      calls++;
+      if (calls <= failures) throw new RetryableDeliveryError('down');
+      received.push(ticket);
+      return { system: 'flaky' };
+    },
+  };
+  return { adapter, received, calls: () => calls };
+}
+
+const outbox = tempOutboxFile();
+
+function deliveryTo(adapter: TicketAdapter, retry: RetryPolicy = tinyRetry) {
+  const { logger, lines } = capturedLogger();
+  return { lines, delivery: createInProcessDelivery({ adapter, outbox: createOutboxAdapter({ file: outbox.path() }), retry, logger }) };
+}
+
+describe('delivery without Redis', () => {
+  it('retries until the ticket system takes the ticket', async () => {
+    const system = flakySystem(3);
+    const { delivery } = deliveryTo(system.adapter);
+    await delivery.submit(sampleTicket());
+    await eventually(() => system.received.length === 1);
+    expect(system.calls()).toBe(4);
+    expect(await outbox.ids()).toEqual([]);
+    await delivery.close();
+  });
+
+  it('appends the ticket to the outbox file when every attempt fails', async () => {
+    const system = flakySystem(Infinity);
+    const { lines, delivery } = deliveryTo(system.adapter);
+    const ticket = sampleTicket();
+    await delivery.submit(ticket);
+    await eventually(async () => (await outbox.ids()).length === 1);
+    expect(system.calls()).toBe(tinyRetry.attempts);
+    expect(await outbox.ids()).toEqual([ticket.id]);
+    expect(lines.at(-1)).toMatchObject({ level: 50, ticketId: ticket.id, err: 'down' });
+    await delivery.close();
+  });
+
+  it('delivers a ticket submitted twice once, and returns the first reference both times', async () => {
+    const system = flakySystem(0);
+    const { delivery } = deliveryTo(system.adapter);
+    const first = buildTicket(handoffInput());
+    const redelivered = buildTicket(handoffInput());
+    expect(redelivered.reference).not.toBe(first.reference);
+    expect((await delivery.submit(first)).reference).toBe(first.reference);
+    expect((await delivery.submit(redelivered)).reference).toBe(first.reference);
+    await eventually(() => system.received.length === 1);
+    await delivery.close();
+    expect(system.calls()).toBe(1);
+  });
+
+  it('writes a ticket still waiting for a retry to the outbox when the service shuts down', async () => {
+    const system = flakySystem(Infinity);
+    const patient = { attempts: 5, backoffBaseMs: 60_000, backoffMaxMs: 60_000 };
+    const { delivery } = deliveryTo(system.adapter, patient);
+    const ticket = sampleTicket();
+    await delivery.submit(ticket);
+    await eventually(() => system.calls() === 1);
+    await delivery.close();
+    expect(await outbox.ids()).toEqual([ticket.id]);
+  });
+});

@@ -1,0 +1,41 @@
+import { randomUUID } from 'node:crypto';
+import { Queue } from 'bullmq';
+import { loadConfig } from '../../src/config';
+import { createBullmqConnection } from '../../src/tickets/deliveryQueue';
+import { startTicketDelivery } from '../../src/tickets/startTicketDelivery';
+import { capturedLogger, eventually, sampleTicket, tempOutboxFile } from './fixtures';
+
+const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+const outbox = tempOutboxFile();
+
+describe('ticket delivery as configured', () => {
+  it('without Redis or a ticket system, writes tickets to the outbox file', async () => {
+    const { logger } = capturedLogger();
+    const running = startTicketDelivery(loadConfig({ TICKET_OUTBOX_FILE: outbox.path() }), logger);
+    const ticket = sampleTicket();
+    await running.delivery.submit(ticket);
+    await eventually(async () => (await outbox.ids()).length === 1);
+    await running.close();
+    expect(await outbox.ids()).toEqual([ticket.id]);
+  });
+
+  it('with Redis, queues tickets and delivers them with the worker inside the service', async () => {
+    const { logger } = capturedLogger();
+    const location = { prefix: `{test-tickets-${randomUUID()}}` };
+    const running = startTicketDelivery(loadConfig({ TICKET_OUTBOX_FILE: outbox.path(), REDIS_URL: redisUrl }), logger, location);
+    const inspectorConnection = createBullmqConnection(redisUrl);
+    const inspector = new Queue('tickets', { connection: inspectorConnection, ...location });
+    try {
+      const ticket = sampleTicket();
+      await running.delivery.submit(ticket);
+      await eventually(async () => (await inspector.getJobState(ticket.id)) === 'completed');
+      expect(await outbox.ids()).toEqual([ticket.id]);
+    } finally {
+      await running.close();
+      await inspector.obliterate({ force: true });
+      await inspector.close();
+      await inspectorConnection.quit();
+    }
+  });
+});
