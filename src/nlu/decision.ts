@@ -11,6 +11,20 @@ const stuckLabels: ReadonlySet<IntentLabel> = new Set<IntentLabel>(['stuck_in_ca
 /** Topics a rule may raise over the classifier's choice: they outrank everything a stuck cable says. */
 const overridingTopics: ReadonlySet<IntentLabel> = new Set<IntentLabel>(['damage', 'human', 'power_cut', 'cold_weather']);
 
+/**
+ * Topics the classifier may only give when a rule found their cue: word overlap alone ("the cable
+ * is jammed in the port") made a stuck cable look like the cold, and a stuck cable never says
+ * "power cut" or "frost" without naming it.
+ */
+const cueRequired: ReadonlySet<IntentLabel> = new Set<IntentLabel>(['power_cut', 'cold_weather']);
+
+/** Drops cue-required topics the rules did not find and renormalises the rest of the ranking. */
+function withoutUncuedTopics(ranking: RankedIntent[], findings: RuleFindings): RankedIntent[] {
+  const kept = ranking.filter((r) => !cueRequired.has(r.intent) || findings.topics.has(r.intent));
+  const total = kept.reduce((sum, r) => sum + r.confidence, 0);
+  return total > 0 ? kept.map((r) => ({ intent: r.intent, confidence: r.confidence / total })) : ranking;
+}
+
 export interface Thresholds {
   /** Below this top confidence the answer is `none`. */
   minConfidence: number;
@@ -40,7 +54,8 @@ const rankOf = (label: IntentLabel): number => priorityOrder.indexOf(label);
  * classifier's label unless the classifier is sure the message is out of scope. Every other topic
  * the message names is kept in `mentions`.
  */
-export function decide(ranking: RankedIntent[] | undefined, findings: RuleFindings, thresholds: Thresholds): Recognition {
+export function decide(classifierRanking: RankedIntent[] | undefined, findings: RuleFindings, thresholds: Thresholds): Recognition {
+  const ranking = classifierRanking && withoutUncuedTopics(classifierRanking, findings);
   const top = ranking?.[0];
   const runnerUp = ranking?.[1];
   const confident = !!top && top.confidence >= thresholds.minConfidence && top.confidence - (runnerUp?.confidence ?? 0) >= thresholds.minMargin;

@@ -1,6 +1,6 @@
 import type { Gazetteer } from './gazetteer';
 import { PhraseMatcher, phrasesOf, type PhraseMatch } from './phraseMatcher';
-import { stem, tokenize, type AnalysedText } from './textAnalysis';
+import type { AnalysedText } from './textAnalysis';
 import { damageDetails, type ChargerType, type DamageDetail, type Entities, type IntentLabel, type Side } from './types';
 
 type Named = { kind: 'make' | 'brand'; name: string };
@@ -42,13 +42,6 @@ export class EntityExtractor {
       }),
     );
     this.cues = new PhraseMatcher(phrasesOf(gazetteer.topicCues, (topic) => topic as TopicCue));
-  }
-
-  /** Stems of topic and damage words, which a negation turns into different features. */
-  static negatableStems(gazetteer: Gazetteer): Set<string> {
-    const { cable_stuck: _stuckCues, ...topics } = gazetteer.topicCues;
-    const phrases = [...Object.values(topics).flat(), ...damageDetails.flatMap((d) => gazetteer.damage[d].any)];
-    return new Set(phrases.flatMap((phrase) => tokenize(phrase).map(stem)));
   }
 
   extract(text: AnalysedText): RuleFindings {

@@ -5,11 +5,12 @@ import { clauseBreak, type AnalysedText } from './textAnalysis';
 const stopwords = new Set(['a', 'an', 'the', 'my', 'our', 'your', 'its', 'it', 'i', 'me', 'is', 'am', 'are', 'was', 'were', 'be', 'been', 'this', 'that', 'these', 'those', 'of', 'to', 'and', 'or', 'so', 'just', 'really', 'very', 'has', 'have', 'had', 'us', 'we', 'you']);
 
 /**
- * The classifier's view of a message: stems, a `not_` mark on negated topic words ("no power cut"
- * gives `not_power not_cut`, unlike "power cut"), adjacent-stem bigrams, and placeholders for a
- * named car make or charger brand, so brands the examples never used still count.
+ * The classifier's view of a message: stems, a `not_` mark on every negated word ("no power cut"
+ * gives `not_power not_cut`, "didn't work" `not_work`, unlike "it worked"), adjacent-stem bigrams,
+ * the first and last word of the message, and placeholders for a named car make or charger brand,
+ * so brands the examples never used still count.
  */
-export function featuresOf(text: AnalysedText, findings: RuleFindings, negatable: ReadonlySet<string>): string[] {
+export function featuresOf(text: AnalysedText, findings: RuleFindings): string[] {
   const features = new Set<string>();
   let previous: string | undefined;
   text.stems.forEach((stem, i) => {
@@ -18,11 +19,14 @@ export function featuresOf(text: AnalysedText, findings: RuleFindings, negatable
       return;
     }
     if (stopwords.has(text.words[i])) return;
-    const feature = text.negated[i] && negatable.has(stem) ? `not_${stem}` : stem;
+    const feature = text.negated[i] ? `not_${stem}` : stem;
     features.add(feature);
     if (previous) features.add(`${previous}_${feature}`);
     previous = feature;
   });
+  // First and last word marks: short answers ("help", "it worked") are told apart by where words sit.
+  const words = text.stems.filter((s) => s !== clauseBreak);
+  if (words.length > 0) features.add(`^${words[0]}`).add(`${words[words.length - 1]}$`);
   if (findings.entities.vehicleMake) features.add('#make');
   if (findings.entities.chargerBrand) features.add('#brand');
   return [...features];

@@ -39,7 +39,6 @@ export function recognizerFromModel(model: ModelFile): IntentRecognizer {
     speller: new SpellingCorrector(new Map(Object.entries(model.vocabulary))),
     extractor: new EntityExtractor(model.gazetteer),
     scorer: new BayesScorer(model.bayes),
-    negatable: EntityExtractor.negatableStems(model.gazetteer),
     thresholds: model.thresholds,
   });
 }

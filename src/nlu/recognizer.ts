@@ -12,8 +12,6 @@ export interface RecognizerParts {
   speller: SpellingCorrector;
   extractor: EntityExtractor;
   scorer: IntentScorer;
-  /** Stems that take a `not_` mark when negated (topic and damage words). */
-  negatable: ReadonlySet<string>;
   thresholds: Thresholds;
 }
 
@@ -35,7 +33,7 @@ export class IntentRecognizer implements Recognizer {
   inspect(text: string): Inspection {
     const analysed = analyse(typeof text === 'string' ? text.slice(0, maxMessageLength) : '', this.parts.speller);
     const findings = this.parts.extractor.extract(analysed);
-    const ranking = this.parts.scorer.rank(featuresOf(analysed, findings, this.parts.negatable));
+    const ranking = this.parts.scorer.rank(featuresOf(analysed, findings));
     return { ranking, findings };
   }
 }

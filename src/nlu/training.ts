@@ -38,10 +38,9 @@ export function trainRecognizer(examples: LabelledText[], gazetteer: Gazetteer, 
   const vocabulary = vocabularyOf(examples, gazetteer);
   const speller = new SpellingCorrector(new Map(Object.entries(vocabulary)));
   const extractor = new EntityExtractor(gazetteer);
-  const negatable = EntityExtractor.negatableStems(gazetteer);
   const docs: FeatureDoc[] = examples.map(({ text, intent }) => {
     const analysed = analyse(text, speller);
-    return { features: featuresOf(analysed, extractor.extract(analysed), negatable), intent };
+    return { features: featuresOf(analysed, extractor.extract(analysed)), intent };
   });
   let scorer: IntentScorer;
   let bayes: BayesState | undefined;
@@ -51,7 +50,7 @@ export function trainRecognizer(examples: LabelledText[], gazetteer: Gazetteer, 
   } else {
     scorer = trainLogisticRegression(docs);
   }
-  return { recognizer: new IntentRecognizer({ speller, extractor, scorer, negatable, thresholds }), vocabulary, bayes };
+  return { recognizer: new IntentRecognizer({ speller, extractor, scorer, thresholds }), vocabulary, bayes };
 }
 
 /**
