@@ -18,6 +18,7 @@ import { RedisConversationLog } from './channels/directLine/redisConversationLog
 import { directLineRoutes } from './channels/directLine/routes';
 import { DirectLineTokens, tokenSecretOrDevSecret } from './channels/directLine/tokens';
 import { InProcessAdapter } from './channels/inProcessAdapter';
+import { raisedByOf } from './channels/teams/fieldStaff';
 import { fieldStaffSteps, teamsCardRenderer, teamsInput, teamsTenantGate } from './channels/teams/teamsMiddleware';
 import { checkIncomingActivity } from './channels/incomingActivity';
 import { findWebChatBundle, publicDir, webChatPageRoutes } from './channels/webchat/pageRoutes';
@@ -41,6 +42,8 @@ import { directLineConnectSources, securityHeaders, webPageSecurityHeaders } fro
 import { createHttpService, type HttpService, type ReadinessCheck, type RouteRegistrar } from './server';
 import { memoryConversationState, redisConversationState } from './state/conversationStateBackend';
 import { createRedisClient, type RedisClient } from './state/redisClient';
+import type { TicketDelivery } from './tickets/delivery';
+import { startTicketDelivery } from './tickets/startTicketDelivery';
 import { createTurnErrorHandler } from './turnErrorHandler';
 
 export interface BotRuntime {
@@ -59,8 +62,15 @@ export interface BotRuntime {
   close(): Promise<void>;
 }
 
-/** Everything a turn needs, independent of how activities arrive (HTTP, Direct Line, terminal). */
-export function buildBotRuntime(config: Config, logger: Logger, parts: { recognizer?: Recognizer; metrics?: Metrics } = {}): BotRuntime {
+/**
+ * Everything a turn needs, independent of how activities arrive (HTTP, Direct Line, terminal).
+ * `parts` replaces pieces in tests; a given `ticketDelivery` is the caller's to close.
+ */
+export function buildBotRuntime(
+  config: Config,
+  logger: Logger,
+  parts: { recognizer?: Recognizer; ticketDelivery?: TicketDelivery; metrics?: Metrics } = {},
+): BotRuntime {
   const content = loadContent();
   const { messages } = content;
   const recognizer = parts.recognizer ?? loadRecognizer();
@@ -73,13 +83,19 @@ export function buildBotRuntime(config: Config, logger: Logger, parts: { recogni
   const conversationState = new ConversationState(state.storage);
   const userState = new UserState(state.storage);
   const dialogState = conversationState.createProperty<DialogState>('DialogState');
-  const rootDialog = new MainDialog({
+  const records = new ConversationRecords(conversationState);
+  const tickets = parts.ticketDelivery ? { delivery: parts.ticketDelivery, close: async () => {} } : startTicketDelivery(config, logger);
+  const handoffDialog = new HandoffDialog({
+    messages,
     recognizer,
-    content,
-    records: new ConversationRecords(conversationState),
-    handoffDialog: new HandoffDialog(messages),
+    records,
+    delivery: tickets.delivery,
+    responseTime: config.tickets.responseTime.text,
     logger,
+    // Teams field staff raise tickets for customers; other channels return undefined.
+    staffIdentityOf: raisedByOf,
   });
+  const rootDialog = new MainDialog({ recognizer, content, records, handoffDialog, logger });
   const bot = new SupportBot({ conversationState, userState, dialogState, rootDialog, messages, logger });
 
   return {
@@ -94,7 +110,11 @@ export function buildBotRuntime(config: Config, logger: Logger, parts: { recogni
       { name: 'contentAndModel', isReady: async () => true },
       { name: 'conversationState', isReady: async () => state.isReady() },
     ],
-    close: () => state.close(),
+    close: async () => {
+      // Tickets still waiting for delivery are kept (queue or outbox file) before Redis goes away.
+      await tickets.close();
+      await state.close();
+    },
   };
 }
 

@@ -2,6 +2,7 @@ import { ConfigError, loadConfig } from '../config';
 import { createLogger } from '../logger';
 import { createTicketAdapter } from '../tickets/adapters';
 import { createBullmqConnection, startTicketWorker } from '../tickets/deliveryQueue';
+import { ticketQueueLocation } from '../tickets/startTicketDelivery';
 
 /**
  * `npm run worker`: delivers queued escalation tickets on its own, e.g. next to a service started
@@ -10,13 +11,13 @@ import { createBullmqConnection, startTicketWorker } from '../tickets/deliveryQu
 function main(): void {
   const config = loadConfig();
   const logger = createLogger(config);
-  if (!config.redis.url) {
-    logger.fatal('the ticket worker needs REDIS_URL: without Redis the service delivers tickets itself');
+  if (!config.redis.connection) {
+    logger.fatal('the ticket worker needs Redis (REDIS_URL, REDIS_SENTINELS or REDIS_CLUSTER_NODES): without it the service delivers tickets itself');
     process.exitCode = 1;
     return;
   }
-  const connection = createBullmqConnection(config.redis.url);
-  const worker = startTicketWorker({ connection, adapter: createTicketAdapter(config.tickets), retry: config.tickets.retry, logger });
+  const connection = createBullmqConnection(config.redis, logger);
+  const worker = startTicketWorker({ ...ticketQueueLocation(config), connection, adapter: createTicketAdapter(config.tickets), retry: config.tickets.retry, logger });
   logger.info({ adapter: config.tickets.adapter.kind }, 'ticket worker started');
 
   const stop = async (signal: string) => {

@@ -14,6 +14,33 @@ export type ProcedureScenario = (typeof procedureScenarios)[number];
 const exactlyEach = <K extends string, V extends z.ZodType>(keys: readonly K[], value: V) =>
   z.object(Object.fromEntries(keys.map((key) => [key, value])) as Record<K, V>).strict();
 
+/** The handoff's questions, in the order they are asked; `charger` and `vehicle` may be skipped. */
+export const handoffQuestions = ['name', 'reach', 'site', 'charger', 'vehicle'] as const;
+export type HandoffQuestion = (typeof handoffQuestions)[number];
+
+const handoffQuestion = z.object({ ask: text, retry: text, label: text, words: z.array(text).min(1) }).strict();
+
+const customerQuestion = z.object({ ask: text, retry: text }).strict();
+
+const handoffSchema = z
+  .object({
+    questions: exactlyEach(handoffQuestions, handoffQuestion).extend({ vehicle: handoffQuestion.extend({ askModel: text }) }),
+    customerQuestions: exactlyEach(handoffQuestions, customerQuestion).extend({ vehicle: customerQuestion.extend({ askModel: text }) }),
+    skipWords: z.array(text).min(1),
+    buttons: z.object({ skip: text, create: text, change: text, cancel: text, send: text }).strict(),
+    summary: text,
+    summaryLine: text,
+    summaryLabels: z.object({ name: text, email: text, phone: text, postcode: text, town: text, charger: text, vehicle: text }).strict(),
+    summaryRetry: text,
+    whichToChange: text,
+    whichToChangeRetry: text,
+    cancelled: text,
+    created: text,
+    alreadyCreated: text,
+    notCreated: text,
+  })
+  .strict();
+
 export const buttonKeys = ['freed', 'stillStuck', 'yes', 'no', 'car', 'charger', 'both', 'damaged', 'person'] as const;
 export type ButtonKey = (typeof buttonKeys)[number];
 
@@ -50,10 +77,12 @@ export const messagesSchema = z
     ratingSkipped: text,
     handoffStarting: text,
     handoffNext: text,
+    handoffNextForStaff: text,
     handoffReasons: exactlyEach(handoffReasons, text),
     teamsTenantRefused: text,
     allStepsTitle: text,
     allStepsWhichProcedure: text,
+    handoff: handoffSchema,
     // Answered before the recognizer sees the message (src/inputLimits.ts)
     inputTooLong: text,
     inputEmpty: text,

@@ -12,10 +12,20 @@ export interface Outcome {
   at: string;
 }
 
+/** A ticket this conversation created: a repeated "yes, create it" is answered with the same reference. */
+export interface CreatedTicket {
+  id: string;
+  reference: string;
+  reason: HandoffReason;
+  at: string;
+}
+
 /** What is kept about a conversation besides its dialog stack (which a failed turn clears). */
 export interface ConversationRecord {
   transcript: TranscriptEntry[];
   outcomes: Outcome[];
+  /** Absent in records stored before tickets existed. */
+  tickets?: CreatedTicket[];
 }
 
 /** The conversation state property holding the record; the handoff reads the transcript from it. */
@@ -32,7 +42,7 @@ export class ConversationRecords {
   }
 
   get(context: TurnContext): Promise<ConversationRecord> {
-    return this.accessor.get(context, { transcript: [], outcomes: [] }) as Promise<ConversationRecord>;
+    return this.accessor.get(context, { transcript: [], outcomes: [], tickets: [] }) as Promise<ConversationRecord>;
   }
 
   /** Keeps what the user writes this turn and every text the bot sends back. */
@@ -49,6 +59,15 @@ export class ConversationRecords {
 
   async addOutcome(context: TurnContext, outcome: Omit<Outcome, 'at'>): Promise<void> {
     (await this.get(context)).outcomes.push({ ...outcome, at: new Date().toISOString() });
+  }
+
+  async createdTicket(context: TurnContext, id: string): Promise<CreatedTicket | undefined> {
+    return (await this.get(context)).tickets?.find((ticket) => ticket.id === id);
+  }
+
+  async addCreatedTicket(context: TurnContext, ticket: Omit<CreatedTicket, 'at'>): Promise<void> {
+    const record = await this.get(context);
+    record.tickets = [...(record.tickets ?? []), { ...ticket, at: new Date().toISOString() }];
   }
 
   async rateLastOutcome(context: TurnContext, rating: number): Promise<void> {

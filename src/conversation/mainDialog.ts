@@ -19,7 +19,7 @@ import type { Recognizer } from '../nlu/types';
 import { turnSummary } from '../turnSummary';
 import type { ConversationRecords } from './conversationRecord';
 import { type Ending, Guide, type GuidePrompt, type GuideState, type GuideTurn } from './guide';
-import { handoffDialogId } from './handoffDialog';
+import { handoffDialogId, handoffPassedOn } from './handoffDialog';
 import { KnowledgeSearch } from './knowledgeSearch';
 
 export interface MainDialogDeps {
@@ -97,8 +97,9 @@ export class MainDialog extends ComponentDialog {
 
   private async onTurn(inner: DialogContext): Promise<DialogTurnResult> {
     await this.deps.records.recordTurn(inner.context);
-    if (inner.activeDialog) await inner.continueDialog();
-    else await this.play(inner, this.guide.start(inner.context.activity.text ?? ''));
+    const handled = inner.activeDialog ? await inner.continueDialog() : undefined;
+    // The handoff lets go of a message it does not need once its ticket exists: it starts afresh here.
+    if (!handled || handoffPassedOn(handled.result)) await this.play(inner, this.guide.start(inner.context.activity.text ?? ''));
     return Dialog.EndOfTurn;
   }
 

@@ -28,6 +28,21 @@ export interface TranscriptEntry {
   at: string;
 }
 
+/** What a channel already knows about the user (e.g. Teams); the handoff does not ask for it again. */
+export interface KnownContact {
+  name?: string;
+  email?: string;
+  phone?: string;
+  postcode?: string;
+  town?: string;
+}
+
+/** Field staff raising a ticket for a customer (Teams). */
+export interface StaffIdentity {
+  entraObjectId: string;
+  name: string;
+}
+
 /** Everything the handoff entry point receives: the reason and the conversation so far. */
 export interface HandoffRequest {
   reason: HandoffReason;
@@ -36,4 +51,7 @@ export interface HandoffRequest {
   stepsTried: TriedStep[];
   entities: Entities;
   transcript: TranscriptEntry[];
+  /** Filled by channels that know the user; each value is checked like a typed answer. */
+  knownContact?: KnownContact;
+  raisedBy?: StaffIdentity;
 }

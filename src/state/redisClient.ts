@@ -13,9 +13,10 @@ export function reconnectDelayMs(attempt: number): number {
 /**
  * Builds the client for the configured topology. Commands fail fast while Redis is unreachable
  * (no offline queue, one retry, bounded timeouts) so a turn never hangs waiting for it; the
- * connection itself keeps retrying in the background.
+ * connection itself keeps retrying in the background. `overrides` replace those command options for
+ * clients that must wait instead (BullMQ's blocking worker connection).
  */
-export function createRedisClient(redis: Config['redis'], logger: Logger): RedisClient {
+export function createRedisClient(redis: Config['redis'], logger: Logger, overrides: RedisOptions = {}): RedisClient {
   const connection = redis.connection;
   if (!connection) throw new Error('createRedisClient: no Redis is configured (REDIS_URL, REDIS_SENTINELS or REDIS_CLUSTER_NODES)');
   const failFast: RedisOptions = {
@@ -23,6 +24,7 @@ export function createRedisClient(redis: Config['redis'], logger: Logger): Redis
     maxRetriesPerRequest: 1,
     connectTimeout: redis.connectTimeoutMs,
     commandTimeout: redis.commandTimeoutMs,
+    ...overrides,
   };
   const credentials = (c: { username?: string; password?: string; tls: boolean }): RedisOptions => ({
     username: c.username,
@@ -52,7 +54,7 @@ export function createRedisClient(redis: Config['redis'], logger: Logger): Redis
       client = new Cluster(
         connection.nodes.map((n) => ({ ...n })),
         {
-          enableOfflineQueue: false,
+          enableOfflineQueue: failFast.enableOfflineQueue,
           clusterRetryStrategy: reconnectDelayMs,
           redisOptions: { ...failFast, ...credentials(connection) },
         },

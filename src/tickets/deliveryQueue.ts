@@ -1,6 +1,7 @@
 import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
-import Redis from 'ioredis';
+import type { Config } from '../config';
 import type { Logger } from '../logger';
+import { createRedisClient, type RedisClient } from '../state/redisClient';
 import type { TicketAdapter } from './adapters/adapter';
 import type { TicketDelivery } from './delivery';
 import { PermanentDeliveryError } from './deliveryErrors';
@@ -22,13 +23,17 @@ export interface QueueLocation {
 const defaults = { queueName: 'tickets', prefix: '{evc}' } as const;
 const backoffType = 'ticket-retry';
 
-/** BullMQ's own connection: its blocking commands need `maxRetriesPerRequest: null`. */
-export function createBullmqConnection(redisUrl: string): Redis {
-  return new Redis(redisUrl, { maxRetriesPerRequest: null });
+/**
+ * A connection for BullMQ's worker on any configured topology (single, Sentinel, Cluster). Its
+ * blocking commands need `maxRetriesPerRequest: null`, an offline queue and no command timeout; the
+ * queue that only adds jobs uses a plain fail-fast client instead, so a turn never waits on an outage.
+ */
+export function createBullmqConnection(redis: Config['redis'], logger: Logger): RedisClient {
+  return createRedisClient(redis, logger, { maxRetriesPerRequest: null, enableOfflineQueue: true, commandTimeout: undefined });
 }
 
 export interface TicketQueueOptions extends QueueLocation {
-  readonly connection: Redis;
+  readonly connection: RedisClient;
   readonly retry: RetryPolicy;
   /** Delivered jobs are kept this long, so a late duplicate is still recognised. */
   readonly keepDeliveredHours: number;
@@ -57,7 +62,7 @@ export function createTicketQueue(options: TicketQueueOptions): TicketDelivery {
 }
 
 export interface TicketWorkerOptions extends QueueLocation {
-  readonly connection: Redis;
+  readonly connection: RedisClient;
   readonly adapter: TicketAdapter;
   readonly retry: RetryPolicy;
   readonly logger: Logger;

@@ -1,5 +1,6 @@
 import type { Config } from '../config';
 import type { Logger } from '../logger';
+import { createRedisClient } from '../state/redisClient';
 import { createTicketAdapter } from './adapters';
 import { createOutboxAdapter } from './adapters/outbox';
 import type { TicketDelivery } from './delivery';
@@ -10,6 +11,11 @@ export interface RunningTicketDelivery {
   readonly delivery: TicketDelivery;
   /** Stops the worker (an active delivery finishes first), then the queue and its connections. */
   close(): Promise<void>;
+}
+
+/** Under REDIS_KEY_PREFIX like every other key; the braces keep the queue in one Cluster slot. */
+export function ticketQueueLocation(config: Pick<Config, 'redis'>): QueueLocation {
+  return { prefix: `${config.redis.keyPrefix}{tickets}` };
 }
 
 /**
@@ -23,16 +29,18 @@ export function startTicketDelivery(
   location: QueueLocation = {},
 ): RunningTicketDelivery {
   const { tickets } = config;
+  const queueLocation: QueueLocation = { ...ticketQueueLocation(config), ...location };
   const adapter = createTicketAdapter(tickets);
-  if (!config.redis.url) {
-    logger.warn({ adapter: adapter.name }, 'no REDIS_URL: tickets are delivered in-process, undeliverable ones go to the outbox file');
+  if (!config.redis.connection) {
+    logger.warn({ adapter: adapter.name }, 'no Redis configured: tickets are delivered in-process, undeliverable ones go to the outbox file');
     const delivery = createInProcessDelivery({ adapter, outbox: createOutboxAdapter({ file: tickets.outboxFile }), retry: tickets.retry, logger });
     return { delivery, close: () => delivery.close() };
   }
-  const queueConnection = createBullmqConnection(config.redis.url);
-  const delivery = createTicketQueue({ ...location, connection: queueConnection, retry: tickets.retry, keepDeliveredHours: tickets.keepDeliveredHours });
-  const workerConnection = tickets.worker === 'embedded' ? createBullmqConnection(config.redis.url) : undefined;
-  const worker = workerConnection && startTicketWorker({ ...location, connection: workerConnection, adapter, retry: tickets.retry, logger });
+  // Adding a job fails fast during an outage (the user is asked to confirm again); the worker waits.
+  const queueConnection = createRedisClient(config.redis, logger);
+  const delivery = createTicketQueue({ ...queueLocation, connection: queueConnection, retry: tickets.retry, keepDeliveredHours: tickets.keepDeliveredHours });
+  const workerConnection = tickets.worker === 'embedded' ? createBullmqConnection(config.redis, logger) : undefined;
+  const worker = workerConnection && startTicketWorker({ ...queueLocation, connection: workerConnection, adapter, retry: tickets.retry, logger });
   logger.info({ adapter: adapter.name, worker: tickets.worker }, 'ticket delivery queue ready');
   return {
     delivery,

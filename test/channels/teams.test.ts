@@ -1,37 +1,11 @@
-import type { Activity, Attachment } from 'botbuilder';
+import type { Activity } from 'botbuilder';
 import { messageActivity, postActivity } from '../support/http';
 import { content, item } from '../support/guidedChat';
 import { type RunningService, startService } from '../support/service';
+import { cardText, cardsIn, otherTenant, ourTenant, staff, teamsBot as bot, teamsMessage, teamsSubmit } from '../support/teams';
 
 const { messages } = content;
-const ourTenant = '8a3f2c11-5d4e-4b8a-9c6f-0e1d2a3b4c5d';
-const otherTenant = '0f0f0f0f-1111-2222-3333-444455556666';
-const bot = { id: '28:cable-bot', name: 'Cable bot' };
-const staff = { id: '29:sam', name: 'Sam Field', aadObjectId: '6b1e0c2a-7d3f-4e5a-8b9c-0d1e2f3a4b5c' };
 const carSteps = content.dialogs.procedures.get('stuck_in_car')!.steps;
-
-/** A message as Teams posts it: tenant, Entra object id, and the conversation's kind. */
-function teamsMessage(conversationId: string, text: string, extra: Partial<Activity> = {}, tenant = ourTenant): Partial<Activity> {
-  return messageActivity(conversationId, text, {
-    channelId: 'msteams',
-    serviceUrl: 'https://smba.trafficmanager.net/emea/',
-    from: staff,
-    recipient: bot,
-    conversation: { id: conversationId, tenantId: tenant, conversationType: 'personal' } as Activity['conversation'],
-    channelData: { tenant: { id: tenant } },
-    ...extra,
-  });
-}
-
-interface CardJson {
-  body: Array<{ type: string; text: string }>;
-  actions?: Array<{ type: string; title: string; data: unknown }>;
-}
-
-const cardsIn = (replies: Partial<Activity>[]): CardJson[] =>
-  replies.flatMap((reply) => reply.attachments ?? []).filter((a: Attachment) => a.contentType === 'application/vnd.microsoft.card.adaptive').map((a) => a.content as CardJson);
-
-const cardText = (card: CardJson) => card.body.map((block) => block.text).join('\n');
 
 describe('the bot in Microsoft Teams', () => {
   let running: RunningService;
@@ -52,7 +26,7 @@ describe('the bot in Microsoft Teams', () => {
 
   it('takes a submitted card button as the answer', async () => {
     await postActivity(running.baseUrl, teamsMessage('teams-2', messages.buttons.car));
-    const submitted = teamsMessage('teams-2', '', { text: undefined, value: { answer: messages.buttons.stillStuck } });
+    const submitted = teamsSubmit('teams-2', { answer: messages.buttons.stillStuck });
     const [card] = cardsIn((await postActivity(running.baseUrl, submitted)).replies);
     expect(cardText(card)).toContain(item(carSteps[1].say[0]));
   });

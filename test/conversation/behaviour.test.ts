@@ -1,4 +1,4 @@
-import { content, guidedChat, handoffFor, instruction, item } from '../support/guidedChat';
+import { content, guidedChat, handoffFor, handoffOpening, instruction, item } from '../support/guidedChat';
 import { loadRecognizer } from '../../src/nlu/model';
 
 const { messages } = content;
@@ -32,7 +32,7 @@ describe('interruptions at a step in the middle', () => {
 
   it('asking for a person hands over with the customer_request reason', async () => {
     const bot = await atSecondCarStep();
-    expect((await bot.user(buttons.person)).texts).toEqual([handoffFor('customer_request'), messages.handoffNext]);
+    expect((await bot.user(buttons.person)).texts).toEqual([...handoffOpening('customer_request'),]);
   });
 
   it('a bent pin: stop, do not pull or lever, hand over (pin_damaged)', async () => {
@@ -40,8 +40,7 @@ describe('interruptions at a step in the middle', () => {
     expect((await bot.user('the pin looks bent')).texts).toEqual([
       item('never_yank'),
       item('never_lever'),
-      handoffFor('pin_damaged'),
-      messages.handoffNext,
+      ...handoffOpening('pin_damaged'),
     ]);
   });
 
@@ -52,7 +51,7 @@ describe('interruptions at a step in the middle', () => {
 
   it('a burning smell: the safety instruction first, then a safety handoff', async () => {
     const bot = await atSecondCarStep();
-    expect((await bot.user('I can smell burning')).texts).toEqual([item('safety_instruction'), handoffFor('safety_hazard'), messages.handoffNext]);
+    expect((await bot.user('I can smell burning')).texts).toEqual([item('safety_instruction'), ...handoffOpening('safety_hazard'),]);
   });
 
   it('the "Something\'s damaged" button hands over too', async () => {

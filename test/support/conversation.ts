@@ -12,6 +12,7 @@ export function conversationWith(bot: TurnRunner, onTurnError: InProcessAdapter[
   adapter.onTurnError = onTurnError;
   const user = { id: 'user-1', name: 'Driver' };
   const conversation = { id: `conversation-${randomUUID()}`, name: 'test', isGroup: false, conversationType: 'personal' };
+  const activities: Partial<Activity>[] = [];
 
   async function send(activity: Partial<Activity>): Promise<Partial<Activity>[]> {
     const replies: Partial<Activity>[] = [];
@@ -20,6 +21,7 @@ export function conversationWith(bot: TurnRunner, onTurnError: InProcessAdapter[
       (context) => bot.run(context),
       (reply) => {
         replies.push(reply);
+        activities.push(reply);
       },
     );
     return replies.filter((reply) => reply.type === 'message');
@@ -27,6 +29,8 @@ export function conversationWith(bot: TurnRunner, onTurnError: InProcessAdapter[
 
   return {
     conversationId: conversation.id,
+    /** Everything the bot sent in this conversation, events included. */
+    activities,
     send,
     say: async (text: string) => (await send({ type: 'message', text })).map((reply) => reply.text ?? ''),
   };

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Queue } from 'bullmq';
-import type Redis from 'ioredis';
 import nock from 'nock';
+import { loadConfig } from '../../src/config';
+import type { RedisClient } from '../../src/state/redisClient';
 import type { TicketAdapter } from '../../src/tickets/adapters/adapter';
 import { createWebhookAdapter } from '../../src/tickets/adapters/webhook';
 import { PermanentDeliveryError, RetryableDeliveryError } from '../../src/tickets/deliveryErrors';
@@ -10,18 +11,19 @@ import { buildTicket, type Ticket } from '../../src/tickets/ticket';
 import { capturedLogger, distinctTickets, eventually, handoffInput, tinyRetry } from './fixtures';
 
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const redisConfig = loadConfig({ REDIS_URL: redisUrl }).redis;
 
 /** One queue of its own per test, on the shared Redis; removed with all its keys afterwards. */
 function testBed() {
   const location = { queueName: 'tickets', prefix: `{test-tickets-${randomUUID()}}` };
-  const connections: Redis[] = [];
+  const connections: RedisClient[] = [];
   const workers: TicketWorker[] = [];
+  const { logger, lines } = capturedLogger();
   const connect = () => {
-    const connection = createBullmqConnection(redisUrl);
+    const connection = createBullmqConnection(redisConfig, logger);
     connections.push(connection);
     return connection;
   };
-  const { logger, lines } = capturedLogger();
   const inspector = new Queue(location.queueName, { connection: connect(), prefix: location.prefix });
   return {
     lines,

@@ -24,7 +24,7 @@ describe('ticket delivery as configured', () => {
     const { logger } = capturedLogger();
     const location = { prefix: `{test-tickets-${randomUUID()}}` };
     const running = startTicketDelivery(loadConfig({ TICKET_OUTBOX_FILE: outbox.path(), REDIS_URL: redisUrl }), logger, location);
-    const inspectorConnection = createBullmqConnection(redisUrl);
+    const inspectorConnection = createBullmqConnection(loadConfig({ REDIS_URL: redisUrl }).redis, logger);
     const inspector = new Queue('tickets', { connection: inspectorConnection, ...location });
     try {
       const ticket = sampleTicket();

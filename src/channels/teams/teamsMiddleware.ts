@@ -1,9 +1,10 @@
 import { type Activity, Channels, MessageFactory, type Middleware, TurnContext } from 'botbuilder';
 import type { Content } from '../../content/loadContent';
-import { fillTemplate } from '../../content/messages';
+import { fillTemplate, handoffQuestions } from '../../content/messages';
+import type { ContactAnswersValue, PromptLayout } from '../../conversation/handoffDialog';
 import { findProcedureByName, procedureNames, procedureOverview } from '../../conversation/procedureOverview';
 import type { Logger } from '../../logger';
-import { type SubmittedAnswer, procedureCard, stepCard } from './adaptiveCards';
+import { type SubmittedAnswer, type SubmittedContactForm, contactFormCard, procedureCard, stepCard, summaryCard } from './adaptiveCards';
 
 const isTeams = (context: TurnContext) => context.activity.channelId === Channels.Msteams;
 
@@ -32,18 +33,25 @@ export function teamsTenantGate(deps: { allowedTenantIds: readonly string[]; ref
 
 /**
  * Teams messages as the dialogs understand them: the bot's @mention is removed (group chats and
- * channels), and a card button's submitted value becomes the answer text.
+ * channels), a card button's submitted value becomes the answer text, and a submitted contact form
+ * becomes the handoff's answers (each field under its question).
  */
 export function teamsInput(): Middleware {
   return middleware(async (context, next) => {
     const { activity } = context;
     if (activity.type === 'message') {
-      const submitted = activity.value as Partial<SubmittedAnswer> | undefined;
+      const submitted = activity.value as (Partial<SubmittedAnswer> & Partial<SubmittedContactForm> & Record<string, unknown>) | undefined;
       if (!activity.text?.trim() && typeof submitted?.answer === 'string') activity.text = submitted.answer;
+      else if (!activity.text?.trim() && submitted?.contactForm === true) activity.value = contactAnswersOf(submitted);
       else if (activity.text) activity.text = TurnContext.removeRecipientMention(activity).trim();
     }
     return next();
   });
+}
+
+function contactAnswersOf(form: Record<string, unknown>): ContactAnswersValue {
+  const answered = handoffQuestions.flatMap((question) => (typeof form[question] === 'string' ? [[question, form[question]]] : []));
+  return { contactAnswers: Object.fromEntries(answered) };
 }
 
 /**
@@ -71,7 +79,8 @@ const isPlainText = (activity: Partial<Activity>) =>
 
 /**
  * In Teams, a question with suggested actions and the plain messages just before it (the step's
- * instructions) become one Adaptive Card with a button per answer. Everything else is unchanged.
+ * instructions) become one Adaptive Card with a button per answer; the handoff's questions become
+ * one form and its summary a card of facts. Everything else is unchanged.
  */
 export function renderForTeams(activities: Partial<Activity>[]): Partial<Activity>[] {
   const rendered: Partial<Activity>[] = [];
@@ -81,8 +90,10 @@ export function renderForTeams(activities: Partial<Activity>[]): Partial<Activit
     if (isPlainText(activity)) {
       instructions.push(activity);
     } else if (activity.type === 'message' && actions.length > 0 && !activity.attachments?.length) {
-      const card = stepCard(instructions.map((held) => held.text as string), activity.text ?? '', actions);
-      rendered.push({ ...activity, text: undefined, suggestedActions: undefined, attachments: [card] });
+      const said = instructions.map((held) => held.text as string);
+      const { form, summary } = (activity.value ?? {}) as PromptLayout;
+      const card = form ? contactFormCard(said, form) : summary ? summaryCard(said, summary, actions) : stepCard(said, activity.text ?? '', actions);
+      rendered.push({ ...activity, text: undefined, suggestedActions: undefined, value: undefined, attachments: [card] });
       instructions = [];
     } else {
       rendered.push(...instructions, activity);

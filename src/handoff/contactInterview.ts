@@ -1,0 +1,378 @@
+import type { z } from 'zod';
+import { fillTemplate, handoffQuestions, type HandoffQuestion, type Messages } from '../content/messages';
+import { mentions, sameWords } from '../conversation/textMatching';
+import type { Recognizer } from '../nlu/types';
+import {
+  emailOrPhoneSchema,
+  emailSchema,
+  nameSchema,
+  normalisePhone,
+  phoneSchema,
+  postcodeSchema,
+  siteAnswerSchema,
+  townSchema,
+  type Contact,
+  type Site,
+} from '../tickets/contactFields';
+import { ticketSchema, type Ticket } from '../tickets/ticket';
+import type { HandoffRequest } from './handoffRequest';
+
+/**
+ * The handoff's questions as plain TypeScript: what to ask next, whether an answer fits (the
+ * ticket's own zod schemas decide), skipping, correcting at the summary, cancelling. No Bot Framework
+ * here: `HandoffDialog` renders the prompts and creates the ticket once the user confirms.
+ */
+
+export interface Answers {
+  name?: string;
+  email?: string;
+  phone?: string;
+  postcode?: string;
+  town?: string;
+  chargerModel?: string;
+  vehicleMake?: string;
+  vehicleModel?: string;
+}
+
+export type Stage =
+  | { kind: 'question'; question: HandoffQuestion; backToSummary: boolean }
+  | { kind: 'summary' }
+  | { kind: 'chooseChange' };
+
+export interface InterviewState {
+  answers: Answers;
+  /** Answered or skipped: not asked again unless the user asks to change it. */
+  settled: HandoffQuestion[];
+  /** Safety handoffs ask only what an installer cannot do without. */
+  essentialOnly: boolean;
+  /** Field staff raising a ticket: the questions ask for the customer's details. */
+  forCustomer?: boolean;
+  stage: Stage;
+}
+
+/** What the installer gets once the user confirms: the ticket's contact, site, vehicle and charger. */
+export type ConfirmedDetails = Pick<Ticket, 'contact' | 'site' | 'vehicle' | 'charger'>;
+
+/** One field of a contact form: a question, and why its last answer did not fit. */
+export interface FormField {
+  question: HandoffQuestion;
+  label: string;
+  optional: boolean;
+  problem?: string;
+}
+
+/** Every open question at once, with its send and cancel buttons. */
+export interface ContactForm {
+  fields: FormField[];
+  send: string;
+  cancel: string;
+}
+
+/** The summary in parts, for channels that lay it out (the details as label/value facts). */
+export interface SummaryLayout {
+  lead: string;
+  facts: { label: string; value: string }[];
+  question: string;
+}
+
+/**
+ * What to say; channels that can show more use the optional parts: `form` holds every open question
+ * (answered at once with `continueWithAnswers`), `summary` the summary's facts.
+ */
+export interface InterviewPrompt {
+  text: string;
+  buttons: string[];
+  form?: ContactForm;
+  summary?: SummaryLayout;
+}
+
+/** Several answers at once, by question (a channel's form); an empty optional answer skips it. */
+export type SubmittedAnswers = Partial<Record<HandoffQuestion, string>>;
+
+export type InterviewTurn =
+  | { kind: 'ask'; prompt: InterviewPrompt; state: InterviewState }
+  | { kind: 'confirmed'; details: ConfirmedDetails; state: InterviewState }
+  | { kind: 'cancelled'; say: string[] };
+
+const optionalQuestions: readonly HandoffQuestion[] = ['charger', 'vehicle'];
+
+const vehicleShape = ticketSchema.shape.vehicle.shape;
+const vehicleMakeSchema = vehicleShape.make.unwrap();
+const chargerModelSchema = ticketSchema.shape.charger.shape.model.unwrap();
+
+export class ContactInterview {
+  constructor(private readonly deps: { messages: Messages; recognizer: Recognizer }) {}
+
+  private get text() {
+    return this.deps.messages.handoff;
+  }
+
+  /** The first question, with what the channel and the conversation already told us filled in. */
+  start(request: HandoffRequest): InterviewTurn {
+    const known = request.knownContact ?? {};
+    const answers: Answers = {
+      name: valid(nameSchema, known.name),
+      email: valid(emailSchema, known.email),
+      phone: valid(phoneSchema, known.phone),
+      postcode: valid(postcodeSchema, known.postcode),
+      town: valid(townSchema, known.town),
+      chargerModel: valid(chargerModelSchema, request.entities.chargerBrand),
+      vehicleMake: valid(vehicleMakeSchema, request.entities.vehicleMake),
+    };
+    const essentialOnly = request.reason === 'safety_hazard';
+    const settled = handoffQuestions.filter((question) => isAnswered(question, answers) || (essentialOnly && optionalQuestions.includes(question)));
+    const state: InterviewState = { answers: dropUndefined(answers), settled, essentialOnly, stage: { kind: 'summary' } };
+    return this.next(request.raisedBy ? { ...state, forCustomer: true } : state, false);
+  }
+
+  continue(state: InterviewState, message: string): InterviewTurn {
+    const recognition = this.deps.recognizer.recognize(message);
+    const { buttons } = this.text;
+    if (sameWords(message, buttons.cancel) || recognition.intent === 'cancel') return { kind: 'cancelled', say: [this.text.cancelled] };
+
+    const { stage } = state;
+    switch (stage.kind) {
+      case 'question': {
+        const { question, backToSummary } = stage;
+        const answer = this.answer(question, message, state.answers);
+        if (!answer) return this.reask(state, [question], backToSummary);
+        return this.next(settle(state, question, answer), backToSummary);
+      }
+      case 'summary':
+        if (sameWords(message, buttons.create) || (recognition.intent === 'affirm' && !this.namedQuestion(message, state))) {
+          return { kind: 'confirmed', details: confirmedDetails(state.answers), state };
+        }
+        return this.changeOrRetry(state, message, sameWords(message, buttons.change) || recognition.intent === 'deny', this.text.summaryRetry);
+      case 'chooseChange': {
+        const byLabel = this.changeable(state).find((question) => sameWords(message, this.text.questions[question].label));
+        if (byLabel) return this.askQuestion(state, byLabel, true);
+        if (sameWords(message, buttons.create)) return { kind: 'confirmed', details: confirmedDetails(state.answers), state };
+        return this.changeOrRetry(state, message, false, this.text.whichToChangeRetry);
+      }
+    }
+  }
+
+  /**
+   * A form's answers: what fits is kept, what is left open or does not fit is asked again (only that,
+   * with its helpful message). A form sent from the summary corrects answers and returns to it.
+   */
+  continueWithAnswers(state: InterviewState, submitted: SubmittedAnswers): InterviewTurn {
+    const backToSummary = state.stage.kind !== 'question' || state.stage.backToSummary;
+    const problems: HandoffQuestion[] = [];
+    let current = state;
+    for (const question of this.changeable(state)) {
+      const message = submitted[question]?.trim() ?? '';
+      const open = !current.settled.includes(question);
+      if (!message && !(open && !backToSummary)) continue;
+      const answer = message ? this.answer(question, message, current.answers) : optionalQuestions.includes(question) ? skippedAnswer(question) : undefined;
+      if (answer) current = settle(current, question, answer);
+      else problems.push(question);
+    }
+    return problems.length > 0 ? this.reask(current, problems, backToSummary) : this.next(current, backToSummary);
+  }
+
+  /** The answer's contribution to `Answers` (a skip, for an optional question), or undefined when it does not fit. */
+  private answer(question: HandoffQuestion, message: string, answers: Answers): Partial<Answers> | undefined {
+    const skipping =
+      optionalQuestions.includes(question) &&
+      (sameWords(message, this.text.buttons.skip) ||
+        this.text.skipWords.some((phrase) => mentions(message, phrase)) ||
+        this.deps.recognizer.recognize(message).intent === 'deny');
+    return skipping ? skippedAnswer(question) : this.read(question, message, answers);
+  }
+
+  /** The first of the questions whose answers did not fit, with its helpful message; a form gets them all. */
+  private reask(state: InterviewState, questions: HandoffQuestion[], backToSummary: boolean): InterviewTurn {
+    const [first] = questions;
+    const stage: Stage = { kind: 'question', question: first, backToSummary };
+    const form = this.form(state, backToSummary ? questions : this.open(state), questions);
+    return this.ask({ ...state, stage }, { text: this.wording(state, first).retry, buttons: this.buttonsFor(first), form });
+  }
+
+  private form(state: InterviewState, questions: HandoffQuestion[], problems: HandoffQuestion[] = []): ContactForm {
+    const fields = questions.map((question) => ({
+      question,
+      label: this.askText(state, question),
+      optional: optionalQuestions.includes(question),
+      ...(problems.includes(question) ? { problem: this.wording(state, question).retry } : {}),
+    }));
+    return { fields, send: this.text.buttons.send, cancel: this.text.buttons.cancel };
+  }
+
+  /** The question's wording: the customer's details when field staff raise the ticket. */
+  private wording(state: InterviewState, question: HandoffQuestion): { ask: string; retry: string; askModel?: string } {
+    return state.forCustomer ? this.text.customerQuestions[question] : this.text.questions[question];
+  }
+
+  private askText(state: InterviewState, question: HandoffQuestion): string {
+    const make = state.answers.vehicleMake;
+    const wording = this.wording(state, question);
+    return question === 'vehicle' && make && wording.askModel ? fillTemplate(wording.askModel, { make }) : wording.ask;
+  }
+
+  private open(state: InterviewState): HandoffQuestion[] {
+    return handoffQuestions.filter((question) => !state.settled.includes(question));
+  }
+
+  /** A question named in the message ("change my email") is asked again; otherwise the choices. */
+  private changeOrRetry(state: InterviewState, message: string, wantsChoices: boolean, retry: string): InterviewTurn {
+    const named = this.namedQuestion(message, state);
+    if (named) return this.askQuestion(state, named, true);
+    const choices = { text: this.text.whichToChange, buttons: [...this.changeable(state).map((q) => this.text.questions[q].label), this.text.buttons.cancel] };
+    if (wantsChoices) return this.ask({ ...state, stage: { kind: 'chooseChange' } }, choices);
+    return state.stage.kind === 'chooseChange' ? this.ask(state, { ...choices, text: retry }) : this.ask(state, this.summary(state, retry));
+  }
+
+  private namedQuestion(message: string, state: InterviewState): HandoffQuestion | undefined {
+    return this.changeable(state).find((question) => this.text.questions[question].words.some((word) => mentions(message, word)));
+  }
+
+  private changeable(state: InterviewState): HandoffQuestion[] {
+    return handoffQuestions.filter((question) => !(state.essentialOnly && optionalQuestions.includes(question)));
+  }
+
+  /** The first question not settled yet, or the summary (also straight after a correction). */
+  private next(state: InterviewState, backToSummary: boolean): InterviewTurn {
+    const [open] = backToSummary ? [] : this.open(state);
+    if (open) return this.askQuestion(state, open, false);
+    return this.ask({ ...state, stage: { kind: 'summary' } }, this.summary(state));
+  }
+
+  private askQuestion(state: InterviewState, question: HandoffQuestion, backToSummary: boolean): InterviewTurn {
+    const wording = this.wording(state, question);
+    const text = backToSummary ? wording.ask : this.askText(state, question);
+    const form = this.form(state, backToSummary ? [question] : this.open(state));
+    return this.ask({ ...state, stage: { kind: 'question', question, backToSummary } }, { text, buttons: this.buttonsFor(question), form });
+  }
+
+  private buttonsFor(question: HandoffQuestion): string[] {
+    const { skip, cancel } = this.text.buttons;
+    return optionalQuestions.includes(question) ? [skip, cancel] : [cancel];
+  }
+
+  private ask(state: InterviewState, prompt: InterviewPrompt): InterviewTurn {
+    return { kind: 'ask', prompt, state };
+  }
+
+  /** The details as the installer will get them, with Yes / Change / Cancel; `note` goes first. */
+  summary(state: InterviewState, note?: string): InterviewPrompt & { summary: SummaryLayout } {
+    const { summaryLabels, summaryLine, summary, buttons } = this.text;
+    const { answers } = state;
+    const vehicle = [answers.vehicleMake, answers.vehicleModel].filter(Boolean).join(' ');
+    const lines: [string, string | undefined][] = [
+      [summaryLabels.name, answers.name],
+      [summaryLabels.email, answers.email],
+      [summaryLabels.phone, answers.phone],
+      [summaryLabels.postcode, answers.postcode],
+      [summaryLabels.town, answers.town],
+      [summaryLabels.charger, answers.chargerModel],
+      [summaryLabels.vehicle, vehicle || undefined],
+    ];
+    const facts = lines.filter((line): line is [string, string] => line[1] !== undefined).map(([label, value]) => ({ label, value }));
+    const details = facts.map((fact) => fillTemplate(summaryLine, fact)).join('\n');
+    // The template's words around {details} lead into and close the laid-out summary.
+    const [lead, question = ''] = summary.split('{details}').map((part) => part.trim());
+    const noted = (text: string) => (note ? `${note}\n\n${text}` : text);
+    return {
+      text: noted(fillTemplate(summary, { details })),
+      buttons: [buttons.create, buttons.change, buttons.cancel],
+      summary: { lead: noted(lead), facts, question },
+    };
+  }
+
+  /** The answer's contribution to `Answers`, or undefined when it does not fit the question. */
+  private read(question: HandoffQuestion, message: string, answers: Answers): Partial<Answers> | undefined {
+    switch (question) {
+      case 'name': {
+        const name = valid(nameSchema, message);
+        return name ? { name } : undefined;
+      }
+      case 'reach':
+        return readReach(message);
+      case 'site': {
+        const site = siteAnswerSchema.safeParse(message);
+        return site.success ? { postcode: undefined, town: undefined, ...site.data } : undefined;
+      }
+      case 'charger': {
+        const chargerModel = valid(chargerModelSchema, message);
+        return chargerModel ? { chargerModel } : undefined;
+      }
+      case 'vehicle':
+        return this.readVehicle(message, answers.vehicleMake);
+    }
+  }
+
+  /**
+   * "Nissan Leaf", "Leaf" (the recognizer knows whose model it is) or, when the make is known, just
+   * the model. A make the recognizer does not know is kept as typed.
+   */
+  private readVehicle(message: string, knownMake: string | undefined): Partial<Answers> | undefined {
+    const recognisedMake = this.deps.recognizer.recognize(message).entities.vehicleMake;
+    const make = recognisedMake ?? knownMake;
+    const typed = message.trim().replace(/\s+/g, ' ');
+    const rest = make ? typed.replace(new RegExp(`\\b${escapeRegExp(make)}\\b`, 'i'), '').trim() : typed;
+    const vehicle = make ? { vehicleMake: make, vehicleModel: rest || undefined } : { vehicleMake: typed, vehicleModel: undefined };
+    const fits =
+      vehicleShape.make.safeParse(vehicle.vehicleMake).success && vehicleShape.model.safeParse(vehicle.vehicleModel).success && typed.length > 0;
+    return fits ? vehicle : undefined;
+  }
+}
+
+/** An email, a phone number, or both in one message ("sam@example.com or 07700 900123"). */
+function readReach(message: string): Partial<Answers> | undefined {
+  const one = emailOrPhoneSchema.safeParse(message);
+  if (one.success) return { email: undefined, phone: undefined, ...one.data };
+  const emailWord = message.match(/[^\s,;]+@[^\s,;]+/)?.[0];
+  if (!emailWord) return undefined;
+  const email = valid(emailSchema, emailWord);
+  const phone = normalisePhone(message.replace(emailWord, ' ').replace(/\b(or|and)\b|[,;]/gi, ' '));
+  return email && phone ? { email, phone } : undefined;
+}
+
+function settle(state: InterviewState, question: HandoffQuestion, answer: Partial<Answers>): InterviewState {
+  return { ...state, answers: dropUndefined({ ...state.answers, ...answer }), settled: [...new Set([...state.settled, question])] };
+}
+
+function skippedAnswer(question: HandoffQuestion): Partial<Answers> {
+  // Skipping the car keeps a make the conversation named: only the model is unknown.
+  return question === 'charger' ? { chargerModel: undefined } : { vehicleModel: undefined };
+}
+
+function isAnswered(question: HandoffQuestion, answers: Answers): boolean {
+  switch (question) {
+    case 'name':
+      return answers.name !== undefined;
+    case 'reach':
+      return answers.email !== undefined || answers.phone !== undefined;
+    case 'site':
+      return answers.postcode !== undefined || answers.town !== undefined;
+    case 'charger':
+      return answers.chargerModel !== undefined;
+    case 'vehicle':
+      return answers.vehicleModel !== undefined;
+  }
+}
+
+function confirmedDetails(answers: Answers): ConfirmedDetails {
+  return dropUndefined({
+    contact: dropUndefined({ name: answers.name ?? '', email: answers.email, phone: answers.phone }) as Contact,
+    site: dropUndefined({ postcode: answers.postcode, town: answers.town }) as Site,
+    vehicle: dropUndefined({ make: answers.vehicleMake, model: answers.vehicleModel }),
+    charger: dropUndefined({ model: answers.chargerModel }),
+  });
+}
+
+function valid<T>(schema: z.ZodType<T, string>, raw: string | undefined): T | undefined {
+  if (raw === undefined) return undefined;
+  const parsed = schema.safeParse(raw);
+  return parsed.success ? parsed.data : undefined;
+}
+
+/** State is stored as JSON: keep it free of `undefined` keys so what is stored is what is read. */
+function dropUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

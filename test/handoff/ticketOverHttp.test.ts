@@ -1,0 +1,57 @@
+import { randomUUID } from 'node:crypto';
+import nock from 'nock';
+import { content } from '../support/guidedChat';
+import { messageActivity, postActivity, textsOf } from '../support/http';
+import { waitUntilUp } from '../support/process';
+import { startService } from '../support/service';
+import { eventually, tempOutboxFile } from '../tickets/fixtures';
+import { sharedRedisUrl, useSharedRedis } from '../state/redisTestKit';
+
+const { buttons, handoff } = content.messages;
+const webhook = 'https://installers.example.test';
+const redis = useSharedRedis();
+const outbox = tempOutboxFile();
+
+afterEach(() => nock.cleanAll());
+
+test('over HTTP with Redis: a redelivered and a repeated "yes, create it" give one ticket at the webhook, one reference', async () => {
+  const received: { reference: string; id: string }[] = [];
+  let reference = '';
+  nock.disableNetConnect();
+  nock.enableNetConnect('127.0.0.1');
+  nock(webhook)
+    .post('/tickets')
+    .times(3)
+    .reply(201, (_uri, body) => {
+      received.push(body as { reference: string; id: string });
+      return { id: 'installer-1' };
+    });
+  const running = await startService({
+    REDIS_URL: sharedRedisUrl,
+    REDIS_KEY_PREFIX: redis.prefix,
+    TICKET_WEBHOOK_URL: `${webhook}/tickets`,
+    TICKET_WEBHOOK_SECRET: 'test-secret',
+    TICKET_OUTBOX_FILE: outbox.path(),
+  });
+  try {
+    await waitUntilUp(`${running.baseUrl}/readyz`);
+    const conversationId = `handoff-${randomUUID()}`;
+    const say = async (text: string, id?: string) =>
+      textsOf((await postActivity(running.baseUrl, messageActivity(conversationId, text, id ? { id } : {}))).replies);
+
+    for (const text of ['my cable is stuck in the car', buttons.person, 'Sam Taylor', '07700 900123', 'Leeds', handoff.buttons.skip, handoff.buttons.skip]) {
+      await say(text);
+    }
+    const yesId = `yes-${randomUUID()}`;
+    const [confirmation] = await say(handoff.buttons.create, yesId);
+    reference = confirmation.match(/EVC-[2-9A-HJKMNP-Z]{6}/)![0];
+    expect(await say(handoff.buttons.create, yesId)).toEqual([]); // the channel's retry of the same activity
+    expect((await say(handoff.buttons.create))[0]).toContain(reference); // the user pressing it again
+
+    await eventually(() => received.length > 0);
+  } finally {
+    await running.service.stop();
+    nock.enableNetConnect();
+  }
+  expect(received).toEqual([expect.objectContaining({ reference, reason: 'customer_request', contact: { name: 'Sam Taylor', phone: '+447700900123' } })]);
+});

@@ -1,0 +1,42 @@
+import type { Activity, Attachment } from 'botbuilder';
+import { messageActivity } from './http';
+
+/** Teams-shaped traffic: the allowed tenant, a staff member with an Entra object id, the bot. */
+export const ourTenant = '8a3f2c11-5d4e-4b8a-9c6f-0e1d2a3b4c5d';
+export const otherTenant = '0f0f0f0f-1111-2222-3333-444455556666';
+export const teamsBot = { id: '28:cable-bot', name: 'Cable bot' };
+export const staff = { id: '29:sam', name: 'Sam Field', aadObjectId: '6b1e0c2a-7d3f-4e5a-8b9c-0d1e2f3a4b5c' };
+
+/** A message as Teams posts it: tenant, Entra object id, and the conversation's kind. */
+export function teamsMessage(conversationId: string, text: string, extra: Partial<Activity> = {}, tenant = ourTenant): Partial<Activity> {
+  return messageActivity(conversationId, text, {
+    channelId: 'msteams',
+    serviceUrl: 'https://smba.trafficmanager.net/emea/',
+    from: staff,
+    recipient: teamsBot,
+    conversation: { id: conversationId, tenantId: tenant, conversationType: 'personal' } as Activity['conversation'],
+    channelData: { tenant: { id: tenant } },
+    ...extra,
+  });
+}
+
+/** What a card button or a card form sends: no text, the submitted data as the value. */
+export const teamsSubmit = (conversationId: string, value: Record<string, unknown>) =>
+  teamsMessage(conversationId, '', { text: undefined, value });
+
+export interface CardJson {
+  body: Array<{ type: string; text?: string; id?: string; label?: string; color?: string; facts?: Array<{ title: string; value: string }> }>;
+  actions?: Array<{ type: string; title: string; data: unknown; associatedInputs?: string }>;
+}
+
+export const cardsIn = (replies: Partial<Activity>[]): CardJson[] =>
+  replies
+    .flatMap((reply) => reply.attachments ?? [])
+    .filter((a: Attachment) => a.contentType === 'application/vnd.microsoft.card.adaptive')
+    .map((a) => a.content as CardJson);
+
+export const cardText = (card: CardJson) =>
+  card.body
+    .filter((block) => block.text !== undefined)
+    .map((block) => block.text)
+    .join('\n');
