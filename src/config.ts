@@ -83,7 +83,23 @@ function checkRedisTopology(e: Env, ctx: z.RefinementCtx): void {
   }
 }
 
-const envSchema = z.object({
+/** Production faces the internet: no anonymous emulator endpoint, no guessable web chat secret. */
+function refuseUnsafeProduction(env: Env, ctx: z.RefinementCtx): void {
+  if (env.NODE_ENV !== 'production') return;
+  const missing = (variable: string, why: string) => ctx.addIssue({ code: 'custom', path: [variable], message: why });
+  if (!env.MicrosoftAppId) missing('MicrosoftAppId', 'required when NODE_ENV=production');
+  if (env.MicrosoftAppType !== 'UserAssignedMSI' && !env.MicrosoftAppPassword) {
+    missing('MicrosoftAppPassword', `required when NODE_ENV=production and MicrosoftAppType=${env.MicrosoftAppType}`);
+  }
+  if (env.MicrosoftAppType !== 'MultiTenant' && !env.MicrosoftAppTenantId) {
+    missing('MicrosoftAppTenantId', `required when NODE_ENV=production and MicrosoftAppType=${env.MicrosoftAppType}`);
+  }
+  if (!env.WEBCHAT_TOKEN_SECRET || Buffer.byteLength(env.WEBCHAT_TOKEN_SECRET) < 32) {
+    missing('WEBCHAT_TOKEN_SECRET', 'must be at least 32 bytes when NODE_ENV=production');
+  }
+}
+
+const envShape = z.object({
   // Service
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: port.default(3978),
@@ -135,9 +151,18 @@ const envSchema = z.object({
     .transform((list) => list.split(',').map((id) => id.trim()).filter(Boolean)),
   TEAMS_DEVELOPER_NAME: z.string().trim().min(1).max(32).default('EV charger support'),
   TEAMS_DEVELOPER_URL: z.url({ protocol: /^https$/ }).default('https://www.example.com'),
-}).superRefine(checkRedisTopology);
 
-export type Env = z.output<typeof envSchema>;
+  // Hardening: input and rate limits, metrics, web page embedding
+  MAX_MESSAGE_CHARS: positiveInt.default(1000),
+  RATE_LIMIT_CONVERSATION_TURNS: positiveInt.default(30),
+  RATE_LIMIT_CONVERSATION_WINDOW_SECONDS: positiveInt.default(60),
+  TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
+  METRICS_TOKEN: optionalString,
+  WEBCHAT_EMBED_ORIGINS: optionalString.transform((value) => (value ? value.split(',').map((o) => o.trim()).filter(Boolean) : [])).pipe(z.array(z.url({ protocol: /^https?$/ }))),
+});
+const envSchema = envShape.superRefine(checkRedisTopology).superRefine(refuseUnsafeProduction);
+
+export type Env = z.output<typeof envShape>;
 
 type HostPort = { readonly host: string; readonly port: number };
 type RedisCredentials = { readonly username?: string; readonly password?: string; readonly tls: boolean };
@@ -200,6 +225,22 @@ export interface Config {
     /** Shown in the Teams app store entry; the URL also gives the privacy and terms pages. */
     readonly developer: { readonly name: string; readonly websiteUrl: string };
   };
+  readonly limits: {
+    readonly maxMessageChars: number;
+    readonly conversationTurns: RateLimitConfig;
+    /** Web chat token requests per client address (WEBCHAT_TOKENS_PER_MINUTE). */
+    readonly tokenRequests: RateLimitConfig;
+    /** How many proxies in front of the service append to X-Forwarded-For (0: use the socket address). */
+    readonly trustedProxyHops: number;
+  };
+  readonly metrics: { readonly token?: string };
+  /** Sites (origins) whose pages may show the chat page in a frame. */
+  readonly webPage: { readonly embedOrigins: readonly string[] };
+}
+
+export interface RateLimitConfig {
+  readonly points: number;
+  readonly windowSeconds: number;
 }
 
 export type TicketAdapterConfig =
@@ -291,6 +332,14 @@ export function loadConfig(env: Record<string, string | undefined> = { ...readDo
       allowedTenantIds: e.TEAMS_ALLOWED_TENANT_IDS,
       developer: { name: e.TEAMS_DEVELOPER_NAME, websiteUrl: e.TEAMS_DEVELOPER_URL.replace(/\/+$/, '') },
     },
+    limits: {
+      maxMessageChars: e.MAX_MESSAGE_CHARS,
+      conversationTurns: { points: e.RATE_LIMIT_CONVERSATION_TURNS, windowSeconds: e.RATE_LIMIT_CONVERSATION_WINDOW_SECONDS },
+      tokenRequests: { points: e.WEBCHAT_TOKENS_PER_MINUTE, windowSeconds: 60 },
+      trustedProxyHops: e.TRUSTED_PROXY_HOPS,
+    },
+    metrics: { token: e.METRICS_TOKEN },
+    webPage: { embedOrigins: e.WEBCHAT_EMBED_ORIGINS },
   });
 }
 

@@ -4,13 +4,12 @@
  */
 import {
   CloudAdapter,
-  ConfigurationBotFrameworkAuthentication,
   ConversationState,
   type Middleware,
   UserState,
 } from 'botbuilder';
 import type { DialogState } from 'botbuilder-dialogs';
-import { RateLimiterMemory } from 'rate-limiter-flexible';
+import { Registry } from 'prom-client';
 import type { Request, Response, Server } from 'restify';
 import { SupportBot } from './bot';
 import { type ConversationLog, InMemoryConversationLog } from './channels/directLine/conversationLog';
@@ -30,9 +29,16 @@ import { type Content, loadContent } from './content/loadContent';
 import { ConversationRecords } from './conversation/conversationRecord';
 import { HandoffDialog } from './conversation/handoffDialog';
 import { MainDialog } from './conversation/mainDialog';
+import { inputLimitsMiddleware } from './inputLimits';
 import { createLogger, type Logger } from './logger';
 import { loadRecognizer } from './nlu/model';
 import type { Recognizer } from './nlu/types';
+import { createMetrics, type Metrics, turnMetricsMiddleware } from './observability/metrics';
+import { metricsRoute } from './observability/metricsRoute';
+import { adapterResponse } from './security/adapterResponse';
+import { BotFrameworkRequestAuthentication } from './security/botFrameworkAuthentication';
+import { clientAddressOf, conversationOf, createRateLimits, limitRequests, type RateLimit, type RateLimits } from './security/rateLimits';
+import { directLineConnectSources, securityHeaders, webPageSecurityHeaders } from './security/securityHeaders';
 import { createHttpService, type HttpService, type ReadinessCheck, type RouteRegistrar } from './server';
 import { memoryConversationState, redisConversationState } from './state/conversationStateBackend';
 import { createRedisClient, type RedisClient } from './state/redisClient';
@@ -44,8 +50,12 @@ export interface BotRuntime {
   bot: SupportBot;
   content: Content;
   onTurnError: ReturnType<typeof createTurnErrorHandler>;
-  /** Adapter middleware, first in line: one turn at a time per conversation, redeliveries dropped. */
+  /** Adapter middleware, first of all: counts and times every turn. */
+  turnMetrics: Middleware;
+  /** Adapter middleware, first in line after the metrics: one turn at a time per conversation, redeliveries dropped. */
   turnGuard: Middleware;
+  /** Adapter middleware, last before the bot: answers messages it cannot use (too long, empty, not English...). */
+  inputLimits: Middleware;
   /** The Redis client state uses, when Redis is configured: channel stores share it (and its shutdown). */
   redis?: RedisClient;
   readinessChecks: ReadinessCheck[];
@@ -59,12 +69,14 @@ export interface BotRuntime {
 export function buildBotRuntime(
   config: Config,
   logger: Logger,
-  parts: { recognizer?: Recognizer; ticketDelivery?: TicketDelivery } = {},
+  parts: { recognizer?: Recognizer; ticketDelivery?: TicketDelivery; metrics?: Metrics } = {},
 ): BotRuntime {
   const content = loadContent();
   const { messages } = content;
   const recognizer = parts.recognizer ?? loadRecognizer();
+  const metrics = parts.metrics ?? createMetrics(new Registry());
   const redis = config.redis.connection ? createRedisClient(config.redis, logger) : undefined;
+  if (redis) metrics.watchRedisErrors(redis, 'state');
   const state = redis ? redisConversationState(redis, config, messages, logger) : memoryConversationState(config, messages, logger);
   if (state.kind === 'memory') logger.warn('No Redis configured: conversation state is kept in memory, in this process only');
 
@@ -90,7 +102,9 @@ export function buildBotRuntime(
     bot,
     content,
     onTurnError: createTurnErrorHandler({ conversationState, dialogState, messages, logger }),
+    turnMetrics: turnMetricsMiddleware(metrics),
     turnGuard: state.turnGuard,
+    inputLimits: inputLimitsMiddleware({ maxMessageChars: config.limits.maxMessageChars, messages, metrics, logger }),
     redis,
     readinessChecks: [
       { name: 'contentAndModel', isReady: async () => true },
@@ -104,15 +118,15 @@ export function buildBotRuntime(
   };
 }
 
-function botFrameworkEndpoint(adapter: CloudAdapter, bot: SupportBot) {
+function botFrameworkEndpoint(adapter: CloudAdapter, bot: SupportBot, conversationTurns: RateLimit) {
   return (server: Server) => {
-    server.post('/api/messages', async (req: Request, res: Response) => {
+    server.post('/api/messages', limitRequests(conversationTurns, conversationOf), async (req: Request, res: Response) => {
       const check = checkIncomingActivity(req.body);
       if (!check.ok) {
         res.send(400, { code: 'InvalidActivity', message: 'This is not a valid activity.', problems: check.problems });
         return;
       }
-      await adapter.process(req, res, (context) => bot.run(context));
+      await adapter.process(req, adapterResponse(res), (context) => bot.run(context));
     });
   };
 }
@@ -127,13 +141,13 @@ function teamsMiddleware(config: Config, logger: Logger, content: Content): { te
 }
 
 /** The website widget: the chat page, its token route and the self-hosted Direct Line. */
-function webChatRoutes(config: Config, logger: Logger, runtime: BotRuntime): RouteRegistrar[] {
+function webChatRoutes(config: Config, logger: Logger, runtime: BotRuntime, rateLimits: RateLimits): RouteRegistrar[] {
   const { webchat } = config;
   const tokens = new DirectLineTokens({ secret: tokenSecretOrDevSecret(webchat.tokenSecret, logger), ttlSeconds: webchat.tokenTtlSeconds });
   // Same turn guard and turn error handling as every other adapter.
   const directLineAdapter = new InProcessAdapter();
   directLineAdapter.onTurnError = runtime.onTurnError;
-  directLineAdapter.use(runtime.turnGuard);
+  directLineAdapter.use(runtime.turnMetrics, runtime.turnGuard, runtime.inputLimits);
   // The activity log lives as long as the conversation's state.
   const logTtlSeconds = config.conversationState.ttlSeconds;
   const log: ConversationLog = runtime.redis
@@ -146,13 +160,21 @@ function webChatRoutes(config: Config, logger: Logger, runtime: BotRuntime): Rou
     bot: { id: config.botFramework.appId ?? 'bot', name: 'Charging cable assistant' },
   });
   return [
-    webChatPageRoutes({ publicDir, webChatBundle: findWebChatBundle() }),
+    webChatPageRoutes({
+      publicDir,
+      webChatBundle: findWebChatBundle(),
+      securityHeaders: webPageSecurityHeaders({
+        embedOrigins: config.webPage.embedOrigins,
+        connectSources: webchat.azureDirectLine ? directLineConnectSources(webchat.azureDirectLine.domain) : [],
+      }),
+    }),
     webChatTokenRoute({
       sessions: webchat.azureDirectLine ? azureDirectLineSessions(webchat.azureDirectLine) : selfHostedSessions(tokens),
-      limiter: new RateLimiterMemory({ points: webchat.tokensPerMinutePerIp, duration: 60 }),
+      limit: rateLimits.tokenRequests,
+      clientAddress: clientAddressOf(config.limits.trustedProxyHops),
       logger,
     }),
-    directLineRoutes({ conversations, tokens, maxActivityBytes: webchat.maxActivityBytes }),
+    directLineRoutes({ conversations, tokens, maxActivityBytes: webchat.maxActivityBytes, conversationTurns: rateLimits.conversationTurns }),
   ];
 }
 
@@ -164,26 +186,27 @@ export interface Service {
 }
 
 export function buildService(config: Config, logger: Logger): Service {
-  const runtime = buildBotRuntime(config, logger);
-  const adapter = new CloudAdapter(
-    new ConfigurationBotFrameworkAuthentication({
-      MicrosoftAppId: config.botFramework.appId,
-      MicrosoftAppPassword: config.botFramework.appPassword,
-      MicrosoftAppType: config.botFramework.appType,
-      MicrosoftAppTenantId: config.botFramework.tenantId,
-    }),
-  );
+  const registry = new Registry();
+  const metrics = createMetrics(registry);
+  const runtime = buildBotRuntime(config, logger, { metrics });
+  const rateLimits = createRateLimits({ limits: config.limits, redis: runtime.redis, keyPrefix: config.redis.keyPrefix, logger, metrics });
+  const adapter = new CloudAdapter(new BotFrameworkRequestAuthentication(config.botFramework));
   adapter.onTurnError = runtime.onTurnError;
   const teams = teamsMiddleware(config, logger, runtime.content);
   // Refused tenants are turned away before anything reads or writes state.
-  adapter.use(teams.tenantGate, runtime.turnGuard, ...teams.conversation);
+  adapter.use(runtime.turnMetrics, teams.tenantGate, runtime.turnGuard, ...teams.conversation, runtime.inputLimits);
 
   const http = createHttpService({
     logger,
     maxBodyBytes: config.maxBodyBytes,
     shutdownGraceMs: config.shutdownGraceMs,
     readinessChecks: runtime.readinessChecks,
-    routes: [botFrameworkEndpoint(adapter, runtime.bot), ...webChatRoutes(config, logger, runtime)],
+    routes: [
+      securityHeaders(),
+      metricsRoute(registry, config.metrics.token),
+      botFrameworkEndpoint(adapter, runtime.bot, rateLimits.conversationTurns),
+      ...webChatRoutes(config, logger, runtime, rateLimits),
+    ],
   });
 
   return {

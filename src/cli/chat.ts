@@ -40,7 +40,7 @@ async function main(): Promise<void> {
   const runtime = buildBotRuntime(config, logger);
   const adapter = new InProcessAdapter();
   adapter.onTurnError = runtime.onTurnError;
-  adapter.use(runtime.turnGuard);
+  adapter.use(runtime.turnMetrics, runtime.turnGuard, runtime.inputLimits);
 
   const user = { id: `terminal-user-${randomUUID()}`, name: 'You' };
   const bot = { id: 'bot', name: 'Assistant' };

@@ -83,6 +83,12 @@ export const messagesSchema = z
     allStepsTitle: text,
     allStepsWhichProcedure: text,
     handoff: handoffSchema,
+    // Answered before the recognizer sees the message (src/inputLimits.ts)
+    inputTooLong: text,
+    inputEmpty: text,
+    inputAttachmentsOnly: text,
+    inputNoWords: text,
+    inputNotEnglish: text,
   })
   .strict();
 

@@ -1,4 +1,5 @@
 import type { Request, Response, Server } from 'restify';
+import type { RateLimit } from '../../security/rateLimits';
 import type { RouteRegistrar } from '../../server';
 import { checkPostedActivity } from './activitySchema';
 import type { DirectLineConversations } from './conversations';
@@ -10,6 +11,8 @@ export interface DirectLineRoutesDeps {
   conversations: DirectLineConversations;
   tokens: DirectLineTokens;
   maxActivityBytes: number;
+  /** Posts per conversation, shared with /api/messages. */
+  conversationTurns?: RateLimit;
 }
 
 type Authorized = Extract<TokenCheck, { ok: true }>;
@@ -75,6 +78,12 @@ export function directLineRoutes(deps: DirectLineRoutesDeps): RouteRegistrar {
       const check = checkPostedActivity(req.body, deps.maxActivityBytes);
       if (!check.ok) {
         sendError(res, 400, 'BadArgument', 'This is not an activity the service accepts.', check.problems);
+        return;
+      }
+      const decision = (await deps.conversationTurns?.take(auth.grant.conversationId)) ?? { allowed: true };
+      if (!decision.allowed) {
+        res.setHeader('Retry-After', String(decision.retryAfterSeconds));
+        sendError(res, 429, 'TooManyRequests', `Too many messages; retry in ${decision.retryAfterSeconds} s.`);
         return;
       }
       await deps.conversations.start(auth.grant);

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Request, Response, Server } from 'restify';
+import type { Request, RequestHandler, Response, Server } from 'restify';
 import { projectRoot } from '../../paths';
 import type { RouteRegistrar } from '../../server';
 
@@ -38,12 +38,18 @@ function sendFile(res: Response, file: string, cacheControl: string): void {
 }
 
 /** `GET /` (the chat page), `GET /embed.js` (the snippet for other sites) and their static files. */
-export function webChatPageRoutes(deps: { publicDir: string; webChatBundle: string | undefined }): RouteRegistrar {
+export function webChatPageRoutes(deps: {
+  publicDir: string;
+  webChatBundle: string | undefined;
+  /** The page's security headers (content security policy, framing), before every page file. */
+  securityHeaders?: RequestHandler;
+}): RouteRegistrar {
+  const headers: RequestHandler[] = deps.securityHeaders ? [deps.securityHeaders] : [];
   return (server: Server) => {
     for (const [url, file] of Object.entries(pageFiles)) {
-      server.get(url, async (_req: Request, res: Response) => sendFile(res, path.join(deps.publicDir, file), 'no-cache'));
+      server.get(url, ...headers, async (_req: Request, res: Response) => sendFile(res, path.join(deps.publicDir, file), 'no-cache'));
     }
-    server.get('/static/webchat.js', async (_req: Request, res: Response) => {
+    server.get('/static/webchat.js', ...headers, async (_req: Request, res: Response) => {
       if (deps.webChatBundle) {
         sendFile(res, deps.webChatBundle, 'public, max-age=86400');
         return;

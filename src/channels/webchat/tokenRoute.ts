@@ -1,13 +1,14 @@
 import type { Request, Response, Server } from 'restify';
-import { RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { Logger } from '../../logger';
+import type { RateLimit } from '../../security/rateLimits';
 import type { RouteRegistrar } from '../../server';
 import { DirectLineUnavailableError, type WebChatSessionSource } from './sessions';
 
 export interface WebChatTokenRouteDeps {
   sessions: WebChatSessionSource;
-  /** Keyed by client IP. */
-  limiter: RateLimiterAbstract;
+  /** Token requests per client address. */
+  limit: RateLimit;
+  clientAddress: (req: Request) => string;
   logger: Logger;
 }
 
@@ -15,12 +16,9 @@ export interface WebChatTokenRouteDeps {
 export function webChatTokenRoute(deps: WebChatTokenRouteDeps): RouteRegistrar {
   return (server: Server) => {
     server.post('/api/webchat/token', async (req: Request, res: Response) => {
-      const clientIp = req.socket.remoteAddress ?? 'unknown';
-      try {
-        await deps.limiter.consume(clientIp);
-      } catch (rejection) {
-        if (!(rejection instanceof RateLimiterRes)) throw rejection;
-        res.setHeader('Retry-After', String(Math.max(1, Math.ceil(rejection.msBeforeNext / 1000))));
+      const decision = await deps.limit.take(deps.clientAddress(req));
+      if (!decision.allowed) {
+        res.setHeader('Retry-After', String(decision.retryAfterSeconds));
         res.send(429, { code: 'TooManyRequests', message: 'Too many chat sessions from this address; try again shortly.' });
         return;
       }

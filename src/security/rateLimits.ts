@@ -1,0 +1,106 @@
+import { type RateLimiterAbstract, RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
+import type { Request, RequestHandler, Response } from 'restify';
+import type { Config, RateLimitConfig } from '../config';
+import type { Logger } from '../logger';
+import type { Metrics } from '../observability/metrics';
+import type { RedisClient } from '../state/redisClient';
+
+export type RateDecision = { allowed: true } | { allowed: false; retryAfterSeconds: number };
+
+/** One limit: so many requests per key (a conversation, a client address) in a sliding window. */
+export interface RateLimit {
+  readonly name: string;
+  take(key: string): Promise<RateDecision>;
+}
+
+export interface RateLimits {
+  /** Turns per conversation: `/api/messages` and the Direct Line posting route. */
+  conversationTurns: RateLimit;
+  /** Web Chat token requests per client address: `/api/webchat/token`. */
+  tokenRequests: RateLimit;
+}
+
+export interface RateLimitDeps {
+  limits: Config['limits'];
+  /** Shared counters across instances; without it each instance counts for itself. */
+  redis?: RedisClient;
+  keyPrefix?: string;
+  logger: Logger;
+  metrics: Metrics;
+}
+
+function rateLimit(name: string, settings: RateLimitConfig, deps: RateLimitDeps): RateLimit {
+  const options = { keyPrefix: `${deps.keyPrefix ?? 'evc:'}ratelimit:${name}`, points: settings.points, duration: settings.windowSeconds };
+  // While Redis is unreachable each instance keeps counting in memory rather than failing requests.
+  const limiter: RateLimiterAbstract = deps.redis
+    ? new RateLimiterRedis({ ...options, storeClient: deps.redis, rejectIfRedisNotReady: true, insuranceLimiter: new RateLimiterMemory(options) })
+    : new RateLimiterMemory(options);
+  return {
+    name,
+    async take(key) {
+      try {
+        await limiter.consume(key);
+        return { allowed: true };
+      } catch (refusal) {
+        if (refusal instanceof RateLimiterRes) {
+          deps.metrics.rateLimited.inc({ limit: name });
+          return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(refusal.msBeforeNext / 1000)) };
+        }
+        deps.logger.warn({ err: refusal, limit: name }, 'rate limit could not be checked; request allowed');
+        return { allowed: true };
+      }
+    },
+  };
+}
+
+export function createRateLimits(deps: RateLimitDeps): RateLimits {
+  return {
+    conversationTurns: rateLimit('conversation', deps.limits.conversationTurns, deps),
+    tokenRequests: rateLimit('token', deps.limits.tokenRequests, deps),
+  };
+}
+
+/** Answers a refused request; for routes that check a limit themselves (Direct Line). */
+export function sendTooManyRequests(res: Response, decision: Extract<RateDecision, { allowed: false }>): void {
+  res.setHeader('Retry-After', String(decision.retryAfterSeconds));
+  res.send(429, { code: 'TooManyRequests', message: `Too many requests; retry in ${decision.retryAfterSeconds} s.` });
+}
+
+/**
+ * A route handler that takes one point from `limit` for the request's key and answers 429 with
+ * Retry-After when none is left. A request without a key passes: the route's own checks refuse it.
+ */
+export function limitRequests(limit: RateLimit, keyOf: (req: Request) => string | undefined): RequestHandler {
+  // Callback style: an async restify handler cannot stop the chain after answering.
+  return (req: Request, res: Response, next) => {
+    const key = keyOf(req);
+    if (key === undefined) return next();
+    void limit.take(key).then((decision) => {
+      if (decision.allowed) return next();
+      sendTooManyRequests(res, decision);
+      return next(false);
+    });
+  };
+}
+
+/** The conversation id of a posted activity, if it has one. */
+export function conversationOf(req: Request): string | undefined {
+  const id = (req.body as { conversation?: { id?: unknown } } | undefined)?.conversation?.id;
+  return typeof id === 'string' && id ? id : undefined;
+}
+
+/**
+ * The caller's address. Behind `trustedProxyHops` proxies that each append to X-Forwarded-For, the
+ * client is that many entries from the right; anything further left was written by the client.
+ */
+export function clientAddressOf(trustedProxyHops: number): (req: Request) => string {
+  return (req) => {
+    const socketAddress = req.socket.remoteAddress ?? 'unknown';
+    if (trustedProxyHops === 0) return socketAddress;
+    const forwarded = String(req.header('x-forwarded-for') ?? '')
+      .split(',')
+      .map((entry) => entry.trim())
+      .filter(Boolean);
+    return forwarded[forwarded.length - trustedProxyHops] ?? forwarded[0] ?? socketAddress;
+  };
+}

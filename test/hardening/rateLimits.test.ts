@@ -1,0 +1,118 @@
+import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { Registry } from 'prom-client';
+import restify, { type Request, type Response } from 'restify';
+import { loadConfig } from '../../src/config';
+import { createLogger } from '../../src/logger';
+import { createMetrics } from '../../src/observability/metrics';
+import { clientAddressOf, createRateLimits, limitRequests, type RateLimits } from '../../src/security/rateLimits';
+import { messageActivity, postActivity } from '../support/http';
+import { type RunningService, startService } from '../support/service';
+
+const logger = createLogger({ env: 'test', logLevel: 'silent' });
+const limits = loadConfig({ RATE_LIMIT_CONVERSATION_TURNS: '3', WEBCHAT_TOKENS_PER_MINUTE: '2' }).limits;
+
+function rateLimits(redis?: Redis, keyPrefix?: string): RateLimits {
+  return createRateLimits({ limits, redis, keyPrefix, logger, metrics: createMetrics(new Registry()) });
+}
+
+describe('turns per conversation on /api/messages', () => {
+  let running: RunningService;
+  beforeAll(async () => {
+    running = await startService({ RATE_LIMIT_CONVERSATION_TURNS: '3' });
+  });
+  afterAll(() => running.service.stop());
+
+  it('answers the turn past the limit with 429 and Retry-After, and other conversations go on', async () => {
+    for (let turn = 0; turn < 3; turn += 1) {
+      expect((await postActivity(running.baseUrl, messageActivity('chatty', `message ${turn}`))).status).toBe(200);
+    }
+    const refused = await fetch(`${running.baseUrl}/api/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(messageActivity('chatty', 'one more')),
+    });
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    expect(await refused.json()).toMatchObject({ code: 'TooManyRequests' });
+
+    expect((await postActivity(running.baseUrl, messageActivity('quiet', 'hello'))).status).toBe(200);
+  });
+});
+
+describe('a limit checked by a route itself (Direct Line posts)', () => {
+  it('allows so many takes per key, then tells how long to wait', async () => {
+    const { conversationTurns } = rateLimits();
+    const decisions = [];
+    for (let take = 0; take < 4; take += 1) decisions.push(await conversationTurns.take('conversation-a'));
+    expect(decisions.slice(0, 3)).toEqual([{ allowed: true }, { allowed: true }, { allowed: true }]);
+    expect(decisions[3]).toEqual({ allowed: false, retryAfterSeconds: expect.any(Number) });
+    expect(await conversationTurns.take('conversation-b')).toEqual({ allowed: true });
+  });
+});
+
+describe('token requests per client address', () => {
+  async function tokenServer(trustedProxyHops: number) {
+    const server = restify.createServer();
+    const { tokenRequests } = rateLimits(undefined, `test-${randomUUID()}:`);
+    server.post('/api/webchat/token', limitRequests(tokenRequests, clientAddressOf(trustedProxyHops)), (_req: Request, res: Response, next) => {
+      res.send(200, { token: 't' });
+      next();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return { server, url: `http://127.0.0.1:${server.address().port}/api/webchat/token` };
+  }
+
+  it('counts each address behind a proxy on its own, whatever the client writes in X-Forwarded-For', async () => {
+    const { server, url } = await tokenServer(1);
+    const from = (chain: string) => fetch(url, { method: 'POST', headers: { 'x-forwarded-for': chain } }).then((r) => r.status);
+    try {
+      expect(await from('203.0.113.1')).toBe(200);
+      expect(await from('1.1.1.1, 203.0.113.1')).toBe(200);
+      expect(await from('2.2.2.2, 203.0.113.1')).toBe(429);
+      expect(await from('203.0.113.2')).toBe(200);
+    } finally {
+      server.close();
+    }
+  });
+
+  it('ignores X-Forwarded-For when no proxy is trusted', async () => {
+    const { server, url } = await tokenServer(0);
+    const from = (chain: string) => fetch(url, { method: 'POST', headers: { 'x-forwarded-for': chain } }).then((r) => r.status);
+    try {
+      expect([await from('1.1.1.1'), await from('2.2.2.2'), await from('3.3.3.3')]).toEqual([200, 200, 429]);
+    } finally {
+      server.close();
+    }
+  });
+});
+
+describe('limits shared through Redis', () => {
+  const prefix = `test-ratelimit-${randomUUID()}:`;
+  let redis: Redis;
+  beforeAll(async () => {
+    redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+    await redis.ping();
+  });
+  afterAll(async () => {
+    const keys = await redis.keys(`${prefix}*`);
+    if (keys.length) await redis.del(...keys);
+    redis.disconnect();
+  });
+
+  it('counts the turns of one conversation across two instances', async () => {
+    const first = rateLimits(redis, prefix).conversationTurns;
+    const second = rateLimits(redis, prefix).conversationTurns;
+    const decisions = [await first.take('c'), await second.take('c'), await first.take('c'), await second.take('c')];
+    expect(decisions.map((d) => d.allowed)).toEqual([true, true, true, false]);
+  });
+
+  it('keeps limiting in memory while Redis cannot be reached', async () => {
+    const unreachable = new Redis({ port: 1, lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0 });
+    const { conversationTurns } = rateLimits(unreachable, prefix);
+    const decisions = [];
+    for (let take = 0; take < 4; take += 1) decisions.push((await conversationTurns.take('offline')).allowed);
+    expect(decisions).toEqual([true, true, true, false]);
+    unreachable.disconnect();
+  });
+});
