@@ -66,3 +66,61 @@ export function softmaxRanking(labels: readonly RankedIntent['intent'][], scores
   const total = exps.reduce((a, b) => a + b, 0);
   return labels.map((intent, i) => ({ intent, confidence: exps[i] / total })).sort((a, b) => b.confidence - a.confidence);
 }
+
+/** Weights of a multinomial logistic regression on the same features: per feature, one weight per label. */
+export const linearStateSchema = z.object({
+  labels: z.array(z.enum(intentLabels)).min(2),
+  bias: z.array(z.number()),
+  weights: z.record(z.string(), z.array(z.number())),
+});
+export type LinearState = z.output<typeof linearStateSchema>;
+
+/** Scores with a multinomial logistic regression: softmax of bias plus the weights of the known features. */
+export class LinearScorer implements IntentScorer {
+  private readonly weights: Map<string, Float64Array>;
+
+  constructor(private readonly state: LinearState) {
+    this.weights = new Map(Object.entries(state.weights).map(([feature, w]) => [feature, Float64Array.from(w)]));
+  }
+
+  rank(features: string[]): RankedIntent[] | undefined {
+    const sums = Float64Array.from(this.state.bias);
+    let known = 0;
+    for (const feature of features) {
+      const w = this.weights.get(feature);
+      if (!w) continue;
+      known++;
+      for (let i = 0; i < sums.length; i++) sums[i] += w[i];
+    }
+    if (known === 0) return undefined;
+    return softmaxRanking(this.state.labels, Array.from(sums));
+  }
+}
+
+/**
+ * Averages the label distributions of several scorers: naive Bayes is good with rare words, the
+ * logistic regression with words that only tell labels apart in combination.
+ */
+export class AveragedScorer implements IntentScorer {
+  constructor(private readonly scorers: IntentScorer[]) {}
+
+  rank(features: string[]): RankedIntent[] | undefined {
+    const totals = new Map<RankedIntent['intent'], number>();
+    let voters = 0;
+    for (const scorer of this.scorers) {
+      const ranking = scorer.rank(features);
+      if (!ranking) continue;
+      voters++;
+      for (const { intent, confidence } of ranking) totals.set(intent, (totals.get(intent) ?? 0) + confidence);
+    }
+    if (voters === 0) return undefined;
+    return [...totals].map(([intent, sum]) => ({ intent, confidence: sum / voters })).sort((a, b) => b.confidence - a.confidence);
+  }
+}
+
+/** The scorer of the stored states: either one alone, or both averaged. */
+export function scorerOf(bayes: BayesState | undefined, linear: LinearState | undefined): IntentScorer {
+  const scorers = [...(bayes ? [new BayesScorer(bayes)] : []), ...(linear ? [new LinearScorer(linear)] : [])];
+  if (scorers.length === 0) throw new Error('a model needs a Bayes or a linear state');
+  return scorers.length === 1 ? scorers[0] : new AveragedScorer(scorers);
+}

@@ -42,17 +42,19 @@ const contractions: [RegExp, string][] = [
   [/'ve\b/g, ' have'],
   [/'ll\b/g, ' will'],
   [/'d\b/g, ' would'],
-  [/'s\b/g, ''],
 ];
+
+/** Kept as a word of its own: "the car's socket" names the car as the owner of the socket. */
+export const possessiveMark = "'s";
 
 /** Lower-cases, expands contractions and splits into words and clause breaks. */
 export function tokenize(text: string): string[] {
   let normalised = text.toLowerCase().normalize('NFKD').replace(/[\u0300-\u036f]/g, '').replace(/[\u2018\u2019`´]/g, "'");
   for (const [pattern, replacement] of contractions) normalised = normalised.replace(pattern, replacement);
   const tokens: string[] = [];
-  for (const match of normalised.matchAll(/[a-z0-9]+|[,.;:!?()]/g)) {
+  for (const match of normalised.matchAll(/[a-z0-9]+|(?<=[a-z0-9])'s\b|[,.;:!?()]/g)) {
     const token = match[0];
-    if (/^[a-z0-9]/.test(token)) tokens.push(token);
+    if (/^[a-z0-9']/.test(token)) tokens.push(token);
     else if (tokens.length > 0 && tokens[tokens.length - 1] !== clauseBreak) tokens.push(clauseBreak);
   }
   if (tokens[tokens.length - 1] === clauseBreak) tokens.pop();
@@ -63,7 +65,7 @@ const stemCache = new Map<string, string>();
 export function stem(word: string): string {
   let stemmed = stemCache.get(word);
   if (stemmed === undefined) {
-    stemmed = word === clauseBreak || /\d/.test(word) ? word : PorterStemmer.stem(word);
+    stemmed = word === clauseBreak || word === possessiveMark || /\d/.test(word) ? word : PorterStemmer.stem(word);
     if (stemCache.size < 50_000) stemCache.set(word, stemmed);
   }
   return stemmed;

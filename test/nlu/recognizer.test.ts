@@ -72,6 +72,15 @@ describe('recognizing entities', () => {
     expect(entitiesOf('my charging cable is stuck').side).toBeUndefined();
   });
 
+  it('takes the owner of the socket as the stuck side', () => {
+    expect(entitiesOf("the cable is stuck in my car's charging point").side).toBe('car');
+    expect(entitiesOf("my car's charging socket won't release the lead").side).toBe('car');
+    expect(entitiesOf('the lead is stuck in the charging point on my car').side).toBe('car');
+    expect(entitiesOf('the plug is stuck in the socket of the wallbox').side).toBe('charger');
+    expect(entitiesOf("the charger's cable is stuck in my car").side).toBe('car');
+    expect(entitiesOf('the cable is stuck in the charge point').side).toBe('charger');
+  });
+
   it('names car makes and charger brands', () => {
     expect(entitiesOf('my VW ID.3 will not let go').vehicleMake).toBe('Volkswagen');
     expect(entitiesOf('the Renault Zoe has locked it').vehicleMake).toBe('Renault');

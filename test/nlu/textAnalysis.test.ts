@@ -4,6 +4,7 @@ describe('text analysis', () => {
   it('keeps the words that matter and expands contractions', () => {
     expect(tokenize("It WON'T come OUT, can't unplug!")).toEqual(['it', 'will', 'not', 'come', 'out', ',', 'can', 'not', 'unplug']);
     expect(tokenize('wont release, dont know')).toEqual(['will', 'not', 'release', ',', 'do', 'not', 'know']);
+    expect(tokenize("the car's socket, it's stuck")).toEqual(['the', 'car', "'s", 'socket', ',', 'it', 'is', 'stuck']);
   });
 
   it('corrects a word to the most frequent known word one edit away', () => {
