@@ -1,6 +1,6 @@
 import type { Gazetteer } from './gazetteer';
 import { PhraseMatcher, phrasesOf, type PhraseMatch } from './phraseMatcher';
-import { possessiveMark, type AnalysedText } from './textAnalysis';
+import type { AnalysedText } from './textAnalysis';
 import { damageDetails, type ChargerType, type DamageDetail, type Entities, type IntentLabel, type Side } from './types';
 
 type Named = { kind: 'make' | 'brand'; name: string };
@@ -64,7 +64,8 @@ export class EntityExtractor {
     if (damage.length > 0) entities.damage = damage;
 
     const topics = new Set<IntentLabel>();
-    for (const cue of this.cues.matchAll(text)) {
+    // Longest first, so "cold snap" is the cold and not a snapped part.
+    for (const cue of this.cues.matchLongest(text)) {
       if (cue.negated) continue;
       if (cue.value === 'cable_stuck') topics.add(side === 'car' ? 'stuck_in_car' : side === 'charger' ? 'stuck_in_charger' : 'cable_stuck');
       else topics.add(cue.value);
@@ -75,14 +76,15 @@ export class EntityExtractor {
 
   /** Car, charger or both: places named after "in/from/of..." count first, then any mention. */
   private sideOf(text: AnalysedText, names: PhraseMatch<Named>[]): Side | undefined {
+    // "car charging point" is the charger and "charger cable" the cable, but "the car's charging point" is the car.
     const modifierEnds = new Set(this.modifiers.matchAll(text).map((m) => m.start));
     const cableStarts = new Set(this.cableWords.matchAll(text).map((m) => m.start));
     const mentions = [
-      ...this.sides.matchLongest(text).filter((m) => !modifierEnds.has(m.end)),
+      ...this.sides.matchLongest(text).filter((m) => !modifierEnds.has(m.end) || text.possessive[m.end - 1]),
       ...names.map((m) => ({ ...m, value: m.value.kind === 'make' ? ('car' as const) : ('charger' as const) })),
     ];
     // "the car's socket" owns the socket; "the charger's cable" only owns the cable.
-    const owners = mentions.filter((m) => (text.words[m.end] === possessiveMark && !cableStarts.has(m.end + 1)) || ownsPrevious(text, m, mentions));
+    const owners = mentions.filter((m) => (text.possessive[m.end - 1] && !cableStarts.has(m.end)) || ownsPrevious(text, m, mentions));
     const placed = mentions.filter((m) => isPlace(text, m.start) || text.words[m.end] === 'end' || text.words[m.end] === 'side');
     const chosen = new Set((owners.length > 0 ? owners : placed.length > 0 ? placed : mentions).map((m) => m.value));
     if (chosen.size === 2) return 'both';

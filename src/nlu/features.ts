@@ -1,8 +1,8 @@
 import type { RuleFindings } from './entityExtraction';
-import { clauseBreak, possessiveMark, type AnalysedText } from './textAnalysis';
+import { clauseBreak, type AnalysedText } from './textAnalysis';
 
 /** Words too common to tell labels apart; "in", "out", "not", "will" (won't) and "no" stay. */
-const stopwords = new Set(['a', 'an', 'the', 'my', 'our', 'your', 'its', 'it', 'i', 'me', 'is', 'am', 'are', 'was', 'were', 'be', 'been', 'this', 'that', 'these', 'those', 'of', 'to', 'and', 'or', 'so', 'just', 'really', 'very', 'has', 'have', 'had', 'us', 'we', 'you', possessiveMark]);
+const stopwords = new Set(['a', 'an', 'the', 'my', 'our', 'your', 'its', 'it', 'i', 'me', 'is', 'am', 'are', 'was', 'were', 'be', 'been', 'this', 'that', 'these', 'those', 'of', 'to', 'and', 'or', 'so', 'just', 'really', 'very', 'has', 'have', 'had', 'us', 'we', 'you']);
 
 /**
  * The classifier's view of a message: stems, a `not_` mark on every negated word ("no power cut"
@@ -25,7 +25,7 @@ export function featuresOf(text: AnalysedText, findings: RuleFindings): string[]
     previous = feature;
   });
   // First and last word marks: short answers ("help", "it worked") are told apart by where words sit.
-  const words = text.stems.filter((s) => s !== clauseBreak && s !== possessiveMark);
+  const words = text.stems.filter((s) => s !== clauseBreak);
   if (words.length > 0) features.add(`^${words[0]}`).add(`${words[words.length - 1]}$`);
   if (findings.entities.vehicleMake) features.add('#make');
   if (findings.entities.chargerBrand) features.add('#brand');

@@ -42,6 +42,13 @@ describe('recognizing intents', () => {
     expect(result.intent).toBe('power_cut');
     expect(result.entities).toMatchObject({ side: 'car', mentions: ['stuck_in_car'] });
     expect(intentOf('sparks came out of the wallbox when the power cut happened')).toBe('damage');
+    expect(intentOf("the power's out and my cable is stuck in the wallbox")).toBe('power_cut');
+  });
+
+  it('reads a cue phrase as a whole: a cold snap is the cold, not a snapped part', () => {
+    const result = recognizer.recognize("we had a cold snap and the charger won't let go of the cable");
+    expect(result.intent).toBe('cold_weather');
+    expect(result.entities.mentions).not.toContain('damage');
   });
 
   it('does not take a negated topic for the topic', () => {
