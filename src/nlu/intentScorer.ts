@@ -8,6 +8,19 @@ export interface IntentScorer {
 }
 
 /**
+ * Tables of numbers per feature are checked in one plain loop: models hold over 100,000 numbers,
+ * and a zod schema per key and number made loading the model take longer than its 100 ms budget.
+ */
+const isNumberList = (value: unknown, check: (x: number) => boolean): value is number[] =>
+  Array.isArray(value) && value.every((x) => typeof x === 'number' && Number.isFinite(x) && check(x));
+const numberTable = (check: (x: number) => boolean, message: string) =>
+  z.custom<Record<string, number[]>>(
+    (value) => typeof value === 'object' && value !== null && !Array.isArray(value) && Object.values(value).every((row) => isNumberList(row, check)),
+    { message },
+  );
+const anyNumber = (): boolean => true;
+
+/**
  * The state of `natural`'s BayesClassifier after training, stored sparsely: per feature, the
  * smoothed number of examples of each label that have it.
  */
@@ -16,7 +29,7 @@ export const bayesStateSchema = z.object({
   classTotals: z.array(z.number().positive()),
   totalExamples: z.number().positive(),
   smoothing: z.number().positive(),
-  counts: z.record(z.string(), z.array(z.number().nonnegative())),
+  counts: numberTable((x) => x >= 0, 'expected lists of counts >= 0 per feature'),
 });
 export type BayesState = z.output<typeof bayesStateSchema>;
 
@@ -71,7 +84,7 @@ export function softmaxRanking(labels: readonly RankedIntent['intent'][], scores
 export const linearStateSchema = z.object({
   labels: z.array(z.enum(intentLabels)).min(2),
   bias: z.array(z.number()),
-  weights: z.record(z.string(), z.array(z.number())),
+  weights: numberTable(anyNumber, 'expected lists of weights per feature'),
 });
 export type LinearState = z.output<typeof linearStateSchema>;
 
