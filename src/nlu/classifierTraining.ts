@@ -1,5 +1,6 @@
 import { BayesClassifier, LogisticRegressionClassifier } from 'natural/lib/natural/classifiers';
 import { seededRandom, shuffle } from './evaluation';
+import { isContextFeature } from './features';
 import type { BayesState, IntentScorer, LinearState } from './intentScorer';
 import { softmaxRanking } from './intentScorer';
 import type { IntentLabel, RankedIntent } from './types';
@@ -51,7 +52,7 @@ export function trainLogisticRegression(docs: FeatureDoc[]): IntentScorer {
   const known = new Set(Object.keys(classifier.features));
   return {
     rank(features: string[]): RankedIntent[] | undefined {
-      if (!features.some((f) => known.has(f))) return undefined;
+      if (!features.some((f) => known.has(f) && !isContextFeature(f))) return undefined;
       const results = classifier.getClassifications(features);
       // Sigmoid outputs of one-vs-rest models; log-odds through a softmax gives a distribution.
       const odds = results.map((r) => Math.log(Math.max(r.value, 1e-9) / Math.max(1 - r.value, 1e-9)));

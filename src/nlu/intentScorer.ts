@@ -1,9 +1,10 @@
 import { z } from 'zod';
+import { isContextFeature } from './features';
 import { intentLabels, type RankedIntent } from './types';
 
 /** A trained classifier as the recognizer uses it: features in, every label ranked out. */
 export interface IntentScorer {
-  /** All labels, best first, confidences summing to 1; `undefined` when no feature is known. */
+  /** All labels, best first, confidences summing to 1; `undefined` when no word feature is known. */
   rank(features: string[]): RankedIntent[] | undefined;
 }
 
@@ -61,13 +62,15 @@ export class BayesScorer implements IntentScorer {
   rank(features: string[]): RankedIntent[] | undefined {
     const sums = Float64Array.from(this.logPriors);
     let known = 0;
+    let wordKnown = false;
     for (const feature of features) {
       const logs = this.logLikelihoods.get(feature);
       if (!logs) continue;
       known++;
+      wordKnown ||= !isContextFeature(feature);
       for (let i = 0; i < sums.length; i++) sums[i] += logs[i];
     }
-    if (known === 0) return undefined;
+    if (!wordKnown) return undefined;
     const temperature = Math.sqrt(known);
     return softmaxRanking(this.state.labels, Array.from(sums, (sum) => sum / temperature));
   }
@@ -98,14 +101,14 @@ export class LinearScorer implements IntentScorer {
 
   rank(features: string[]): RankedIntent[] | undefined {
     const sums = Float64Array.from(this.state.bias);
-    let known = 0;
+    let wordKnown = false;
     for (const feature of features) {
       const w = this.weights.get(feature);
       if (!w) continue;
-      known++;
+      wordKnown ||= !isContextFeature(feature);
       for (let i = 0; i < sums.length; i++) sums[i] += w[i];
     }
-    if (known === 0) return undefined;
+    if (!wordKnown) return undefined;
     return softmaxRanking(this.state.labels, Array.from(sums));
   }
 }
