@@ -9,7 +9,7 @@ import { BayesClassifier } from 'natural/lib/natural/classifiers';
 import { defaultFolds, scorePredictions, stratifiedFolds, type Prediction } from '../nlu/evaluation';
 import type { Gazetteer } from '../nlu/gazetteer';
 import { loadTrainingData, type LabelledText } from '../nlu/trainingData';
-import { trainingProcedure } from '../nlu/training';
+import { modelKind, trainingProcedure } from '../nlu/training';
 import { contentDirs } from '../paths';
 import type { IntentLabel, RecognizedIntent } from '../nlu/types';
 
@@ -32,7 +32,7 @@ type System = { name: string; train: (examples: LabelledText[]) => Promise<Predi
 const systems = (gazetteer: Gazetteer): System[] => [
   {
     name: 'this recognizer',
-    train: async (examples) => trainingProcedure(examples, gazetteer, 'bayes'),
+    train: async (examples) => trainingProcedure(examples, gazetteer, modelKind),
   },
   {
     name: 'natural BayesClassifier (defaults)',

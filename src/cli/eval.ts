@@ -2,7 +2,7 @@
  * `npm run eval`: repeated stratified k-fold cross-validation of the training procedure on
  * `intents/`, or with `--data FILE` (JSONL of {"text", "intent"}) the committed model on that file.
  * Options: --json, --min-macro-f1 X (exit 1 below), --folds K, --repeats R,
- * --classifier bayes|logistic (the comparison that chose Bayes).
+ * --classifier ensemble|bayes|softmax|logistic (the comparison that chose the ensemble).
  */
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -10,7 +10,7 @@ import { classifierKinds, type ClassifierKind } from '../nlu/classifierTraining'
 import { defaultFolds, evaluateRecognizer, type EvaluationReport } from '../nlu/evaluation';
 import { loadRecognizer } from '../nlu/model';
 import { loadTrainingData, parseLabelledJsonl } from '../nlu/trainingData';
-import { crossValidateTraining } from '../nlu/training';
+import { crossValidateTraining, modelKind } from '../nlu/training';
 import { contentDirs } from '../paths';
 import { intentLabels } from '../nlu/types';
 
@@ -22,7 +22,7 @@ function main(): number {
       'min-macro-f1': { type: 'string' },
       folds: { type: 'string', default: String(defaultFolds.folds) },
       repeats: { type: 'string', default: String(defaultFolds.repeats) },
-      classifier: { type: 'string', default: 'bayes' },
+      classifier: { type: 'string', default: modelKind },
     },
   });
   const minMacroF1 = values['min-macro-f1'] === undefined ? undefined : Number(values['min-macro-f1']);

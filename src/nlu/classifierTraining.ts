@@ -1,5 +1,7 @@
 import { BayesClassifier, LogisticRegressionClassifier } from 'natural/lib/natural/classifiers';
-import type { BayesState, IntentScorer } from './intentScorer';
+import { seededRandom, shuffle } from './evaluation';
+import { isContextFeature } from './features';
+import type { BayesState, IntentScorer, LinearState } from './intentScorer';
 import { softmaxRanking } from './intentScorer';
 import type { IntentLabel, RankedIntent } from './types';
 
@@ -8,7 +10,7 @@ export interface FeatureDoc {
   intent: IntentLabel;
 }
 
-export const classifierKinds = ['bayes', 'logistic'] as const;
+export const classifierKinds = ['bayes', 'softmax', 'ensemble', 'logistic'] as const;
 export type ClassifierKind = (typeof classifierKinds)[number];
 
 /**
@@ -50,11 +52,72 @@ export function trainLogisticRegression(docs: FeatureDoc[]): IntentScorer {
   const known = new Set(Object.keys(classifier.features));
   return {
     rank(features: string[]): RankedIntent[] | undefined {
-      if (!features.some((f) => known.has(f))) return undefined;
+      if (!features.some((f) => known.has(f) && !isContextFeature(f))) return undefined;
       const results = classifier.getClassifications(features);
       // Sigmoid outputs of one-vs-rest models; log-odds through a softmax gives a distribution.
       const odds = results.map((r) => Math.log(Math.max(r.value, 1e-9) / Math.max(1 - r.value, 1e-9)));
       return softmaxRanking(results.map((r) => r.label as IntentLabel), odds);
     },
+  };
+}
+
+export interface SoftmaxOptions {
+  epochs: number;
+  learningRate: number;
+  l2: number;
+  seed: number;
+  /** Features seen in fewer examples get no weight (naive Bayes still scores them). */
+  minCount: number;
+}
+/** Settings of the ensemble by cross-validation: 15-60 epochs, rates 0.1-2 and L2 0-1e-3 all scored within 0.01 macro-F1; rate 2 loses. */
+export const softmaxDefaults: SoftmaxOptions = { epochs: 15, learningRate: 0.5, l2: 1e-4, seed: 5, minCount: 1 };
+
+/**
+ * Multinomial logistic regression on the feature lists, by stochastic gradient descent with
+ * AdaGrad steps and L2 shrinkage of the weights an example touches; a few milliseconds per epoch.
+ */
+export function trainSoftmax(docs: FeatureDoc[], options: SoftmaxOptions = softmaxDefaults): LinearState {
+  const labels = [...new Set(docs.map((d) => d.intent))];
+  const labelIndex = new Map(labels.map((label, i) => [label, i]));
+  const size = labels.length;
+  const weights = new Map<string, Float64Array>();
+  const squares = new Map<string, Float64Array>();
+  const bias = new Float64Array(size);
+  const biasSquares = new Float64Array(size);
+  const documentCounts = new Map<string, number>();
+  for (const doc of docs) for (const f of doc.features) documentCounts.set(f, (documentCounts.get(f) ?? 0) + 1);
+  for (const [f, count] of documentCounts) if (count >= options.minCount) (weights.set(f, new Float64Array(size)), squares.set(f, new Float64Array(size)));
+  const rowsOf = docs.map((doc) => doc.features.filter((f) => weights.has(f)).map((f) => [weights.get(f)!, squares.get(f)!] as const));
+  const order = docs.map((_, i) => i);
+  const random = seededRandom(options.seed);
+  const probabilities = new Float64Array(size);
+  for (let epoch = 0; epoch < options.epochs; epoch++) {
+    shuffle(order, random);
+    for (const index of order) {
+      const rows = rowsOf[index];
+      probabilities.set(bias);
+      for (const [w] of rows) for (let i = 0; i < size; i++) probabilities[i] += w[i];
+      let max = -Infinity;
+      for (let i = 0; i < size; i++) max = Math.max(max, probabilities[i]);
+      let total = 0;
+      for (let i = 0; i < size; i++) total += probabilities[i] = Math.exp(probabilities[i] - max);
+      const target = labelIndex.get(docs[index].intent)!;
+      for (let i = 0; i < size; i++) {
+        const gradient = probabilities[i] / total - (i === target ? 1 : 0);
+        biasSquares[i] += gradient * gradient;
+        bias[i] -= (options.learningRate * gradient) / Math.sqrt(biasSquares[i] + 1e-8);
+        for (const [w, s] of rows) {
+          const g = gradient + options.l2 * w[i];
+          s[i] += g * g;
+          w[i] -= (options.learningRate * g) / Math.sqrt(s[i] + 1e-8);
+        }
+      }
+    }
+  }
+  const round = (x: number): number => Math.round(x * 100) / 100;
+  return {
+    labels,
+    bias: Array.from(bias, round),
+    weights: Object.fromEntries([...weights].map(([f, w]) => [f, Array.from(w, round)])),
   };
 }

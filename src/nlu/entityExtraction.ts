@@ -14,6 +14,7 @@ export interface RuleFindings {
 
 /** Words before a side word that make it the place the cable is held: "stuck IN the car". */
 const placePrepositions = new Set(['in', 'into', 'from', 'of', 'out', 'at', 'to']);
+const ownerPrepositions = new Set(['on', 'of']);
 const determiners = new Set(['the', 'my', 'our', 'your', 'a', 'its', 'their', 'his', 'her', 'this', 'that']);
 
 /** Rule- and gazetteer-based recognition of entities and topic cues; no model involved. */
@@ -21,6 +22,7 @@ export class EntityExtractor {
   private readonly names: PhraseMatcher<Named>;
   private readonly sides: PhraseMatcher<'car' | 'charger'>;
   private readonly cableWords: PhraseMatcher<true>;
+  private readonly modifiers: PhraseMatcher<true>;
   private readonly chargerTypes: PhraseMatcher<ChargerType>;
   private readonly damageAny: PhraseMatcher<DamageDetail>;
   private readonly damageWith: Map<DamageDetail, PhraseMatcher<true>>;
@@ -32,7 +34,8 @@ export class EntityExtractor {
       ...phrasesOf(gazetteer.chargerBrands, (name): Named => ({ kind: 'brand', name })),
     ]);
     this.sides = new PhraseMatcher(phrasesOf(gazetteer.side, (side) => side as 'car' | 'charger'));
-    this.cableWords = new PhraseMatcher([...gazetteer.cableWords.map((w): [string, true] => [w, true]), ['charger', true], ['charging', true]]);
+    this.cableWords = new PhraseMatcher(gazetteer.cableWords.map((w): [string, true] => [w, true]));
+    this.modifiers = new PhraseMatcher([...gazetteer.cableWords.map((w): [string, true] => [w, true]), ['charger', true], ['charging', true]]);
     this.chargerTypes = new PhraseMatcher(phrasesOf(gazetteer.chargerType, (type) => type as ChargerType));
     this.damageAny = new PhraseMatcher(damageDetails.flatMap((detail) => gazetteer.damage[detail].any.map((p): [string, DamageDetail] => [p, detail])));
     this.damageWith = new Map(
@@ -61,7 +64,8 @@ export class EntityExtractor {
     if (damage.length > 0) entities.damage = damage;
 
     const topics = new Set<IntentLabel>();
-    for (const cue of this.cues.matchAll(text)) {
+    // Longest first, so "cold snap" is the cold and not a snapped part.
+    for (const cue of this.cues.matchLongest(text)) {
       if (cue.negated) continue;
       if (cue.value === 'cable_stuck') topics.add(side === 'car' ? 'stuck_in_car' : side === 'charger' ? 'stuck_in_charger' : 'cable_stuck');
       else topics.add(cue.value);
@@ -72,13 +76,17 @@ export class EntityExtractor {
 
   /** Car, charger or both: places named after "in/from/of..." count first, then any mention. */
   private sideOf(text: AnalysedText, names: PhraseMatch<Named>[]): Side | undefined {
-    const modifierEnds = new Set(this.cableWords.matchAll(text).map((m) => m.start));
+    // "car charging point" is the charger and "charger cable" the cable, but "the car's charging point" is the car.
+    const modifierEnds = new Set(this.modifiers.matchAll(text).map((m) => m.start));
+    const cableStarts = new Set(this.cableWords.matchAll(text).map((m) => m.start));
     const mentions = [
-      ...this.sides.matchLongest(text).filter((m) => !modifierEnds.has(m.end)),
+      ...this.sides.matchLongest(text).filter((m) => !modifierEnds.has(m.end) || text.possessive[m.end - 1]),
       ...names.map((m) => ({ ...m, value: m.value.kind === 'make' ? ('car' as const) : ('charger' as const) })),
     ];
+    // "the car's socket" owns the socket; "the charger's cable" only owns the cable.
+    const owners = mentions.filter((m) => (text.possessive[m.end - 1] && !cableStarts.has(m.end)) || ownsPrevious(text, m, mentions));
     const placed = mentions.filter((m) => isPlace(text, m.start) || text.words[m.end] === 'end' || text.words[m.end] === 'side');
-    const chosen = new Set((placed.length > 0 ? placed : mentions).map((m) => m.value));
+    const chosen = new Set((owners.length > 0 ? owners : placed.length > 0 ? placed : mentions).map((m) => m.value));
     if (chosen.size === 2) return 'both';
     return chosen.values().next().value;
   }
@@ -87,6 +95,17 @@ export class EntityExtractor {
     const named = new Set(this.damageAny.matchAll(text).filter((m) => !m.negated).map((m) => m.value));
     return damageDetails.filter((detail) => named.has(detail) && (this.damageWith.get(detail)?.occursIn(text) ?? true));
   }
+}
+
+/**
+ * "the charging point on my car", "the socket of the wallbox": a side named right after another
+ * one with on/of owns it, so it is the end that holds the cable.
+ */
+function ownsPrevious(text: AnalysedText, mention: { start: number; value: string }, mentions: { end: number; value: string }[]): boolean {
+  let i = mention.start - 1;
+  while (i >= 0 && determiners.has(text.words[i])) i--;
+  if (i < 0 || !ownerPrepositions.has(text.words[i])) return false;
+  return mentions.some((other) => other.end === i && other.value !== mention.value);
 }
 
 function isPlace(text: AnalysedText, start: number): boolean {

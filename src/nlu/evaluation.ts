@@ -44,14 +44,13 @@ export function scorePredictions(predictions: Prediction[]): EvaluationReport {
     if (scored === intent) correct++;
     else errors.push({ text, expected: intent, predicted });
   }
-  const count = (expected: IntentLabel | undefined, predicted: IntentLabel | undefined): number =>
-    predictions.filter((p) => (expected === undefined || p.intent === expected) && (predicted === undefined || asScored(p.predicted) === predicted)).length;
+  const cell = (expected: IntentLabel, predicted: IntentLabel): number => confusion[expected]?.[predicted] ?? 0;
   const perIntent: EvaluationReport['perIntent'] = {};
   for (const label of intentLabels) {
-    const support = count(label, undefined);
-    const predictedCount = count(undefined, label);
+    const support = intentLabels.reduce((sum, other) => sum + cell(label, other), 0);
+    const predictedCount = intentLabels.reduce((sum, other) => sum + cell(other, label), 0);
     if (support === 0 && predictedCount === 0) continue;
-    const hits = count(label, label);
+    const hits = cell(label, label);
     const precision = predictedCount ? hits / predictedCount : 0;
     const recall = support ? hits / support : 0;
     perIntent[label] = { precision, recall, f1: precision + recall ? (2 * precision * recall) / (precision + recall) : 0, support };
@@ -112,7 +111,7 @@ export function crossValidate(
   return scorePredictions(predictions);
 }
 
-function seededRandom(seed: number): () => number {
+export function seededRandom(seed: number): () => number {
   let state = seed >>> 0 || 1;
   return () => {
     // xorshift32: small, deterministic, good enough to shuffle folds.
@@ -123,7 +122,7 @@ function seededRandom(seed: number): () => number {
   };
 }
 
-function shuffle<T>(items: T[], random: () => number): T[] {
+export function shuffle<T>(items: T[], random: () => number): T[] {
   for (let i = items.length - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1));
     [items[i], items[j]] = [items[j], items[i]];

@@ -5,14 +5,24 @@ import { clauseBreak, type AnalysedText } from './textAnalysis';
 const stopwords = new Set(['a', 'an', 'the', 'my', 'our', 'your', 'its', 'it', 'i', 'me', 'is', 'am', 'are', 'was', 'were', 'be', 'been', 'this', 'that', 'these', 'those', 'of', 'to', 'and', 'or', 'so', 'just', 'really', 'very', 'has', 'have', 'had', 'us', 'we', 'you']);
 
 /**
+ * Context features (the length, a named make or brand) add to what known words say, but alone they
+ * are no evidence: "the" or "asdfgh" stays unknown.
+ */
+export const isContextFeature = (feature: string): boolean => feature.startsWith('#');
+
+/** Messages this long or longer share one length feature (4 beat 3, 5 and 8 by cross-validation). */
+const longLength = 4;
+
+/**
  * The classifier's view of a message: stems, a `not_` mark on every negated word ("no power cut"
  * gives `not_power not_cut`, "didn't work" `not_work`, unlike "it worked"), adjacent-stem bigrams,
- * the first and last word of the message, and placeholders for a named car make or charger brand,
+ * the first and last word of the message, its length, and placeholders for a named car make or charger brand,
  * so brands the examples never used still count.
  */
 export function featuresOf(text: AnalysedText, findings: RuleFindings): string[] {
   const features = new Set<string>();
   let previous: string | undefined;
+  let contentWords = 0;
   text.stems.forEach((stem, i) => {
     if (stem === clauseBreak) {
       previous = undefined;
@@ -20,6 +30,7 @@ export function featuresOf(text: AnalysedText, findings: RuleFindings): string[]
     }
     if (stopwords.has(text.words[i])) return;
     const feature = text.negated[i] ? `not_${stem}` : stem;
+    contentWords++;
     features.add(feature);
     if (previous) features.add(`${previous}_${feature}`);
     previous = feature;
@@ -27,6 +38,9 @@ export function featuresOf(text: AnalysedText, findings: RuleFindings): string[]
   // First and last word marks: short answers ("help", "it worked") are told apart by where words sit.
   const words = text.stems.filter((s) => s !== clauseBreak);
   if (words.length > 0) features.add(`^${words[0]}`).add(`${words[words.length - 1]}$`);
+  // Length 1, 2, 3 or more: answers and greetings are short, stuck cables and other topics long.
+  // Only for messages with a content word: "the" alone says nothing.
+  if (contentWords > 0) features.add(`#length${Math.min(words.length, longLength)}`);
   if (findings.entities.vehicleMake) features.add('#make');
   if (findings.entities.chargerBrand) features.add('#brand');
   return [...features];

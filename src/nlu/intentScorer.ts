@@ -1,11 +1,25 @@
 import { z } from 'zod';
+import { isContextFeature } from './features';
 import { intentLabels, type RankedIntent } from './types';
 
 /** A trained classifier as the recognizer uses it: features in, every label ranked out. */
 export interface IntentScorer {
-  /** All labels, best first, confidences summing to 1; `undefined` when no feature is known. */
+  /** All labels, best first, confidences summing to 1; `undefined` when no word feature is known. */
   rank(features: string[]): RankedIntent[] | undefined;
 }
+
+/**
+ * Tables of numbers per feature are checked in one plain loop: models hold over 100,000 numbers,
+ * and a zod schema per key and number made loading the model take longer than its 100 ms budget.
+ */
+const isNumberList = (value: unknown, check: (x: number) => boolean): value is number[] =>
+  Array.isArray(value) && value.every((x) => typeof x === 'number' && Number.isFinite(x) && check(x));
+const numberTable = (check: (x: number) => boolean, message: string) =>
+  z.custom<Record<string, number[]>>(
+    (value) => typeof value === 'object' && value !== null && !Array.isArray(value) && Object.values(value).every((row) => isNumberList(row, check)),
+    { message },
+  );
+const anyNumber = (): boolean => true;
 
 /**
  * The state of `natural`'s BayesClassifier after training, stored sparsely: per feature, the
@@ -16,7 +30,7 @@ export const bayesStateSchema = z.object({
   classTotals: z.array(z.number().positive()),
   totalExamples: z.number().positive(),
   smoothing: z.number().positive(),
-  counts: z.record(z.string(), z.array(z.number().nonnegative())),
+  counts: numberTable((x) => x >= 0, 'expected lists of counts >= 0 per feature'),
 });
 export type BayesState = z.output<typeof bayesStateSchema>;
 
@@ -48,13 +62,15 @@ export class BayesScorer implements IntentScorer {
   rank(features: string[]): RankedIntent[] | undefined {
     const sums = Float64Array.from(this.logPriors);
     let known = 0;
+    let wordKnown = false;
     for (const feature of features) {
       const logs = this.logLikelihoods.get(feature);
       if (!logs) continue;
       known++;
+      wordKnown ||= !isContextFeature(feature);
       for (let i = 0; i < sums.length; i++) sums[i] += logs[i];
     }
-    if (known === 0) return undefined;
+    if (!wordKnown) return undefined;
     const temperature = Math.sqrt(known);
     return softmaxRanking(this.state.labels, Array.from(sums, (sum) => sum / temperature));
   }
@@ -65,4 +81,62 @@ export function softmaxRanking(labels: readonly RankedIntent['intent'][], scores
   const exps = scores.map((score) => Math.exp(score - max));
   const total = exps.reduce((a, b) => a + b, 0);
   return labels.map((intent, i) => ({ intent, confidence: exps[i] / total })).sort((a, b) => b.confidence - a.confidence);
+}
+
+/** Weights of a multinomial logistic regression on the same features: per feature, one weight per label. */
+export const linearStateSchema = z.object({
+  labels: z.array(z.enum(intentLabels)).min(2),
+  bias: z.array(z.number()),
+  weights: numberTable(anyNumber, 'expected lists of weights per feature'),
+});
+export type LinearState = z.output<typeof linearStateSchema>;
+
+/** Scores with a multinomial logistic regression: softmax of bias plus the weights of the known features. */
+export class LinearScorer implements IntentScorer {
+  private readonly weights: Map<string, Float64Array>;
+
+  constructor(private readonly state: LinearState) {
+    this.weights = new Map(Object.entries(state.weights).map(([feature, w]) => [feature, Float64Array.from(w)]));
+  }
+
+  rank(features: string[]): RankedIntent[] | undefined {
+    const sums = Float64Array.from(this.state.bias);
+    let wordKnown = false;
+    for (const feature of features) {
+      const w = this.weights.get(feature);
+      if (!w) continue;
+      wordKnown ||= !isContextFeature(feature);
+      for (let i = 0; i < sums.length; i++) sums[i] += w[i];
+    }
+    if (!wordKnown) return undefined;
+    return softmaxRanking(this.state.labels, Array.from(sums));
+  }
+}
+
+/**
+ * Averages the label distributions of several scorers: naive Bayes is good with rare words, the
+ * logistic regression with words that only tell labels apart in combination.
+ */
+export class AveragedScorer implements IntentScorer {
+  constructor(private readonly scorers: IntentScorer[]) {}
+
+  rank(features: string[]): RankedIntent[] | undefined {
+    const totals = new Map<RankedIntent['intent'], number>();
+    let voters = 0;
+    for (const scorer of this.scorers) {
+      const ranking = scorer.rank(features);
+      if (!ranking) continue;
+      voters++;
+      for (const { intent, confidence } of ranking) totals.set(intent, (totals.get(intent) ?? 0) + confidence);
+    }
+    if (voters === 0) return undefined;
+    return [...totals].map(([intent, sum]) => ({ intent, confidence: sum / voters })).sort((a, b) => b.confidence - a.confidence);
+  }
+}
+
+/** The scorer of the stored states: either one alone, or both averaged. */
+export function scorerOf(bayes: BayesState | undefined, linear: LinearState | undefined): IntentScorer {
+  const scorers = [...(bayes ? [new BayesScorer(bayes)] : []), ...(linear ? [new LinearScorer(linear)] : [])];
+  if (scorers.length === 0) throw new Error('a model needs a Bayes or a linear state');
+  return scorers.length === 1 ? scorers[0] : new AveragedScorer(scorers);
 }

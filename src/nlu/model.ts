@@ -5,7 +5,7 @@ import { contentDirs } from '../paths';
 import { describeIssues } from '../content/loadYaml';
 import { EntityExtractor } from './entityExtraction';
 import { gazetteerSchema } from './gazetteer';
-import { BayesScorer, bayesStateSchema } from './intentScorer';
+import { bayesStateSchema, linearStateSchema, scorerOf } from './intentScorer';
 import { IntentRecognizer } from './recognizer';
 import { SpellingCorrector } from './textAnalysis';
 
@@ -16,8 +16,10 @@ export const modelFileSchema = z.object({
   version: z.literal(1),
   /** Hash of the training data this model was trained on (see `loadTrainingData`). */
   dataHash: z.string().min(1),
-  classifier: z.literal('bayes'),
+  /** Naive Bayes counts and logistic-regression weights; their label distributions are averaged. */
+  classifier: z.literal('ensemble'),
   bayes: bayesStateSchema,
+  linear: linearStateSchema,
   /** Word frequencies of the training data and gazetteer, for spelling correction. */
   vocabulary: z.record(z.string(), z.number().int().positive()),
   gazetteer: gazetteerSchema,
@@ -38,7 +40,7 @@ export function recognizerFromModel(model: ModelFile): IntentRecognizer {
   return new IntentRecognizer({
     speller: new SpellingCorrector(new Map(Object.entries(model.vocabulary))),
     extractor: new EntityExtractor(model.gazetteer),
-    scorer: new BayesScorer(model.bayes),
+    scorer: scorerOf(model.bayes, model.linear),
     thresholds: model.thresholds,
   });
 }

@@ -11,6 +11,8 @@ export interface AnalysedText {
   words: string[];
   /** Porter stem of each word (breaks stay as they are). */
   stems: string[];
+  /** True where the word was written with 's ("the car's socket"): an owner, or "is"/"has" after a noun. */
+  possessive: boolean[];
   /** True where a negation ("no", "not", "never"...) closely precedes the word in the same clause. */
   negated: boolean[];
 }
@@ -42,21 +44,36 @@ const contractions: [RegExp, string][] = [
   [/'ve\b/g, ' have'],
   [/'ll\b/g, ' will'],
   [/'d\b/g, ' would'],
-  [/'s\b/g, ''],
 ];
+
 
 /** Lower-cases, expands contractions and splits into words and clause breaks. */
 export function tokenize(text: string): string[] {
+  return splitWords(text).words;
+}
+
+/** The words of `tokenize`, and which of them carried an 's. */
+function splitWords(text: string): { words: string[]; possessive: boolean[] } {
   let normalised = text.toLowerCase().normalize('NFKD').replace(/[\u0300-\u036f]/g, '').replace(/[\u2018\u2019`´]/g, "'");
   for (const [pattern, replacement] of contractions) normalised = normalised.replace(pattern, replacement);
-  const tokens: string[] = [];
-  for (const match of normalised.matchAll(/[a-z0-9]+|[,.;:!?()]/g)) {
+  const words: string[] = [];
+  const possessive: boolean[] = [];
+  for (const match of normalised.matchAll(/[a-z0-9]+|(?<=[a-z0-9])'s\b|[,.;:!?()]/g)) {
     const token = match[0];
-    if (/^[a-z0-9]/.test(token)) tokens.push(token);
-    else if (tokens.length > 0 && tokens[tokens.length - 1] !== clauseBreak) tokens.push(clauseBreak);
+    if (token === "'s") possessive[words.length - 1] = true;
+    else if (/^[a-z0-9]/.test(token)) {
+      words.push(token);
+      possessive.push(false);
+    } else if (words.length > 0 && words[words.length - 1] !== clauseBreak) {
+      words.push(clauseBreak);
+      possessive.push(false);
+    }
   }
-  if (tokens[tokens.length - 1] === clauseBreak) tokens.pop();
-  return tokens;
+  if (words[words.length - 1] === clauseBreak) {
+    words.pop();
+    possessive.pop();
+  }
+  return { words, possessive };
 }
 
 const stemCache = new Map<string, string>();
@@ -111,7 +128,8 @@ function deletions(word: string): string[] {
 }
 
 export function analyse(text: string, speller?: SpellingCorrector): AnalysedText {
-  const words = tokenize(text).map((word) => (speller && word !== clauseBreak ? speller.correct(word) : word));
+  const split = splitWords(text);
+  const words = split.words.map((word) => (speller && word !== clauseBreak ? speller.correct(word) : word));
   const stems = words.map(stem);
   const negated = words.map(() => false);
   let reach = 0;
@@ -123,5 +141,5 @@ export function analyse(text: string, speller?: SpellingCorrector): AnalysedText
     }
     if (negators.has(word)) reach = negationReach;
   });
-  return { words, stems, negated };
+  return { words, stems, possessive: split.possessive, negated };
 }

@@ -2,14 +2,17 @@ import { decide, type Thresholds } from './decision';
 import { EntityExtractor } from './entityExtraction';
 import { featuresOf } from './features';
 import { gazetteerWords, type Gazetteer } from './gazetteer';
-import { trainBayes, trainLogisticRegression, type ClassifierKind, type FeatureDoc } from './classifierTraining';
+import { trainBayes, trainLogisticRegression, trainSoftmax, type ClassifierKind, type FeatureDoc } from './classifierTraining';
 import { crossValidate, scorePredictions, stratifiedFolds, type EvaluationReport, type FoldOptions } from './evaluation';
-import { BayesScorer, type BayesState, type IntentScorer } from './intentScorer';
+import { scorerOf, type BayesState, type LinearState } from './intentScorer';
 import type { ModelFile } from './model';
 import { IntentRecognizer, type Inspection } from './recognizer';
 import { analyse, clauseBreak, SpellingCorrector, tokenize } from './textAnalysis';
 import type { LabelledText, TrainingData } from './trainingData';
 import type { RecognizedIntent } from './types';
+
+/** The classifier `npm run train` stores: chosen by cross-validation over bayes, softmax, ensemble and logistic. */
+export const modelKind = 'ensemble' satisfies ClassifierKind;
 
 /** Folds used inside training to choose the thresholds. */
 export const thresholdFolds: FoldOptions = { folds: 5, repeats: 1, seed: 11 };
@@ -29,12 +32,13 @@ export function vocabularyOf(examples: LabelledText[], gazetteer: Gazetteer): Re
 export interface TrainedRecognizer {
   recognizer: IntentRecognizer;
   vocabulary: Record<string, number>;
-  /** Present for the Bayes classifier, the one a model file stores. */
+  /** The trained states a model file stores (not the comparison-only `logistic`). */
   bayes?: BayesState;
+  linear?: LinearState;
 }
 
 /** Builds the whole pipeline from examples: speller, rules, features, classifier. */
-export function trainRecognizer(examples: LabelledText[], gazetteer: Gazetteer, kind: ClassifierKind = 'bayes', thresholds = noThresholds): TrainedRecognizer {
+export function trainRecognizer(examples: LabelledText[], gazetteer: Gazetteer, kind: ClassifierKind = modelKind, thresholds = noThresholds): TrainedRecognizer {
   const vocabulary = vocabularyOf(examples, gazetteer);
   const speller = new SpellingCorrector(new Map(Object.entries(vocabulary)));
   const extractor = new EntityExtractor(gazetteer);
@@ -42,22 +46,18 @@ export function trainRecognizer(examples: LabelledText[], gazetteer: Gazetteer, 
     const analysed = analyse(text, speller);
     return { features: featuresOf(analysed, extractor.extract(analysed)), intent };
   });
-  let scorer: IntentScorer;
-  let bayes: BayesState | undefined;
-  if (kind === 'bayes') {
-    bayes = trainBayes(docs);
-    scorer = new BayesScorer(bayes);
-  } else {
-    scorer = trainLogisticRegression(docs);
-  }
-  return { recognizer: new IntentRecognizer({ speller, extractor, scorer, thresholds }), vocabulary, bayes };
+  if (kind === 'logistic') return { recognizer: new IntentRecognizer({ speller, extractor, scorer: trainLogisticRegression(docs), thresholds }), vocabulary };
+  const bayes = kind === 'softmax' ? undefined : trainBayes(docs);
+  const linear = kind === 'bayes' ? undefined : trainSoftmax(docs);
+  const scorer = scorerOf(bayes, linear);
+  return { recognizer: new IntentRecognizer({ speller, extractor, scorer, thresholds }), vocabulary, bayes, linear };
 }
 
 /**
  * Chooses the `none` thresholds by cross-validation: the pair with the best macro-F1 (none counted
  * as out_of_scope), and among near-equal ones the best out-of-scope recall.
  */
-export function chooseThresholds(examples: LabelledText[], gazetteer: Gazetteer, kind: ClassifierKind = 'bayes', folds = thresholdFolds): { thresholds: Thresholds; report: EvaluationReport } {
+export function chooseThresholds(examples: LabelledText[], gazetteer: Gazetteer, kind: ClassifierKind = modelKind, folds = thresholdFolds): { thresholds: Thresholds; report: EvaluationReport } {
   const held: (LabelledText & Inspection)[] = [];
   for (const { train, test } of stratifiedFolds(examples, folds)) {
     const { recognizer } = trainRecognizer(train, gazetteer, kind);
@@ -77,13 +77,14 @@ export function chooseThresholds(examples: LabelledText[], gazetteer: Gazetteer,
 
 /** The full training run behind `npm run train`. */
 export function trainModel(data: TrainingData): ModelFile {
-  const { thresholds, report } = chooseThresholds(data.examples, data.gazetteer);
-  const { vocabulary, bayes } = trainRecognizer(data.examples, data.gazetteer, 'bayes', thresholds);
+  const { thresholds, report } = chooseThresholds(data.examples, data.gazetteer, modelKind);
+  const { vocabulary, bayes, linear } = trainRecognizer(data.examples, data.gazetteer, modelKind, thresholds);
   return {
     version: 1,
     dataHash: data.hash,
-    classifier: 'bayes',
+    classifier: modelKind,
     bayes: bayes!,
+    linear: linear!,
     vocabulary,
     gazetteer: data.gazetteer,
     thresholds,

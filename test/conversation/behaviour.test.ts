@@ -120,7 +120,7 @@ describe('a question in the middle', () => {
 describe('messages the bot cannot place', () => {
   it('says so once, then offers the answers it has and a person', async () => {
     const bot = await atSecondCarStep();
-    expect((await bot.user('purple monkey dishwasher')).texts).toEqual([messages.outOfScope, questions.didItComeFree]);
+    expect((await bot.user('what is the weather in Leeds')).texts).toEqual([messages.outOfScope, questions.didItComeFree]);
     const second = await bot.user('banana');
     expect(second.texts).toEqual([messages.notUnderstoodAgain]);
     expect(second.buttons).toEqual([buttons.freed, buttons.stillStuck, buttons.damaged, buttons.person]);

@@ -42,6 +42,13 @@ describe('recognizing intents', () => {
     expect(result.intent).toBe('power_cut');
     expect(result.entities).toMatchObject({ side: 'car', mentions: ['stuck_in_car'] });
     expect(intentOf('sparks came out of the wallbox when the power cut happened')).toBe('damage');
+    expect(intentOf("the power's out and my cable is stuck in the wallbox")).toBe('power_cut');
+  });
+
+  it('reads a cue phrase as a whole: a cold snap is the cold, not a snapped part', () => {
+    const result = recognizer.recognize("we had a cold snap and the charger won't let go of the cable");
+    expect(result.intent).toBe('cold_weather');
+    expect(result.entities.mentions).not.toContain('damage');
   });
 
   it('does not take a negated topic for the topic', () => {
@@ -70,6 +77,15 @@ describe('recognizing entities', () => {
     expect(entitiesOf('the lead is stuck in the wallbox').side).toBe('charger');
     expect(entitiesOf('stuck between my Leaf and the Zappi').side).toBe('both');
     expect(entitiesOf('my charging cable is stuck').side).toBeUndefined();
+  });
+
+  it('takes the owner of the socket as the stuck side', () => {
+    expect(entitiesOf("the cable is stuck in my car's charging point").side).toBe('car');
+    expect(entitiesOf("my car's charging socket won't release the lead").side).toBe('car');
+    expect(entitiesOf('the lead is stuck in the charging point on my car').side).toBe('car');
+    expect(entitiesOf('the plug is stuck in the socket of the wallbox').side).toBe('charger');
+    expect(entitiesOf("the charger's cable is stuck in my car").side).toBe('car');
+    expect(entitiesOf('the cable is stuck in the charge point').side).toBe('charger');
   });
 
   it('names car makes and charger brands', () => {

@@ -4,6 +4,8 @@ describe('text analysis', () => {
   it('keeps the words that matter and expands contractions', () => {
     expect(tokenize("It WON'T come OUT, can't unplug!")).toEqual(['it', 'will', 'not', 'come', 'out', ',', 'can', 'not', 'unplug']);
     expect(tokenize('wont release, dont know')).toEqual(['will', 'not', 'release', ',', 'do', 'not', 'know']);
+    expect(tokenize("the car's socket, it's stuck")).toEqual(['the', 'car', 'socket', ',', 'it', 'is', 'stuck']);
+    expect(analyse("the car's socket").possessive).toEqual([false, true, false]);
   });
 
   it('corrects a word to the most frequent known word one edit away', () => {
