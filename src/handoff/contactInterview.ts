@@ -128,7 +128,9 @@ export class ContactInterview {
   continue(state: InterviewState, message: string): InterviewTurn {
     const recognition = this.deps.recognizer.recognize(message);
     const { buttons } = this.text;
-    if (sameWords(message, buttons.cancel) || recognition.intent === 'cancel') return { kind: 'cancelled', say: [this.text.cancelled] };
+    // The recognizer hears "Skip" or "Change something" as a kind of cancel: our own buttons win.
+    const cancelled = sameWords(message, buttons.cancel) || (recognition.intent === 'cancel' && !this.isOwnButton(message));
+    if (cancelled) return { kind: 'cancelled', say: [this.text.cancelled] };
 
     const { stage } = state;
     switch (stage.kind) {
@@ -174,11 +176,17 @@ export class ContactInterview {
   /** The answer's contribution to `Answers` (a skip, for an optional question), or undefined when it does not fit. */
   private answer(question: HandoffQuestion, message: string, answers: Answers): Partial<Answers> | undefined {
     const skipping =
-      optionalQuestions.includes(question) &&
-      (sameWords(message, this.text.buttons.skip) ||
-        this.text.skipWords.some((phrase) => mentions(message, phrase)) ||
-        this.deps.recognizer.recognize(message).intent === 'deny');
+      optionalQuestions.includes(question) && (this.saysSkip(message) || this.deps.recognizer.recognize(message).intent === 'deny');
     return skipping ? skippedAnswer(question) : this.read(question, message, answers);
+  }
+
+  private isOwnButton(message: string): boolean {
+    const labels = handoffQuestions.map((question) => this.text.questions[question].label);
+    return this.saysSkip(message) || [...Object.values(this.text.buttons), ...labels].some((label) => sameWords(message, label));
+  }
+
+  private saysSkip(message: string): boolean {
+    return sameWords(message, this.text.buttons.skip) || this.text.skipWords.some((phrase) => mentions(message, phrase));
   }
 
   /** The first of the questions whose answers did not fit, with its helpful message; a form gets them all. */
