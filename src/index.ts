@@ -84,7 +84,7 @@ export function buildBotRuntime(
   const userState = new UserState(state.storage);
   const dialogState = conversationState.createProperty<DialogState>('DialogState');
   const records = new ConversationRecords(conversationState);
-  const tickets = parts.ticketDelivery ? { delivery: parts.ticketDelivery, close: async () => {} } : startTicketDelivery(config, logger);
+  const tickets = parts.ticketDelivery ? { delivery: parts.ticketDelivery, close: async () => {} } : startTicketDelivery(config, logger, metrics);
   const handoffDialog = new HandoffDialog({
     messages,
     recognizer,
@@ -95,7 +95,7 @@ export function buildBotRuntime(
     // Teams field staff raise tickets for customers; other channels return undefined.
     staffIdentityOf: raisedByOf,
   });
-  const rootDialog = new MainDialog({ recognizer, content, records, handoffDialog, logger });
+  const rootDialog = new MainDialog({ recognizer, content, records, handoffDialog, logger, metrics });
   const bot = new SupportBot({ conversationState, userState, dialogState, rootDialog, messages, logger });
 
   return {

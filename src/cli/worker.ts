@@ -1,5 +1,7 @@
+import { Registry } from 'prom-client';
 import { ConfigError, loadConfig } from '../config';
 import { createLogger } from '../logger';
+import { createMetrics } from '../observability/metrics';
 import { createTicketAdapter } from '../tickets/adapters';
 import { createBullmqConnection, startTicketWorker } from '../tickets/deliveryQueue';
 import { ticketQueueLocation } from '../tickets/startTicketDelivery';
@@ -17,7 +19,16 @@ function main(): void {
     return;
   }
   const connection = createBullmqConnection(config.redis, logger);
-  const worker = startTicketWorker({ ...ticketQueueLocation(config), connection, adapter: createTicketAdapter(config.tickets), retry: config.tickets.retry, logger });
+  // Nothing scrapes the standalone worker: its counters stay here; the service's /metrics shows the queue depth.
+  const metrics = createMetrics(new Registry());
+  const worker = startTicketWorker({
+    ...ticketQueueLocation(config),
+    connection,
+    adapter: createTicketAdapter(config.tickets),
+    retry: config.tickets.retry,
+    logger,
+    metrics,
+  });
   logger.info({ adapter: config.tickets.adapter.kind }, 'ticket worker started');
 
   const stop = async (signal: string) => {

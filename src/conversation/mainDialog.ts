@@ -16,6 +16,7 @@ import type { Content } from '../content/loadContent';
 import type { HandoffRequest } from '../handoff/handoffRequest';
 import type { Logger } from '../logger';
 import type { Recognizer } from '../nlu/types';
+import type { ProcedureMetrics } from '../observability/metrics';
 import { turnSummary } from '../turnSummary';
 import type { ConversationRecords } from './conversationRecord';
 import { type Ending, Guide, type GuidePrompt, type GuideState, type GuideTurn } from './guide';
@@ -29,6 +30,7 @@ export interface MainDialogDeps {
   /** Begun with a HandoffRequest; its id must be `handoffDialogId`. */
   handoffDialog: Dialog<HandoffRequest>;
   logger: Logger;
+  metrics: ProcedureMetrics;
 }
 
 interface GuideLoopOptions {
@@ -61,7 +63,7 @@ export class MainDialog extends ComponentDialog {
     this.addDialog(
       new WaterfallDialog<GuideLoopOptions>(guideLoopId, [
         async (step) => step.prompt(answerPromptId, { prompt: MessageFactory.suggestedActions(step.options.prompt.buttons, step.options.prompt.text) }),
-        async (step) => this.play(step, this.guide.continue(step.options.state, String(step.result ?? ''))),
+        async (step) => this.play(step, this.guide.continue(step.options.state, String(step.result ?? '')), false),
       ]),
     );
 
@@ -99,12 +101,13 @@ export class MainDialog extends ComponentDialog {
     await this.deps.records.recordTurn(inner.context);
     const handled = inner.activeDialog ? await inner.continueDialog() : undefined;
     // The handoff lets go of a message it does not need once its ticket exists: it starts afresh here.
-    if (!handled || handoffPassedOn(handled.result)) await this.play(inner, this.guide.start(inner.context.activity.text ?? ''));
+    if (!handled || handoffPassedOn(handled.result)) await this.play(inner, this.guide.start(inner.context.activity.text ?? ''), true);
     return Dialog.EndOfTurn;
   }
 
-  /** Says the turn's messages, then asks the next step, or concludes. */
-  private async play(dc: DialogContext, turn: GuideTurn): Promise<DialogTurnResult> {
+  /** Says the turn's messages, then asks the next step, or concludes. `starting`: no procedure was running. */
+  private async play(dc: DialogContext, turn: GuideTurn, starting: boolean): Promise<DialogTurnResult> {
+    if (starting) this.countStart(turn);
     const summary = turnSummary(dc.context);
     summary.intent = turn.recognition.intent;
     summary.confidence = turn.recognition.confidence;
@@ -115,16 +118,31 @@ export class MainDialog extends ComponentDialog {
     return this.conclude(dc, turn.ending);
   }
 
+  /** A procedure begins when the first message leads to a step, or straight to an outcome (freed, handoff). */
+  private countStart(turn: GuideTurn): void {
+    const procedure =
+      turn.kind === 'ask'
+        ? turn.state.procedure
+        : turn.ending.outcome === 'freed'
+          ? turn.ending.scenario
+          : turn.ending.outcome === 'handoff'
+            ? turn.ending.request.scenario
+            : undefined;
+    if (procedure) this.deps.metrics.proceduresStarted.inc({ procedure });
+  }
+
   private async conclude(dc: DialogContext, ending: Ending): Promise<DialogTurnResult> {
-    const { records, logger } = this.deps;
+    const { records, logger, metrics } = this.deps;
     switch (ending.outcome) {
       case 'freed':
         await records.addOutcome(dc.context, { result: 'freed', scenario: ending.scenario, step: ending.step });
+        metrics.proceduresResolved.inc({ procedure: ending.scenario, step: ending.step });
         logger.info({ scenario: ending.scenario, step: ending.step }, 'cable freed');
         return dc.replaceDialog(ratingDialogId);
       case 'handoff': {
         const { request } = ending;
         await records.addOutcome(dc.context, { result: 'handoff', scenario: request.scenario, reason: request.reason });
+        metrics.proceduresHandedOff.inc({ procedure: request.scenario, reason: request.reason });
         logger.info({ scenario: request.scenario, reason: request.reason }, 'handing off');
         const { transcript } = await records.get(dc.context);
         return dc.replaceDialog(handoffDialogId, { ...request, transcript: [...transcript] } satisfies HandoffRequest);

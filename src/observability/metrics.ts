@@ -39,6 +39,11 @@ export interface Metrics {
   watchRedisErrors(client: EventEmitter, name: string): void;
 }
 
+/** What the procedures count; containment is computed from these. */
+export type ProcedureMetrics = Pick<Metrics, 'proceduresStarted' | 'proceduresResolved' | 'proceduresHandedOff'>;
+/** What ticket delivery counts, by destination (the adapter's name). */
+export type TicketMetrics = Pick<Metrics, 'ticketsDelivered' | 'ticketsRetried' | 'ticketsDeadLettered'>;
+
 const knownChannels = new Set(['msteams', 'directline', 'webchat', 'emulator', 'test', 'terminal', 'slack', 'facebook', 'telegram']);
 const knownActivityTypes = new Set<string>(Object.values(ActivityTypes));
 const knownIntents = new Set<string>(intentLabels);

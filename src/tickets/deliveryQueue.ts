@@ -1,6 +1,7 @@
 import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
+import type { QueueDepthSource, TicketMetrics } from '../observability/metrics';
 import { createRedisClient, type RedisClient } from '../state/redisClient';
 import type { TicketAdapter } from './adapters/adapter';
 import type { TicketDelivery } from './delivery';
@@ -39,7 +40,12 @@ export interface TicketQueueOptions extends QueueLocation {
   readonly keepDeliveredHours: number;
 }
 
-export function createTicketQueue(options: TicketQueueOptions): TicketDelivery {
+export interface TicketQueue extends TicketDelivery {
+  /** Tickets in the queue by state, for the queue depth gauge. */
+  readonly depth: QueueDepthSource;
+}
+
+export function createTicketQueue(options: TicketQueueOptions): TicketQueue {
   const queue = new Queue<Ticket>(options.queueName ?? defaults.queueName, {
     connection: options.connection,
     prefix: options.prefix ?? defaults.prefix,
@@ -57,6 +63,7 @@ export function createTicketQueue(options: TicketQueueOptions): TicketDelivery {
       const stored = await queue.getJob(ticket.id);
       return stored?.data ?? ticket;
     },
+    depth: () => queue.getJobCounts('waiting', 'delayed', 'active', 'failed'),
     close: () => queue.close(),
   };
 }
@@ -66,6 +73,7 @@ export interface TicketWorkerOptions extends QueueLocation {
   readonly adapter: TicketAdapter;
   readonly retry: RetryPolicy;
   readonly logger: Logger;
+  readonly metrics: TicketMetrics;
   /** How often to look for jobs whose worker died mid-delivery; they are retried. */
   readonly stalledIntervalMs?: number;
   readonly lockDurationMs?: number;
@@ -77,28 +85,37 @@ export interface TicketWorker {
 }
 
 export function startTicketWorker(options: TicketWorkerOptions): TicketWorker {
-  const { adapter, logger, retry } = options;
+  const { adapter, logger, retry, metrics } = options;
+  const destination = { destination: adapter.name };
 
   async function deliver(job: Job<Ticket>) {
     const log = { ticketId: job.id, attempt: job.attemptsMade + 1, adapter: adapter.name };
     const parsed = ticketSchema.safeParse(job.data);
     if (!parsed.success) {
       logger.error({ ...log, issues: parsed.error.issues.length }, 'ticket job holds no valid ticket; moved to the dead letter');
+      metrics.ticketsDeadLettered.inc(destination);
       throw new UnrecoverableError('job data is not a valid ticket');
     }
     try {
       const receipt = await adapter.deliver(parsed.data);
       logger.info({ ...log, reference: parsed.data.reference, externalId: receipt.externalId }, 'ticket delivered');
+      metrics.ticketsDelivered.inc(destination);
       return receipt;
     } catch (error) {
       const message = (error as Error).message;
       if (error instanceof PermanentDeliveryError) {
         logger.error({ ...log, err: message }, 'ticket refused by the receiver; moved to the dead letter');
+        metrics.ticketsDeadLettered.inc(destination);
         throw new UnrecoverableError(message);
       }
       const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-      if (lastAttempt) logger.error({ ...log, err: message }, 'ticket delivery failed on every attempt; moved to the dead letter');
-      else logger.warn({ ...log, err: message }, 'ticket delivery failed; will retry');
+      if (lastAttempt) {
+        logger.error({ ...log, err: message }, 'ticket delivery failed on every attempt; moved to the dead letter');
+        metrics.ticketsDeadLettered.inc(destination);
+      } else {
+        logger.warn({ ...log, err: message }, 'ticket delivery failed; will retry');
+        metrics.ticketsRetried.inc(destination);
+      }
       throw error;
     }
   }

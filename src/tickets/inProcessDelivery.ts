@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '../logger';
+import type { TicketMetrics } from '../observability/metrics';
 import type { TicketAdapter } from './adapters/adapter';
 import type { TicketDelivery } from './delivery';
 import { PermanentDeliveryError } from './deliveryErrors';
@@ -12,6 +13,7 @@ export interface InProcessDeliveryOptions {
   readonly outbox: TicketAdapter;
   readonly retry: RetryPolicy;
   readonly logger: Logger;
+  readonly metrics: TicketMetrics;
 }
 
 /**
@@ -20,7 +22,8 @@ export interface InProcessDeliveryOptions {
  * outbox file instead. Duplicates are recognised for the life of the process.
  */
 export function createInProcessDelivery(options: InProcessDeliveryOptions): TicketDelivery {
-  const { adapter, outbox, retry, logger } = options;
+  const { adapter, outbox, retry, logger, metrics } = options;
+  const destination = { destination: adapter.name };
   const submitted = new Map<string, Ticket>();
   const running = new Set<Promise<void>>();
   const shutdown = new AbortController();
@@ -31,10 +34,12 @@ export function createInProcessDelivery(options: InProcessDeliveryOptions): Tick
       try {
         const receipt = await adapter.deliver(ticket);
         logger.info({ ticketId: ticket.id, reference: ticket.reference, externalId: receipt.externalId, adapter: adapter.name }, 'ticket delivered');
+        metrics.ticketsDelivered.inc(destination);
         return;
       } catch (error) {
         if (error instanceof PermanentDeliveryError || attemptsMade >= retry.attempts) throw error;
         const retryInMs = retryDelayMs(attemptsMade, error, retry);
+        metrics.ticketsRetried.inc(destination);
         logger.warn(
           { ticketId: ticket.id, attempt: attemptsMade, retryInMs, adapter: adapter.name, err: (error as Error).message },
           'ticket delivery failed; will retry',
@@ -48,6 +53,8 @@ export function createInProcessDelivery(options: InProcessDeliveryOptions): Tick
     try {
       await attempt(ticket);
     } catch (failure) {
+      // Waiting at shutdown is not a failure: the ticket goes to the outbox file, but was not refused.
+      if (!shutdown.signal.aborted) metrics.ticketsDeadLettered.inc(destination);
       const why = shutdown.signal.aborted ? 'service shut down before delivery' : (failure as Error).message;
       try {
         await outbox.deliver(ticket);

@@ -1,5 +1,6 @@
 import type { Config } from '../config';
 import type { Logger } from '../logger';
+import type { Metrics } from '../observability/metrics';
 import { createRedisClient } from '../state/redisClient';
 import { createTicketAdapter } from './adapters';
 import { createOutboxAdapter } from './adapters/outbox';
@@ -26,6 +27,7 @@ export function ticketQueueLocation(config: Pick<Config, 'redis'>): QueueLocatio
 export function startTicketDelivery(
   config: Pick<Config, 'redis' | 'tickets'>,
   logger: Logger,
+  metrics: Metrics,
   location: QueueLocation = {},
 ): RunningTicketDelivery {
   const { tickets } = config;
@@ -33,14 +35,15 @@ export function startTicketDelivery(
   const adapter = createTicketAdapter(tickets);
   if (!config.redis.connection) {
     logger.warn({ adapter: adapter.name }, 'no Redis configured: tickets are delivered in-process, undeliverable ones go to the outbox file');
-    const delivery = createInProcessDelivery({ adapter, outbox: createOutboxAdapter({ file: tickets.outboxFile }), retry: tickets.retry, logger });
+    const delivery = createInProcessDelivery({ adapter, outbox: createOutboxAdapter({ file: tickets.outboxFile }), retry: tickets.retry, logger, metrics });
     return { delivery, close: () => delivery.close() };
   }
   // Adding a job fails fast during an outage (the user is asked to confirm again); the worker waits.
   const queueConnection = createRedisClient(config.redis, logger);
   const delivery = createTicketQueue({ ...queueLocation, connection: queueConnection, retry: tickets.retry, keepDeliveredHours: tickets.keepDeliveredHours });
+  metrics.setQueueDepthSource(delivery.depth);
   const workerConnection = tickets.worker === 'embedded' ? createBullmqConnection(config.redis, logger) : undefined;
-  const worker = workerConnection && startTicketWorker({ ...queueLocation, connection: workerConnection, adapter, retry: tickets.retry, logger });
+  const worker = workerConnection && startTicketWorker({ ...queueLocation, connection: workerConnection, adapter, retry: tickets.retry, logger, metrics });
   logger.info({ adapter: adapter.name, worker: tickets.worker }, 'ticket delivery queue ready');
   return {
     delivery,

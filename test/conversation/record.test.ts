@@ -1,3 +1,5 @@
+import { Registry } from 'prom-client';
+import { createMetrics } from '../../src/observability/metrics';
 import { ConversationState, MemoryStorage, UserState } from 'botbuilder';
 import { Dialog, type DialogContext, type DialogState, type DialogTurnResult } from 'botbuilder-dialogs';
 import { SupportBot } from '../../src/bot';
@@ -37,6 +39,7 @@ function botWithStorage() {
     records: new ConversationRecords(conversationState),
     handoffDialog: handoff,
     logger,
+    metrics: createMetrics(new Registry()),
   });
   const bot = new SupportBot({ conversationState, userState: new UserState(storage), dialogState, rootDialog, messages: content.messages, logger });
   const chat = conversationWith(bot, createTurnErrorHandler({ conversationState, dialogState, messages: content.messages, logger }));

@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { Registry } from 'prom-client';
 import { createMetrics } from '../../src/observability/metrics';
+import { content } from '../support/guidedChat';
 import { messageActivity, postActivity } from '../support/http';
 import { type RunningService, startService } from '../support/service';
 
@@ -41,6 +42,35 @@ describe('GET /metrics', () => {
   it('counts the messages refused before recognition, by reason', async () => {
     await postActivity(running.baseUrl, messageActivity('metrics-4', '👍'));
     expect(await scrape(running.baseUrl)).toMatch(/^evc_inputs_refused_total\{reason="noWords"\} 1$/m);
+  });
+});
+
+describe('procedure outcomes on /metrics', () => {
+  const { buttons } = content.messages;
+  let running: RunningService;
+  beforeAll(async () => {
+    running = await startService();
+  });
+  afterAll(() => running.service.stop());
+
+  const converse = async (conversationId: string, texts: string[]) => {
+    for (const text of texts) await postActivity(running.baseUrl, messageActivity(conversationId, text));
+  };
+
+  it('counts a procedure that freed the cable as started and resolved, at the step that did it', async () => {
+    await converse('metrics-resolved', ['my cable is stuck in the car', buttons.freed]);
+    const text = await scrape(running.baseUrl);
+    expect(text).toMatch(/^evc_procedures_started_total\{procedure="stuck_in_car"\} 1$/m);
+    expect(text).toMatch(/^evc_procedures_resolved_total\{procedure="stuck_in_car",step="[a-z_]+"\} 1$/m);
+    expect(text).not.toMatch(/^evc_procedures_handed_off_total\{/m);
+  });
+
+  it('counts a procedure handed to a person as started and handed off, by reason', async () => {
+    await converse('metrics-handoff', ['my cable is stuck in the car', buttons.person]);
+    const text = await scrape(running.baseUrl);
+    expect(text).toMatch(/^evc_procedures_started_total\{procedure="stuck_in_car"\} 2$/m); // with the one above
+    expect(text).toMatch(/^evc_procedures_handed_off_total\{procedure="stuck_in_car",reason="customer_request"\} 1$/m);
+    expect(text).toMatch(/^evc_procedures_resolved_total\{procedure="stuck_in_car",step="[a-z_]+"\} 1$/m);
   });
 });
 

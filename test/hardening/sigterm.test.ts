@@ -1,33 +1,7 @@
-import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { slowChannel } from '../support/faults';
 import { messageActivity } from '../support/http';
 import { freePort, runNode, waitUntilUp } from '../support/process';
-
-/**
- * A channel connector that takes its time to accept each reply, so that turns are still running
- * when the service is told to stop.
- */
-function slowChannel(delayMs: number, conversations: number) {
-  const received: string[] = [];
-  const started = new Set<string>();
-  let allStarted: () => void;
-  const everyTurnReplying = new Promise<void>((resolve) => (allStarted = resolve));
-  const server = http.createServer((req, res) => {
-    let body = '';
-    req.on('data', (chunk) => (body += chunk));
-    req.on('end', () => {
-      const conversation = (JSON.parse(body) as { conversation: { id: string } }).conversation.id;
-      started.add(conversation);
-      if (started.size === conversations) allStarted();
-      setTimeout(() => {
-        received.push(conversation);
-        res.writeHead(200, { 'content-type': 'application/json' });
-        res.end('{"id":"reply"}');
-      }, delayMs);
-    });
-  });
-  return { server, received, everyTurnReplying };
-}
 
 describe('SIGTERM while turns are in flight', () => {
   it('lets every turn finish and answer before the process exits', async () => {

@@ -5,7 +5,7 @@ import { createZendeskAdapter, zendeskTicketBody } from '../../src/tickets/adapt
 import type { TicketAdapter } from '../../src/tickets/adapters/adapter';
 import { PermanentDeliveryError, RetryableDeliveryError } from '../../src/tickets/deliveryErrors';
 import { createInProcessDelivery } from '../../src/tickets/inProcessDelivery';
-import { capturedLogger, eventually, sampleTicket, tinyRetry } from './fixtures';
+import { capturedLogger, eventually, sampleTicket, testMetrics, tinyRetry } from './fixtures';
 
 const ticket = sampleTicket();
 const secret = 'webhook-test-secret';
@@ -89,7 +89,7 @@ describe.each(receivers)('the $name adapter', ({ adapter, intercept, expectedBod
       const { logger, lines } = capturedLogger();
       const outboxed: string[] = [];
       const outbox: TicketAdapter = { name: 'outbox', deliver: async (t) => (outboxed.push(t.id), { system: 'outbox' }) };
-      return { lines, outboxed, service: createInProcessDelivery({ adapter: adapter(), outbox, retry: tinyRetry, logger }) };
+      return { lines, outboxed, service: createInProcessDelivery({ adapter: adapter(), outbox, retry: tinyRetry, logger, metrics: testMetrics() }) };
     }
     const delivered = (lines: { msg: string }[]) => lines.some((line) => line.msg === 'ticket delivered');
 

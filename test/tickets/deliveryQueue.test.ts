@@ -8,7 +8,7 @@ import { createWebhookAdapter } from '../../src/tickets/adapters/webhook';
 import { PermanentDeliveryError, RetryableDeliveryError } from '../../src/tickets/deliveryErrors';
 import { createBullmqConnection, createTicketQueue, startTicketWorker, type TicketWorker } from '../../src/tickets/deliveryQueue';
 import { buildTicket, type Ticket } from '../../src/tickets/ticket';
-import { capturedLogger, distinctTickets, eventually, handoffInput, tinyRetry } from './fixtures';
+import { capturedLogger, countedFor, distinctTickets, eventually, handoffInput, testMetrics, tinyRetry } from './fixtures';
 
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const redisConfig = loadConfig({ REDIS_URL: redisUrl }).redis;
@@ -19,6 +19,7 @@ function testBed() {
   const connections: RedisClient[] = [];
   const workers: TicketWorker[] = [];
   const { logger, lines } = capturedLogger();
+  const metrics = testMetrics();
   const connect = () => {
     const connection = createBullmqConnection(redisConfig, logger);
     connections.push(connection);
@@ -28,9 +29,10 @@ function testBed() {
   return {
     lines,
     inspector,
+    metrics,
     queue: () => createTicketQueue({ ...location, connection: connect(), retry: tinyRetry, keepDeliveredHours: 1 }),
     worker: (adapter: TicketAdapter, extra: { stalledIntervalMs?: number; lockDurationMs?: number } = {}) => {
-      const worker = startTicketWorker({ ...location, ...extra, connection: connect(), adapter, retry: tinyRetry, logger });
+      const worker = startTicketWorker({ ...location, ...extra, connection: connect(), adapter, retry: tinyRetry, logger, metrics });
       workers.push(worker);
       return worker;
     },
@@ -88,6 +90,9 @@ describe('the ticket queue on Redis', () => {
     bed.worker(system.adapter);
     await eventually(async () => (await bed.inspector.getJobState(ticket.id)) === 'completed');
     expect(system.received.map((t) => t.id)).toEqual([ticket.id]);
+    expect(await countedFor(bed.metrics.ticketsRetried, 'recording')).toBeGreaterThanOrEqual(1);
+    expect(await countedFor(bed.metrics.ticketsDelivered, 'recording')).toBe(1);
+    expect(await countedFor(bed.metrics.ticketsDeadLettered, 'recording')).toBe(0);
   });
 
   it('delivers the same ticket enqueued twice once, and gives back the first reference', async () => {
@@ -126,6 +131,8 @@ describe('the ticket queue on Redis', () => {
       ticketId: ticket.id,
       msg: 'ticket refused by the receiver; moved to the dead letter',
     });
+    expect(await countedFor(bed.metrics.ticketsDeadLettered, 'refusing')).toBe(1);
+    expect(await countedFor(bed.metrics.ticketsRetried, 'refusing')).toBe(0);
   });
 
   it('moves a ticket to the failed set after its last attempt, with an error log', async () => {
@@ -139,6 +146,9 @@ describe('the ticket queue on Redis', () => {
     expect(bed.lines.filter((line) => line.level === 50).map((line) => line.msg)).toEqual([
       'ticket delivery failed on every attempt; moved to the dead letter',
     ]);
+    expect(await countedFor(bed.metrics.ticketsRetried, 'recording')).toBe(tinyRetry.attempts - 1);
+    expect(await countedFor(bed.metrics.ticketsDeadLettered, 'recording')).toBe(1);
+    expect(await countedFor(bed.metrics.ticketsDelivered, 'recording')).toBe(0);
   });
 
   it('retries a ticket whose worker died mid-delivery', async () => {

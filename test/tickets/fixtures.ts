@@ -1,7 +1,9 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { type Counter, Registry } from 'prom-client';
 import { createLogger, type Logger } from '../../src/logger';
+import { createMetrics, type Metrics } from '../../src/observability/metrics';
 import { buildTicket, type HandoffInput, type Ticket } from '../../src/tickets/ticket';
 import type { RetryPolicy } from '../../src/tickets/retryPolicy';
 
@@ -69,4 +71,15 @@ export function tempOutboxFile(): { path: () => string; ids: () => Promise<strin
     ids: async () =>
       (await fs.readFile(file(), 'utf8').catch(() => '')).split('\n').filter(Boolean).map((line) => JSON.parse(line).id as string),
   };
+}
+
+/** Metrics on a registry of the test's own. */
+export function testMetrics(): Metrics {
+  return createMetrics(new Registry());
+}
+
+/** A counter's value for a destination (0 when never counted). */
+export async function countedFor(counter: Counter<'destination'>, destination: string): Promise<number> {
+  const { values } = await counter.get();
+  return values.find((value) => value.labels.destination === destination)?.value ?? 0;
 }

@@ -4,7 +4,7 @@ import { RetryableDeliveryError } from '../../src/tickets/deliveryErrors';
 import { createInProcessDelivery } from '../../src/tickets/inProcessDelivery';
 import type { RetryPolicy } from '../../src/tickets/retryPolicy';
 import { buildTicket, type Ticket } from '../../src/tickets/ticket';
-import { capturedLogger, eventually, handoffInput, sampleTicket, tempOutboxFile, tinyRetry } from './fixtures';
+import { capturedLogger, countedFor, eventually, handoffInput, sampleTicket, tempOutboxFile, testMetrics, tinyRetry } from './fixtures';
 
 /** A ticket system that is down for its first `failures` calls. */
 function flakySystem(failures: number) {
@@ -26,27 +26,34 @@ const outbox = tempOutboxFile();
 
 function deliveryTo(adapter: TicketAdapter, retry: RetryPolicy = tinyRetry) {
   const { logger, lines } = capturedLogger();
-  return { lines, delivery: createInProcessDelivery({ adapter, outbox: createOutboxAdapter({ file: outbox.path() }), retry, logger }) };
+  const metrics = testMetrics();
+  return { lines, metrics, delivery: createInProcessDelivery({ adapter, outbox: createOutboxAdapter({ file: outbox.path() }), retry, logger, metrics }) };
 }
 
 describe('delivery without Redis', () => {
   it('retries until the ticket system takes the ticket', async () => {
     const system = flakySystem(3);
-    const { delivery } = deliveryTo(system.adapter);
+    const { delivery, metrics } = deliveryTo(system.adapter);
     await delivery.submit(sampleTicket());
     await eventually(() => system.received.length === 1);
     expect(system.calls()).toBe(4);
     expect(await outbox.ids()).toEqual([]);
+    expect(await countedFor(metrics.ticketsRetried, 'flaky')).toBe(3);
+    expect(await countedFor(metrics.ticketsDelivered, 'flaky')).toBe(1);
+    expect(await countedFor(metrics.ticketsDeadLettered, 'flaky')).toBe(0);
     await delivery.close();
   });
 
   it('appends the ticket to the outbox file when every attempt fails', async () => {
     const system = flakySystem(Infinity);
-    const { lines, delivery } = deliveryTo(system.adapter);
+    const { lines, delivery, metrics } = deliveryTo(system.adapter);
     const ticket = sampleTicket();
     await delivery.submit(ticket);
     await eventually(async () => (await outbox.ids()).length === 1);
     expect(system.calls()).toBe(tinyRetry.attempts);
+    expect(await countedFor(metrics.ticketsRetried, 'flaky')).toBe(tinyRetry.attempts - 1);
+    expect(await countedFor(metrics.ticketsDeadLettered, 'flaky')).toBe(1);
+    expect(await countedFor(metrics.ticketsDelivered, 'flaky')).toBe(0);
     expect(await outbox.ids()).toEqual([ticket.id]);
     expect(lines.at(-1)).toMatchObject({ level: 50, ticketId: ticket.id, err: 'down' });
     await delivery.close();
@@ -68,11 +75,12 @@ describe('delivery without Redis', () => {
   it('writes a ticket still waiting for a retry to the outbox when the service shuts down', async () => {
     const system = flakySystem(Infinity);
     const patient = { attempts: 5, backoffBaseMs: 60_000, backoffMaxMs: 60_000 };
-    const { delivery } = deliveryTo(system.adapter, patient);
+    const { delivery, metrics } = deliveryTo(system.adapter, patient);
     const ticket = sampleTicket();
     await delivery.submit(ticket);
     await eventually(() => system.calls() === 1);
     await delivery.close();
     expect(await outbox.ids()).toEqual([ticket.id]);
+    expect(await countedFor(metrics.ticketsDeadLettered, 'flaky')).toBe(0); // kept, not refused
   });
 });

@@ -3,7 +3,7 @@ import { Queue } from 'bullmq';
 import { loadConfig } from '../../src/config';
 import { createBullmqConnection } from '../../src/tickets/deliveryQueue';
 import { startTicketDelivery } from '../../src/tickets/startTicketDelivery';
-import { capturedLogger, eventually, sampleTicket, tempOutboxFile } from './fixtures';
+import { capturedLogger, eventually, sampleTicket, tempOutboxFile, testMetrics } from './fixtures';
 
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -12,7 +12,7 @@ const outbox = tempOutboxFile();
 describe('ticket delivery as configured', () => {
   it('without Redis or a ticket system, writes tickets to the outbox file', async () => {
     const { logger } = capturedLogger();
-    const running = startTicketDelivery(loadConfig({ TICKET_OUTBOX_FILE: outbox.path() }), logger);
+    const running = startTicketDelivery(loadConfig({ TICKET_OUTBOX_FILE: outbox.path() }), logger, testMetrics());
     const ticket = sampleTicket();
     await running.delivery.submit(ticket);
     await eventually(async () => (await outbox.ids()).length === 1);
@@ -23,7 +23,8 @@ describe('ticket delivery as configured', () => {
   it('with Redis, queues tickets and delivers them with the worker inside the service', async () => {
     const { logger } = capturedLogger();
     const location = { prefix: `{test-tickets-${randomUUID()}}` };
-    const running = startTicketDelivery(loadConfig({ TICKET_OUTBOX_FILE: outbox.path(), REDIS_URL: redisUrl }), logger, location);
+    const metrics = testMetrics();
+    const running = startTicketDelivery(loadConfig({ TICKET_OUTBOX_FILE: outbox.path(), REDIS_URL: redisUrl }), logger, metrics, location);
     const inspectorConnection = createBullmqConnection(loadConfig({ REDIS_URL: redisUrl }).redis, logger);
     const inspector = new Queue('tickets', { connection: inspectorConnection, ...location });
     try {
@@ -31,6 +32,8 @@ describe('ticket delivery as configured', () => {
       await running.delivery.submit(ticket);
       await eventually(async () => (await inspector.getJobState(ticket.id)) === 'completed');
       expect(await outbox.ids()).toEqual([ticket.id]);
+      expect(await metrics.registry.getSingleMetricAsString('evc_ticket_queue_depth')).toMatch(/^evc_ticket_queue_depth\{state="waiting"\} 0$/m);
+      expect(await metrics.registry.getSingleMetricAsString('evc_tickets_delivered_total')).toMatch(/destination="outbox"\} 1$/m);
     } finally {
       await running.close();
       await inspector.obliterate({ force: true });
