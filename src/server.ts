@@ -1,6 +1,7 @@
 import type { Server as HttpServer } from 'node:http';
 import restify, { type Request, type Response, type Server } from 'restify';
 import type { Logger } from './logger';
+import { internalErrorBody } from './security/internalError';
 
 /** One dependency the service needs before it can serve turns (content, model, Redis...). */
 export interface ReadinessCheck {
@@ -48,11 +49,10 @@ export function createHttpService(deps: HttpServiceDeps): HttpService {
   server.use(restify.plugins.bodyParser({ maxBodySize: deps.maxBodyBytes, mapParams: false, mapFiles: false }));
 
   // Never let an internal error message or stack reach a client.
-  const internalError = { code: 'InternalError', message: 'Something went wrong on our side.' };
   server.on('restifyError', (req: Request, _res: Response, err: Error & { statusCode?: number }, callback: () => void) => {
     if ((err.statusCode ?? 500) >= 500) {
       deps.logger.error({ err, path: req.path() }, 'request failed');
-      Object.assign(err, { body: internalError, toJSON: () => internalError });
+      Object.assign(err, { body: internalErrorBody, toJSON: () => internalErrorBody });
     }
     return callback();
   });

@@ -93,7 +93,6 @@ export const messagesSchema = z
   .strict();
 
 export type Messages = z.output<typeof messagesSchema>;
-export type MessageKey = keyof Messages;
 
 export function loadMessages(file = path.join(contentDirs.knowledge, 'messages.yaml')): Messages {
   return loadYamlFile(file, messagesSchema);

@@ -31,8 +31,11 @@ export interface ConversationRecord {
 /** The conversation state property holding the record; the handoff reads the transcript from it. */
 export const conversationRecordProperty = 'conversationRecord';
 
-/** Enough of the conversation for an installer to follow, small enough for a ticket. */
-export const transcriptLimits = { entries: 60, charactersPerEntry: 500 } as const;
+/**
+ * How much of the conversation the state keeps: enough for an installer to follow, small enough to
+ * keep the state item small. The ticket caps it again (`transcriptLimits` in tickets/ticket.ts).
+ */
+const keptTranscript = { entries: 60, charactersPerEntry: 500 } as const;
 
 export class ConversationRecords {
   private readonly accessor: StatePropertyAccessor<ConversationRecord>;
@@ -77,6 +80,6 @@ export class ConversationRecords {
 }
 
 function appendCapped(transcript: TranscriptEntry[], from: TranscriptEntry['from'], text: string): void {
-  transcript.push({ from, text: text.slice(0, transcriptLimits.charactersPerEntry), at: new Date().toISOString() });
-  transcript.splice(0, Math.max(0, transcript.length - transcriptLimits.entries));
+  transcript.push({ from, text: text.slice(0, keptTranscript.charactersPerEntry), at: new Date().toISOString() });
+  transcript.splice(0, Math.max(0, transcript.length - keptTranscript.entries));
 }

@@ -1,5 +1,6 @@
 import type { Response as BotFrameworkResponse } from 'botbuilder';
 import type { Response } from 'restify';
+import { internalErrorBody } from './internalError';
 
 const refusals: Record<number, { code: string; message: string }> = {
   400: { code: 'BadRequest', message: 'This is not a valid activity.' },
@@ -7,7 +8,6 @@ const refusals: Record<number, { code: string; message: string }> = {
   403: { code: 'Forbidden', message: 'This caller may not post to this bot.' },
   405: { code: 'MethodNotAllowed', message: 'Only POST is accepted here.' },
 };
-const internalError = { code: 'InternalError', message: 'Something went wrong on our side.' };
 
 /**
  * The response `CloudAdapter.process` writes to. The adapter answers a failure with the error's own
@@ -28,7 +28,7 @@ export function adapterResponse(res: Response): BotFrameworkResponse {
     },
     end: () => {
       if (res.headersSent) return;
-      if (status >= 500) res.send(status, internalError);
+      if (status >= 500) res.send(status, internalErrorBody);
       else if (status >= 400) res.send(status, refusals[status] ?? { code: 'Refused', message: 'The request was refused.' });
       else if (body === undefined) res.send(status);
       else res.send(status, body);

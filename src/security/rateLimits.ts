@@ -60,10 +60,14 @@ export function createRateLimits(deps: RateLimitDeps): RateLimits {
   };
 }
 
-/** Answers a refused request; for routes that check a limit themselves (Direct Line). */
-export function sendTooManyRequests(res: Response, decision: Extract<RateDecision, { allowed: false }>): void {
+/** Answers a refused request: 429 with Retry-After. Direct Line answers in its own error shape instead. */
+export function sendTooManyRequests(
+  res: Response,
+  decision: Extract<RateDecision, { allowed: false }>,
+  message = `Too many requests; retry in ${decision.retryAfterSeconds} s.`,
+): void {
   res.setHeader('Retry-After', String(decision.retryAfterSeconds));
-  res.send(429, { code: 'TooManyRequests', message: `Too many requests; retry in ${decision.retryAfterSeconds} s.` });
+  res.send(429, { code: 'TooManyRequests', message });
 }
 
 /**

@@ -1,9 +1,10 @@
-import { MemoryStorage, type Storage } from 'botbuilder';
+import type { Storage } from 'botbuilder';
 import type { Config } from '../config';
 import type { Messages } from '../content/messages';
 import type { Logger } from '../logger';
 import { ConversationLock, MemoryLockBackend, RedisLockBackend } from './conversationLock';
 import { ConversationTurnGuard } from './conversationTurnGuard';
+import { ExpiringMemoryStorage } from './expiringMemoryStorage';
 import { MemoryRedeliveryLedger, RedisRedeliveryLedger } from './redeliveryLedger';
 import { isRedisReady, isRedisUnavailable, type RedisClient } from './redisClient';
 import { RedisStorage } from './redisStorage';
@@ -48,12 +49,12 @@ export function redisConversationState(client: RedisClient, config: Config, mess
   };
 }
 
-/** State in this process only: for development and a single instance; lost on restart. */
+/** State in this process only: for development and a single instance; lost on restart, forgotten after the TTL like Redis's. */
 export function memoryConversationState(config: Config, messages: GuardMessages, logger: Logger): ConversationStateBackend {
   const state = config.conversationState;
   return {
     kind: 'memory',
-    storage: new MemoryStorage(),
+    storage: new ExpiringMemoryStorage(state.ttlSeconds),
     turnGuard: new ConversationTurnGuard({
       lock: new ConversationLock(new MemoryLockBackend(), lockTimings(state)),
       ledger: new MemoryRedeliveryLedger({ ttlSeconds: state.redeliveryTtlSeconds, maxEntries: 10_000 }),

@@ -1,6 +1,6 @@
 import { createHash, randomInt } from 'node:crypto';
 import { z } from 'zod';
-import { handoffReasons, type HandoffRequest, type StepOutcome } from '../handoff/handoffRequest';
+import { handoffReasons, type HandoffRequest, type StepOutcome, type TranscriptEntry } from '../handoff/handoffRequest';
 import { intentLabels, type Entities } from '../nlu/types';
 import { contactSchema, siteSchema } from './contactFields';
 
@@ -33,8 +33,7 @@ const entitiesSchema = z
 
 const transcriptTurnSchema = z
   .object({ from: z.enum(['user', 'bot']), text: z.string().max(transcriptLimits.maxCharsPerTurn), at: z.iso.datetime() })
-  .strict();
-export type TranscriptTurn = z.output<typeof transcriptTurnSchema>;
+  .strict() satisfies z.ZodType<TranscriptEntry>;
 
 export const ticketSchema = z
   .object({
@@ -88,7 +87,7 @@ export function newTicketReference(): string {
 }
 
 /** Keeps the most recent turns, each cut to the per-turn limit, so a long chat still fits a ticket. */
-export function capTranscript(turns: TranscriptTurn[]): TranscriptTurn[] {
+function capTranscript(turns: TranscriptEntry[]): TranscriptEntry[] {
   return turns.slice(-transcriptLimits.maxTurns).map((turn) =>
     turn.text.length > transcriptLimits.maxCharsPerTurn
       ? { ...turn, text: `${turn.text.slice(0, transcriptLimits.maxCharsPerTurn - 1)}…` }

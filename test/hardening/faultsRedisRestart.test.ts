@@ -1,46 +1,23 @@
-import type { OwnedRedisServer } from '../state/redisTestKit';
 import {
   confirmTicket,
   driver,
-  faultEnv,
   handoffTurns,
-  type LocalTicketEndpoint,
-  localTicketEndpoint,
-  persistentRedis,
   referenceIn,
+  serviceWithFaultableDependencies,
   waitFor,
   whenReady,
 } from '../support/faults';
 import { content } from '../support/guidedChat';
-import { type RunningService, startService } from '../support/service';
 
 const { buttons, nextStep, stateUnavailable } = content.messages;
 
-let redis: OwnedRedisServer | undefined;
-let endpoint: LocalTicketEndpoint | undefined;
-let running: RunningService | undefined;
-
-beforeAll(async () => {
-  redis = await persistentRedis();
-  endpoint = await localTicketEndpoint();
-  await redis.start();
-  running = await startService(faultEnv(redis, endpoint));
-  await whenReady(running.baseUrl);
-});
-
-afterAll(async () => {
-  await running?.service.stop().catch(() => undefined);
-  await endpoint?.close();
-  await redis?.remove();
-});
-
-const baseUrl = () => running!.baseUrl;
+const { redis, endpoint, baseUrl } = serviceWithFaultableDependencies();
 
 /** Stops Redis, lets `whileDown` run against the outage, starts it again and waits until the service is ready. */
 async function restartRedis(whileDown: () => Promise<void> = async () => {}): Promise<void> {
-  await redis!.stop();
+  await redis().stop();
   await whileDown();
-  await redis!.start();
+  await redis().start();
   await whenReady(baseUrl());
 }
 
@@ -62,19 +39,19 @@ describe('Redis restarted during a conversation', () => {
   });
 
   it('a ticket queued while the ticket system was down is delivered once Redis is back and the system is up', async () => {
-    endpoint!.state.down = true;
+    endpoint().state.down = true;
     const driverInNeed = driver(baseUrl);
     for (const text of handoffTurns) await driverInNeed.say(text);
     const reference = referenceIn((await driverInNeed.say(confirmTicket)).texts);
-    await waitFor(() => endpoint!.state.requests >= 2, 'the first delivery attempts');
+    await waitFor(() => endpoint().state.requests >= 2, 'the first delivery attempts');
 
     await restartRedis();
-    const attemptsBeforeUp = endpoint!.state.requests;
-    await waitFor(() => endpoint!.state.requests > attemptsBeforeUp, 'delivery attempts after the restart');
-    endpoint!.state.down = false;
+    const attemptsBeforeUp = endpoint().state.requests;
+    await waitFor(() => endpoint().state.requests > attemptsBeforeUp, 'delivery attempts after the restart');
+    endpoint().state.down = false;
 
-    await waitFor(() => endpoint!.arrivals.size === 1, 'the ticket at the endpoint');
-    expect(endpoint!.references).toEqual([reference]);
-    expect([...endpoint!.arrivals.values()]).toEqual([1]);
+    await waitFor(() => endpoint().arrivals.size === 1, 'the ticket at the endpoint');
+    expect(endpoint().references).toEqual([reference]);
+    expect([...endpoint().arrivals.values()]).toEqual([1]);
   });
 });

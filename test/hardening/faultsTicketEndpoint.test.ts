@@ -1,37 +1,13 @@
-import type { OwnedRedisServer } from '../state/redisTestKit';
 import {
   confirmTicket,
   driver,
-  faultEnv,
   handoffTurns,
-  type LocalTicketEndpoint,
-  localTicketEndpoint,
-  persistentRedis,
   referenceIn,
+  serviceWithFaultableDependencies,
   waitFor,
-  whenReady,
 } from '../support/faults';
-import { type RunningService, startService } from '../support/service';
 
-let redis: OwnedRedisServer | undefined;
-let endpoint: LocalTicketEndpoint | undefined;
-let running: RunningService | undefined;
-
-beforeAll(async () => {
-  redis = await persistentRedis();
-  endpoint = await localTicketEndpoint();
-  await redis.start();
-  running = await startService(faultEnv(redis, endpoint));
-  await whenReady(running.baseUrl);
-});
-
-afterAll(async () => {
-  await running?.service.stop().catch(() => undefined);
-  await endpoint?.close();
-  await redis?.remove();
-});
-
-const baseUrl = () => running!.baseUrl;
+const { endpoint, baseUrl } = serviceWithFaultableDependencies();
 const metric = async (pattern: RegExp) => Number((await (await fetch(`${baseUrl()}/metrics`)).text()).match(pattern)?.[1] ?? 0);
 
 /** Several drivers at once, each asking for a person and confirming the ticket; their references. */
@@ -47,35 +23,35 @@ async function driversRaiseTickets(count: number): Promise<string[]> {
 
 describe('the ticket endpoint failing for a while', () => {
   it('gets every ticket there exactly once afterwards', async () => {
-    endpoint!.failNext(40);
+    endpoint().failNext(40);
     const references = await driversRaiseTickets(6);
 
-    await waitFor(() => endpoint!.arrivals.size === references.length, 'every ticket at the endpoint');
+    await waitFor(() => endpoint().arrivals.size === references.length, 'every ticket at the endpoint');
     // Nothing more is on its way: the queue is empty.
     await waitFor(async () => (await metric(/^evc_ticket_queue_depth\{state="active"\} (\d+)$/m)) === 0, 'an idle queue');
     expect(await metric(/^evc_ticket_queue_depth\{state="waiting"\} (\d+)$/m)).toBe(0);
     expect(await metric(/^evc_ticket_queue_depth\{state="delayed"\} (\d+)$/m)).toBe(0);
 
-    expect([...endpoint!.arrivals.values()]).toEqual(references.map(() => 1));
-    expect([...endpoint!.references].sort()).toEqual([...references].sort());
-    expect(endpoint!.state.requests).toBeGreaterThan(40);
+    expect([...endpoint().arrivals.values()]).toEqual(references.map(() => 1));
+    expect([...endpoint().references].sort()).toEqual([...references].sort());
+    expect(endpoint().state.requests).toBeGreaterThan(40);
     expect(await metric(/^evc_tickets_delivered_total\{destination="webhook"\} (\d+)$/m)).toBe(references.length);
     expect(await metric(/^evc_tickets_retried_total\{destination="webhook"\} (\d+)$/m)).toBe(40);
     expect(await metric(/^evc_tickets_dead_lettered_total\{destination="webhook"\} (\d+)$/m)).toBe(0);
   });
 
   it('gets them there once when it is down for a period while drivers raise them, and back up later', async () => {
-    endpoint!.arrivals.clear();
-    endpoint!.references.length = 0;
-    endpoint!.state.down = true;
+    endpoint().arrivals.clear();
+    endpoint().references.length = 0;
+    endpoint().state.down = true;
     const references = await driversRaiseTickets(4);
-    const requestsWhileDown = endpoint!.state.requests;
-    await waitFor(() => endpoint!.state.requests >= requestsWhileDown + 10, 'retries while the endpoint is down');
-    endpoint!.state.down = false;
+    const requestsWhileDown = endpoint().state.requests;
+    await waitFor(() => endpoint().state.requests >= requestsWhileDown + 10, 'retries while the endpoint is down');
+    endpoint().state.down = false;
 
-    await waitFor(() => endpoint!.arrivals.size === references.length, 'every ticket at the endpoint');
+    await waitFor(() => endpoint().arrivals.size === references.length, 'every ticket at the endpoint');
     await waitFor(async () => (await metric(/^evc_ticket_queue_depth\{state="active"\} (\d+)$/m)) === 0, 'an idle queue');
-    expect([...endpoint!.arrivals.values()]).toEqual(references.map(() => 1));
-    expect([...endpoint!.references].sort()).toEqual([...references].sort());
+    expect([...endpoint().arrivals.values()]).toEqual(references.map(() => 1));
+    expect([...endpoint().references].sort()).toEqual([...references].sort());
   });
 });

@@ -1,4 +1,5 @@
-import { ConfigError, loadConfig } from '../../src/config';
+import { loadConfig } from '../../src/config';
+import { configProblems } from '../support/config';
 
 const secret32 = 'x'.repeat(32);
 const production = {
@@ -8,19 +9,9 @@ const production = {
   WEBCHAT_TOKEN_SECRET: secret32,
 };
 
-function problemsOf(env: Record<string, string>): string[] {
-  try {
-    loadConfig(env);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  return [];
-}
-
 describe('configuration in production', () => {
   it('starts with app credentials and a long enough web chat secret', () => {
-    expect(problemsOf(production)).toEqual([]);
+    expect(configProblems(production)).toEqual([]);
   });
 
   it.each([
@@ -30,23 +21,23 @@ describe('configuration in production', () => {
     ['no web chat token secret', { WEBCHAT_TOKEN_SECRET: '' }, 'WEBCHAT_TOKEN_SECRET'],
     ['a web chat token secret of 31 bytes', { WEBCHAT_TOKEN_SECRET: 'x'.repeat(31) }, 'WEBCHAT_TOKEN_SECRET'],
   ])('refuses to start with %s, naming the variable', (_kind, change, variable) => {
-    const problems = problemsOf({ ...production, ...change });
+    const problems = configProblems({ ...production, ...change });
     expect(problems).toHaveLength(1);
     expect(problems[0]).toMatch(new RegExp(`^${variable}: .*production`));
   });
 
   it('counts the secret in bytes, not characters', () => {
-    expect(problemsOf({ ...production, WEBCHAT_TOKEN_SECRET: 'é'.repeat(16) })).toEqual([]);
+    expect(configProblems({ ...production, WEBCHAT_TOKEN_SECRET: 'é'.repeat(16) })).toEqual([]);
   });
 
   it('accepts a managed identity without a password, but not without its tenant', () => {
     const managed = { ...production, MicrosoftAppType: 'UserAssignedMSI', MicrosoftAppPassword: '' };
-    expect(problemsOf({ ...managed, MicrosoftAppTenantId: 'tenant' })).toEqual([]);
-    expect(problemsOf(managed)).toEqual([expect.stringMatching(/^MicrosoftAppTenantId: /)]);
+    expect(configProblems({ ...managed, MicrosoftAppTenantId: 'tenant' })).toEqual([]);
+    expect(configProblems(managed)).toEqual([expect.stringMatching(/^MicrosoftAppTenantId: /)]);
   });
 
   it('lets development run without any of them', () => {
-    expect(problemsOf({ NODE_ENV: 'development' })).toEqual([]);
+    expect(configProblems({ NODE_ENV: 'development' })).toEqual([]);
   });
 });
 
@@ -65,6 +56,6 @@ describe('hardening settings', () => {
       'https://www.example.com',
       'https://shop.example.com',
     ]);
-    expect(problemsOf({ WEBCHAT_EMBED_ORIGINS: 'www.example.com' })[0]).toMatch(/^WEBCHAT_EMBED_ORIGINS/);
+    expect(configProblems({ WEBCHAT_EMBED_ORIGINS: 'www.example.com' })[0]).toMatch(/^WEBCHAT_EMBED_ORIGINS/);
   });
 });

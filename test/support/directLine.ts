@@ -1,17 +1,7 @@
-import type { Activity } from 'botbuilder';
+import type { ActivityPage } from '../../src/channels/directLine/conversationLog';
+import type { WebChatSession } from '../../src/channels/webchat/sessions';
 
-export interface WebChatSession {
-  conversationId: string;
-  token: string;
-  expires_in: number;
-  userId: string;
-  domain?: string;
-}
-
-export interface ActivityPage {
-  activities: Partial<Activity>[];
-  watermark: string;
-}
+export type { ActivityPage, WebChatSession };
 
 /** A Direct Line 3.0 client over HTTP, as Web Chat talks to the service (polling). */
 export function directLineClient(baseUrl: string) {

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { freePort, OwnedRedisServer } from '../state/redisTestKit';
 import { content } from './guidedChat';
 import { messageActivity, postActivity, textsOf } from './http';
+import { type RunningService, startService } from './service';
 
 const { buttons, handoff } = content.messages;
 
@@ -95,6 +96,32 @@ export function faultEnv(redis: OwnedRedisServer, endpoint: LocalTicketEndpoint)
     TICKET_BACKOFF_MAX_MS: '100',
     TICKET_DELIVERY_TIMEOUT_MS: '2000',
   };
+}
+
+/**
+ * For a test file: before all its tests, a Redis of its own (restartable), the ticket endpoint and the
+ * service between them, ready; after them, all three gone.
+ */
+export function serviceWithFaultableDependencies() {
+  let redis: OwnedRedisServer | undefined;
+  let endpoint: LocalTicketEndpoint | undefined;
+  let running: RunningService | undefined;
+
+  beforeAll(async () => {
+    redis = await persistentRedis();
+    endpoint = await localTicketEndpoint();
+    await redis.start();
+    running = await startService(faultEnv(redis, endpoint));
+    await whenReady(running.baseUrl);
+  });
+
+  afterAll(async () => {
+    await running?.service.stop().catch(() => undefined);
+    await endpoint?.close();
+    await redis?.remove();
+  });
+
+  return { redis: () => redis!, endpoint: () => endpoint!, baseUrl: () => running!.baseUrl };
 }
 
 /** A driver's side of one conversation over /api/messages (replies in the response). */

@@ -29,30 +29,34 @@ export class InMemoryConversationLog implements ConversationLog {
   ) {}
 
   async start(conversationId: string): Promise<boolean> {
-    if (this.live(conversationId)) return false;
+    this.forgetExpired();
+    if (this.conversations.has(conversationId)) return false;
     this.conversations.set(conversationId, { activities: [], expiresAt: this.expiry() });
     return true;
   }
 
   async append(conversationId: string, activity: Partial<Activity>): Promise<void> {
-    const conversation = this.live(conversationId) ?? { activities: [], expiresAt: 0 };
+    this.forgetExpired();
+    const conversation = this.conversations.get(conversationId) ?? { activities: [], expiresAt: 0 };
     conversation.activities.push(activity);
     conversation.expiresAt = this.expiry();
+    // Re-inserting moves it to the end, so the Map runs from first to last to expire.
+    this.conversations.delete(conversationId);
     this.conversations.set(conversationId, conversation);
   }
 
   async read(conversationId: string, watermark: number): Promise<ActivityPage> {
-    const activities = this.live(conversationId)?.activities ?? [];
+    this.forgetExpired();
+    const activities = this.conversations.get(conversationId)?.activities ?? [];
     return { activities: activities.slice(watermark), watermark: String(Math.max(watermark, activities.length)) };
   }
 
-  private live(conversationId: string) {
-    const conversation = this.conversations.get(conversationId);
-    if (conversation && conversation.expiresAt <= this.now()) {
+  /** Drops every expired conversation, not only those asked for again, so memory stays bounded. */
+  private forgetExpired(): void {
+    for (const [conversationId, conversation] of this.conversations) {
+      if (conversation.expiresAt > this.now()) break;
       this.conversations.delete(conversationId);
-      return undefined;
     }
-    return conversation;
   }
 
   private expiry(): number {

@@ -1,6 +1,6 @@
 import type { Request, Response, Server } from 'restify';
 import type { Logger } from '../../logger';
-import type { RateLimit } from '../../security/rateLimits';
+import { type RateLimit, sendTooManyRequests } from '../../security/rateLimits';
 import type { RouteRegistrar } from '../../server';
 import { DirectLineUnavailableError, type WebChatSessionSource } from './sessions';
 
@@ -18,8 +18,7 @@ export function webChatTokenRoute(deps: WebChatTokenRouteDeps): RouteRegistrar {
     server.post('/api/webchat/token', async (req: Request, res: Response) => {
       const decision = await deps.limit.take(deps.clientAddress(req));
       if (!decision.allowed) {
-        res.setHeader('Retry-After', String(decision.retryAfterSeconds));
-        res.send(429, { code: 'TooManyRequests', message: 'Too many chat sessions from this address; try again shortly.' });
+        sendTooManyRequests(res, decision, 'Too many chat sessions from this address; try again shortly.');
         return;
       }
       try {
