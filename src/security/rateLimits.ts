@@ -79,11 +79,14 @@ export function limitRequests(limit: RateLimit, keyOf: (req: Request) => string 
   return (req: Request, res: Response, next) => {
     const key = keyOf(req);
     if (key === undefined) return next();
-    void limit.take(key).then((decision) => {
-      if (decision.allowed) return next();
-      sendTooManyRequests(res, decision);
-      return next(false);
-    });
+    limit.take(key).then(
+      (decision) => {
+        if (decision.allowed) return next();
+        sendTooManyRequests(res, decision);
+        return next(false);
+      },
+      (error: Error) => next(error),
+    );
   };
 }
 
