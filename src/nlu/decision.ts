@@ -25,6 +25,12 @@ function withoutUncuedTopics(ranking: RankedIntent[], findings: RuleFindings): R
   return total > 0 ? kept.map((r) => ({ intent: r.intent, confidence: r.confidence / total })) : ranking;
 }
 
+/**
+ * Out-of-scope confidence from which a found power-cut or cold cue no longer outranks it ("the mcb
+ * tripped" is a power cut); damage and person cues ("an error", "an engineer") also occur in other topics.
+ */
+const sureOutOfScope = 0.75;
+
 export interface Thresholds {
   /** Below this top confidence the answer is `none`. */
   minConfidence: number;
@@ -62,8 +68,11 @@ export function decide(classifierRanking: RankedIntent[] | undefined, findings: 
   const classified: IntentLabel | 'none' = confident ? top.intent : 'none';
 
   let intent: IntentLabel | 'none' = classified;
-  if (classified !== 'out_of_scope') {
-    const candidates = [...findings.topics].filter((t) => overridingTopics.has(t) || (classified === 'none' && stuckLabels.has(t)));
+  const surelyOutOfScope = classified === 'out_of_scope' && (top?.confidence ?? 0) >= sureOutOfScope;
+  if (!surelyOutOfScope) {
+    const candidates = [...findings.topics].filter(
+      (t) => (classified === 'out_of_scope' ? cueRequired.has(t) : overridingTopics.has(t)) || (classified === 'none' && stuckLabels.has(t)),
+    );
     if (classified !== 'none') candidates.push(classified);
     if (candidates.length > 0) intent = candidates.reduce((best, t) => (rankOf(t) < rankOf(best) ? t : best));
   }

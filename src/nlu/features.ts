@@ -10,6 +10,22 @@ const stopwords = new Set(['a', 'an', 'the', 'my', 'our', 'your', 'its', 'it', '
  */
 export const isContextFeature = (feature: string): boolean => feature.startsWith('#');
 
+const questionWords = new Set(['what', 'how', 'who', 'where', 'when', 'which', 'why', 'can', 'could', 'are', 'is', 'do', 'does', 'will', 'would']);
+const assistantWords = new Set(['you', 'your', 'yourself', 'u', 'bot', 'this', 'chatbot', 'assistant', 'ai', 'robot', 'computer', 'machine', 'chat', 'service']);
+
+/**
+ * A question about the assistant ("what can you do") is help, one about the world ("what's the
+ * population of london") out of scope: both start with "what", so the word alone cannot tell them apart.
+ */
+function questionFeature(words: string[]): string | undefined {
+  if (!questionWords.has(words[0])) return undefined;
+  return words.some((w) => assistantWords.has(w)) ? '#question_assistant' : '#question_other';
+}
+
+/** Messages up to this many words get first-two-letter features (3 beat 2, and 3 letters, by cross-validation). */
+const shortMessage = 3;
+const maxSlangLength = 4;
+
 /** Messages this long or longer share one length feature (4 beat 3, 5 and 8 by cross-validation). */
 const longLength = 4;
 
@@ -41,6 +57,11 @@ export function featuresOf(text: AnalysedText, findings: RuleFindings): string[]
   // Length 1, 2, 3 or more: answers and greetings are short, stuck cables and other topics long.
   // Only for messages with a content word: "the" alone says nothing.
   if (contentWords > 0) features.add(`#length${Math.min(words.length, longLength)}`);
+  // Short answers are often one-off spellings of short words ("yas", "thx", "nah"): their first letters
+  // still carry the label. Longer words are not slang, and keyboard mash ("asdfgh") must stay unknown.
+  if (words.length <= shortMessage) for (const word of text.words) if (word !== clauseBreak && word.length <= maxSlangLength && !stopwords.has(word)) features.add(`~${word.slice(0, 2)}`);
+  const question = questionFeature(text.words);
+  if (question && contentWords > 0) features.add(question);
   if (findings.entities.vehicleMake) features.add('#make');
   if (findings.entities.chargerBrand) features.add('#brand');
   return [...features];

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { loadYamlFile } from '../content/loadYaml';
+import { SpellingCorrector } from './textAnalysis';
 import { damageDetails } from './types';
 
 /** Schema of `intents/entities.yaml`: the gazetteers and cue phrases matched by rule. */
@@ -15,16 +16,28 @@ export const gazetteerSchema = z
     chargerType: z.object({ tethered: phrases, untethered: phrases }).strict(),
     damage: z.object(Object.fromEntries(damageDetails.map((detail) => [detail, damageRule])) as Record<(typeof damageDetails)[number], typeof damageRule>).strict(),
     topicCues: z.object({ damage: phrases, human: phrases, power_cut: phrases, cold_weather: phrases, cable_stuck: phrases }).strict(),
+    /** Real words one letter from a cue word, from `common-words.yaml`: the speller never turns them into the cue. */
+    commonWords: z.array(z.string().trim().min(1)),
   })
   .strict();
 
 export type Gazetteer = z.output<typeof gazetteerSchema>;
 
-export function loadGazetteer(file: string): Gazetteer {
-  return loadYamlFile(file, gazetteerSchema);
+const entitiesFileSchema = gazetteerSchema.omit({ commonWords: true });
+const commonWordsFileSchema = z.object({ words: z.array(z.string().trim().toLowerCase().min(1)) }).strict();
+
+/** `entities.yaml` with the speller's `common-words.yaml`. */
+export function loadGazetteer(entitiesFile: string, commonWordsFile: string): Gazetteer {
+  return { ...loadYamlFile(entitiesFile, entitiesFileSchema), commonWords: loadYamlFile(commonWordsFile, commonWordsFileSchema).words };
 }
 
-/** Every word the gazetteer knows, so the speller corrects "zapi" to "zappi" too. */
+/** The speller of a vocabulary, guarded so that it only corrects clear misspellings into the topic cues' words. */
+export function spellerFor(vocabulary: Record<string, number>, gazetteer: Gazetteer): SpellingCorrector {
+  const cueWords = new Set(Object.values(gazetteer.topicCues).flatMap((cues) => cues.flatMap((cue) => cue.toLowerCase().match(/[a-z0-9]+/g) ?? [])));
+  return new SpellingCorrector(new Map(Object.entries(vocabulary)), { cueWords, commonWords: new Set(gazetteer.commonWords) });
+}
+
+/** Every word the gazetteer matches (not the speller's common words), so the speller corrects "zapi" to "zappi" too. */
 export function gazetteerWords(gazetteer: Gazetteer): string[] {
   const all: string[] = [];
   const visit = (value: unknown): void => {
@@ -32,6 +45,6 @@ export function gazetteerWords(gazetteer: Gazetteer): string[] {
     else if (Array.isArray(value)) value.forEach(visit);
     else if (value && typeof value === 'object') Object.values(value).forEach(visit);
   };
-  visit(gazetteer);
+  visit({ ...gazetteer, commonWords: [] });
   return all;
 }

@@ -4,10 +4,9 @@ import { z } from 'zod';
 import { contentDirs } from '../paths';
 import { describeIssues } from '../content/loadYaml';
 import { EntityExtractor } from './entityExtraction';
-import { gazetteerSchema } from './gazetteer';
+import { gazetteerSchema, spellerFor } from './gazetteer';
 import { bayesStateSchema, linearStateSchema, scorerOf } from './intentScorer';
 import { IntentRecognizer } from './recognizer';
-import { SpellingCorrector } from './textAnalysis';
 
 export const defaultModelFile = path.join(contentDirs.intents, 'model.json');
 
@@ -38,7 +37,7 @@ export class ModelFileError extends Error {
 
 export function recognizerFromModel(model: ModelFile): IntentRecognizer {
   return new IntentRecognizer({
-    speller: new SpellingCorrector(new Map(Object.entries(model.vocabulary))),
+    speller: spellerFor(model.vocabulary, model.gazetteer),
     extractor: new EntityExtractor(model.gazetteer),
     scorer: scorerOf(model.bayes, model.linear),
     thresholds: model.thresholds,

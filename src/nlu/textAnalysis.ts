@@ -86,15 +86,27 @@ export function stem(word: string): string {
   return stemmed;
 }
 
+export interface SpellingGuard {
+  /** Words that raise a topic by rule: a correction into one must not invent the topic. */
+  cueWords: ReadonlySet<string>;
+  /** Real words that are never corrected into a cue word ("front" is not "frost"). */
+  commonWords: ReadonlySet<string>;
+}
+const noGuard: SpellingGuard = { cueWords: new Set(), commonWords: new Set() };
+const minCorrectedLength = 4;
+/** Shorter words are one letter from too many others ("hold", "cold") to be corrected into a cue. */
+const minCorrectedIntoCueLength = 5;
+
 /**
  * Corrects an unknown word to the most frequent known word within Damerau-Levenshtein distance 1
  * (one letter added, dropped, changed or two swapped). Candidates come from a delete index, so a
- * lookup costs a few map reads rather than a scan of the vocabulary.
+ * lookup costs a few map reads rather than a scan of the vocabulary. A cue word is a candidate only
+ * for a clear misspelling: long enough and not a common English word.
  */
 export class SpellingCorrector {
   private readonly byDeletion = new Map<string, string[]>();
 
-  constructor(private readonly frequencies: ReadonlyMap<string, number>, private readonly minLength = 4) {
+  constructor(private readonly frequencies: ReadonlyMap<string, number>, private readonly guard: SpellingGuard = noGuard) {
     for (const word of frequencies.keys()) {
       for (const key of [word, ...deletions(word)]) {
         const words = this.byDeletion.get(key);
@@ -105,11 +117,13 @@ export class SpellingCorrector {
   }
 
   correct(word: string): string {
-    if (this.frequencies.has(word) || word.length < this.minLength || /\d/.test(word)) return word;
+    if (this.frequencies.has(word) || word.length < minCorrectedLength || /\d/.test(word)) return word;
+    const mayBecomeCue = word.length >= minCorrectedIntoCueLength && !this.guard.commonWords.has(word);
     let best = word;
     let bestCount = 0;
     for (const key of [word, ...deletions(word)]) {
       for (const candidate of this.byDeletion.get(key) ?? []) {
+        if (!mayBecomeCue && this.guard.cueWords.has(candidate)) continue;
         const count = this.frequencies.get(candidate) ?? 0;
         if (count > bestCount && DamerauLevenshteinDistance(word, candidate) <= 1) {
           best = candidate;

@@ -1,13 +1,13 @@
 import { decide, type Thresholds } from './decision';
 import { EntityExtractor } from './entityExtraction';
 import { featuresOf } from './features';
-import { gazetteerWords, type Gazetteer } from './gazetteer';
+import { gazetteerWords, spellerFor, type Gazetteer } from './gazetteer';
 import { trainBayes, trainLogisticRegression, trainSoftmax, type ClassifierKind, type FeatureDoc } from './classifierTraining';
 import { crossValidate, scorePredictions, stratifiedFolds, type EvaluationReport, type FoldOptions } from './evaluation';
 import { scorerOf, type BayesState, type LinearState } from './intentScorer';
 import type { ModelFile } from './model';
 import { IntentRecognizer, type Inspection } from './recognizer';
-import { analyse, clauseBreak, SpellingCorrector, tokenize } from './textAnalysis';
+import { analyse, clauseBreak, tokenize } from './textAnalysis';
 import type { LabelledText, TrainingData } from './trainingData';
 import type { RecognizedIntent } from './types';
 
@@ -40,7 +40,7 @@ export interface TrainedRecognizer {
 /** Builds the whole pipeline from examples: speller, rules, features, classifier. */
 export function trainRecognizer(examples: LabelledText[], gazetteer: Gazetteer, kind: ClassifierKind = modelKind, thresholds = noThresholds): TrainedRecognizer {
   const vocabulary = vocabularyOf(examples, gazetteer);
-  const speller = new SpellingCorrector(new Map(Object.entries(vocabulary)));
+  const speller = spellerFor(vocabulary, gazetteer);
   const extractor = new EntityExtractor(gazetteer);
   const docs: FeatureDoc[] = examples.map(({ text, intent }) => {
     const analysed = analyse(text, speller);

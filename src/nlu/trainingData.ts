@@ -38,7 +38,7 @@ export function loadTrainingData(intentsDir: string): TrainingData {
       for (const text of content.examples) examples.push({ text, intent: content.intent });
     }
   }
-  const gazetteer = loadGazetteer(path.join(intentsDir, 'entities.yaml'));
+  const gazetteer = loadGazetteer(path.join(intentsDir, 'entities.yaml'), path.join(intentsDir, 'common-words.yaml'));
   const hash = crypto.createHash('sha256').update(JSON.stringify({ examples, gazetteer })).digest('hex');
   return { examples, gazetteer, hash };
 }

@@ -57,6 +57,12 @@ describe('recognizing intents', () => {
     expect(entitiesOf('no damage, no sparks, the plug just will not release').damage).toBeUndefined();
   });
 
+  it('does not read a real word as a misspelt topic cue, nor a question about the bot as a request for a person', () => {
+    expect(recognizer.recognize('the cable is stuck in the front of the car').entities.mentions ?? []).not.toContain('cold_weather');
+    expect(intentOf('hold on, the plug is stuck in my car')).toBe('stuck_in_car');
+    expect(intentOf('am I talking to a bot')).not.toBe('human');
+  });
+
   it('reads through typos', () => {
     expect(intentOf('my cabel is stuk')).toBe('cable_stuck');
     expect(intentOf('ther was a powr cut')).toBe('power_cut');

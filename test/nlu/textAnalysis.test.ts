@@ -15,6 +15,15 @@ describe('text analysis', () => {
     expect(speller.correct('xyzzy')).toBe('xyzzy');
   });
 
+  it('turns only clear misspellings into a topic cue word', () => {
+    const guard = { cueWords: new Set(['frost', 'cold', 'frozen']), commonWords: new Set(['front']) };
+    const speller = new SpellingCorrector(new Map([['frost', 5], ['cold', 5], ['frozen', 5], ['table', 1]]), guard);
+    expect(speller.correct('front')).toBe('front');
+    expect(speller.correct('hold')).toBe('hold');
+    expect(speller.correct('frozn')).toBe('frozen');
+    expect(speller.correct('tabel')).toBe('table');
+  });
+
   it('marks words in the scope of a negation, up to a clause break', () => {
     const { words, negated } = analyse('there was no power cut, but it is frozen');
     expect(words.filter((_, i) => negated[i])).toEqual(['power', 'cut']);
