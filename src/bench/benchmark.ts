@@ -32,6 +32,7 @@ export interface TargetResult {
 export interface Summary {
   turns: number;
   errors: number;
+  firstError?: string;
   turnsPerSecond: number;
   p50Ms: number;
   p99Ms: number;
@@ -47,6 +48,7 @@ function summarise(result: LoadResult): Summary {
   return {
     turns: result.turns,
     errors: result.errors,
+    firstError: result.firstError,
     turnsPerSecond: result.turns / result.seconds,
     p50Ms: percentile(result.latenciesMs, 50),
     p99Ms: percentile(result.latenciesMs, 99),
@@ -153,7 +155,7 @@ export function formatBenchmark(result: BenchmarkResult, options: BenchmarkOptio
       `p99 ${ms(t.max.p99Ms).padStart(9)}`,
       `x${(t.max.turnsPerSecond / baseline).toFixed(2)} of baseline`,
       `| at ${t.halfRate.turnsPerSecond.toFixed(0)} turns/s: p50 ${ms(t.halfRate.p50Ms)}, p99 ${ms(t.halfRate.p99Ms)}`,
-      t.max.errors + t.halfRate.errors ? `| ${t.max.errors + t.halfRate.errors} errors` : '',
+      t.max.errors + t.halfRate.errors ? `| ${t.max.errors + t.halfRate.errors} errors, first: ${t.max.firstError ?? t.halfRate.firstError}` : '',
     ].join('  '),
   );
   const memory = result.rssMb.length

@@ -5,6 +5,8 @@ export interface LoadResult {
   turns: number;
   errors: number;
   seconds: number;
+  /** What went wrong with the first failed turn (status and start of the body), to tell errors apart. */
+  firstError?: string;
   /** Turn latencies in milliseconds, in the order they finished. */
   latenciesMs: number[];
 }
@@ -67,8 +69,9 @@ export class LoadDriver {
       try {
         result.latenciesMs.push(await this.turn(conversation.id, text));
         result.turns += 1;
-      } catch {
+      } catch (error) {
         result.errors += 1;
+        result.firstError ??= `${conversation.id}, "${text}": ${(error as Error).message}`;
       }
     }
   }

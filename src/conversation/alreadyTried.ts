@@ -1,5 +1,5 @@
 import type { AlreadyTriedPhrases } from '../content/procedures';
-import { isQuestion, mentions } from './textMatching';
+import { isQuestion, mentionTest } from './textMatching';
 
 /**
  * The steps a message says were already done ("I already stopped it and unlocked the car"), from the
@@ -7,7 +7,8 @@ import { isQuestion, mentions } from './textMatching';
  */
 export function stepsAlreadyTried(text: string, phrases: AlreadyTriedPhrases): string[] {
   if (isQuestion(text)) return [];
+  const mentioned = mentionTest(text, phrases.negations);
   return Object.entries(phrases.steps)
-    .filter(([, stepPhrases]) => stepPhrases.some((phrase) => mentions(text, phrase, phrases.negations)))
+    .filter(([, stepPhrases]) => stepPhrases.some(mentioned))
     .map(([step]) => step);
 }

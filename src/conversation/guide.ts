@@ -7,7 +7,7 @@ import type { DamageDetail, Entities, Recognition, Recognizer } from '../nlu/typ
 import { stepsAlreadyTried } from './alreadyTried';
 import { type Interpretation, interpretMessage } from './interpretMessage';
 import type { KnowledgeSearch } from './knowledgeSearch';
-import { mentions } from './textMatching';
+import { mentionTest } from './textMatching';
 
 /** Where a driver is in the guided procedures. Plain JSON: it is kept in the dialog state. */
 export interface GuideState {
@@ -201,7 +201,8 @@ export class Guide {
   private enter(state: GuideState, scenario: ProcedureScenario, text: string, say: string[]): Decision {
     const procedure = this.procedure(scenario);
     const { negations } = this.deps.content.dialogs.alreadyTried;
-    const entry = procedure.entryPoints.find((e) => e.phrases.some((phrase) => mentions(text, phrase, negations)));
+    const mentioned = mentionTest(text, negations);
+    const entry = procedure.entryPoints.find((e) => e.phrases.some(mentioned));
     if (scenario === 'stuck_in_car') state.entities.side ??= 'car';
     if (scenario === 'stuck_in_charger') state.entities.side ??= 'charger';
     state.procedure = scenario;

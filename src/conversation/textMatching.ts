@@ -19,15 +19,22 @@ const negationWindow = 3;
  * before it ("I haven't unlocked the car" does not count as unlocking it).
  */
 export function mentions(text: string, phrase: string, negations: readonly string[] = []): boolean {
+  return mentionTest(text, negations)(phrase);
+}
+
+/** `mentions` for many phrases of one message: the message and the negations are split into words once. */
+export function mentionTest(text: string, negations: readonly string[] = []): (phrase: string) => boolean {
   const said = words(text);
-  const wanted = words(phrase);
   const negating = new Set(negations.flatMap(words));
-  for (let start = 0; start + wanted.length <= said.length; start += 1) {
-    if (!wanted.every((word, i) => said[start + i] === word)) continue;
-    const before = said.slice(Math.max(0, start - negationWindow), start);
-    if (!before.some((word) => negating.has(word) || word.endsWith("n't"))) return true;
-  }
-  return false;
+  return (phrase) => {
+    const wanted = words(phrase);
+    for (let start = 0; start + wanted.length <= said.length; start += 1) {
+      if (!wanted.every((word, i) => said[start + i] === word)) continue;
+      const before = said.slice(Math.max(0, start - negationWindow), start);
+      if (!before.some((word) => negating.has(word) || word.endsWith("n't"))) return true;
+    }
+    return false;
+  };
 }
 
 const questionOpeners = new Set([
