@@ -56,6 +56,12 @@ describe('recognizing intents', () => {
     expect(intentOf('the breaker keeps tripping and the plug is stuck')).toBe('power_cut');
   });
 
+  it('knows the everyday words of short answers, so a farewell or slang yes no example spells out still counts', () => {
+    expect([...recognizer.inspect('cheerio for now').findings.conversation]).toEqual(['thanks']);
+    expect([...recognizer.inspect('is there a tutorial').findings.conversation]).toEqual(['help']);
+    expect(recognizer.inspect('the cable is stuck in my car').findings.conversation.size).toBe(0);
+  });
+
   it('does not take a negated topic for the topic', () => {
     expect(intentOf('there was no power cut, the cable is just stuck in my car')).toBe('stuck_in_car');
     expect(intentOf("it's not the cold, the plug won't come out of the wallbox")).toBe('stuck_in_charger');
