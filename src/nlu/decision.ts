@@ -26,8 +26,9 @@ function withoutUncuedTopics(ranking: RankedIntent[], findings: RuleFindings): R
 }
 
 /**
- * Out-of-scope confidence from which a found power-cut or cold cue no longer outranks it ("the mcb
- * tripped" is a power cut); damage and person cues ("an error", "an engineer") also occur in other topics.
+ * Out-of-scope confidence from which a found power-cut, cold or stuck-cable cue no longer outranks it
+ * ("the mcb tripped" is a power cut, "it's stuck in the charger and I need it for work" a stuck cable);
+ * damage and person cues ("an error", "an engineer") also occur in other topics.
  */
 const sureOutOfScope = 0.75;
 
@@ -71,7 +72,7 @@ export function decide(classifierRanking: RankedIntent[] | undefined, findings: 
   const surelyOutOfScope = classified === 'out_of_scope' && (top?.confidence ?? 0) >= sureOutOfScope;
   if (!surelyOutOfScope) {
     const candidates = [...findings.topics].filter(
-      (t) => (classified === 'out_of_scope' ? cueRequired.has(t) : overridingTopics.has(t)) || (classified === 'none' && stuckLabels.has(t)),
+      (t) => (classified === 'out_of_scope' ? cueRequired.has(t) : overridingTopics.has(t)) || ((classified === 'none' || classified === 'out_of_scope') && stuckLabels.has(t)),
     );
     if (classified !== 'none') candidates.push(classified);
     if (candidates.length > 0) intent = candidates.reduce((best, t) => (rankOf(t) < rankOf(best) ? t : best));

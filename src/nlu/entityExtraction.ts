@@ -10,6 +10,8 @@ export interface RuleFindings {
   entities: Omit<Entities, 'mentions'>;
   /** Topic labels the message speaks of by rule, not negated (a stuck cable is named by its side). */
   topics: Set<IntentLabel>;
+  /** Conversational labels whose everyday words the message uses ("cheerio": thanks); evidence for the classifier only. */
+  conversation: Set<IntentLabel>;
 }
 
 /** Words before a side word that make it the place the cable is held: "stuck IN the car". */
@@ -27,6 +29,7 @@ export class EntityExtractor {
   private readonly damageAny: PhraseMatcher<DamageDetail>;
   private readonly damageWith: Map<DamageDetail, PhraseMatcher<true>>;
   private readonly cues: PhraseMatcher<TopicCue>;
+  private readonly conversationWords: PhraseMatcher<IntentLabel>;
 
   constructor(gazetteer: Gazetteer) {
     this.names = new PhraseMatcher([
@@ -45,6 +48,7 @@ export class EntityExtractor {
       }),
     );
     this.cues = new PhraseMatcher(phrasesOf(gazetteer.topicCues, (topic) => topic as TopicCue));
+    this.conversationWords = new PhraseMatcher(phrasesOf(gazetteer.conversationWords, (label) => label as IntentLabel));
   }
 
   extract(text: AnalysedText): RuleFindings {
@@ -71,7 +75,8 @@ export class EntityExtractor {
       else topics.add(cue.value);
     }
     if (damage.length > 0) topics.add('damage');
-    return { entities, topics };
+    const conversation = new Set(this.conversationWords.matchLongest(text).filter((m) => !m.negated).map((m) => m.value));
+    return { entities, topics, conversation };
   }
 
   /** Car, charger or both: places named after "in/from/of..." count first, then any mention. */
@@ -86,7 +91,10 @@ export class EntityExtractor {
     // "the car's socket" owns the socket; "the charger's cable" only owns the cable.
     const owners = mentions.filter((m) => (text.possessive[m.end - 1] && !cableStarts.has(m.end)) || ownsPrevious(text, m, mentions));
     const placed = mentions.filter((m) => isPlace(text, m.start) || text.words[m.end] === 'end' || text.words[m.end] === 'side');
-    const chosen = new Set((owners.length > 0 ? owners : placed.length > 0 ? placed : mentions).map((m) => m.value));
+    // "i unplugged from the car but the other end is stuck in the charger": the end it is stuck in wins.
+    const stuckEnds = new Set(this.cues.matchAll(text).filter((c) => c.value === 'cable_stuck' && !c.negated).map((c) => c.end));
+    const stuckIn = placed.filter((m) => stuckEnds.has(placeWordStart(text, m.start)));
+    const chosen = new Set((owners.length > 0 ? owners : stuckIn.length > 0 ? stuckIn : placed.length > 0 ? placed : mentions).map((m) => m.value));
     if (chosen.size === 2) return 'both';
     return chosen.values().next().value;
   }
@@ -108,8 +116,13 @@ function ownsPrevious(text: AnalysedText, mention: { start: number; value: strin
   return mentions.some((other) => other.end === i && other.value !== mention.value);
 }
 
-function isPlace(text: AnalysedText, start: number): boolean {
+/** Where the preposition before a side word starts ("stuck| in the car"), or -1 without one. */
+function placeWordStart(text: AnalysedText, start: number): number {
   let i = start - 1;
   while (i >= 0 && determiners.has(text.words[i])) i--;
-  return i >= 0 && placePrepositions.has(text.words[i]);
+  return i >= 0 && placePrepositions.has(text.words[i]) ? i : -1;
+}
+
+function isPlace(text: AnalysedText, start: number): boolean {
+  return placeWordStart(text, start) >= 0;
 }

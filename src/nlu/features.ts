@@ -32,7 +32,8 @@ const longLength = 4;
 /**
  * The classifier's view of a message: stems, a `not_` mark on every negated word ("no power cut"
  * gives `not_power not_cut`, "didn't work" `not_work`, unlike "it worked"), adjacent-stem bigrams,
- * the first and last word of the message, its length, and placeholders for a named car make or charger brand,
+ * the first and last word of the message, its length, the conversational labels whose everyday words it uses
+ * (`intents/entities.yaml`), and placeholders for a named car make or charger brand,
  * so brands the examples never used still count.
  */
 export function featuresOf(text: AnalysedText, findings: RuleFindings): string[] {
@@ -62,6 +63,8 @@ export function featuresOf(text: AnalysedText, findings: RuleFindings): string[]
   if (words.length <= shortMessage) for (const word of text.words) if (word !== clauseBreak && word.length <= maxSlangLength && !stopwords.has(word)) features.add(`~${word.slice(0, 2)}`);
   const question = questionFeature(text.words);
   if (question && contentWords > 0) features.add(question);
+  // Known everyday words of a short answer ("ciao", "mhm"): one-off spellings still find their label.
+  for (const label of findings.conversation) features.add(`=${label}`);
   if (findings.entities.vehicleMake) features.add('#make');
   if (findings.entities.chargerBrand) features.add('#brand');
   return [...features];

@@ -9,18 +9,34 @@ export interface PhraseMatch<T> {
   negated: boolean;
 }
 
+/**
+ * One word of a phrase, matched by stem. A verb form ("tripped", "freezing") matches only verb forms
+ * of its stem ("tripping"), so "tripped" does not fire on "a trip" or "trips".
+ */
+interface PhraseWord {
+  stem: string;
+  verbForm: boolean;
+}
+
+const verbEnding = /(ed|ing)$/;
+
+function phraseWord(word: string): PhraseWord {
+  const stemmed = stem(word);
+  return { stem: stemmed, verbForm: verbEnding.test(word) && stemmed !== word };
+}
+
 /** Finds gazetteer phrases in analysed text, word by word on stems, so inflections match too. */
 export class PhraseMatcher<T> {
-  private readonly byFirstStem = new Map<string, { stems: string[]; value: T }[]>();
+  private readonly byFirstStem = new Map<string, { words: PhraseWord[]; value: T }[]>();
 
   constructor(entries: Iterable<[phrase: string, value: T]>) {
     for (const [phrase, value] of entries) {
-      const stems = tokenize(phrase).map(stem);
-      if (stems.length === 0) continue;
-      const list = this.byFirstStem.get(stems[0]) ?? [];
-      list.push({ stems, value });
-      list.sort((a, b) => b.stems.length - a.stems.length);
-      this.byFirstStem.set(stems[0], list);
+      const words = tokenize(phrase).map(phraseWord);
+      if (words.length === 0) continue;
+      const list = this.byFirstStem.get(words[0].stem) ?? [];
+      list.push({ words, value });
+      list.sort((a, b) => b.words.length - a.words.length);
+      this.byFirstStem.set(words[0].stem, list);
     }
   }
 
@@ -29,8 +45,9 @@ export class PhraseMatcher<T> {
     const found: PhraseMatch<T>[] = [];
     text.stems.forEach((first, start) => {
       for (const candidate of this.byFirstStem.get(first) ?? []) {
-        const end = start + candidate.stems.length;
-        if (end <= text.stems.length && candidate.stems.every((s, k) => text.stems[start + k] === s)) {
+        const end = start + candidate.words.length;
+        const matches = (w: PhraseWord, k: number): boolean => text.stems[start + k] === w.stem && (!w.verbForm || verbEnding.test(text.words[start + k]));
+        if (end <= text.stems.length && candidate.words.every(matches)) {
           found.push({ value: candidate.value, start, end, negated: text.negated[start] });
         }
       }

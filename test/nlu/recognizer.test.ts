@@ -51,6 +51,17 @@ describe('recognizing intents', () => {
     expect(result.entities.mentions).not.toContain('damage');
   });
 
+  it('matches a verb-form cue only as a verb: "tripped" is a power cut, "a trip" is not', () => {
+    expect(intentOf('the wallbox has my lead locked in and we are going on a trip tomorrow')).toBe('stuck_in_charger');
+    expect(intentOf('the breaker keeps tripping and the plug is stuck')).toBe('power_cut');
+  });
+
+  it('knows the everyday words of short answers, so a farewell or slang yes no example spells out still counts', () => {
+    expect([...recognizer.inspect('cheerio for now').findings.conversation]).toEqual(['thanks']);
+    expect([...recognizer.inspect('is there a tutorial').findings.conversation]).toEqual(['help']);
+    expect(recognizer.inspect('the cable is stuck in my car').findings.conversation.size).toBe(0);
+  });
+
   it('does not take a negated topic for the topic', () => {
     expect(intentOf('there was no power cut, the cable is just stuck in my car')).toBe('stuck_in_car');
     expect(intentOf("it's not the cold, the plug won't come out of the wallbox")).toBe('stuck_in_charger');
@@ -92,6 +103,11 @@ describe('recognizing entities', () => {
     expect(entitiesOf('the plug is stuck in the socket of the wallbox').side).toBe('charger');
     expect(entitiesOf("the charger's cable is stuck in my car").side).toBe('car');
     expect(entitiesOf('the cable is stuck in the charge point').side).toBe('charger');
+  });
+
+  it('takes the end the cable is stuck in over the end it came out of', () => {
+    expect(entitiesOf('got it out of the car but the other end is jammed in the wallbox').side).toBe('charger');
+    expect(entitiesOf('it came out of the charger fine, now it is stuck in the car').side).toBe('car');
   });
 
   it('names car makes and charger brands', () => {
