@@ -140,14 +140,22 @@ function teamsMiddleware(config: Config, logger: Logger, content: Content): { te
   };
 }
 
+/**
+ * An adapter that runs turns in this process (terminal chat, self-hosted Direct Line), with the same
+ * metrics, turn guard, input limits and turn error handling as the Bot Framework endpoint.
+ */
+export function inProcessAdapterFor(runtime: BotRuntime): InProcessAdapter {
+  const adapter = new InProcessAdapter();
+  adapter.onTurnError = runtime.onTurnError;
+  adapter.use(runtime.turnMetrics, runtime.turnGuard, runtime.inputLimits);
+  return adapter;
+}
+
 /** The website widget: the chat page, its token route and the self-hosted Direct Line. */
 function webChatRoutes(config: Config, logger: Logger, runtime: BotRuntime, rateLimits: RateLimits): RouteRegistrar[] {
   const { webchat } = config;
   const tokens = new DirectLineTokens({ secret: tokenSecretOrDevSecret(webchat.tokenSecret, logger), ttlSeconds: webchat.tokenTtlSeconds });
-  // Same turn guard and turn error handling as every other adapter.
-  const directLineAdapter = new InProcessAdapter();
-  directLineAdapter.onTurnError = runtime.onTurnError;
-  directLineAdapter.use(runtime.turnMetrics, runtime.turnGuard, runtime.inputLimits);
+  const directLineAdapter = inProcessAdapterFor(runtime);
   // The activity log lives as long as the conversation's state.
   const logTtlSeconds = config.conversationState.ttlSeconds;
   const log: ConversationLog = runtime.redis

@@ -7,9 +7,8 @@ import { randomUUID } from 'node:crypto';
 import readline from 'node:readline';
 import type { Activity, CardAction } from 'botbuilder';
 import pino from 'pino';
-import { InProcessAdapter } from '../channels/inProcessAdapter';
 import { ConfigError, loadConfig } from '../config';
-import { buildBotRuntime } from '../index';
+import { buildBotRuntime, inProcessAdapterFor } from '../index';
 import { createLogger } from '../logger';
 
 const interactive = process.stdin.isTTY === true;
@@ -38,9 +37,7 @@ async function main(): Promise<void> {
   // Logs go to stderr, quiet by default, so stdout stays a clean transcript.
   const logger = createLogger({ env: 'production', logLevel: process.env.LOG_LEVEL ? config.logLevel : 'error' }, pino.destination(2));
   const runtime = buildBotRuntime(config, logger);
-  const adapter = new InProcessAdapter();
-  adapter.onTurnError = runtime.onTurnError;
-  adapter.use(runtime.turnMetrics, runtime.turnGuard, runtime.inputLimits);
+  const adapter = inProcessAdapterFor(runtime);
 
   const user = { id: `terminal-user-${randomUUID()}`, name: 'You' };
   const bot = { id: 'bot', name: 'Assistant' };

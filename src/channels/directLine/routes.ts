@@ -56,21 +56,16 @@ export function directLineRoutes(deps: DirectLineRoutesDeps): RouteRegistrar {
   });
 
   return (server: Server) => {
-    // Start: the token already names its conversation, so starting returns that one.
-    server.post(`${directLineBasePath}/conversations`, async (req: Request, res: Response) => {
+    // The token already names its conversation, so starting and reconnecting (Web Chat does that
+    // when given a conversationId, e.g. after a page reload) both open that one.
+    const openConversation = (status: 200 | 201) => async (req: Request, res: Response) => {
       const auth = authorize(req, res);
       if (!auth) return;
       await deps.conversations.start(auth.grant);
-      res.send(201, conversationAnswer(auth));
-    });
-
-    // Reconnect (Web Chat does this when it is given a conversationId, e.g. after a page reload).
-    server.get(`${directLineBasePath}/conversations/:conversationId`, async (req: Request, res: Response) => {
-      const auth = authorize(req, res);
-      if (!auth) return;
-      await deps.conversations.start(auth.grant);
-      res.send(200, conversationAnswer(auth));
-    });
+      res.send(status, conversationAnswer(auth));
+    };
+    server.post(`${directLineBasePath}/conversations`, openConversation(201));
+    server.get(`${directLineBasePath}/conversations/:conversationId`, openConversation(200));
 
     server.post(`${directLineBasePath}/conversations/:conversationId/activities`, async (req: Request, res: Response) => {
       const auth = authorize(req, res);
