@@ -6,7 +6,6 @@ import { turnSummary } from './turnSummary';
 
 export interface SupportBotDeps {
   conversationState: BotState;
-  userState: BotState;
   dialogState: StatePropertyAccessor<DialogState>;
   rootDialog: Dialog;
   messages: Messages;
@@ -49,10 +48,7 @@ export class SupportBot extends TeamsActivityHandler {
   override async run(context: TurnContext): Promise<void> {
     const started = process.hrtime.bigint();
     await super.run(context);
-    await Promise.all([
-      this.deps.conversationState.saveChanges(context, false),
-      this.deps.userState.saveChanges(context, false),
-    ]);
+    await this.deps.conversationState.saveChanges(context, false);
     const summary = turnSummary(context);
     this.deps.logger.info(
       {

@@ -8,7 +8,6 @@ import {
   type DialogTurnResult,
   type FoundChoice,
   ListStyle,
-  TextPrompt,
   WaterfallDialog,
   type WaterfallStepContext,
 } from 'botbuilder-dialogs';
@@ -33,13 +32,12 @@ export interface MainDialogDeps {
   metrics: ProcedureMetrics;
 }
 
-interface GuideLoopOptions {
+interface GuideStepOptions {
   state: GuideState;
   prompt: GuidePrompt;
 }
 
-const guideLoopId = 'guideStep';
-const answerPromptId = 'guideAnswer';
+const guideStepId = 'guideStep';
 const ratingDialogId = 'rating';
 const ratingPromptId = 'ratingChoice';
 const ratings = ['1', '2', '3', '4', '5'];
@@ -59,13 +57,7 @@ export class MainDialog extends ComponentDialog {
     this.guide = new Guide({ recognizer: deps.recognizer, content: deps.content, search: new KnowledgeSearch(deps.content.knowledge) });
     const { messages } = deps.content;
 
-    this.addDialog(new TextPrompt(answerPromptId));
-    this.addDialog(
-      new WaterfallDialog<GuideLoopOptions>(guideLoopId, [
-        async (step) => step.prompt(answerPromptId, { prompt: MessageFactory.suggestedActions(step.options.prompt.buttons, step.options.prompt.text) }),
-        async (step) => this.play(step, this.guide.continue(step.options.state, String(step.result ?? '')), false),
-      ]),
-    );
+    this.addDialog(new GuideStepDialog((dc, state, text) => this.play(dc, this.guide.continue(state, text), false)));
 
     // A rating that is not 1-5 is asked once more, then let go: the driver's cable is free already.
     this.addDialog(new ChoicePrompt(ratingPromptId, async (prompt) => prompt.recognized.succeeded || prompt.attemptCount >= 2));
@@ -114,7 +106,7 @@ export class MainDialog extends ComponentDialog {
     if (turn.kind === 'ask') summary.step = `${turn.state.procedure}.${turn.state.step}`;
 
     for (const text of turn.say) await dc.context.sendActivity(text);
-    if (turn.kind === 'ask') return dc.replaceDialog(guideLoopId, { state: turn.state, prompt: turn.prompt } satisfies GuideLoopOptions);
+    if (turn.kind === 'ask') return dc.replaceDialog(guideStepId, { state: turn.state, prompt: turn.prompt } satisfies GuideStepOptions);
     return this.conclude(dc, turn.ending);
   }
 
@@ -154,5 +146,31 @@ export class MainDialog extends ComponentDialog {
         await records.addOutcome(dc.context, { result: 'closed' });
         return dc.endDialog();
     }
+  }
+}
+
+/**
+ * One step of the guide waiting for its answer: asks when it begins, keeps the guide's state, and
+ * hands the next message to `answered`. A WaterfallDialog with a TextPrompt did the same with two
+ * more DialogContexts a turn, and botbuilder-dialogs builds each of those at a real cost (README,
+ * Benchmark).
+ */
+class GuideStepDialog extends Dialog<GuideStepOptions> {
+  constructor(private readonly answered: (dc: DialogContext, state: GuideState, text: string) => Promise<DialogTurnResult>) {
+    super(guideStepId);
+  }
+
+  override async beginDialog(dc: DialogContext, options?: GuideStepOptions): Promise<DialogTurnResult> {
+    if (!options) throw new Error(`${guideStepId} must be begun with the guide's state and prompt`);
+    (dc.activeDialog!.state as { guide: GuideState }).guide = options.state;
+    await dc.context.sendActivity(MessageFactory.suggestedActions(options.prompt.buttons, options.prompt.text));
+    return Dialog.EndOfTurn;
+  }
+
+  override async continueDialog(dc: DialogContext): Promise<DialogTurnResult> {
+    // As with a prompt, only a message answers: other activities leave the step waiting.
+    if (dc.context.activity.type !== 'message') return Dialog.EndOfTurn;
+    const { guide } = dc.activeDialog!.state as { guide: GuideState };
+    return this.answered(dc, guide, dc.context.activity.text ?? '');
   }
 }

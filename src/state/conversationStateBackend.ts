@@ -12,7 +12,7 @@ import { RedisStorage } from './redisStorage';
 /** Everything the composition root needs for conversation state, whichever store backs it. */
 export interface ConversationStateBackend {
   readonly kind: 'redis' | 'memory';
-  /** For ConversationState and UserState. */
+  /** For the conversation state (SnapshotConversationState). */
   readonly storage: Storage;
   /** `adapter.use(turnGuard)` before any other middleware that reads or writes state. */
   readonly turnGuard: ConversationTurnGuard;

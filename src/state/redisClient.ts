@@ -13,8 +13,9 @@ export function reconnectDelayMs(attempt: number): number {
 /**
  * Builds the client for the configured topology. Commands fail fast while Redis is unreachable
  * (no offline queue, one retry, bounded timeouts) so a turn never hangs waiting for it; the
- * connection itself keeps retrying in the background. `overrides` replace those command options for
- * clients that must wait instead (BullMQ's blocking worker connection).
+ * connection itself keeps retrying in the background. `overrides` replace those command options:
+ * for clients that must wait instead (BullMQ's blocking worker connection), and to turn on
+ * auto-pipelining for the conversation state client.
  */
 export function createRedisClient(redis: Config['redis'], logger: Logger, overrides: RedisOptions = {}): RedisClient {
   const connection = redis.connection;
@@ -55,6 +56,7 @@ export function createRedisClient(redis: Config['redis'], logger: Logger, overri
         connection.nodes.map((n) => ({ ...n })),
         {
           enableOfflineQueue: failFast.enableOfflineQueue,
+          enableAutoPipelining: failFast.enableAutoPipelining,
           clusterRetryStrategy: reconnectDelayMs,
           redisOptions: { ...failFast, ...credentials(connection) },
         },

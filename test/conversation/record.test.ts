@@ -1,6 +1,7 @@
 import { Registry } from 'prom-client';
 import { createMetrics } from '../../src/observability/metrics';
-import { ConversationState, MemoryStorage, UserState } from 'botbuilder';
+import { MemoryStorage } from 'botbuilder';
+import { SnapshotConversationState } from '../../src/state/snapshotConversationState';
 import { Dialog, type DialogContext, type DialogState, type DialogTurnResult } from 'botbuilder-dialogs';
 import { SupportBot } from '../../src/bot';
 import { type ConversationRecord, ConversationRecords, conversationRecordProperty } from '../../src/conversation/conversationRecord';
@@ -29,7 +30,7 @@ class RecordingHandoff extends Dialog<HandoffRequest> {
 
 function botWithStorage() {
   const storage = new MemoryStorage();
-  const conversationState = new ConversationState(storage);
+  const conversationState = new SnapshotConversationState(storage);
   const dialogState = conversationState.createProperty<DialogState>('DialogState');
   const logger = createLogger({ env: 'test', logLevel: 'silent' });
   const handoff = new RecordingHandoff();
@@ -41,7 +42,7 @@ function botWithStorage() {
     logger,
     metrics: createMetrics(new Registry()),
   });
-  const bot = new SupportBot({ conversationState, userState: new UserState(storage), dialogState, rootDialog, messages: content.messages, logger });
+  const bot = new SupportBot({ conversationState, dialogState, rootDialog, messages: content.messages, logger });
   const chat = conversationWith(bot, createTurnErrorHandler({ conversationState, dialogState, messages: content.messages, logger }));
   const record = async () => {
     const key = `test/conversations/${chat.conversationId}/`;

@@ -1,4 +1,5 @@
-import { ConversationState, MemoryStorage, UserState } from 'botbuilder';
+import { MemoryStorage } from 'botbuilder';
+import { SnapshotConversationState } from '../../src/state/snapshotConversationState';
 import { ComponentDialog, Dialog, type DialogContext, type DialogState, type DialogTurnResult, WaterfallDialog } from 'botbuilder-dialogs';
 import { SupportBot } from '../../src/bot';
 import { loadMessages } from '../../src/content/messages';
@@ -35,10 +36,10 @@ class FragileDialog extends ComponentDialog {
 describe('a turn that throws', () => {
   function fragileBot() {
     const storage = new MemoryStorage();
-    const conversationState = new ConversationState(storage);
+    const conversationState = new SnapshotConversationState(storage);
     const dialogState = conversationState.createProperty<DialogState>('DialogState');
     const logger = createLogger({ env: 'test', logLevel: 'silent' });
-    const bot = new SupportBot({ conversationState, userState: new UserState(storage), dialogState, rootDialog: new FragileDialog(), messages, logger });
+    const bot = new SupportBot({ conversationState, dialogState, rootDialog: new FragileDialog(), messages, logger });
     return conversationWith(bot, createTurnErrorHandler({ conversationState, dialogState, messages, logger }));
   }
 

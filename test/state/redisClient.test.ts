@@ -1,6 +1,9 @@
 import type { Redis } from 'ioredis';
+import { loadConfig } from '../../src/config';
+import { buildBotRuntime } from '../../src/index';
 import { isRedisReady, reconnectDelayMs, whenRedisReady } from '../../src/state/redisClient';
-import { connectTestClient, freePort, OwnedRedisServer } from './redisTestKit';
+import { memoryTicketDelivery } from '../support/guidedChat';
+import { connectTestClient, freePort, OwnedRedisServer, randomPrefix, sharedRedisUrl, silentLogger } from './redisTestKit';
 
 describe('the Redis client', () => {
   test('fails fast while Redis is down and recovers by itself when it is back', async () => {
@@ -26,5 +29,23 @@ describe('the Redis client', () => {
 
   test('keeps retrying forever, never waiting more than two seconds between attempts', () => {
     expect([1, 10, 10_000].map(reconnectDelayMs)).toEqual([100, 2_000, 2_000]);
+  });
+
+  test('the conversation state client sends the commands of one tick in one go (auto-pipelining); other clients, BullMQ\'s among them, do not', async () => {
+    const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', REDIS_URL: sharedRedisUrl, REDIS_KEY_PREFIX: randomPrefix() });
+    const runtime = buildBotRuntime(config, silentLogger, { ticketDelivery: memoryTicketDelivery() });
+    const plain = (await connectTestClient()) as Redis;
+    try {
+      const state = runtime.redis as Redis;
+      await whenRedisReady(state, 5_000);
+      const batched = [state.ping(), state.ping(), state.ping()];
+      expect(state.autoPipelineQueueSize).toBe(3);
+      const alone = [plain.ping(), plain.ping()];
+      expect(plain.autoPipelineQueueSize).toBe(0);
+      expect(await Promise.all([...batched, ...alone])).toEqual(Array(5).fill('PONG'));
+    } finally {
+      plain.disconnect();
+      await runtime.close();
+    }
   });
 });

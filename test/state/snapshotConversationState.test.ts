@@ -1,0 +1,110 @@
+import { type Activity, MemoryStorage, TestAdapter, TurnContext } from 'botbuilder';
+import { SnapshotConversationState } from '../../src/state/snapshotConversationState';
+
+const activity = {
+  type: 'message',
+  channelId: 'test',
+  conversation: { id: 'c-1' },
+  from: { id: 'user' },
+  recipient: { id: 'bot' },
+} as Activity;
+const storageKey = 'test/conversations/c-1/';
+
+/** A fresh turn over the same storage, with its writes counted. */
+function setup() {
+  const storage = new MemoryStorage();
+  const write = jest.spyOn(storage, 'write');
+  const state = new SnapshotConversationState(storage);
+  const steps = state.createProperty<{ step: number }>('progress');
+  const turn = () => new TurnContext(new TestAdapter(), activity);
+  return { storage, write, state, steps, turn };
+}
+
+describe('SnapshotConversationState', () => {
+  test('a changed property is written at the end of the turn and read back in the next', async () => {
+    const { state, steps, turn } = setup();
+    const first = turn();
+    await steps.set(first, { step: 1 });
+    await state.saveChanges(first);
+
+    const second = turn();
+    expect(await steps.get(second)).toEqual({ step: 1 });
+  });
+
+  test('a change deep inside the state counts as a change', async () => {
+    const { state, steps, write, turn } = setup();
+    const first = turn();
+    await steps.set(first, { step: 1 });
+    await state.saveChanges(first);
+
+    const second = turn();
+    (await steps.get(second))!.step = 2;
+    await state.saveChanges(second);
+    expect(write).toHaveBeenCalledTimes(2);
+    expect(await steps.get(turn())).toEqual({ step: 2 });
+  });
+
+  test('a turn that only reads writes nothing, although the stored item carries an eTag', async () => {
+    const { state, steps, write, turn } = setup();
+    const first = turn();
+    await steps.set(first, { step: 1 });
+    await state.saveChanges(first);
+    write.mockClear();
+
+    const second = turn();
+    await steps.get(second);
+    await state.saveChanges(second);
+    expect(write).not.toHaveBeenCalled();
+  });
+
+  test('saving twice in one turn writes once, and a turn that never loaded writes nothing', async () => {
+    const { state, steps, write, turn } = setup();
+    const context = turn();
+    await steps.set(context, { step: 1 });
+    await state.saveChanges(context);
+    await state.saveChanges(context);
+    await state.saveChanges(turn());
+    expect(write).toHaveBeenCalledTimes(1);
+  });
+
+  test('force writes an unchanged state, and writes go out with eTag "*" (last writer wins, the lock keeps turns apart)', async () => {
+    const { state, steps, write, turn } = setup();
+    const context = turn();
+    await steps.get(context, { step: 1 });
+    await state.saveChanges(context);
+    await state.saveChanges(context, true);
+    expect(write).toHaveBeenCalledTimes(2);
+    expect(write.mock.calls[1][0][storageKey].eTag).toBe('*');
+  });
+
+  test('clear empties the state for the rest of the turn and the next save stores it empty', async () => {
+    const { state, steps, turn } = setup();
+    const first = turn();
+    await steps.set(first, { step: 3 });
+    await state.saveChanges(first);
+
+    const second = turn();
+    await state.clear(second);
+    expect(state.get(second)).toEqual({});
+    await state.saveChanges(second);
+    expect(await steps.get(turn())).toBeUndefined();
+  });
+
+  test('delete removes the stored item', async () => {
+    const { storage, state, steps, turn } = setup();
+    const first = turn();
+    await steps.set(first, { step: 1 });
+    await state.saveChanges(first);
+
+    await state.delete(turn());
+    expect(await storage.read([storageKey])).toEqual({});
+  });
+
+  test('load with force reads storage again, dropping what the turn had not saved', async () => {
+    const { state, steps, turn } = setup();
+    const context = turn();
+    await steps.set(context, { step: 1 });
+    await state.load(context, true);
+    expect(await steps.get(context)).toBeUndefined();
+  });
+});
