@@ -1,5 +1,5 @@
 import { type BotState, type StatePropertyAccessor, TeamsActivityHandler, type TurnContext } from 'botbuilder';
-import { type Dialog, DialogSet, type DialogState, DialogTurnStatus } from 'botbuilder-dialogs';
+import { type Dialog, DialogSet, type DialogState, type DialogStateManagerConfiguration, DialogTurnStatus } from 'botbuilder-dialogs';
 import type { Messages } from './content/messages';
 import { hashId, type Logger } from './logger';
 import { turnSummary } from './turnSummary';
@@ -18,9 +18,17 @@ export interface SupportBotDeps {
  * A TeamsActivityHandler, so Teams' own events are dispatched too; Teams rendering and input are
  * channel middleware (src/channels/teams), not here.
  */
+/**
+ * Where botbuilder-dialogs looks for the memory scopes of a turn's dialog contexts before building
+ * them (memory/dialogStateManager.js); DialogManager keeps one configuration for all turns likewise.
+ */
+export const dialogStateConfigurationKey = 'DialogStateManagerConfiguration';
+
 export class SupportBot extends TeamsActivityHandler {
   private readonly welcomed: StatePropertyAccessor<boolean>;
   private readonly dialogs: DialogSet;
+  /** The first turn's: the scopes hold no state of a turn, and building them was most of a dialog context's cost. */
+  private dialogStateConfiguration?: DialogStateManagerConfiguration;
 
   constructor(private readonly deps: SupportBotDeps) {
     super();
@@ -38,7 +46,9 @@ export class SupportBot extends TeamsActivityHandler {
 
     this.onMessage(async (context, next) => {
       await this.welcomeOnce(context);
+      if (this.dialogStateConfiguration) context.turnState.set(dialogStateConfigurationKey, this.dialogStateConfiguration);
       const dialogContext = await this.dialogs.createContext(context);
+      this.dialogStateConfiguration ??= dialogContext.state.configuration;
       const result = await dialogContext.continueDialog();
       if (result.status === DialogTurnStatus.empty) await dialogContext.beginDialog(deps.rootDialog.id);
       await next();

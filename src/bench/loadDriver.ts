@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 
 /** What a driver measured against one target. */
@@ -35,6 +36,8 @@ export class LoadDriver {
   turn(conversationId: string, text: string): Promise<number> {
     const body = JSON.stringify({
       type: 'message',
+      // Channels give every activity an id; the service checks it against redeliveries.
+      id: randomUUID(),
       text,
       channelId: 'bench',
       serviceUrl: 'http://localhost:1',

@@ -1,7 +1,6 @@
 import { Registry } from 'prom-client';
 import { createMetrics } from '../../src/observability/metrics';
 import { MemoryStorage } from 'botbuilder';
-import { SnapshotConversationState } from '../../src/state/snapshotConversationState';
 import { Dialog, type DialogContext, type DialogState, type DialogTurnResult } from 'botbuilder-dialogs';
 import { SupportBot } from '../../src/bot';
 import { type ConversationRecord, ConversationRecords, conversationRecordProperty } from '../../src/conversation/conversationRecord';
@@ -10,6 +9,7 @@ import { MainDialog } from '../../src/conversation/mainDialog';
 import type { HandoffRequest } from '../../src/handoff/handoffRequest';
 import { createLogger } from '../../src/logger';
 import { createTurnErrorHandler } from '../../src/turnErrorHandler';
+import { SnapshotConversationState } from '../../src/state/snapshotConversationState';
 import { conversationWith } from '../support/conversation';
 import { content } from '../support/guidedChat';
 import { loadRecognizer } from '../../src/nlu/model';

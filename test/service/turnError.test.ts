@@ -1,10 +1,10 @@
 import { MemoryStorage } from 'botbuilder';
-import { SnapshotConversationState } from '../../src/state/snapshotConversationState';
 import { ComponentDialog, Dialog, type DialogContext, type DialogState, type DialogTurnResult, WaterfallDialog } from 'botbuilder-dialogs';
 import { SupportBot } from '../../src/bot';
 import { loadMessages } from '../../src/content/messages';
 import { createLogger } from '../../src/logger';
 import { createTurnErrorHandler } from '../../src/turnErrorHandler';
+import { SnapshotConversationState } from '../../src/state/snapshotConversationState';
 import { conversationWith } from '../support/conversation';
 
 const messages = loadMessages();
