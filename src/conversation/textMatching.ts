@@ -22,16 +22,50 @@ export function mentions(text: string, phrase: string, negations: readonly strin
   return mentionTest(text, negations)(phrase);
 }
 
-/** `mentions` for many phrases of one message: the message and the negations are split into words once. */
+/**
+ * Phrases and negations come from the content (a few hundred): each is split into words once, not
+ * on every message (that splitting was a tenth of what a turn allocated). Bounded all the same.
+ */
+const phraseWords = new Map<string, readonly string[]>();
+const negationWords = new WeakMap<readonly string[], ReadonlySet<string>>();
+const maxCachedPhrases = 10_000;
+
+function wordsOfPhrase(phrase: string): readonly string[] {
+  let split = phraseWords.get(phrase);
+  if (!split) {
+    split = words(phrase);
+    if (phraseWords.size < maxCachedPhrases) phraseWords.set(phrase, split);
+  }
+  return split;
+}
+
+function wordsOfNegations(negations: readonly string[]): ReadonlySet<string> {
+  let set = negationWords.get(negations);
+  if (!set) {
+    set = new Set(negations.flatMap(words));
+    negationWords.set(negations, set);
+  }
+  return set;
+}
+
+/** `mentions` for many phrases of one message: the message is split into words once. */
 export function mentionTest(text: string, negations: readonly string[] = []): (phrase: string) => boolean {
   const said = words(text);
-  const negating = new Set(negations.flatMap(words));
+  const negating = wordsOfNegations(negations);
+  const negated = (start: number) => {
+    for (let i = Math.max(0, start - negationWindow); i < start; i += 1) {
+      if (negating.has(said[i]) || said[i].endsWith("n't")) return true;
+    }
+    return false;
+  };
+  const saidAt = (start: number, wanted: readonly string[]) => {
+    for (let i = 0; i < wanted.length; i += 1) if (said[start + i] !== wanted[i]) return false;
+    return true;
+  };
   return (phrase) => {
-    const wanted = words(phrase);
+    const wanted = wordsOfPhrase(phrase);
     for (let start = 0; start + wanted.length <= said.length; start += 1) {
-      if (!wanted.every((word, i) => said[start + i] === word)) continue;
-      const before = said.slice(Math.max(0, start - negationWindow), start);
-      if (!before.some((word) => negating.has(word) || word.endsWith("n't"))) return true;
+      if (saidAt(start, wanted) && !negated(start)) return true;
     }
     return false;
   };

@@ -36,23 +36,25 @@ export class ConversationTurnGuard implements Middleware {
     const { channelId, conversation, id: activityId, type } = context.activity;
     if (!conversation?.id) return next();
     const key = conversationKey(channelId, conversation.id);
-    const log = this.deps.logger.child({ conversation: hashId(key), activityId, activityType: type });
+    // Most turns log nothing here; a child logger (its redaction set-up, the hashed id) is made when one does.
+    let child: Logger | undefined;
+    const log = () => (child ??= this.deps.logger.child({ conversation: hashId(key), activityId, activityType: type }));
 
     let held;
     try {
       held = await this.deps.lock.acquire(key);
     } catch (error) {
-      return this.answerOutage(context, log, error);
+      return this.answerOutage(context, log(), error);
     }
     if (!held) {
-      log.warn('conversation busy: lock not had within the wait');
+      log().warn('conversation busy: lock not had within the wait');
       if (type === 'message') await context.sendActivity(this.deps.messages.turnBusy);
       return;
     }
 
     try {
       if (activityId && (await this.deps.ledger.wasProcessed(key, activityId))) {
-        log.info('redelivered activity dropped');
+        log().info('redelivered activity dropped');
         return;
       }
       let marked = false;
@@ -63,16 +65,16 @@ export class ConversationTurnGuard implements Middleware {
       };
       context.onSendActivities(async (_context, _activities, send) => {
         // A reply matters more than the mark: if Redis is failing, answer anyway.
-        await markProcessed().catch((error) => log.warn({ err: error }, 'could not mark activity processed'));
+        await markProcessed().catch((error) => log().warn({ err: error }, 'could not mark activity processed'));
         return send();
       });
       await next();
       await markProcessed();
     } catch (error) {
       if (!this.deps.isStateUnavailable(error)) throw error;
-      await this.answerOutage(context, log, error);
+      await this.answerOutage(context, log(), error);
     } finally {
-      await held.release().catch((error) => log.warn({ err: error }, 'lock not released; it expires by itself'));
+      await held.release().catch((error) => log().warn({ err: error }, 'lock not released; it expires by itself'));
     }
   }
 
