@@ -36,7 +36,7 @@ import { clientAddressOf, conversationOf, createRateLimits, limitRequests, type 
 import { directLineConnectSources, securityHeaders, webPageSecurityHeaders } from './security/securityHeaders';
 import { createHttpService, type HttpService, type ReadinessCheck, type RouteRegistrar } from './server';
 import { memoryConversationState, redisConversationState } from './state/conversationStateBackend';
-import { createRedisClient, type RedisClient } from './state/redisClient';
+import { createStateRedisClient, type RedisClient } from './state/redisClient';
 import { SnapshotConversationState } from './state/snapshotConversationState';
 import type { TicketDelivery } from './tickets/delivery';
 import { startTicketDelivery } from './tickets/startTicketDelivery';
@@ -71,10 +71,7 @@ export function buildBotRuntime(
   const { messages } = content;
   const recognizer = parts.recognizer ?? loadRecognizer();
   const metrics = parts.metrics ?? createMetrics(new Registry());
-  // Auto-pipelining sends the commands of all turns in flight in one socket write per event-loop
-  // tick instead of one write each: a write is a system call, and with Redis that was the largest
-  // single cost of a turn under load (the benchmark in the README). BullMQ's connections keep it off.
-  const redis = config.redis.connection ? createRedisClient(config.redis, logger, { enableAutoPipelining: true }) : undefined;
+  const redis = config.redis.connection ? createStateRedisClient(config.redis, logger) : undefined;
   if (redis) metrics.watchRedisErrors(redis, 'state');
   const state = redis ? redisConversationState(redis, config, messages, logger) : memoryConversationState(config, messages, logger);
   if (state.kind === 'memory') logger.warn('No Redis configured: conversation state is kept in memory, in this process only');

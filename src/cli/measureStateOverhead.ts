@@ -6,12 +6,13 @@
  */
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { ActivityTypes, ConversationState, TestAdapter, UserState } from 'botbuilder';
+import { ActivityTypes, TestAdapter } from 'botbuilder';
 import { loadConfig } from '../config';
 import { loadMessages } from '../content/messages';
 import { createLogger } from '../logger';
 import { memoryConversationState, redisConversationState, type ConversationStateBackend } from '../state/conversationStateBackend';
-import { createRedisClient, whenRedisReady, type RedisClient } from '../state/redisClient';
+import { createStateRedisClient, whenRedisReady, type RedisClient } from '../state/redisClient';
+import { SnapshotConversationState } from '../state/snapshotConversationState';
 
 /** Counts commands, and round trips as the times a command goes out while none is in flight. */
 function countRoundTrips(client: RedisClient) {
@@ -27,20 +28,16 @@ function countRoundTrips(client: RedisClient) {
   return counts;
 }
 
-/** A turn as the bot takes it: load conversation and user state, change both, reply, save. */
+/** A turn as the bot takes it: load the conversation state, change it, reply, save it. */
 async function runTurns(backend: ConversationStateBackend, turns: number): Promise<number[]> {
-  const conversationState = new ConversationState(backend.storage);
-  const userState = new UserState(backend.storage);
+  const conversationState = new SnapshotConversationState(backend.storage);
   const progress = conversationState.createProperty<{ step: number }>('progress');
-  const profile = userState.createProperty<{ turns: number }>('profile');
   const adapter = new TestAdapter(async (context) => {
     const current = await progress.get(context, { step: 0 });
-    const user = await profile.get(context, { turns: 0 });
     current.step++;
-    user.turns++;
     await context.sendActivity(`step ${current.step}`);
-    // As SupportBot.run does: both saved at once at the end of the turn.
-    await Promise.all([conversationState.saveChanges(context), userState.saveChanges(context)]);
+    // As SupportBot.run does: saved once at the end of the turn.
+    await conversationState.saveChanges(context);
   }).use(backend.turnGuard);
   const conversation = `measure-${randomBytes(4).toString('hex')}`;
   const durations: number[] = [];
@@ -66,7 +63,7 @@ async function main(): Promise<void> {
   const config = loadConfig({ REDIS_URL: url, REDIS_KEY_PREFIX: prefix, LOG_LEVEL: 'silent' });
   const logger = createLogger(config);
   const messages = loadMessages();
-  const client = createRedisClient(config.redis, logger);
+  const client = createStateRedisClient(config.redis, logger);
   await whenRedisReady(client, 5_000);
   try {
     const memory = await runTurns(memoryConversationState(config, messages, logger), turns);

@@ -15,7 +15,7 @@ export function reconnectDelayMs(attempt: number): number {
  * (no offline queue, one retry, bounded timeouts) so a turn never hangs waiting for it; the
  * connection itself keeps retrying in the background. `overrides` replace those command options:
  * for clients that must wait instead (BullMQ's blocking worker connection), and to turn on
- * auto-pipelining for the conversation state client.
+ * auto-pipelining (`createStateRedisClient`).
  */
 export function createRedisClient(redis: Config['redis'], logger: Logger, overrides: RedisOptions = {}): RedisClient {
   const connection = redis.connection;
@@ -74,6 +74,16 @@ export function createRedisClient(redis: Config['redis'], logger: Logger, overri
     outageLogged = true;
   });
   return client;
+}
+
+/**
+ * The client for conversation state, locks, redelivery marks and rate limits. Auto-pipelining sends
+ * the commands of all turns in flight in one socket write per event-loop tick instead of one write
+ * each: a write is a system call, and under load those were the largest single cost of a turn with
+ * Redis (README, Benchmark). BullMQ's connections keep it off (it is not known to work with them).
+ */
+export function createStateRedisClient(redis: Config['redis'], logger: Logger): RedisClient {
+  return createRedisClient(redis, logger, { enableAutoPipelining: true });
 }
 
 /** True when the client can take commands right now: what `/readyz` reports. */
