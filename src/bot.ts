@@ -4,6 +4,12 @@ import type { Messages } from './content/messages';
 import { hashId, type Logger } from './logger';
 import { turnSummary } from './turnSummary';
 
+/**
+ * Where botbuilder-dialogs looks for the memory scopes of a turn's dialog contexts before building
+ * them (memory/dialogStateManager.js); DialogManager keeps one configuration for all turns likewise.
+ */
+const dialogStateConfigurationKey = 'DialogStateManagerConfiguration';
+
 export interface SupportBotDeps {
   conversationState: BotState;
   dialogState: StatePropertyAccessor<DialogState>;
@@ -18,12 +24,6 @@ export interface SupportBotDeps {
  * A TeamsActivityHandler, so Teams' own events are dispatched too; Teams rendering and input are
  * channel middleware (src/channels/teams), not here.
  */
-/**
- * Where botbuilder-dialogs looks for the memory scopes of a turn's dialog contexts before building
- * them (memory/dialogStateManager.js); DialogManager keeps one configuration for all turns likewise.
- */
-export const dialogStateConfigurationKey = 'DialogStateManagerConfiguration';
-
 export class SupportBot extends TeamsActivityHandler {
   private readonly welcomed: StatePropertyAccessor<boolean>;
   private readonly dialogs: DialogSet;
