@@ -26,7 +26,11 @@ describe('the chat page in a real browser (Chromium)', () => {
   let running: RunningService;
   let browser: BrowserSession;
   beforeAll(async () => {
-    [running, browser] = await Promise.all([startService(), launchChromium()]);
+    // Either may fail (Chromium not installed): keep what started, so afterAll stops it and jest exits.
+    const [service, chromium] = await Promise.allSettled([startService(), launchChromium()]);
+    if (service.status === 'fulfilled') running = service.value;
+    if (chromium.status === 'fulfilled') browser = chromium.value;
+    for (const started of [service, chromium]) if (started.status === 'rejected') throw started.reason;
   });
   afterAll(async () => {
     await browser?.close();
