@@ -5,21 +5,29 @@ import { freePort, runNode, waitUntilUp } from '../support/process';
 
 const logger = createLogger({ env: 'test', logLevel: 'silent' });
 
+/**
+ * `requestStarted` resolves once `/slow` is being handled: a fixed sleep instead let a loaded CI
+ * machine shut down before the request had arrived, so it was reset as an idle connection.
+ */
 function serviceWithSlowRoute(graceMs: number, delayMs: number) {
+  let started!: () => void;
+  const requestStarted = new Promise<void>((resolve) => (started = resolve));
   const slowRoute = (server: Server) =>
     server.get('/slow', async (_req: Request, res: Response) => {
+      started();
       await new Promise((resolve) => setTimeout(resolve, delayMs));
       res.send(200, { finished: true });
     });
-  return createHttpService({ logger, maxBodyBytes: 1024, shutdownGraceMs: graceMs, readinessChecks: [], routes: [slowRoute] });
+  const http = createHttpService({ logger, maxBodyBytes: 1024, shutdownGraceMs: graceMs, readinessChecks: [], routes: [slowRoute] });
+  return { http, requestStarted };
 }
 
 describe('graceful shutdown', () => {
   it('lets a request in flight finish, then stops accepting connections', async () => {
-    const http = serviceWithSlowRoute(5_000, 300);
+    const { http, requestStarted } = serviceWithSlowRoute(5_000, 300);
     const port = await http.listen(0, '127.0.0.1');
     const inFlight = fetch(`http://127.0.0.1:${port}/slow`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await requestStarted;
 
     await http.shutdown();
 
@@ -30,13 +38,13 @@ describe('graceful shutdown', () => {
   });
 
   it('does not wait past the grace period for a request that hangs', async () => {
-    const http = serviceWithSlowRoute(100, 2_000);
+    const { http, requestStarted } = serviceWithSlowRoute(100, 2_000);
     const port = await http.listen(0, '127.0.0.1');
     const hanging = fetch(`http://127.0.0.1:${port}/slow`).then(
       () => 'answered',
       () => 'connection closed',
     );
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await requestStarted;
 
     await http.shutdown();
 
@@ -44,10 +52,10 @@ describe('graceful shutdown', () => {
   });
 
   it('reports unready while draining', async () => {
-    const http = serviceWithSlowRoute(2_000, 300);
+    const { http, requestStarted } = serviceWithSlowRoute(2_000, 300);
     const port = await http.listen(0, '127.0.0.1');
     const agentRequest = fetch(`http://127.0.0.1:${port}/slow`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await requestStarted;
     const stopping = http.shutdown();
     // A request arriving on a new connection during the drain is refused or told to retry.
     const late = await fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.status).catch(() => 'refused');
