@@ -1,11 +1,12 @@
-import { CloudAdapter, ConfigurationBotFrameworkAuthentication, ConversationState, type TurnContext } from 'botbuilder';
+import { CloudAdapter, ConfigurationBotFrameworkAuthentication, type TurnContext } from 'botbuilder';
 import { randomUUID } from 'node:crypto';
 import { loadConfig } from '../../src/config';
 import { loadMessages } from '../../src/content/messages';
 import { createLogger } from '../../src/logger';
 import { createHttpService } from '../../src/server';
 import { redisConversationState } from '../../src/state/conversationStateBackend';
-import { createRedisClient } from '../../src/state/redisClient';
+import { createStateRedisClient } from '../../src/state/redisClient';
+import { SnapshotConversationState } from '../../src/state/snapshotConversationState';
 import { content, handoffOpening, instruction } from '../support/guidedChat';
 import { messageActivity, postActivity, textsOf } from '../support/http';
 import { waitUntilUp } from '../support/process';
@@ -22,8 +23,8 @@ const messages = loadMessages();
 async function startRecordingInstance(prefix: string) {
   const config = loadConfig({ REDIS_URL: sharedRedisUrl, REDIS_KEY_PREFIX: prefix, LOG_LEVEL: 'silent', NODE_ENV: 'test' });
   const logger = createLogger(config);
-  const state = redisConversationState(createRedisClient(config.redis, logger), config, messages, logger);
-  const conversationState = new ConversationState(state.storage);
+  const state = redisConversationState(createStateRedisClient(config.redis, logger), config, messages, logger);
+  const conversationState = new SnapshotConversationState(state.storage);
   const applied = conversationState.createProperty<string[]>('applied');
   const adapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication({}));
   adapter.use(state.turnGuard);
