@@ -37,7 +37,6 @@ import { directLineConnectSources, securityHeaders, webPageSecurityHeaders } fro
 import { createHttpService, type HttpService, type ReadinessCheck, type RouteRegistrar } from './server';
 import { memoryConversationState, redisConversationState } from './state/conversationStateBackend';
 import { createStateRedisClient, type RedisClient } from './state/redisClient';
-import { SnapshotConversationState } from './state/snapshotConversationState';
 import type { TicketDelivery } from './tickets/delivery';
 import { startTicketDelivery } from './tickets/startTicketDelivery';
 import { createTurnErrorHandler } from './turnErrorHandler';
@@ -76,7 +75,7 @@ export function buildBotRuntime(
   const state = redis ? redisConversationState(redis, config, messages, logger) : memoryConversationState(config, messages, logger);
   if (state.kind === 'memory') logger.warn('No Redis configured: conversation state is kept in memory, in this process only');
 
-  const conversationState = new SnapshotConversationState(state.storage);
+  const { conversationState } = state;
   const dialogState = conversationState.createProperty<DialogState>('DialogState');
   const records = new ConversationRecords(conversationState);
   const tickets = parts.ticketDelivery ? { delivery: parts.ticketDelivery, close: async () => {} } : startTicketDelivery(config, logger, metrics);

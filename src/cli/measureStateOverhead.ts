@@ -6,31 +6,21 @@
  */
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { ActivityTypes, TestAdapter } from 'botbuilder';
-import { loadConfig } from '../config';
+import { ActivityTypes, DeliveryModes, TestAdapter } from 'botbuilder';
+import { type Config, loadConfig } from '../config';
 import { loadMessages } from '../content/messages';
 import { createLogger } from '../logger';
 import { memoryConversationState, redisConversationState, type ConversationStateBackend } from '../state/conversationStateBackend';
-import { createStateRedisClient, whenRedisReady, type RedisClient } from '../state/redisClient';
-import { SnapshotConversationState } from '../state/snapshotConversationState';
+import { createStateRedisClient, whenRedisReady } from '../state/redisClient';
+import { countRoundTrips } from '../state/roundTripCounter';
 
-/** Counts commands, and round trips as the times a command goes out while none is in flight. */
-function countRoundTrips(client: RedisClient) {
-  const counts = { commands: 0, roundTrips: 0 };
-  let inFlight = 0;
-  const send = client.sendCommand.bind(client);
-  client.sendCommand = ((command: Parameters<typeof send>[0], ...rest: unknown[]) => {
-    counts.commands++;
-    if (inFlight++ === 0) counts.roundTrips++;
-    command.promise.finally(() => inFlight--).catch(() => {});
-    return (send as (...args: unknown[]) => unknown)(command, ...rest);
-  }) as typeof client.sendCommand;
-  return counts;
-}
-
-/** A turn as the bot takes it: load the conversation state, change it, reply, save it. */
-async function runTurns(backend: ConversationStateBackend, turns: number): Promise<number[]> {
-  const conversationState = new SnapshotConversationState(backend.storage);
+/**
+ * A turn as the bot takes it: load the conversation state, change it, reply, save it. With
+ * `expectReplies` the replies leave with the answer to the request (the redelivery mark waits for
+ * the end of the turn); otherwise they are posted as they are sent (Web Chat, Teams).
+ */
+async function runTurns(backend: ConversationStateBackend, turns: number, deliveryMode?: DeliveryModes): Promise<number[]> {
+  const { conversationState } = backend;
   const progress = conversationState.createProperty<{ step: number }>('progress');
   const adapter = new TestAdapter(async (context) => {
     const current = await progress.get(context, { step: 0 });
@@ -47,6 +37,7 @@ async function runTurns(backend: ConversationStateBackend, turns: number): Promi
       type: ActivityTypes.Message,
       text: 'next',
       id: `activity-${i}`,
+      deliveryMode,
       conversation: { id: conversation, isGroup: false, name: conversation, conversationType: 'personal' },
     });
     durations.push(performance.now() - started);
@@ -56,37 +47,49 @@ async function runTurns(backend: ConversationStateBackend, turns: number): Promi
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
+/** One delivery mode on its own state client: round trips counted from the first measured turn. */
+async function measure(config: Config, deliveryMode: DeliveryModes | undefined, turns: number) {
+  const logger = createLogger(config);
+  const messages = loadMessages();
+  const memory = await runTurns(memoryConversationState(config, messages, logger), turns, deliveryMode);
+  const client = createStateRedisClient(config.redis, logger);
+  try {
+    await whenRedisReady(client, 5_000);
+    const redisBackend = redisConversationState(client, config, messages, logger);
+    await runTurns(redisBackend, 20, deliveryMode); // warm-up: scripts loaded, connection settled
+    const counts = countRoundTrips(client);
+    const redis = await runTurns(redisBackend, turns, deliveryMode);
+    return { ...counts, memory: median(memory), redis: median(redis) };
+  } finally {
+    client.disconnect();
+  }
+}
+
 async function main(): Promise<void> {
   const turns = Number(process.argv[2] ?? 500);
   const url = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
   const prefix = `measure:${randomBytes(6).toString('hex')}:`;
   const config = loadConfig({ REDIS_URL: url, REDIS_KEY_PREFIX: prefix, LOG_LEVEL: 'silent' });
-  const logger = createLogger(config);
-  const messages = loadMessages();
-  const client = createStateRedisClient(config.redis, logger);
-  await whenRedisReady(client, 5_000);
+  const ms = (value: number) => `${value.toFixed(3)} ms`;
+  const lines = [`turns: ${turns} per delivery mode (one conversation, sequential; Redis at ${url})`];
   try {
-    const memory = await runTurns(memoryConversationState(config, messages, logger), turns);
-    const redisBackend = redisConversationState(client, config, messages, logger);
-    await runTurns(redisBackend, 20); // warm-up: scripts loaded, connection settled
-    const counts = countRoundTrips(client);
-    const redis = await runTurns(redisBackend, turns);
-    const ms = (value: number) => `${value.toFixed(3)} ms`;
-    process.stdout.write(
-      [
-        `turns: ${turns} (one conversation, sequential; Redis at ${url})`,
-        `Redis commands per turn: ${(counts.commands / turns).toFixed(2)}`,
-        `Redis round trips per turn: ${(counts.roundTrips / turns).toFixed(2)}`,
-        `median turn, memory state: ${ms(median(memory))}`,
-        `median turn, Redis state:  ${ms(median(redis))}`,
-        `median added by Redis store + lock + redelivery marks: ${ms(median(redis) - median(memory))}`,
-        '',
-      ].join('\n'),
-    );
+    for (const [name, deliveryMode] of [
+      ['replies posted', undefined],
+      ['expectReplies', DeliveryModes.ExpectReplies],
+    ] as const) {
+      const result = await measure(config, deliveryMode, turns);
+      lines.push(
+        `${name}: Redis commands per turn ${(result.commands / turns).toFixed(2)}, round trips per turn ${(result.roundTrips / turns).toFixed(2)}; ` +
+          `median turn ${ms(result.memory)} in memory, ${ms(result.redis)} with Redis (+${ms(result.redis - result.memory)})`,
+      );
+    }
+    process.stdout.write(`${lines.join('\n')}\n`);
   } finally {
-    const keys = await client.keys(`${prefix}*`);
-    if (keys.length) await client.del(...keys);
-    client.disconnect();
+    const cleanup = createStateRedisClient(config.redis, createLogger(config));
+    await whenRedisReady(cleanup, 5_000);
+    const keys = await cleanup.keys(`${prefix}*`);
+    if (keys.length) await cleanup.del(...keys);
+    cleanup.disconnect();
   }
 }
 

@@ -21,6 +21,12 @@ export interface LockTimings {
 }
 
 export interface HeldLock {
+  /**
+   * Whether the first attempt found the lock held by someone else. Commands sent on the lock's
+   * connection right after `acquire` was called run after that first attempt: under the lock only
+   * when it was not waited for.
+   */
+  readonly waited: boolean;
   release(): Promise<void>;
 }
 
@@ -28,13 +34,17 @@ export interface HeldLock {
 export class ConversationLock {
   constructor(private readonly backend: LockBackend, private readonly timings: LockTimings) {}
 
-  /** The held lock, or undefined when it could not be had within `waitMs`. */
+  /**
+   * The held lock, or undefined when it could not be had within `waitMs`. The first attempt is sent
+   * before this returns its promise, so whatever the caller sends next on the same connection goes
+   * out behind it.
+   */
   async acquire(key: string): Promise<HeldLock | undefined> {
     const token = randomUUID();
     const deadline = Date.now() + this.timings.waitMs;
-    for (;;) {
+    for (let waited = false; ; waited = true) {
       if (await this.backend.tryAcquire(key, token, this.timings.ttlMs)) {
-        return { release: () => this.backend.release(key, token) };
+        return { waited, release: () => this.backend.release(key, token) };
       }
       const left = deadline - Date.now();
       if (left <= 0) return undefined;

@@ -1,4 +1,4 @@
-import type { Storage } from 'botbuilder';
+import type { Storage, TurnContext } from 'botbuilder';
 import type { Config } from '../config';
 import type { Messages } from '../content/messages';
 import type { Logger } from '../logger';
@@ -8,12 +8,15 @@ import { ExpiringMemoryStorage } from './expiringMemoryStorage';
 import { MemoryRedeliveryLedger, RedisRedeliveryLedger } from './redeliveryLedger';
 import { isRedisReady, isRedisUnavailable, type RedisClient } from './redisClient';
 import { RedisStorage } from './redisStorage';
+import { SnapshotConversationState } from './snapshotConversationState';
 
 /** Everything the composition root needs for conversation state, whichever store backs it. */
 export interface ConversationStateBackend {
   readonly kind: 'redis' | 'memory';
-  /** For the conversation state (SnapshotConversationState). */
+  /** Where the conversation state is kept. */
   readonly storage: Storage;
+  /** The bot's conversation state on that storage; the turn guard reads it ahead for the turn. */
+  readonly conversationState: SnapshotConversationState;
   /** `adapter.use(turnGuard)` before any other middleware that reads or writes state. */
   readonly turnGuard: ConversationTurnGuard;
   /** For `/readyz`: false while Redis is unreachable; always true in memory. */
@@ -28,16 +31,27 @@ function lockTimings(state: Config['conversationState']) {
   return { ttlMs: state.lockTtlMs, waitMs: state.lockWaitMs, retryMs: state.lockRetryMs };
 }
 
+function stateOn(storage: Storage) {
+  const conversationState = new SnapshotConversationState(storage);
+  const loadState = (context: TurnContext, force: boolean) => conversationState.load(context, force);
+  return { storage, conversationState, loadState };
+}
+
 /** State, lock and redelivery marks in Redis, shared by every instance using the same Redis. */
 export function redisConversationState(client: RedisClient, config: Config, messages: GuardMessages, logger: Logger): ConversationStateBackend {
   const { keyPrefix } = config.redis;
   const state = config.conversationState;
+  const { storage, conversationState, loadState } = stateOn(
+    new RedisStorage(client, { keyPrefix, ttlSeconds: state.ttlSeconds, maxItemBytes: state.maxItemBytes }),
+  );
   return {
     kind: 'redis',
-    storage: new RedisStorage(client, { keyPrefix, ttlSeconds: state.ttlSeconds, maxItemBytes: state.maxItemBytes }),
+    storage,
+    conversationState,
     turnGuard: new ConversationTurnGuard({
       lock: new ConversationLock(new RedisLockBackend(client, keyPrefix), lockTimings(state)),
       ledger: new RedisRedeliveryLedger(client, { keyPrefix, ttlSeconds: state.redeliveryTtlSeconds }),
+      loadState,
       messages,
       logger,
       isStateUnavailable: (error) => isRedisUnavailable(client, error),
@@ -52,12 +66,15 @@ export function redisConversationState(client: RedisClient, config: Config, mess
 /** State in this process only: for development and a single instance; lost on restart, forgotten after the TTL like Redis's. */
 export function memoryConversationState(config: Config, messages: GuardMessages, logger: Logger): ConversationStateBackend {
   const state = config.conversationState;
+  const { storage, conversationState, loadState } = stateOn(new ExpiringMemoryStorage(state.ttlSeconds));
   return {
     kind: 'memory',
-    storage: new ExpiringMemoryStorage(state.ttlSeconds),
+    storage,
+    conversationState,
     turnGuard: new ConversationTurnGuard({
       lock: new ConversationLock(new MemoryLockBackend(), lockTimings(state)),
       ledger: new MemoryRedeliveryLedger({ ttlSeconds: state.redeliveryTtlSeconds, maxEntries: 10_000 }),
+      loadState,
       messages,
       logger,
       isStateUnavailable: () => false,

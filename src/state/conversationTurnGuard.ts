@@ -1,4 +1,4 @@
-import type { Middleware, TurnContext } from 'botbuilder';
+import { DeliveryModes, type Middleware, type TurnContext } from 'botbuilder';
 import type { Messages } from '../content/messages';
 import { hashId, type Logger } from '../logger';
 import type { ConversationLock } from './conversationLock';
@@ -8,6 +8,8 @@ import { conversationKey } from './redisKeys';
 export interface TurnGuardDependencies {
   readonly lock: ConversationLock;
   readonly ledger: RedeliveryLedger;
+  /** Reads the turn's conversation state (`force`: again, though this turn has read it). */
+  readonly loadState: (context: TurnContext, force: boolean) => Promise<unknown>;
   /** `turnBusy`: the lock could not be had within its wait; `stateUnavailable`: state is unreachable. */
   readonly messages: Pick<Messages, 'turnBusy' | 'stateUnavailable'>;
   readonly logger: Logger;
@@ -25,6 +27,12 @@ export interface TurnGuardDependencies {
  * turn that already answered is never answered twice. Marking happens under the lock, so two
  * deliveries of one activity cannot both pass the check.
  *
+ * Round trips: each one a turn waits for is a wait in the event loop's queue when the service is
+ * busy, so the guard sends what it can together (README, Benchmark). The redelivery check and the
+ * state read go right behind the lock's first attempt, the mark and the release together at the
+ * end; with `expectReplies` the replies leave in the HTTP response after the turn, so their mark
+ * waits for the end too.
+ *
  * A state outage never escapes: the user gets the `stateUnavailable` message (safe general steps
  * and how to reach a person) and the turn is
  * logged. Other errors go on to the adapter's onTurnError.
@@ -33,48 +41,63 @@ export class ConversationTurnGuard implements Middleware {
   constructor(private readonly deps: TurnGuardDependencies) {}
 
   async onTurn(context: TurnContext, next: () => Promise<void>): Promise<void> {
-    const { channelId, conversation, id: activityId, type } = context.activity;
+    const { channelId, conversation, id: activityId, type, deliveryMode } = context.activity;
     if (!conversation?.id) return next();
     const key = conversationKey(channelId, conversation.id);
     // Most turns log nothing here; a child logger (its redaction set-up, the hashed id) is made when one does.
     let child: Logger | undefined;
     const log = () => (child ??= this.deps.logger.child({ conversation: hashId(key), activityId, activityType: type }));
+    const wasProcessed = async (force: boolean) => {
+      const [processed] = await Promise.all([activityId ? this.deps.ledger.wasProcessed(key, activityId) : false, this.deps.loadState(context, force)]);
+      return processed;
+    };
 
-    let held;
-    try {
-      held = await this.deps.lock.acquire(key);
-    } catch (error) {
-      return this.answerOutage(context, log(), error);
-    }
+    // Sent behind the lock's first attempt on the same connection, so Redis runs them after it.
+    const [lock, checkedWithLock] = await Promise.allSettled([this.deps.lock.acquire(key), wasProcessed(false)]);
+    if (lock.status === 'rejected') return this.answerOutage(context, log(), lock.reason);
+    const held = lock.value;
     if (!held) {
       log().warn('conversation busy: lock not had within the wait');
       if (type === 'message') await context.sendActivity(this.deps.messages.turnBusy);
       return;
     }
 
+    let turnOpen = true;
+    let repliesWaiting = false;
+    let completed = false;
+    let marked = false;
+    const markProcessed = async () => {
+      if (marked || !activityId) return;
+      marked = true;
+      await this.deps.ledger.markProcessed(key, activityId);
+    };
+    const markOrWarn = () => markProcessed().catch((error) => log().warn({ err: error }, 'could not mark activity processed'));
     try {
-      if (activityId && (await this.deps.ledger.wasProcessed(key, activityId))) {
+      // After a wait the check and the read ran before the lock was ours: both again, under it.
+      const processed =
+        !held.waited && checkedWithLock.status === 'fulfilled' ? checkedWithLock.value : await wasProcessed(true);
+      if (processed) {
         log().info('redelivered activity dropped');
         return;
       }
-      let marked = false;
-      const markProcessed = async () => {
-        if (marked || !activityId) return;
-        marked = true;
-        await this.deps.ledger.markProcessed(key, activityId);
-      };
       context.onSendActivities(async (_context, _activities, send) => {
         // A reply matters more than the mark: if Redis is failing, answer anyway.
-        await markProcessed().catch((error) => log().warn({ err: error }, 'could not mark activity processed'));
+        if (deliveryMode === DeliveryModes.ExpectReplies && turnOpen) repliesWaiting = true;
+        else await markOrWarn();
         return send();
       });
       await next();
-      await markProcessed();
+      completed = true;
     } catch (error) {
       if (!this.deps.isStateUnavailable(error)) throw error;
       await this.answerOutage(context, log(), error);
     } finally {
-      await held.release().catch((error) => log().warn({ err: error }, 'lock not released; it expires by itself'));
+      turnOpen = false;
+      // One round trip: the mark goes out first, so it is still made under the lock.
+      await Promise.all([
+        completed || repliesWaiting ? markOrWarn() : undefined,
+        held.release().catch((error) => log().warn({ err: error }, 'lock not released; it expires by itself')),
+      ]);
     }
   }
 

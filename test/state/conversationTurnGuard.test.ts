@@ -1,19 +1,25 @@
-import { ActivityTypes, TestAdapter, type TurnContext } from 'botbuilder';
+import { setImmediate as nextRoundTrip, setTimeout as sleep } from 'node:timers/promises';
+import { ActivityTypes, DeliveryModes, TestAdapter, type TurnContext } from 'botbuilder';
 import pino from 'pino';
 import { loadMessages } from '../../src/content/messages';
 import { ConversationLock, MemoryLockBackend, type LockBackend } from '../../src/state/conversationLock';
 import { ConversationTurnGuard } from '../../src/state/conversationTurnGuard';
-import { MemoryRedeliveryLedger } from '../../src/state/redeliveryLedger';
+import { MemoryRedeliveryLedger, type RedeliveryLedger } from '../../src/state/redeliveryLedger';
 
 const messages = loadMessages();
 const timings = { ttlMs: 5_000, waitMs: 100, retryMs: 5 };
 class RedisDownError extends Error {}
 
-function guardedBot(logic: (context: TurnContext) => Promise<void>, lockBackend: LockBackend = new MemoryLockBackend()) {
-  const ledger = new MemoryRedeliveryLedger({ ttlSeconds: 60, maxEntries: 100 });
+function guardedBot(
+  logic: (context: TurnContext) => Promise<void>,
+  lockBackend: LockBackend = new MemoryLockBackend(),
+  ledger: RedeliveryLedger = new MemoryRedeliveryLedger({ ttlSeconds: 60, maxEntries: 100 }),
+  loadState: (context: TurnContext, force: boolean) => Promise<unknown> = async () => ({}),
+) {
   const guard = new ConversationTurnGuard({
     lock: new ConversationLock(lockBackend, timings),
     ledger,
+    loadState,
     messages,
     logger: pino({ level: 'silent' }),
     isStateUnavailable: (error) => error instanceof RedisDownError,
@@ -23,7 +29,7 @@ function guardedBot(logic: (context: TurnContext) => Promise<void>, lockBackend:
   adapter.onTurnError = async (_context, error) => {
     turnErrors.push(error);
   };
-  const say = (text: string, id: string) => adapter.processActivity({ type: ActivityTypes.Message, text, id });
+  const say = (text: string, id: string, deliveryMode?: string) => adapter.processActivity({ type: ActivityTypes.Message, text, id, deliveryMode });
   const replies = () => adapter.activeQueue.splice(0).map((activity) => activity.text);
   return { adapter, say, replies, turnErrors, lockBackend };
 }
@@ -109,5 +115,103 @@ describe('ConversationTurnGuard', () => {
     await bot.say('next', 'a-2');
     expect(bot.turnErrors).toEqual([new Error('bug')]);
     expect(bot.replies()).toEqual(['fine']);
+  });
+
+  describe('round trips', () => {
+    /** Lock, ledger and state that log when each call starts and ends, each taking a round trip. */
+    function recordingStore(events: string[]) {
+      const locks = new MemoryLockBackend();
+      const ledger = new MemoryRedeliveryLedger({ ttlSeconds: 60, maxEntries: 100 });
+      const roundTrip = async <T>(name: string, call: () => Promise<T>): Promise<T> => {
+        events.push(`${name} sent`);
+        await nextRoundTrip();
+        const result = await call();
+        events.push(`${name} answered`);
+        return result;
+      };
+      const lockBackend: LockBackend = {
+        tryAcquire: (key, token, ttlMs) => roundTrip('lock', () => locks.tryAcquire(key, token, ttlMs)),
+        release: (key, token) => roundTrip('release', () => locks.release(key, token)),
+      };
+      const recordingLedger: RedeliveryLedger = {
+        wasProcessed: (key, id) => roundTrip('check', () => ledger.wasProcessed(key, id)),
+        markProcessed: (key, id) => roundTrip('mark', () => ledger.markProcessed(key, id)),
+      };
+      const loadState = (_context: TurnContext, force: boolean) => roundTrip(force ? 'read again' : 'read', async () => ({}));
+      return { locks, lockBackend, recordingLedger, loadState };
+    }
+
+    test('the redelivery check and the state read go out with the lock, before its answer', async () => {
+      const events: string[] = [];
+      const store = recordingStore(events);
+      const bot = guardedBot(async () => {}, store.lockBackend, store.recordingLedger, store.loadState);
+      await bot.say('hello', 'a-1');
+      expect(events.slice(0, 3)).toEqual(['lock sent', 'check sent', 'read sent']);
+    });
+
+    test('after waiting for the lock, the check and the read are done again under it', async () => {
+      const events: string[] = [];
+      const store = recordingStore(events);
+      const bot = guardedBot(async () => {}, store.lockBackend, store.recordingLedger, store.loadState);
+      await store.locks.tryAcquire('test/conversations/Convo1', 'someone else', 60_000);
+      setTimeout(() => void store.locks.release('test/conversations/Convo1', 'someone else'), 20);
+      await bot.say('hello', 'a-1');
+      const acquired = events.lastIndexOf('lock answered');
+      expect(events.slice(acquired + 1, acquired + 3)).toEqual(['check sent', 'read again sent']);
+    });
+
+    test('a redelivery that waited for the first delivery to finish is dropped', async () => {
+      let applied = 0;
+      let letFirstAnswer = () => {};
+      const firstMayAnswer = new Promise<void>((resolve) => (letFirstAnswer = resolve));
+      const bot = guardedBot(async (context) => {
+        applied++;
+        await firstMayAnswer;
+        await context.sendActivity('answer');
+      });
+      const first = bot.say('hello', 'a-1');
+      await sleep(10);
+      // Checked while the first delivery was unmarked; then waits for the lock.
+      const redelivery = bot.say('hello', 'a-1');
+      await sleep(10);
+      letFirstAnswer();
+      await Promise.all([first, redelivery]);
+      expect(applied).toBe(1);
+      expect(bot.replies()).toEqual(['answer']);
+    });
+
+    test('with expectReplies nothing is marked while the turn runs; the mark and the release go out together', async () => {
+      const events: string[] = [];
+      const store = recordingStore(events);
+      const bot = guardedBot(
+        async (context) => {
+          await context.sendActivity('answer');
+          events.push('turn done');
+        },
+        store.lockBackend,
+        store.recordingLedger,
+        store.loadState,
+      );
+      await bot.say('hello', 'a-1', DeliveryModes.ExpectReplies);
+      expect(events.slice(events.indexOf('turn done'))).toEqual(['turn done', 'mark sent', 'release sent', 'mark answered', 'release answered']);
+      await bot.say('hello', 'a-1', DeliveryModes.ExpectReplies);
+      expect(events.filter((event) => event === 'turn done')).toHaveLength(1);
+    });
+
+    test('replies posted to the channel are marked before the first one goes out', async () => {
+      const events: string[] = [];
+      const store = recordingStore(events);
+      const bot = guardedBot(
+        async (context) => {
+          await context.sendActivity('answer');
+          events.push('replied');
+        },
+        store.lockBackend,
+        store.recordingLedger,
+        store.loadState,
+      );
+      await bot.say('hello', 'a-1');
+      expect(events.indexOf('mark answered')).toBeLessThan(events.indexOf('replied'));
+    });
   });
 });

@@ -6,7 +6,6 @@ import { createLogger } from '../../src/logger';
 import { createHttpService } from '../../src/server';
 import { redisConversationState } from '../../src/state/conversationStateBackend';
 import { createStateRedisClient } from '../../src/state/redisClient';
-import { SnapshotConversationState } from '../../src/state/snapshotConversationState';
 import { content, handoffOpening, instruction } from '../support/guidedChat';
 import { messageActivity, postActivity, textsOf } from '../support/http';
 import { waitUntilUp } from '../support/process';
@@ -24,7 +23,7 @@ async function startRecordingInstance(prefix: string) {
   const config = loadConfig({ REDIS_URL: sharedRedisUrl, REDIS_KEY_PREFIX: prefix, LOG_LEVEL: 'silent', NODE_ENV: 'test' });
   const logger = createLogger(config);
   const state = redisConversationState(createStateRedisClient(config.redis, logger), config, messages, logger);
-  const conversationState = new SnapshotConversationState(state.storage);
+  const { conversationState } = state;
   const applied = conversationState.createProperty<string[]>('applied');
   const adapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication({}));
   adapter.use(state.turnGuard);
