@@ -106,6 +106,7 @@ const envShape = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   MAX_BODY_BYTES: positiveInt.default(256 * 1024),
   SHUTDOWN_GRACE_MS: positiveInt.default(10_000),
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: positiveInt.default(65_000),
 
   // Bot Framework (names are Bot Framework's own)
   MicrosoftAppId: optionalString,
@@ -188,6 +189,7 @@ export interface Config {
   readonly logLevel: Env['LOG_LEVEL'];
   readonly maxBodyBytes: number;
   readonly shutdownGraceMs: number;
+  readonly keepAliveTimeoutMs: number;
   readonly botFramework: {
     readonly appId?: string;
     readonly appPassword?: string;
@@ -297,6 +299,7 @@ export function loadConfig(env: Record<string, string | undefined> = { ...readDo
     logLevel: e.LOG_LEVEL,
     maxBodyBytes: e.MAX_BODY_BYTES,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+    keepAliveTimeoutMs: e.HTTP_KEEP_ALIVE_TIMEOUT_MS,
     botFramework: {
       appId: e.MicrosoftAppId,
       appPassword: e.MicrosoftAppPassword,

@@ -202,6 +202,7 @@ export function buildService(config: Config, logger: Logger): Service {
     logger,
     maxBodyBytes: config.maxBodyBytes,
     shutdownGraceMs: config.shutdownGraceMs,
+    keepAliveTimeoutMs: config.keepAliveTimeoutMs,
     readinessChecks: runtime.readinessChecks,
     routes: [
       securityHeaders(),

@@ -16,6 +16,8 @@ export interface HttpServiceDeps {
   logger: Logger;
   maxBodyBytes: number;
   shutdownGraceMs: number;
+  /** Idle kept-alive connections are closed after this; announced to clients in `Keep-Alive: timeout`. */
+  keepAliveTimeoutMs: number;
   readinessChecks: ReadinessCheck[];
   routes: RouteRegistrar[];
 }
@@ -29,6 +31,9 @@ export interface HttpService {
 
 export function createHttpService(deps: HttpServiceDeps): HttpService {
   const server = restify.createServer({ name: 'evc-cable-release-bot', handleUncaughtExceptions: false });
+  // Node's 5 s default is shorter than a proxy's idle timeout: the proxy would send a request on a
+  // connection this server is closing, and its client would get a 502.
+  (server.server as HttpServer).keepAliveTimeout = deps.keepAliveTimeoutMs;
   let inFlight = 0;
   let draining = false;
   const drained: Array<() => void> = [];

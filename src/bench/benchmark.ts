@@ -74,17 +74,17 @@ interface Target {
 
 function targets(options: BenchmarkOptions, redisKeyPrefix: string): Target[] {
   const logger = createLogger({ env: 'test', logLevel: 'silent' });
+  // The per-conversation limit would throttle the load itself; everything else is as deployed.
+  const configWith = (env: Record<string, string>) => loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', RATE_LIMIT_CONVERSATION_TURNS: '1000000', ...env });
   const serviceWith = (env: Record<string, string>) => () => {
-    // The per-conversation limit would throttle the load itself; everything else is as deployed.
-    const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', RATE_LIMIT_CONVERSATION_TURNS: '1000000', ...env });
-    const service = buildService(config, logger);
+    const service = buildService(configWith(env), logger);
     return { http: service.http, stop: () => service.stop() };
   };
   const list: Target[] = [
     {
       name: 'baseline echo bot',
       start: () => {
-        const http = echoBotService(logger);
+        const http = echoBotService(logger, configWith({}));
         return { http, stop: () => http.shutdown() };
       },
     },

@@ -1,5 +1,6 @@
 import { ActivityHandler, CloudAdapter, ConversationState, MemoryStorage, type TurnContext } from 'botbuilder';
 import type { Request, Response, Server } from 'restify';
+import type { Config } from '../config';
 import type { Logger } from '../logger';
 import { BotFrameworkRequestAuthentication } from '../security/botFrameworkAuthentication';
 import { createHttpService, type HttpService } from '../server';
@@ -26,15 +27,16 @@ class EchoBot extends ActivityHandler {
 }
 
 /**
- * The benchmark's baseline: the same restify service shape and CloudAdapter as the real service,
- * with in-memory state and no recognizer, dialogs, limits or metrics.
+ * The benchmark's baseline: the same restify service shape, server settings and CloudAdapter as the
+ * real service, with in-memory state and no recognizer, dialogs, limits or metrics.
  */
-export function echoBotService(logger: Logger): HttpService {
+export function echoBotService(logger: Logger, settings: Pick<Config, 'maxBodyBytes' | 'shutdownGraceMs' | 'keepAliveTimeoutMs'>): HttpService {
   const adapter = new CloudAdapter(new BotFrameworkRequestAuthentication({ appType: 'MultiTenant' }));
   const bot = new EchoBot(new ConversationState(new MemoryStorage()));
   const route = (server: Server) =>
     server.post('/api/messages', async (req: Request, res: Response) => {
       await adapter.process(req, res, (context) => bot.run(context));
     });
-  return createHttpService({ logger, maxBodyBytes: 256 * 1024, shutdownGraceMs: 1_000, readinessChecks: [], routes: [route] });
+  const { maxBodyBytes, shutdownGraceMs, keepAliveTimeoutMs } = settings;
+  return createHttpService({ logger, maxBodyBytes, shutdownGraceMs, keepAliveTimeoutMs, readinessChecks: [], routes: [route] });
 }

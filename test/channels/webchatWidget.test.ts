@@ -63,6 +63,7 @@ describe('the chat page in a real browser (Chromium)', () => {
       logger,
       maxBodyBytes: 1024,
       shutdownGraceMs: 1000,
+      keepAliveTimeoutMs: 5_000,
       readinessChecks: [],
       routes: [webChatPageRoutes({ publicDir, webChatBundle: undefined })],
     });

@@ -18,6 +18,17 @@ describe('the Bot Framework endpoint over a real socket', () => {
     expect(replies.length).toBeGreaterThan(1);
   });
 
+  it('keeps idle connections open for 65 s by default and says so, longer than a proxy in front keeps them', async () => {
+    const response = await fetch(`${running.baseUrl}/healthz`);
+    expect(response.headers.get('keep-alive')).toBe('timeout=65');
+    const shorter = await startService({ HTTP_KEEP_ALIVE_TIMEOUT_MS: '30000' });
+    try {
+      expect((await fetch(`${shorter.baseUrl}/healthz`)).headers.get('keep-alive')).toBe('timeout=30');
+    } finally {
+      await shorter.service.stop();
+    }
+  });
+
   it('greets once per conversation', async () => {
     await postActivity(running.baseUrl, messageActivity('endpoint-2', 'hello'));
     const { replies } = await postActivity(running.baseUrl, messageActivity('endpoint-2', 'hello again'));

@@ -18,7 +18,7 @@ function serviceWithSlowRoute(graceMs: number, delayMs: number) {
       await new Promise((resolve) => setTimeout(resolve, delayMs));
       res.send(200, { finished: true });
     });
-  const http = createHttpService({ logger, maxBodyBytes: 1024, shutdownGraceMs: graceMs, readinessChecks: [], routes: [slowRoute] });
+  const http = createHttpService({ logger, maxBodyBytes: 1024, shutdownGraceMs: graceMs, keepAliveTimeoutMs: 5_000, readinessChecks: [], routes: [slowRoute] });
   return { http, requestStarted };
 }
 

@@ -37,6 +37,7 @@ async function startRecordingInstance(prefix: string) {
     logger,
     maxBodyBytes: 100_000,
     shutdownGraceMs: 1_000,
+    keepAliveTimeoutMs: config.keepAliveTimeoutMs,
     readinessChecks: [{ name: 'conversationState', isReady: async () => state.isReady() }],
     routes: [(server) => server.post('/api/messages', async (req, res) => adapter.process(req, res, recorder))],
   });
