@@ -118,8 +118,12 @@ describe('ConversationTurnGuard', () => {
   });
 
   describe('round trips', () => {
-    /** Lock, ledger and state that log when each call starts and ends, each taking a round trip. */
-    function recordingStore(events: string[]) {
+    /**
+     * A guarded bot that answers "answer"; its lock, ledger and state take a round trip each and log
+     * when each call is sent and answered; the bot logs when its reply goes out and when it is sent.
+     */
+    function recordedBot() {
+      const events: string[] = [];
       const locks = new MemoryLockBackend();
       const ledger = new MemoryRedeliveryLedger({ ttlSeconds: 60, maxEntries: 100 });
       const roundTrip = async <T>(name: string, call: () => Promise<T>): Promise<T> => {
@@ -129,32 +133,38 @@ describe('ConversationTurnGuard', () => {
         events.push(`${name} answered`);
         return result;
       };
-      const lockBackend: LockBackend = {
-        tryAcquire: (key, token, ttlMs) => roundTrip('lock', () => locks.tryAcquire(key, token, ttlMs)),
-        release: (key, token) => roundTrip('release', () => locks.release(key, token)),
-      };
-      const recordingLedger: RedeliveryLedger = {
-        wasProcessed: (key, id) => roundTrip('check', () => ledger.wasProcessed(key, id)),
-        markProcessed: (key, id) => roundTrip('mark', () => ledger.markProcessed(key, id)),
-      };
-      const loadState = (_context: TurnContext, force: boolean) => roundTrip(force ? 'read again' : 'read', async () => ({}));
-      return { locks, lockBackend, recordingLedger, loadState };
+      const bot = guardedBot(
+        async (context) => {
+          context.onSendActivities(async (_context, _activities, send) => {
+            events.push('reply goes out');
+            return send();
+          });
+          await context.sendActivity('answer');
+          events.push('replied');
+        },
+        {
+          tryAcquire: (key, token, ttlMs) => roundTrip('lock', () => locks.tryAcquire(key, token, ttlMs)),
+          release: (key, token) => roundTrip('release', () => locks.release(key, token)),
+        },
+        {
+          wasProcessed: (key, id) => roundTrip('check', () => ledger.wasProcessed(key, id)),
+          markProcessed: (key, id) => roundTrip('mark', () => ledger.markProcessed(key, id)),
+        },
+        (_context, force) => roundTrip(force ? 'read again' : 'read', async () => ({})),
+      );
+      return { bot, events, locks };
     }
 
     test('the redelivery check and the state read go out with the lock, before its answer', async () => {
-      const events: string[] = [];
-      const store = recordingStore(events);
-      const bot = guardedBot(async () => {}, store.lockBackend, store.recordingLedger, store.loadState);
+      const { bot, events } = recordedBot();
       await bot.say('hello', 'a-1');
       expect(events.slice(0, 3)).toEqual(['lock sent', 'check sent', 'read sent']);
     });
 
     test('after waiting for the lock, the check and the read are done again under it', async () => {
-      const events: string[] = [];
-      const store = recordingStore(events);
-      const bot = guardedBot(async () => {}, store.lockBackend, store.recordingLedger, store.loadState);
-      await store.locks.tryAcquire('test/conversations/Convo1', 'someone else', 60_000);
-      setTimeout(() => void store.locks.release('test/conversations/Convo1', 'someone else'), 20);
+      const { bot, events, locks } = recordedBot();
+      await locks.tryAcquire('test/conversations/Convo1', 'someone else', 60_000);
+      setTimeout(() => void locks.release('test/conversations/Convo1', 'someone else'), 20);
       await bot.say('hello', 'a-1');
       const acquired = events.lastIndexOf('lock answered');
       expect(events.slice(acquired + 1, acquired + 3)).toEqual(['check sent', 'read again sent']);
@@ -181,37 +191,17 @@ describe('ConversationTurnGuard', () => {
     });
 
     test('with expectReplies nothing is marked while the turn runs; the mark and the release go out together', async () => {
-      const events: string[] = [];
-      const store = recordingStore(events);
-      const bot = guardedBot(
-        async (context) => {
-          await context.sendActivity('answer');
-          events.push('turn done');
-        },
-        store.lockBackend,
-        store.recordingLedger,
-        store.loadState,
-      );
+      const { bot, events } = recordedBot();
       await bot.say('hello', 'a-1', DeliveryModes.ExpectReplies);
-      expect(events.slice(events.indexOf('turn done'))).toEqual(['turn done', 'mark sent', 'release sent', 'mark answered', 'release answered']);
+      expect(events.slice(events.indexOf('replied'))).toEqual(['replied', 'mark sent', 'release sent', 'mark answered', 'release answered']);
       await bot.say('hello', 'a-1', DeliveryModes.ExpectReplies);
-      expect(events.filter((event) => event === 'turn done')).toHaveLength(1);
+      expect(events.filter((event) => event === 'replied')).toHaveLength(1);
     });
 
     test('replies posted to the channel are marked before the first one goes out', async () => {
-      const events: string[] = [];
-      const store = recordingStore(events);
-      const bot = guardedBot(
-        async (context) => {
-          await context.sendActivity('answer');
-          events.push('replied');
-        },
-        store.lockBackend,
-        store.recordingLedger,
-        store.loadState,
-      );
+      const { bot, events } = recordedBot();
       await bot.say('hello', 'a-1');
-      expect(events.indexOf('mark answered')).toBeLessThan(events.indexOf('replied'));
+      expect(events.indexOf('mark answered')).toBeLessThan(events.indexOf('reply goes out'));
     });
   });
 });
