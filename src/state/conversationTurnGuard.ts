@@ -34,8 +34,7 @@ export interface TurnGuardDependencies {
  * waits for the end too.
  *
  * A state outage never escapes: the user gets the `stateUnavailable` message (safe general steps
- * and how to reach a person) and the turn is
- * logged. Other errors go on to the adapter's onTurnError.
+ * and how to reach a person) and the turn is logged. Other errors go on to the adapter's onTurnError.
  */
 export class ConversationTurnGuard implements Middleware {
   constructor(private readonly deps: TurnGuardDependencies) {}
@@ -47,13 +46,14 @@ export class ConversationTurnGuard implements Middleware {
     // Most turns log nothing here; a child logger (its redaction set-up, the hashed id) is made when one does.
     let child: Logger | undefined;
     const log = () => (child ??= this.deps.logger.child({ conversation: hashId(key), activityId, activityType: type }));
-    const wasProcessed = async (force: boolean) => {
+    /** Whether the activity was processed before; reads the turn's state alongside. */
+    const checkAndReadState = async (force: boolean) => {
       const [processed] = await Promise.all([activityId ? this.deps.ledger.wasProcessed(key, activityId) : false, this.deps.loadState(context, force)]);
       return processed;
     };
 
     // Sent behind the lock's first attempt on the same connection, so Redis runs them after it.
-    const [lock, checkedWithLock] = await Promise.allSettled([this.deps.lock.acquire(key), wasProcessed(false)]);
+    const [lock, checkedWithLock] = await Promise.allSettled([this.deps.lock.acquire(key), checkAndReadState(false)]);
     if (lock.status === 'rejected') return this.answerOutage(context, log(), lock.reason);
     const held = lock.value;
     if (!held) {
@@ -75,7 +75,7 @@ export class ConversationTurnGuard implements Middleware {
     try {
       // After a wait the check and the read ran before the lock was ours: both again, under it.
       const processed =
-        !held.waited && checkedWithLock.status === 'fulfilled' ? checkedWithLock.value : await wasProcessed(true);
+        !held.waited && checkedWithLock.status === 'fulfilled' ? checkedWithLock.value : await checkAndReadState(true);
       if (processed) {
         log().info('redelivered activity dropped');
         return;
