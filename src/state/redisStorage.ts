@@ -47,9 +47,7 @@ end
 return 0
 `;
 
-type ScriptedClient = RedisClient & {
-  evbotStateCompareAndSet(numberOfKeys: number, ...keysAndArgs: (string | number)[]): Promise<number>;
-};
+type CompareAndSet = (...keysThenArgs: (string | number)[]) => Promise<number>;
 
 interface PreparedWrite {
   readonly key: string;
@@ -65,12 +63,7 @@ interface PreparedWrite {
  * writes one key per call.
  */
 export class RedisStorage implements Storage {
-  private readonly redis: ScriptedClient;
-
-  constructor(client: RedisClient, private readonly options: RedisStorageOptions) {
-    client.defineCommand('evbotStateCompareAndSet', { lua: compareAndSetLua });
-    this.redis = client as ScriptedClient;
-  }
+  constructor(private readonly redis: RedisClient, private readonly options: RedisStorageOptions) {}
 
   async read(keys: string[]): Promise<StoreItems> {
     const found = await Promise.all(keys.map((key) => this.redis.hmget(this.redisKey(key), 'eTag', 'data')));
@@ -114,12 +107,18 @@ export class RedisStorage implements Storage {
 
   private async compareAndSet(group: PreparedWrite[]): Promise<void> {
     const args = group.flatMap((write) => [write.expectedETag, randomUUID(), write.json]);
-    const conflict = await this.redis.evbotStateCompareAndSet(
-      group.length,
-      ...group.map((write) => write.redisKey),
-      this.options.ttlSeconds,
-      ...args,
-    );
+    const conflict = await this.compareAndSetOf(group.length)(...group.map((write) => write.redisKey), this.options.ttlSeconds, ...args);
     if (conflict > 0) throw new ETagConflictError(group[conflict - 1].key);
+  }
+
+  /**
+   * The script as a command for `keyCount` keys (botbuilder writes one). A fixed key count puts the
+   * keys first, and auto-pipelining on a Cluster routes a command by its first argument: with the
+   * key count first, saves of different conversations were batched for the wrong node and refused.
+   */
+  private compareAndSetOf(keyCount: number): CompareAndSet {
+    const name = `evbotStateCompareAndSet${keyCount}`;
+    if (!(name in this.redis)) this.redis.defineCommand(name, { numberOfKeys: keyCount, lua: compareAndSetLua });
+    return (this.redis as unknown as Record<string, CompareAndSet>)[name].bind(this.redis);
   }
 }

@@ -1,5 +1,6 @@
 import { Cluster } from 'ioredis';
 import { RedisLockBackend } from '../../src/state/conversationLock';
+import { RedisRedeliveryLedger } from '../../src/state/redeliveryLedger';
 import type { RedisClient } from '../../src/state/redisClient';
 import { redisKeyFor } from '../../src/state/redisKeys';
 import { RedisStorage } from '../../src/state/redisStorage';
@@ -56,4 +57,29 @@ describe('on a Redis Cluster, RedisStorage keeps botbuilder Storage semantics', 
 
 describe('on a Redis Cluster, ConversationLock', () => {
   lockContract(() => new RedisLockBackend(client, 'bot:'), () => `webchat/conversations/lock-${++conversationNumber}`);
+});
+
+describe('on a Redis Cluster, turns of many conversations at once', () => {
+  test('lock, check and read go out together, then the saves, then mark and release together, all on the right nodes', async () => {
+    const prefix = `burst${++conversationNumber}:`;
+    const storage = new RedisStorage(client, { keyPrefix: prefix, ttlSeconds: 3600, maxItemBytes: 100_000 });
+    const lock = new RedisLockBackend(client, prefix);
+    const ledger = new RedisRedeliveryLedger(client, { keyPrefix: prefix, ttlSeconds: 3600 });
+    const conversations = Array.from({ length: 20 }, (_, i) => `webchat/conversations/burst-${i}`);
+    // As the turn guard does for each turn; the turns of one tick share the auto-pipelined writes.
+    const turn = async (conversation: string) => {
+      const [took, processed, items] = await Promise.all([
+        lock.tryAcquire(conversation, 'token', 5_000),
+        ledger.wasProcessed(conversation, 'activity-1'),
+        storage.read([`${conversation}/`]),
+      ]);
+      expect({ took, processed, items }).toEqual({ took: true, processed: false, items: {} });
+      await storage.write({ [`${conversation}/`]: { step: 1 } });
+      await Promise.all([ledger.markProcessed(conversation, 'activity-1'), lock.release(conversation, 'token')]);
+    };
+    await Promise.all(conversations.map(turn));
+    const saved = await storage.read(conversations.map((conversation) => `${conversation}/`));
+    expect(Object.values(saved).map((item) => item.step)).toEqual(conversations.map(() => 1));
+    expect(await Promise.all(conversations.map((conversation) => ledger.wasProcessed(conversation, 'activity-1')))).toEqual(conversations.map(() => true));
+  });
 });

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Cluster } from 'ioredis';
 import pino from 'pino';
-import { createRedisClient, whenRedisReady, type RedisClient } from '../../src/state/redisClient';
+import { createRedisClient, createStateRedisClient, whenRedisReady, type RedisClient } from '../../src/state/redisClient';
 
 export const sharedRedisUrl = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
 export const silentLogger = pino({ level: 'silent' });
@@ -124,8 +124,9 @@ export class OwnedRedisCluster {
     throw new Error('cluster did not reach cluster_state:ok');
   }
 
+  /** A client built as the service builds its state client (auto-pipelining on). */
   async connect(): Promise<RedisClient> {
-    const client = createRedisClient(
+    const client = createStateRedisClient(
       {
         connection: { kind: 'cluster', nodes: this.nodes.map((n) => ({ host: '127.0.0.1', port: n.port })), tls: false },
         keyPrefix: '',
