@@ -27,6 +27,9 @@ export class SnapshotConversationState extends ConversationState {
   override async load(context: TurnContext, force = false): Promise<StateObject> {
     const cached = context.turnState.get<CachedState>(this.cacheKey);
     if (cached && !force) return cached.state;
+    // A forced read that fails must not leave the earlier state behind for the rest of the turn
+    // (the turn error handler saves what is cached).
+    context.turnState.delete(this.cacheKey);
     const key = await this.storageKey(context);
     const state: StateObject = (await this.storage.read([key]))[key] ?? {};
     context.turnState.set(this.cacheKey, { state, snapshot: snapshotOf(state) } satisfies CachedState);

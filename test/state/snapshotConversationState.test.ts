@@ -107,4 +107,15 @@ describe('SnapshotConversationState', () => {
     await state.load(context, true);
     expect(await steps.get(context)).toBeUndefined();
   });
+
+  test('a forced read that fails leaves nothing of the earlier read cached, so the turn reads afresh', async () => {
+    const { storage, state, steps, turn } = setup();
+    const context = turn();
+    await steps.get(context, { step: 0 });
+    // Meanwhile the turn that held the lock saved; the forced read of it fails once.
+    await storage.write({ [storageKey]: { progress: { step: 5 } } });
+    jest.spyOn(storage, 'read').mockRejectedValueOnce(new Error('BUSY'));
+    await expect(state.load(context, true)).rejects.toThrow('BUSY');
+    expect(await steps.get(context)).toEqual({ step: 5 });
+  });
 });
