@@ -47,7 +47,7 @@ export interface BotRuntime {
   onTurnError: ReturnType<typeof createTurnErrorHandler>;
   /** Adapter middleware, first of all: counts and times every turn. */
   turnMetrics: Middleware;
-  /** Adapter middleware, first in line after the metrics: one turn at a time per conversation, redeliveries dropped. */
+  /** Adapter middleware, before all that reads or writes state: one turn at a time per conversation, redeliveries dropped. */
   turnGuard: Middleware;
   /** Adapter middleware, last before the bot: answers messages it cannot use (too long, empty, not English...). */
   inputLimits: Middleware;
@@ -91,13 +91,15 @@ export function buildBotRuntime(
   });
   const rootDialog = new MainDialog({ recognizer, content, records, handoffDialog, logger, metrics });
   const bot = new SupportBot({ conversationState, dialogState, rootDialog, messages, logger });
+  const onTurnError = createTurnErrorHandler({ conversationState, dialogState, messages, logger });
 
   return {
     bot,
     content,
-    onTurnError: createTurnErrorHandler({ conversationState, dialogState, messages, logger }),
+    onTurnError,
     turnMetrics: turnMetricsMiddleware(metrics),
-    turnGuard: state.turnGuard,
+    // Turns that throw inside the guard are recovered under its lock; the adapters' onTurnError takes the rest.
+    turnGuard: state.createTurnGuard(onTurnError),
     inputLimits: inputLimitsMiddleware({ maxMessageChars: config.limits.maxMessageChars, messages, metrics, logger }),
     redis,
     readinessChecks: [

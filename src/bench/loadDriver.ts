@@ -25,9 +25,10 @@ export class LoadDriver {
   private readonly agent: http.Agent;
 
   constructor(private readonly url: URL, maxSockets: number) {
-    // With a timeout the agent honours the server's `Keep-Alive: timeout` hint and drops an idle
-    // socket a second before the server does; without one it may reuse a socket the server is
-    // closing that moment ("socket hang up"). A request in progress is not cut short by it.
+    // With a timeout the agent honours the server's `Keep-Alive: timeout` hint: it drops an idle
+    // socket a second before that (or after its own 60 s, if sooner). Without one it may reuse a
+    // socket the server is closing that moment ("socket hang up"). A request in progress is not cut
+    // short by it.
     this.agent = new http.Agent({ keepAlive: true, maxSockets, timeout: 60_000 });
   }
 

@@ -28,7 +28,7 @@ async function runTurns(backend: ConversationStateBackend, turns: number, delive
     await context.sendActivity(`step ${current.step}`);
     // As SupportBot.run does: saved once at the end of the turn.
     await conversationState.saveChanges(context);
-  }).use(backend.turnGuard);
+  }).use(backend.createTurnGuard(rethrow));
   const conversation = `measure-${randomBytes(4).toString('hex')}`;
   const durations: number[] = [];
   for (let i = 0; i < turns; i++) {
@@ -44,6 +44,11 @@ async function runTurns(backend: ConversationStateBackend, turns: number, delive
   }
   return durations;
 }
+
+/** No recovery here: a failing turn fails the measurement. */
+const rethrow = async (_context: unknown, error: Error) => {
+  throw error;
+};
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
@@ -85,11 +90,19 @@ async function main(): Promise<void> {
     }
     process.stdout.write(`${lines.join('\n')}\n`);
   } finally {
-    const cleanup = createStateRedisClient(config.redis, createLogger(config));
-    await whenRedisReady(cleanup, 5_000);
-    const keys = await cleanup.keys(`${prefix}*`);
-    if (keys.length) await cleanup.del(...keys);
-    cleanup.disconnect();
+    // A failed clean-up is reported without hiding why the measurement failed.
+    await deleteKeysUnder(config, prefix).catch((error: Error) => process.stderr.write(`keys under ${prefix} not deleted: ${error.message}\n`));
+  }
+}
+
+async function deleteKeysUnder(config: Config, prefix: string): Promise<void> {
+  const client = createStateRedisClient(config.redis, createLogger(config));
+  try {
+    await whenRedisReady(client, 5_000);
+    const keys = await client.keys(`${prefix}*`);
+    if (keys.length) await client.del(...keys);
+  } finally {
+    client.disconnect();
   }
 }
 

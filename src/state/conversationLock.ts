@@ -35,9 +35,9 @@ export class ConversationLock {
   constructor(private readonly backend: LockBackend, private readonly timings: LockTimings) {}
 
   /**
-   * The held lock, or undefined when it could not be had within `waitMs`. The first attempt is sent
-   * before this returns its promise, so whatever the caller sends next on the same connection goes
-   * out behind it.
+   * The held lock, or undefined when it could not be had within `waitMs`. The first attempt's command
+   * is issued before this returns its promise, so whatever the caller issues next on the same
+   * connection goes out behind it.
    */
   async acquire(key: string): Promise<HeldLock | undefined> {
     const token = randomUUID();

@@ -3,7 +3,7 @@ import type { Config } from '../config';
 import type { Messages } from '../content/messages';
 import type { Logger } from '../logger';
 import { ConversationLock, MemoryLockBackend, RedisLockBackend } from './conversationLock';
-import { ConversationTurnGuard } from './conversationTurnGuard';
+import { ConversationTurnGuard, type TurnGuardDependencies } from './conversationTurnGuard';
 import { ExpiringMemoryStorage } from './expiringMemoryStorage';
 import { MemoryRedeliveryLedger, RedisRedeliveryLedger } from './redeliveryLedger';
 import { isRedisReady, isRedisUnavailable, type RedisClient } from './redisClient';
@@ -13,12 +13,10 @@ import { SnapshotConversationState } from './snapshotConversationState';
 /** Everything the composition root needs for conversation state, whichever store backs it. */
 export interface ConversationStateBackend {
   readonly kind: 'redis' | 'memory';
-  /** Where the conversation state is kept. */
-  readonly storage: Storage;
-  /** The bot's conversation state on that storage; the turn guard reads it ahead for the turn. */
+  /** The bot's conversation state; the turn guard reads it ahead for the turn. */
   readonly conversationState: SnapshotConversationState;
-  /** `adapter.use(turnGuard)` before any other middleware that reads or writes state. */
-  readonly turnGuard: ConversationTurnGuard;
+  /** The guard to `adapter.use` before any other middleware that reads or writes state. */
+  createTurnGuard(recoverTurn: TurnGuardDependencies['recoverTurn']): ConversationTurnGuard;
   /** For `/readyz`: false while Redis is unreachable; always true in memory. */
   isReady(): boolean;
   /** For shutdown: closes the Redis connection. */
@@ -34,28 +32,29 @@ function lockTimings(state: Config['conversationState']) {
 function stateOn(storage: Storage) {
   const conversationState = new SnapshotConversationState(storage);
   const loadState = (context: TurnContext, force: boolean) => conversationState.load(context, force);
-  return { storage, conversationState, loadState };
+  return { conversationState, loadState };
 }
 
 /** State, lock and redelivery marks in Redis, shared by every instance using the same Redis. */
 export function redisConversationState(client: RedisClient, config: Config, messages: GuardMessages, logger: Logger): ConversationStateBackend {
   const { keyPrefix } = config.redis;
   const state = config.conversationState;
-  const { storage, conversationState, loadState } = stateOn(
+  const { conversationState, loadState } = stateOn(
     new RedisStorage(client, { keyPrefix, ttlSeconds: state.ttlSeconds, maxItemBytes: state.maxItemBytes }),
   );
+  // One lock and one ledger for every guard made here: exclusion holds across adapters.
+  const guarded = {
+    lock: new ConversationLock(new RedisLockBackend(client, keyPrefix), lockTimings(state)),
+    ledger: new RedisRedeliveryLedger(client, { keyPrefix, ttlSeconds: state.redeliveryTtlSeconds }),
+    loadState,
+    messages,
+    logger,
+    isStateUnavailable: (error: unknown) => isRedisUnavailable(client, error),
+  };
   return {
     kind: 'redis',
-    storage,
     conversationState,
-    turnGuard: new ConversationTurnGuard({
-      lock: new ConversationLock(new RedisLockBackend(client, keyPrefix), lockTimings(state)),
-      ledger: new RedisRedeliveryLedger(client, { keyPrefix, ttlSeconds: state.redeliveryTtlSeconds }),
-      loadState,
-      messages,
-      logger,
-      isStateUnavailable: (error) => isRedisUnavailable(client, error),
-    }),
+    createTurnGuard: (recoverTurn) => new ConversationTurnGuard({ ...guarded, recoverTurn }),
     isReady: () => isRedisReady(client),
     close: async () => {
       await client.quit().catch(() => client.disconnect());
@@ -66,19 +65,19 @@ export function redisConversationState(client: RedisClient, config: Config, mess
 /** State in this process only: for development and a single instance; lost on restart, forgotten after the TTL like Redis's. */
 export function memoryConversationState(config: Config, messages: GuardMessages, logger: Logger): ConversationStateBackend {
   const state = config.conversationState;
-  const { storage, conversationState, loadState } = stateOn(new ExpiringMemoryStorage(state.ttlSeconds));
+  const { conversationState, loadState } = stateOn(new ExpiringMemoryStorage(state.ttlSeconds));
+  const guarded = {
+    lock: new ConversationLock(new MemoryLockBackend(), lockTimings(state)),
+    ledger: new MemoryRedeliveryLedger({ ttlSeconds: state.redeliveryTtlSeconds, maxEntries: 10_000 }),
+    loadState,
+    messages,
+    logger,
+    isStateUnavailable: () => false,
+  };
   return {
     kind: 'memory',
-    storage,
     conversationState,
-    turnGuard: new ConversationTurnGuard({
-      lock: new ConversationLock(new MemoryLockBackend(), lockTimings(state)),
-      ledger: new MemoryRedeliveryLedger({ ttlSeconds: state.redeliveryTtlSeconds, maxEntries: 10_000 }),
-      loadState,
-      messages,
-      logger,
-      isStateUnavailable: () => false,
-    }),
+    createTurnGuard: (recoverTurn) => new ConversationTurnGuard({ ...guarded, recoverTurn }),
     isReady: () => true,
     close: async () => {},
   };

@@ -15,11 +15,17 @@ export interface TurnGuardDependencies {
   readonly logger: Logger;
   /** Whether an error means the state store is unreachable (an outage) rather than a bug. */
   readonly isStateUnavailable: (error: unknown) => boolean;
+  /**
+   * A turn that threw for another reason (the turn error handler). Run here, under the lock: after
+   * it, a later turn of the conversation could already have saved what its state save overwrites.
+   */
+  readonly recoverTurn: (context: TurnContext, error: Error) => Promise<void>;
 }
 
 /**
- * Adapter middleware, first in the pipeline: one turn at a time per conversation, across instances,
- * and a channel's redelivery of an already processed activity is dropped without a reply.
+ * Adapter middleware, ahead of all that reads or writes state: one turn at a time per conversation,
+ * across instances, and a channel's redelivery of an already processed activity is dropped without
+ * a reply.
  *
  * When is an activity "processed"? Marked just before its first reply goes out, or when its turn
  * ends without error, whichever comes first. So a turn that failed before doing anything visible
@@ -34,7 +40,8 @@ export interface TurnGuardDependencies {
  * waits for the end too.
  *
  * A state outage never escapes: the user gets the `stateUnavailable` message (safe general steps
- * and how to reach a person) and the turn is logged. Other errors go on to the adapter's onTurnError.
+ * and how to reach a person) and the turn is logged. Other errors go to `recoverTurn`, still under
+ * the lock, so its replies are marked like any others.
  */
 export class ConversationTurnGuard implements Middleware {
   constructor(private readonly deps: TurnGuardDependencies) {}
@@ -89,8 +96,8 @@ export class ConversationTurnGuard implements Middleware {
       await next();
       completed = true;
     } catch (error) {
-      if (!this.deps.isStateUnavailable(error)) throw error;
-      await this.answerOutage(context, log(), error);
+      if (this.deps.isStateUnavailable(error)) await this.answerOutage(context, log(), error);
+      else await this.deps.recoverTurn(context, error as Error);
     } finally {
       turnOpen = false;
       // One round trip: the mark goes out first, so it is still made under the lock.

@@ -15,7 +15,9 @@ function guardedBot(
   lockBackend: LockBackend = new MemoryLockBackend(),
   ledger: RedeliveryLedger = new MemoryRedeliveryLedger({ ttlSeconds: 60, maxEntries: 100 }),
   loadState: (context: TurnContext, force: boolean) => Promise<unknown> = async () => ({}),
+  recoverTurn?: (context: TurnContext, error: Error) => Promise<void>,
 ) {
+  const turnErrors: unknown[] = [];
   const guard = new ConversationTurnGuard({
     lock: new ConversationLock(lockBackend, timings),
     ledger,
@@ -23,12 +25,12 @@ function guardedBot(
     messages,
     logger: pino({ level: 'silent' }),
     isStateUnavailable: (error) => error instanceof RedisDownError,
+    recoverTurn: async (context, error) => {
+      turnErrors.push(error);
+      await recoverTurn?.(context, error);
+    },
   });
   const adapter = new TestAdapter(logic).use(guard);
-  const turnErrors: unknown[] = [];
-  adapter.onTurnError = async (_context, error) => {
-    turnErrors.push(error);
-  };
   const say = (text: string, id: string, deliveryMode?: string) => adapter.processActivity({ type: ActivityTypes.Message, text, id, deliveryMode });
   const replies = () => adapter.activeQueue.splice(0).map((activity) => activity.text);
   return { adapter, say, replies, turnErrors, lockBackend };
@@ -106,7 +108,7 @@ describe('ConversationTurnGuard', () => {
     expect(bot.turnErrors).toEqual([]);
   });
 
-  test('other errors go on to the adapter error handler, and the lock is released', async () => {
+  test('other errors go to the turn recovery, and the lock is released', async () => {
     const bot = guardedBot(async (context) => {
       if (context.activity.text === 'boom') throw new Error('bug');
       await context.sendActivity('fine');
@@ -117,13 +119,83 @@ describe('ConversationTurnGuard', () => {
     expect(bot.replies()).toEqual(['fine']);
   });
 
+  test('a turn that throws is recovered under the lock: the next turn of the conversation waits for it', async () => {
+    const order: string[] = [];
+    const recoverSlowly = async () => {
+      await sleep(30);
+      order.push('recovered');
+    };
+    const bot = guardedBot(
+      async (context) => {
+        if (context.activity.text === 'boom') throw new Error('bug');
+        order.push('next turn');
+      },
+      undefined,
+      undefined,
+      undefined,
+      recoverSlowly,
+    );
+    const failing = bot.say('boom', 'a-1');
+    await sleep(5);
+    await Promise.all([failing, bot.say('next', 'a-2')]);
+    expect(order).toEqual(['recovered', 'next turn']);
+  });
+
+  describe('with expectReplies, where replies leave after the turn', () => {
+    const failingBot = (recoverTurn?: (context: TurnContext) => Promise<void>, repliesFirst = false) => {
+      let attempts = 0;
+      const bot = guardedBot(
+        async (context) => {
+          attempts++;
+          if (repliesFirst) await context.sendActivity('first step');
+          throw new Error('bug');
+        },
+        undefined,
+        undefined,
+        undefined,
+        recoverTurn,
+      );
+      return { ...bot, attempts: () => attempts };
+    };
+    const sayTwice = async (bot: ReturnType<typeof failingBot>) => {
+      await bot.say('hello', 'a-1', DeliveryModes.ExpectReplies);
+      await bot.say('hello', 'a-1', DeliveryModes.ExpectReplies);
+    };
+
+    test('a turn that replied and then failed is not run again on redelivery', async () => {
+      const bot = failingBot(undefined, true);
+      await sayTwice(bot);
+      expect(bot.attempts()).toBe(1);
+    });
+
+    test("a failed turn's apology is marked with the turn, so a redelivery is not run again", async () => {
+      const bot = failingBot(async (context) => {
+        await context.sendActivity('sorry');
+      });
+      await sayTwice(bot);
+      expect(bot.attempts()).toBe(1);
+    });
+
+    test("a reply sent after the turn (the adapter's error handler) is marked too", async () => {
+      const bot = failingBot(async () => {
+        throw new Error('recovery failed');
+      });
+      bot.adapter.onTurnError = async (context) => {
+        await context.sendActivity('sorry');
+      };
+      await sayTwice(bot);
+      expect(bot.attempts()).toBe(1);
+    });
+  });
+
   describe('round trips', () => {
     /**
      * A guarded bot that answers "answer"; its lock, ledger and state take a round trip each and log
      * when each call is sent and answered; the bot logs when its reply goes out and when it is sent.
      */
-    function recordedBot() {
+    function recordedBot({ firstCheckFails = false } = {}) {
       const events: string[] = [];
+      let checks = 0;
       const locks = new MemoryLockBackend();
       const ledger = new MemoryRedeliveryLedger({ ttlSeconds: 60, maxEntries: 100 });
       const roundTrip = async <T>(name: string, call: () => Promise<T>): Promise<T> => {
@@ -147,7 +219,11 @@ describe('ConversationTurnGuard', () => {
           release: (key, token) => roundTrip('release', () => locks.release(key, token)),
         },
         {
-          wasProcessed: (key, id) => roundTrip('check', () => ledger.wasProcessed(key, id)),
+          wasProcessed: (key, id) =>
+            roundTrip('check', async () => {
+              if (firstCheckFails && checks++ === 0) throw new RedisDownError('blip');
+              return ledger.wasProcessed(key, id);
+            }),
           markProcessed: (key, id) => roundTrip('mark', () => ledger.markProcessed(key, id)),
         },
         (_context, force) => roundTrip(force ? 'read again' : 'read', async () => ({})),
@@ -168,6 +244,14 @@ describe('ConversationTurnGuard', () => {
       await bot.say('hello', 'a-1');
       const acquired = events.lastIndexOf('lock answered');
       expect(events.slice(acquired + 1, acquired + 3)).toEqual(['check sent', 'read again sent']);
+    });
+
+    test('a check that failed alongside the lock is done again under it, and the turn goes on', async () => {
+      const { bot, events } = recordedBot({ firstCheckFails: true });
+      await bot.say('hello', 'a-1');
+      const acquired = events.indexOf('lock answered');
+      expect(events.slice(acquired + 1, acquired + 3)).toEqual(['check sent', 'read again sent']);
+      expect(events).toContain('replied');
     });
 
     test('a redelivery that waited for the first delivery to finish is dropped', async () => {

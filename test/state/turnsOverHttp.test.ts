@@ -6,6 +6,7 @@ import { createLogger } from '../../src/logger';
 import { createHttpService } from '../../src/server';
 import { redisConversationState } from '../../src/state/conversationStateBackend';
 import { createStateRedisClient } from '../../src/state/redisClient';
+import { RedisStorage } from '../../src/state/redisStorage';
 import { content, handoffOpening, instruction } from '../support/guidedChat';
 import { messageActivity, postActivity, textsOf } from '../support/http';
 import { waitUntilUp } from '../support/process';
@@ -24,9 +25,16 @@ async function startRecordingInstance(prefix: string) {
   const logger = createLogger(config);
   const state = redisConversationState(createStateRedisClient(config.redis, logger), config, messages, logger);
   const { conversationState } = state;
+  // What the instances saved, read straight from Redis.
+  const stored = new RedisStorage(redis.client, { keyPrefix: prefix, ttlSeconds: 60, maxItemBytes: 1_000_000 });
   const applied = conversationState.createProperty<string[]>('applied');
   const adapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication({}));
-  adapter.use(state.turnGuard);
+  // None of these turns should fail: an error goes on to the adapter's own handler.
+  adapter.use(
+    state.createTurnGuard(async (_context, error) => {
+      throw error;
+    }),
+  );
   const recorder = async (context: TurnContext) => {
     const texts = await applied.get(context, []);
     texts.push(context.activity.text ?? '');
@@ -46,7 +54,7 @@ async function startRecordingInstance(prefix: string) {
   return {
     baseUrl,
     appliedTexts: async (conversationId: string) =>
-      (await state.storage.read([`test/conversations/${conversationId}/`]))[`test/conversations/${conversationId}/`]?.applied as string[],
+      (await stored.read([`test/conversations/${conversationId}/`]))[`test/conversations/${conversationId}/`]?.applied as string[],
     stop: async () => {
       await http.shutdown();
       await state.close();
