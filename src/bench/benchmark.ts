@@ -3,6 +3,7 @@ import { Redis } from 'ioredis';
 import { loadConfig } from '../config';
 import { buildService } from '../index';
 import { createLogger } from '../logger';
+import { deleteKeysUnder } from '../state/redisKeys';
 import type { HttpService } from '../server';
 import { echoBotService } from './echoBot';
 import { type Conversation, LoadDriver, type LoadResult, percentile } from './loadDriver';
@@ -97,9 +98,7 @@ function targets(options: BenchmarkOptions, redisKeyPrefix: string): Target[] {
 async function deleteKeys(redisUrl: string, prefix: string): Promise<void> {
   const redis = new Redis(redisUrl);
   try {
-    for await (const keys of redis.scanStream({ match: `${prefix}*`, count: 1000 }) as AsyncIterable<string[]>) {
-      if (keys.length) await redis.del(...keys);
-    }
+    await deleteKeysUnder(redis, prefix);
   } finally {
     redis.disconnect();
   }

@@ -12,6 +12,7 @@ import { loadMessages } from '../content/messages';
 import { createLogger } from '../logger';
 import { memoryConversationState, redisConversationState, type ConversationStateBackend } from '../state/conversationStateBackend';
 import { createStateRedisClient, whenRedisReady } from '../state/redisClient';
+import { deleteKeysUnder } from '../state/redisKeys';
 import { countRoundTrips } from '../state/roundTripCounter';
 
 /**
@@ -91,16 +92,15 @@ async function main(): Promise<void> {
     process.stdout.write(`${lines.join('\n')}\n`);
   } finally {
     // A failed clean-up is reported without hiding why the measurement failed.
-    await deleteKeysUnder(config, prefix).catch((error: Error) => process.stderr.write(`keys under ${prefix} not deleted: ${error.message}\n`));
+    await deleteOwnKeys(config, prefix).catch((error: Error) => process.stderr.write(`keys under ${prefix} not deleted: ${error.message}\n`));
   }
 }
 
-async function deleteKeysUnder(config: Config, prefix: string): Promise<void> {
+async function deleteOwnKeys(config: Config, prefix: string): Promise<void> {
   const client = createStateRedisClient(config.redis, createLogger(config));
   try {
     await whenRedisReady(client, 5_000);
-    const keys = await client.keys(`${prefix}*`);
-    if (keys.length) await client.del(...keys);
+    await deleteKeysUnder(client, prefix);
   } finally {
     client.disconnect();
   }

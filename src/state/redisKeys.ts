@@ -1,3 +1,6 @@
+import { Cluster } from 'ioredis';
+import type { RedisClient } from './redisClient';
+
 /**
  * Redis key layout. botbuilder names state `channelId/conversations/conversationId/...` and
  * `channelId/users/userId/...`; the part up to the id becomes the Cluster hash tag, so every key of
@@ -15,4 +18,21 @@ export function redisKeyFor(prefix: string, kind: 'state' | 'lock' | 'seen', key
 /** The key botbuilder's ConversationState would use, without its namespace: what locks and marks hang on. */
 export function conversationKey(channelId: string, conversationId: string): string {
   return `${channelId}/conversations/${conversationId}`;
+}
+
+/**
+ * Deletes the keys under `prefix` only, on every master of a Cluster (never FLUSHDB: others may
+ * share the server). For tests, the benchmark and measurements that write under a prefix of their own.
+ */
+export async function deleteKeysUnder(client: RedisClient, prefix: string): Promise<void> {
+  const nodes = client instanceof Cluster ? client.nodes('master') : [client];
+  for (const node of nodes) {
+    let cursor = '0';
+    do {
+      const [next, keys] = await node.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+      // One key per DEL: the keys of one page may sit in different Cluster slots.
+      await Promise.all(keys.map((key) => node.del(key)));
+      cursor = next;
+    } while (cursor !== '0');
+  }
 }

@@ -5,9 +5,9 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Cluster } from 'ioredis';
 import pino from 'pino';
 import { createRedisClient, createStateRedisClient, whenRedisReady, type RedisClient } from '../../src/state/redisClient';
+import { deleteKeysUnder } from '../../src/state/redisKeys';
 
 export const sharedRedisUrl = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
 export const silentLogger = pino({ level: 'silent' });
@@ -25,19 +25,6 @@ export async function connectTestClient(url = sharedRedisUrl): Promise<RedisClie
   );
   await whenRedisReady(client, 5_000);
   return client;
-}
-
-/** Deletes the keys under `prefix` only (never FLUSHDB: other helpers' tests share the server). */
-export async function deleteKeysUnder(client: RedisClient, prefix: string): Promise<void> {
-  const nodes = client instanceof Cluster ? client.nodes('master') : [client];
-  for (const node of nodes) {
-    let cursor = '0';
-    do {
-      const [next, keys] = await node.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
-      for (const key of keys) await node.del(key);
-      cursor = next;
-    } while (cursor !== '0');
-  }
 }
 
 async function portIsFree(port: number): Promise<boolean> {
