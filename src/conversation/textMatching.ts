@@ -13,12 +13,14 @@ export function sameWords(a: string, b: string): boolean {
 }
 
 const negationWindow = 3;
+/** One shared default, so calls without negations hit the negation cache instead of adding to it. */
+const noNegations: readonly string[] = [];
 
 /**
  * Whether `text` contains `phrase` as whole words, without one of `negations` in the few words
  * before it ("I haven't unlocked the car" does not count as unlocking it).
  */
-export function mentions(text: string, phrase: string, negations: readonly string[] = []): boolean {
+export function mentions(text: string, phrase: string, negations: readonly string[] = noNegations): boolean {
   return mentionTest(text, negations)(phrase);
 }
 
@@ -49,7 +51,7 @@ function wordsOfNegations(negations: readonly string[]): ReadonlySet<string> {
 }
 
 /** `mentions` for many phrases of one message: the message is split into words once. */
-export function mentionTest(text: string, negations: readonly string[] = []): (phrase: string) => boolean {
+export function mentionTest(text: string, negations: readonly string[] = noNegations): (phrase: string) => boolean {
   const said = words(text);
   const negating = wordsOfNegations(negations);
   const negated = (start: number) => {
