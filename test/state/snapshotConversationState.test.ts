@@ -10,32 +10,34 @@ const activity = {
 } as Activity;
 const storageKey = 'test/conversations/c-1/';
 
-/** A fresh turn over the same storage, with its writes counted. */
+/** Fresh turns over the same storage, with its writes counted. */
 function setup() {
   const storage = new MemoryStorage();
   const write = jest.spyOn(storage, 'write');
   const state = new SnapshotConversationState(storage);
   const steps = state.createProperty<{ step: number }>('progress');
   const turn = () => new TurnContext(new TestAdapter(), activity);
-  return { storage, write, state, steps, turn };
+  /** A turn that sets the progress to `step` and saves it. */
+  const savedTurn = async (step: number) => {
+    const context = turn();
+    await steps.set(context, { step });
+    await state.saveChanges(context);
+  };
+  return { storage, write, state, steps, turn, savedTurn };
 }
 
 describe('SnapshotConversationState', () => {
   test('a changed property is written at the end of the turn and read back in the next', async () => {
-    const { state, steps, turn } = setup();
-    const first = turn();
-    await steps.set(first, { step: 1 });
-    await state.saveChanges(first);
+    const { steps, turn, savedTurn } = setup();
+    await savedTurn(1);
 
     const second = turn();
     expect(await steps.get(second)).toEqual({ step: 1 });
   });
 
   test('a change deep inside the state counts as a change', async () => {
-    const { state, steps, write, turn } = setup();
-    const first = turn();
-    await steps.set(first, { step: 1 });
-    await state.saveChanges(first);
+    const { state, steps, write, turn, savedTurn } = setup();
+    await savedTurn(1);
 
     const second = turn();
     (await steps.get(second))!.step = 2;
@@ -45,10 +47,8 @@ describe('SnapshotConversationState', () => {
   });
 
   test('a turn that only reads writes nothing, although the stored item carries an eTag', async () => {
-    const { state, steps, write, turn } = setup();
-    const first = turn();
-    await steps.set(first, { step: 1 });
-    await state.saveChanges(first);
+    const { state, steps, write, turn, savedTurn } = setup();
+    await savedTurn(1);
     write.mockClear();
 
     const second = turn();
@@ -78,10 +78,8 @@ describe('SnapshotConversationState', () => {
   });
 
   test('clear empties the state for the rest of the turn and the next save stores it empty', async () => {
-    const { state, steps, turn } = setup();
-    const first = turn();
-    await steps.set(first, { step: 3 });
-    await state.saveChanges(first);
+    const { state, steps, turn, savedTurn } = setup();
+    await savedTurn(3);
 
     const second = turn();
     await state.clear(second);
@@ -91,10 +89,8 @@ describe('SnapshotConversationState', () => {
   });
 
   test('delete removes the stored item', async () => {
-    const { storage, state, steps, turn } = setup();
-    const first = turn();
-    await steps.set(first, { step: 1 });
-    await state.saveChanges(first);
+    const { storage, state, turn, savedTurn } = setup();
+    await savedTurn(1);
 
     await state.delete(turn());
     expect(await storage.read([storageKey])).toEqual({});
