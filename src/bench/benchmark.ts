@@ -3,8 +3,8 @@ import { Redis } from 'ioredis';
 import { loadConfig } from '../config';
 import { buildService } from '../index';
 import { createLogger } from '../logger';
-import { deleteKeysUnder } from '../state/redisKeys';
 import type { HttpService } from '../server';
+import { deleteKeysUnder } from '../state/redisKeys';
 import { echoBotService } from './echoBot';
 import { type Conversation, LoadDriver, type LoadResult, percentile } from './loadDriver';
 
