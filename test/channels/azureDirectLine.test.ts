@@ -1,16 +1,13 @@
 import nock from 'nock';
 import { directLineClient } from '../support/directLine';
+import { mockOutsideHttp } from '../support/outsideHttp';
 import { type RunningService, startService } from '../support/service';
 
 const secret = 'azure-direct-line-secret-value';
+mockOutsideHttp('127.0.0.1');
 
 describe('the web chat token route with Azure Direct Line (DIRECT_LINE_SECRET set)', () => {
-  beforeAll(() => {
-    nock.disableNetConnect();
-    nock.enableNetConnect('127.0.0.1');
-  });
   afterEach(() => nock.cleanAll());
-  afterAll(() => nock.enableNetConnect());
 
   async function tokenRoute(env: Record<string, string>) {
     const running: RunningService = await startService({ DIRECT_LINE_SECRET: secret, ...env });

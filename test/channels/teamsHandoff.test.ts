@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import nock from 'nock';
 import { content } from '../support/guidedChat';
 import { messageActivity, postActivity, textsOf } from '../support/http';
+import { mockOutsideHttp } from '../support/outsideHttp';
 import { type RunningService, startService } from '../support/service';
 import { cardText, cardsIn, ourTenant, staff, teamsMessage, teamsSubmit } from '../support/teams';
 import { eventually } from '../tickets/fixtures';
@@ -10,14 +11,13 @@ const { messages } = content;
 const { handoff } = messages;
 const forCustomer = handoff.customerQuestions;
 const webhook = 'https://installers.example.test';
+mockOutsideHttp('127.0.0.1');
 
 describe('a handoff in Microsoft Teams', () => {
   let running: RunningService;
   const received: Record<string, unknown>[] = [];
 
   beforeAll(async () => {
-    nock.disableNetConnect();
-    nock.enableNetConnect('127.0.0.1');
     nock(webhook)
       .post('/tickets')
       .reply(201, (_uri, body) => {
@@ -35,8 +35,6 @@ describe('a handoff in Microsoft Teams', () => {
   });
   afterAll(async () => {
     await running.service.stop();
-    nock.cleanAll();
-    nock.enableNetConnect();
   });
 
   const post = async (activity: ReturnType<typeof teamsMessage>) => (await postActivity(running.baseUrl, activity)).replies;

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import nock from 'nock';
 import { content } from '../support/guidedChat';
 import { messageActivity, postActivity, textsOf } from '../support/http';
+import { mockOutsideHttp } from '../support/outsideHttp';
 import { waitUntilUp } from '../support/process';
 import { startService } from '../support/service';
 import { eventually, tempOutboxFile } from '../tickets/fixtures';
@@ -11,14 +12,13 @@ const { buttons, handoff } = content.messages;
 const webhook = 'https://installers.example.test';
 const redis = useSharedRedis();
 const outbox = tempOutboxFile();
+mockOutsideHttp('127.0.0.1');
 
 afterEach(() => nock.cleanAll());
 
 test('over HTTP with Redis: a redelivered and a repeated "yes, create it" give one ticket at the webhook, one reference', async () => {
   const received: { reference: string; id: string }[] = [];
   let reference = '';
-  nock.disableNetConnect();
-  nock.enableNetConnect('127.0.0.1');
   nock(webhook)
     .post('/tickets')
     .times(3)
@@ -51,7 +51,6 @@ test('over HTTP with Redis: a redelivered and a repeated "yes, create it" give o
     await eventually(() => received.length > 0);
   } finally {
     await running.service.stop();
-    nock.enableNetConnect();
   }
   expect(received).toEqual([expect.objectContaining({ reference, reason: 'customer_request', contact: { name: 'Sam Taylor', phone: '+447700900123' } })]);
 });

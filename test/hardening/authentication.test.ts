@@ -2,6 +2,7 @@ import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import nock from 'nock';
 import { messageActivity } from '../support/http';
+import { mockOutsideHttp } from '../support/outsideHttp';
 import { type RunningService, startService } from '../support/service';
 
 /**
@@ -12,6 +13,7 @@ const appId = '11111111-2222-3333-4444-555555555555';
 const published = generateKeyPairSync('rsa', { modulusLength: 2048 });
 const attacker = generateKeyPairSync('rsa', { modulusLength: 2048 });
 const keyId = 'published-key';
+mockOutsideHttp('127.0.0.1');
 
 function publishBotFrameworkKeys() {
   const jwk = published.publicKey.export({ format: 'jwk' });
@@ -36,15 +38,11 @@ describe('the Bot Framework endpoint with an app id configured', () => {
   beforeAll(async () => {
     // CloudAdapter prints every refused token with console.error; the assertions are on the answers.
     jest.spyOn(console, 'error').mockImplementation(() => undefined);
-    nock.disableNetConnect();
-    nock.enableNetConnect('127.0.0.1');
     publishBotFrameworkKeys();
     running = await startService({ MicrosoftAppId: appId, MicrosoftAppPassword: 'app-password' });
   });
   afterAll(async () => {
     await running.service.stop();
-    nock.cleanAll();
-    nock.enableNetConnect();
     jest.restoreAllMocks();
   });
 

@@ -5,10 +5,12 @@ import { createZendeskAdapter, zendeskTicketBody } from '../../src/tickets/adapt
 import type { TicketAdapter } from '../../src/tickets/adapters/adapter';
 import { PermanentDeliveryError, RetryableDeliveryError } from '../../src/tickets/deliveryErrors';
 import { createInProcessDelivery } from '../../src/tickets/inProcessDelivery';
+import { mockOutsideHttp } from '../support/outsideHttp';
 import { capturedLogger, eventually, sampleTicket, testMetrics, tinyRetry } from './fixtures';
 
 const ticket = sampleTicket();
 const secret = 'webhook-test-secret';
+mockOutsideHttp();
 
 interface Receiver {
   name: string;
@@ -33,9 +35,7 @@ const receivers: Receiver[] = [
   },
 ];
 
-beforeAll(() => nock.disableNetConnect());
 afterEach(() => nock.cleanAll());
-afterAll(() => nock.enableNetConnect());
 
 describe.each(receivers)('the $name adapter', ({ adapter, intercept, expectedBody }) => {
   it('delivers the ticket with its id as Idempotency-Key', async () => {

@@ -8,10 +8,12 @@ import { createWebhookAdapter } from '../../src/tickets/adapters/webhook';
 import { PermanentDeliveryError, RetryableDeliveryError } from '../../src/tickets/deliveryErrors';
 import { createBullmqConnection, createTicketQueue, startTicketWorker, type TicketWorker } from '../../src/tickets/deliveryQueue';
 import { buildTicket, type Ticket } from '../../src/tickets/ticket';
+import { mockOutsideHttp } from '../support/outsideHttp';
 import { capturedLogger, countedFor, distinctTickets, eventually, handoffInput, testMetrics, tinyRetry } from './fixtures';
 
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const redisConfig = loadConfig({ REDIS_URL: redisUrl }).redis;
+mockOutsideHttp();
 
 /** One queue of its own per test, on the shared Redis; removed with all its keys afterwards. */
 function testBed() {
@@ -175,8 +177,6 @@ describe('the ticket queue on Redis', () => {
 });
 
 describe('webhook delivery through the queue', () => {
-  beforeAll(() => nock.disableNetConnect());
-  afterAll(() => nock.enableNetConnect());
   afterEach(() => nock.cleanAll());
 
   it('gets every ticket to the webhook exactly once after it was down for a while', async () => {
