@@ -5,7 +5,8 @@ import { hashId, type Logger } from './logger';
 
 /**
  * A turn that throws: log it, apologise, and clear the dialog stack so the next message starts
- * fresh instead of landing in the broken dialog again. Everything else in the state is kept.
+ * fresh instead of landing in the broken dialog again. Everything else in the state is kept. The
+ * apology goes out even when the clean-up fails, so the user is never left without an answer.
  */
 export function createTurnErrorHandler(deps: {
   conversationState: BotState;
@@ -18,9 +19,13 @@ export function createTurnErrorHandler(deps: {
     try {
       await deps.dialogState.delete(context);
       await deps.conversationState.saveChanges(context, false);
+    } catch (cleanUpError) {
+      deps.logger.error({ err: cleanUpError }, 'could not clear the failed dialog');
+    }
+    try {
       await context.sendActivity(deps.messages.turnError);
-    } catch (secondary) {
-      deps.logger.error({ err: secondary }, 'could not recover from a failed turn');
+    } catch (sendError) {
+      deps.logger.error({ err: sendError }, 'apology for a failed turn could not be sent');
     }
   };
 }

@@ -1,7 +1,7 @@
 import type { Storage, TurnContext } from 'botbuilder';
 import type { Config } from '../config';
 import type { Messages } from '../content/messages';
-import type { Logger } from '../logger';
+import { hashId, type Logger } from '../logger';
 import { ConversationLock, MemoryLockBackend, RedisLockBackend } from './conversationLock';
 import { ConversationTurnGuard, type TurnGuardDependencies } from './conversationTurnGuard';
 import { ExpiringMemoryStorage } from './expiringMemoryStorage';
@@ -39,8 +39,10 @@ function stateOn(storage: Storage) {
 export function redisConversationState(client: RedisClient, config: Config, messages: GuardMessages, logger: Logger): ConversationStateBackend {
   const { keyPrefix } = config.redis;
   const state = config.conversationState;
+  const onSetAside = (key: string, eTag: string) =>
+    logger.error({ conversation: hashId(key), setAsideAs: `*:unreadable:${eTag}` }, 'unreadable conversation state set aside: the conversation starts afresh');
   const { conversationState, loadState } = stateOn(
-    new RedisStorage(client, { keyPrefix, ttlSeconds: state.ttlSeconds, maxItemBytes: state.maxItemBytes }),
+    new RedisStorage(client, { keyPrefix, ttlSeconds: state.ttlSeconds, maxItemBytes: state.maxItemBytes, onSetAside }),
   );
   // One lock and one ledger for every guard made here: exclusion holds across adapters.
   const guarded = {

@@ -23,6 +23,8 @@ export interface RedisStorageOptions {
   readonly keyPrefix: string;
   readonly ttlSeconds: number;
   readonly maxItemBytes: number;
+  /** Told of each unreadable item set aside: its key, and the eTag that ends its new Redis key. */
+  readonly onSetAside?: (key: string, eTag: string) => void;
 }
 
 /**
@@ -47,7 +49,29 @@ end
 return 0
 `;
 
+/**
+ * Renames an unreadable item aside, if it is still the version that was read (same eTag): a turn
+ * that has since written the conversation afresh is not undone. RENAME keeps the TTL.
+ * KEYS: the item, its new name (same hash tag, same slot). ARGV[1]: the eTag read.
+ */
+const setAsideLua = `
+if redis.call('HGET', KEYS[1], 'eTag') ~= ARGV[1] then return 0 end
+redis.call('RENAME', KEYS[1], KEYS[2])
+return 1
+`;
+
 type CompareAndSet = (...keysThenArgs: (string | number)[]) => Promise<number>;
+type SetAsideIfUnchanged = (item: string, setAsideKey: string, eTag: string) => Promise<number>;
+
+/** The stored JSON as an item's fields, or undefined when it is not a JSON object. */
+function parseItem(data: string): Record<string, unknown> | undefined {
+  try {
+    const parsed: unknown = JSON.parse(data);
+    return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 interface PreparedWrite {
   readonly key: string;
@@ -61,17 +85,32 @@ interface PreparedWrite {
  * `prefix + "state:" + {conversation or user} + rest`, expiring `ttlSeconds` after its last write.
  * A write is all-or-nothing for the keys of one conversation or user (one Cluster slot); botbuilder
  * writes one key per call.
+ *
+ * An item whose data is not a JSON object (edited by hand, written by something else) would fail
+ * every turn of its conversation until it expired. It is set aside instead, under
+ * `<key>:unreadable:<eTag>` for an operator to look at, and reads as absent: the conversation
+ * starts afresh.
  */
 export class RedisStorage implements Storage {
-  constructor(private readonly redis: RedisClient, private readonly options: RedisStorageOptions) {}
+  private readonly setAsideIfUnchanged: SetAsideIfUnchanged;
+
+  constructor(private readonly redis: RedisClient, private readonly options: RedisStorageOptions) {
+    if (!('evbotStateSetAside' in redis)) redis.defineCommand('evbotStateSetAside', { numberOfKeys: 2, lua: setAsideLua });
+    this.setAsideIfUnchanged = (redis as unknown as Record<string, SetAsideIfUnchanged>).evbotStateSetAside.bind(redis);
+  }
 
   async read(keys: string[]): Promise<StoreItems> {
     const found = await Promise.all(keys.map((key) => this.redis.hmget(this.redisKey(key), 'eTag', 'data')));
     const items: StoreItems = {};
+    const unreadable: Promise<void>[] = [];
     keys.forEach((key, i) => {
       const [eTag, data] = found[i];
-      if (eTag !== null && data !== null) items[key] = { ...JSON.parse(data), eTag };
+      if (eTag === null || data === null) return;
+      const fields = parseItem(data);
+      if (fields) items[key] = { ...fields, eTag };
+      else unreadable.push(this.setAside(key, eTag));
     });
+    await Promise.all(unreadable);
     return items;
   }
 
@@ -91,6 +130,11 @@ export class RedisStorage implements Storage {
 
   private redisKey(key: string): string {
     return redisKeyFor(this.options.keyPrefix, 'state', key);
+  }
+
+  private async setAside(key: string, eTag: string): Promise<void> {
+    const redisKey = this.redisKey(key);
+    if (await this.setAsideIfUnchanged(redisKey, `${redisKey}:unreadable:${eTag}`, eTag)) this.options.onSetAside?.(key, eTag);
   }
 
   private prepare(key: string, item: unknown): PreparedWrite {

@@ -34,8 +34,7 @@ class FragileDialog extends ComponentDialog {
 }
 
 describe('a turn that throws', () => {
-  function fragileBot() {
-    const storage = new MemoryStorage();
+  function fragileBot(storage = new MemoryStorage()) {
     const conversationState = new SnapshotConversationState(storage);
     const dialogState = conversationState.createProperty<DialogState>('DialogState');
     const logger = createLogger({ env: 'test', logLevel: 'silent' });
@@ -49,5 +48,13 @@ describe('a turn that throws', () => {
     expect(await chat.say('crash')).toEqual([messages.turnError]);
     expect(await chat.say('hello again')).toEqual(['question']);
     expect(await chat.say('fine')).toEqual(['echo fine']);
+  });
+
+  it('still gets the apology when the broken dialog cannot be cleared', async () => {
+    const storage = new MemoryStorage();
+    const chat = fragileBot(storage);
+    await chat.say('hi');
+    jest.spyOn(storage, 'write').mockRejectedValue(new Error('storage refused the write'));
+    expect(await chat.say('crash')).toEqual([messages.turnError]);
   });
 });

@@ -41,6 +41,20 @@ describe('on a Redis Cluster, RedisStorage keeps botbuilder Storage semantics', 
     expect(nodesHoldingKeys.filter(Boolean).length).toBeGreaterThan(1);
   });
 
+  test('unreadable items of conversations on different nodes are each set aside beside themselves', async () => {
+    const storage = new RedisStorage(client, { keyPrefix: 'unreadable:', ttlSeconds: 3600, maxItemBytes: 100_000 });
+    const keys = Array.from({ length: 10 }, (_, i) => `webchat/conversations/c-${i}/`);
+    await storage.write(Object.fromEntries(keys.map((key, i) => [key, { i }])));
+    const eTags = await Promise.all(keys.map(async (key) => {
+      await client.hset(redisKeyFor('unreadable:', 'state', key), 'data', 'garbage');
+      return client.hget(redisKeyFor('unreadable:', 'state', key), 'eTag');
+    }));
+
+    expect(await storage.read(keys)).toEqual({});
+    const setAside = await Promise.all(keys.map((key, i) => client.hget(`${redisKeyFor('unreadable:', 'state', key)}:unreadable:${eTags[i]}`, 'data')));
+    expect(setAside).toEqual(keys.map(() => 'garbage'));
+  });
+
   test("a conversation's state, lock and redelivery marks share one slot", async () => {
     const conversation = 'msteams/conversations/19:abc@thread.skype';
     const slots = await Promise.all(

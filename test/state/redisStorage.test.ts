@@ -44,6 +44,45 @@ describe('RedisStorage', () => {
     await expect(storage.write({ [key]: 'text' })).rejects.toThrow(/must be an object/);
   });
 
+  describe('an item whose data is not a JSON object', () => {
+    const redisKey = () => `${redis.prefix}state:{webchat/conversations/c-1}/`;
+    afterEach(() => jest.restoreAllMocks());
+
+    test.each(['{"step": 1', '[1, 2]', 'null', '"text"'])('(%s) is set aside with its TTL, reads as absent, and can be written afresh', async (data) => {
+      const setAside = jest.fn();
+      const storage = new RedisStorage(redis.client, { ...options, keyPrefix: redis.prefix, onSetAside: setAside });
+      await storage.write({ [key]: { step: 1 } });
+      await redis.client.hset(redisKey(), 'data', data);
+      const eTag = await redis.client.hget(redisKey(), 'eTag');
+
+      expect(await storage.read([key])).toEqual({});
+      expect(setAside).toHaveBeenCalledWith(key, eTag);
+      const asideKey = `${redisKey()}:unreadable:${eTag}`;
+      expect(await redis.client.hgetall(asideKey)).toEqual({ eTag, data });
+      expect(await redis.client.ttl(asideKey)).toBeGreaterThan(3000);
+      await storage.write({ [key]: { step: 2 } });
+      expect((await storage.read([key]))[key]).toMatchObject({ step: 2 });
+    });
+
+    test('is not set aside once a turn has written the conversation afresh', async () => {
+      const setAside = jest.fn();
+      const storage = new RedisStorage(redis.client, { ...options, keyPrefix: redis.prefix, onSetAside: setAside });
+      await storage.write({ [key]: { step: 1 } });
+      await redis.client.hset(redisKey(), 'data', 'garbage');
+      // Another instance writes the conversation afresh between this read and its setting aside.
+      const hmget = redis.client.hmget.bind(redis.client);
+      jest.spyOn(redis.client, 'hmget').mockImplementationOnce(async (...args: Parameters<typeof hmget>) => {
+        const found = await hmget(...args);
+        await storage.write({ [key]: { step: 'afresh' } });
+        return found;
+      });
+
+      expect(await storage.read([key])).toEqual({});
+      expect(setAside).not.toHaveBeenCalled();
+      expect((await storage.read([key]))[key]).toMatchObject({ step: 'afresh' });
+    });
+  });
+
   test('a write to two keys of one conversation is all or nothing', async () => {
     const storage = new RedisStorage(redis.client, { ...options, keyPrefix: redis.prefix });
     const dialogs = 'webchat/conversations/c-1/dialogs';

@@ -120,6 +120,25 @@ describe('the service with state in Redis', () => {
     }
   });
 
+  test('a conversation whose stored state cannot be read starts afresh, and the unreadable state is kept aside', async () => {
+    const running = await startService({ REDIS_URL: sharedRedisUrl, REDIS_KEY_PREFIX: redis.prefix });
+    try {
+      await waitUntilUp(`${running.baseUrl}/readyz`);
+      const conversationId = `unreadable-${randomUUID()}`;
+      const stateKey = `${redis.prefix}state:{test/conversations/${conversationId}}/`;
+      const say = async (text: string) => textsOf((await postActivity(running.baseUrl, messageActivity(conversationId, text))).replies);
+      await say('hello');
+      await say(content.messages.buttons.car);
+      await redis.client.hset(stateKey, 'data', '{"DialogState": {"dialogStack": [');
+      const eTag = await redis.client.hget(stateKey, 'eTag');
+
+      expect(await say('hello')).toEqual([messages.welcome, content.messages.questions.whichEnd]);
+      expect(await redis.client.hget(`${stateKey}:unreadable:${eTag}`, 'data')).toBe('{"DialogState": {"dialogStack": [');
+    } finally {
+      await running.service.stop();
+    }
+  });
+
   test("a procedure continues to its end while the conversation's turns alternate between two instances", async () => {
     const instances = [
       await startService({ REDIS_URL: sharedRedisUrl, REDIS_KEY_PREFIX: redis.prefix }),
