@@ -34,6 +34,42 @@ describe('the outbox file', () => {
     expect(ids.sort()).toEqual(tickets.map((ticket) => ticket.id).sort());
   });
 
+  it('reads the file once, not again for every ticket it appends', async () => {
+    const file = tempFile.path();
+    const [earlier, ...tickets] = distinctTickets(11);
+    await createOutboxAdapter({ file }).deliver(earlier);
+    const reads = jest.spyOn(fs, 'readFile');
+    try {
+      const outbox = createOutboxAdapter({ file });
+      for (const ticket of [...tickets, earlier, tickets[3]]) await outbox.deliver(ticket);
+      expect(reads).toHaveBeenCalledTimes(1);
+    } finally {
+      reads.mockRestore();
+    }
+    expect((await linesOf(file)).map((line) => JSON.parse(line).id)).toEqual([earlier, ...tickets].map((ticket) => ticket.id));
+  });
+
+  it('reads the file again when something else wrote to it, so its tickets are not appended twice', async () => {
+    const file = tempFile.path();
+    const [ours, theirs] = distinctTickets(2);
+    const outbox = createOutboxAdapter({ file });
+    await outbox.deliver(ours);
+    await fs.appendFile(file, `${JSON.stringify(theirs)}\n`);
+    await outbox.deliver(theirs);
+    expect((await linesOf(file)).map((line) => JSON.parse(line).id)).toEqual([ours.id, theirs.id]);
+  });
+
+  it('starts the new file when the old one was rotated away', async () => {
+    const file = tempFile.path();
+    const [before, after] = distinctTickets(2);
+    const outbox = createOutboxAdapter({ file });
+    await outbox.deliver(before);
+    await fs.rename(file, `${file}.1`);
+    await outbox.deliver(after);
+    expect((await linesOf(file)).map((line) => JSON.parse(line).id)).toEqual([after.id]);
+    expect(await linesOf(`${file}.1`)).toHaveLength(1);
+  });
+
   it('starts a new line after a line cut short by a crash, and keeps that line', async () => {
     const file = tempFile.path();
     await fs.writeFile(file, '{"id":"tkt_cut');

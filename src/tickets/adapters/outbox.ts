@@ -3,13 +3,12 @@ import path from 'node:path';
 import type { Ticket } from '../ticket';
 import type { TicketAdapter } from './adapter';
 
-async function readOrEmpty(file: string): Promise<string> {
-  try {
-    return await fs.readFile(file, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return '';
-    throw error;
-  }
+/** What this adapter knows of the file: which one it is, how long it was, and the ticket ids in it. */
+interface KnownFile {
+  readonly ino: number;
+  readonly size: number;
+  readonly ids: Set<string>;
+  readonly endsWithNewline: boolean;
 }
 
 function idsIn(contents: string): Set<string> {
@@ -25,20 +24,55 @@ function idsIn(contents: string): Set<string> {
   return ids;
 }
 
+async function statOrNone(file: string) {
+  try {
+    return await fs.stat(file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+}
+
 /**
- * Appends each ticket as one JSON line to a local file: the embedded default when no ticket system is
- * configured, and the last resort when one cannot be reached. A ticket id already in the file is not
- * appended again. Appends are serialised within this process; run one writer per file.
+ * Appends each ticket as one JSON line to a local file, flushed to disk before the ticket counts as
+ * delivered: the embedded default when no ticket system is configured, and the last resort when one
+ * cannot be reached. A ticket id already in the file is not appended again.
+ *
+ * The ids are read from the file once and then kept, so an append does not re-read a file that
+ * grows with every handoff. The file is read again whenever it is not as this adapter left it (a
+ * different file at the path after rotation, or another size because something else wrote to it).
+ * Appends are serialised within this process; run one writer per file.
  */
 export function createOutboxAdapter(options: { file: string }): TicketAdapter {
   let previous: Promise<unknown> = Promise.resolve();
+  let known: KnownFile | undefined;
+
+  async function currentContents(): Promise<Omit<KnownFile, 'ino'>> {
+    const stat = await statOrNone(options.file);
+    if (!stat) return { size: 0, ids: new Set(), endsWithNewline: true };
+    if (known?.ino === stat.ino && known.size === stat.size) return known;
+    const bytes = await fs.readFile(options.file);
+    const contents = bytes.toString('utf8');
+    known = { ino: stat.ino, size: bytes.length, ids: idsIn(contents), endsWithNewline: contents === '' || contents.endsWith('\n') };
+    return known;
+  }
 
   async function append(ticket: Ticket) {
-    const contents = await readOrEmpty(options.file);
-    if (!idsIn(contents).has(ticket.id)) {
+    const before = await currentContents();
+    if (!before.ids.has(ticket.id)) {
       await fs.mkdir(path.dirname(options.file), { recursive: true });
-      const separator = contents && !contents.endsWith('\n') ? '\n' : '';
-      await fs.appendFile(options.file, `${separator}${JSON.stringify(ticket)}\n`, 'utf8');
+      const line = `${before.endsWithNewline ? '' : '\n'}${JSON.stringify(ticket)}\n`;
+      const file = await fs.open(options.file, 'a');
+      try {
+        await file.write(line);
+        await file.datasync();
+        const after = await file.stat();
+        const expectedSize = before.size + Buffer.byteLength(line);
+        // Another writer in between: read the whole file again next time.
+        known = after.size === expectedSize ? { ino: after.ino, size: after.size, ids: before.ids.add(ticket.id), endsWithNewline: true } : undefined;
+      } finally {
+        await file.close();
+      }
     }
     return { system: 'outbox', externalId: ticket.id };
   }
