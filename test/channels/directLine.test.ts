@@ -67,6 +67,17 @@ describe('the self-hosted Direct Line, over HTTP', () => {
     expect(nothingNew).toEqual({ activities: [], watermark: next.watermark });
   });
 
+  it('puts the replies in the conversation even when the client asks for them in the response (expectReplies)', async () => {
+    const session = await client.session();
+    await client.start(session.token);
+    const greeted = (await client.poll(session.token, session.conversationId)).body as ActivityPage;
+
+    const posted = await client.post(session.token, session.conversationId, userMessage('hello', { deliveryMode: 'expectReplies' }));
+    const next = (await client.poll(session.token, session.conversationId, greeted.watermark)).body as ActivityPage;
+    expect(posted).toMatchObject({ status: 200, body: { id: expect.any(String) } });
+    expect(botTexts(next).length).toBeGreaterThan(0);
+  });
+
   it('on reconnect (page reload) keeps the conversation: the history, and no second greeting', async () => {
     const session = await client.session();
     await client.start(session.token);

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Activity, ChannelAccount, TurnContext } from 'botbuilder';
+import { type Activity, type ChannelAccount, DeliveryModes, type TurnContext } from 'botbuilder';
 import type { InProcessAdapter } from '../inProcessAdapter';
 import type { PostedActivity } from './activitySchema';
 import type { ActivityPage, ConversationLog } from './conversationLog';
@@ -54,10 +54,14 @@ export class DirectLineConversations {
     });
   }
 
-  /** The fields a channel sets on every activity, from the token rather than from the client. */
+  /**
+   * The fields a channel sets on every activity, from the token rather than from the client. Replies
+   * always go to the log: a client's `expectReplies` would have kept them in the turn, and lost.
+   */
   private addressed(grant: TokenGrant, activity: Partial<Activity>): Partial<Activity> {
     return {
       ...activity,
+      deliveryMode: DeliveryModes.Normal,
       channelId: grant.channelId,
       serviceUrl: 'directline://in-process',
       conversation: { id: grant.conversationId } as Activity['conversation'],
