@@ -54,9 +54,6 @@ const contactAnswersValueSchema = z.object({ contactAnswers: z.partialRecord(z.e
 /** Sent with a prompt as `activity.value`, for channels that lay out forms and summaries (Teams cards). */
 export type PromptLayout = Pick<InterviewPrompt, 'form' | 'summary'>;
 
-/** The locale of tickets from channels that send none: the chargers are sold in the UK. */
-const fallbackLocale = 'en-GB';
-
 interface HandoffDialogState {
   request: HandoffRequest;
   interview: InterviewState;
@@ -129,21 +126,17 @@ export class HandoffDialog extends Dialog<HandoffRequest> {
     const { records, delivery, logger, messages } = this.deps;
     const { request } = state;
     const { knownContact: _known, ...handoff } = request;
-    const ticket = buildTicket({
-      ...handoff,
-      ...details,
-      conversationId: conversationIdOf(context),
-      channel: context.activity.channelId,
-      locale: context.activity.locale ?? fallbackLocale,
-    });
-    const earlier = await records.createdTicket(context, ticket.id);
+    const input = { ...handoff, ...details, conversationId: conversationIdOf(context), channel: context.activity.channelId, locale: context.activity.locale };
+    const id = ticketId(input.conversationId, input.reason);
+    const earlier = await records.createdTicket(context, id);
     let created: Ticket | undefined;
     if (!earlier) {
       try {
         // Returns the first ticket for this id when a redelivered "yes" submitted it already.
-        created = await delivery.submit(ticket);
+        created = await delivery.submit(buildTicket(input));
       } catch (error) {
-        logger.error({ err: error, ticketId: ticket.id, reason: ticket.reason }, 'ticket could not be submitted; the user may confirm again');
+        // The interview's answers stay: a refused contract or an outage must not make the user start over.
+        logger.error({ err: error, ticketId: id, reason: input.reason }, 'ticket could not be submitted; the user may confirm again');
         const summary = this.interview.summary(state.interview);
         return this.ask(dc, state, { ...summary, text: messages.handoff.notCreated, summary: { ...summary.summary, lead: messages.handoff.notCreated } });
       }

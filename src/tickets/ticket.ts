@@ -20,6 +20,12 @@ export const transcriptLimits = { maxTurns: 50, maxCharsPerTurn: 1000 } as const
 
 const shortText = (max: number) => z.string().trim().min(1).max(max);
 
+/** A BCP 47 language tag of the usual length ("en-GB", "zh-Hant-TW"); RFC 5646 asks for 35 characters at most. */
+const localePattern = /^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$/;
+const localeSchema = z.string().max(35).regex(localePattern);
+/** The locale of a ticket whose channel sent none, or none a ticket system could use: the chargers are sold in the UK. */
+export const defaultTicketLocale = 'en-GB';
+
 const entitiesSchema = z
   .object({
     side: z.enum(['car', 'charger', 'both']).optional(),
@@ -45,8 +51,8 @@ export const ticketSchema = z
     /** The procedure the user was in (e.g. `stuck_in_car`), or `none` when there was none yet. */
     scenario: shortText(60),
     createdAt: z.iso.datetime(),
-    channel: shortText(60),
-    locale: shortText(20),
+    channel: shortText(128),
+    locale: localeSchema,
     contact: contactSchema,
     site: siteSchema,
     vehicle: z.object({ make: shortText(60).optional(), model: shortText(60).optional() }).strict(),
@@ -66,7 +72,9 @@ export type Ticket = z.output<typeof ticketSchema>;
  * plus the answers it collected. `buildTicket` adds id, reference and time.
  */
 export type HandoffInput = HandoffRequest &
-  Pick<Ticket, 'channel' | 'locale' | 'contact' | 'site' | 'raisedBy'> & {
+  Pick<Ticket, 'channel' | 'contact' | 'site' | 'raisedBy'> & {
+    /** As the channel sent it: anything but a usable language tag becomes `defaultTicketLocale`. */
+    locale: string | undefined;
     conversationId: string;
     vehicle?: Ticket['vehicle'];
     charger?: Ticket['charger'];
@@ -95,6 +103,12 @@ function capTranscript(turns: TranscriptEntry[]): TranscriptEntry[] {
   );
 }
 
+/** The channel's language tag as a ticket system expects it ("en_US" written "en-US"), or the default. */
+function ticketLocale(locale: string | undefined): string {
+  const tag = localeSchema.safeParse(locale?.replaceAll('_', '-'));
+  return tag.success ? tag.data : defaultTicketLocale;
+}
+
 /** Throws a `ZodError` naming the bad field when the input breaks the contract. */
 export function buildTicket(input: HandoffInput, now: Date = new Date(), reference: string = newTicketReference()): Ticket {
   const { conversationId, transcript, ...handoff } = input;
@@ -102,6 +116,7 @@ export function buildTicket(input: HandoffInput, now: Date = new Date(), referen
     ...handoff,
     id: ticketId(conversationId, input.reason),
     scenario: input.scenario ?? 'none',
+    locale: ticketLocale(input.locale),
     reference,
     createdAt: now.toISOString(),
     vehicle: input.vehicle ?? {},

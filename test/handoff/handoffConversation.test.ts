@@ -3,6 +3,7 @@ import { loadConfig } from '../../src/config';
 import { fillTemplate } from '../../src/content/messages';
 import type { HandoffReason } from '../../src/handoff/handoffRequest';
 import { loadRecognizer } from '../../src/nlu/model';
+import * as ticketContract from '../../src/tickets/ticket';
 import { ticketId, type Ticket } from '../../src/tickets/ticket';
 import { content, guidedChat, handoffOpening, item, memoryTicketDelivery } from '../support/guidedChat';
 
@@ -67,6 +68,20 @@ describe('the handoff for each reason ends with a ticket and its reference', () 
     expect(delivery.tickets()).toHaveLength(1);
     expect(ticket).toMatchObject({ reason, contact: { name: 'Sam Taylor', phone: '+447700900123' }, site: { postcode: 'SW1A 1AA' } });
     expect(done.texts).toEqual([created(ticket.reference)]);
+  });
+
+  it.each([
+    ['a long but valid tag', 'zh-Hant-TW-u-nu-hanidec', 'zh-Hant-TW-u-nu-hanidec'],
+    ['an underscore', 'en_US', 'en-US'],
+    ['an empty one', '', 'en-GB'],
+    ['none at all', undefined, 'en-GB'],
+    ['one that is not a language tag', 'x'.repeat(40), 'en-GB'],
+  ])('whatever locale the channel sends (%s), the ticket is created with a usable one', async (_, locale, expected) => {
+    const { bot, delivery, opening } = await chatUntilHandoff('customer_request');
+    await answerEverything(bot, opening.texts.at(-1)!);
+    const done = await bot.user(handoff.buttons.create, { locale });
+    expect(done.texts[0]).toMatch(referencePattern);
+    expect(delivery.tickets()[0].locale).toBe(expected);
   });
 
   it('a safety hazard: the safety instruction first, then only name, contact and place', async () => {
@@ -242,6 +257,17 @@ describe('one ticket per conversation and reason', () => {
       alreadyCreated(reference),
     ]);
     expect(delivery.tickets()).toHaveLength(1);
+  });
+
+  it('a ticket that breaks the contract is not created, and every answer is kept for another try', async () => {
+    const working = memoryTicketDelivery();
+    const { bot, opening } = await chatUntilHandoff('customer_request', working);
+    await answerEverything(bot, opening.texts.at(-1)!);
+    jest.spyOn(ticketContract, 'buildTicket').mockImplementationOnce(() => ticketContract.ticketSchema.parse({}));
+    const refused = await bot.user(handoff.buttons.create);
+    expect(refused.texts).toEqual([handoff.notCreated]);
+    expect((await bot.user(handoff.buttons.create)).texts[0]).toMatch(referencePattern);
+    expect(working.tickets()[0].contact).toEqual({ name: 'Sam Taylor', phone: '+447700900123' });
   });
 
   it('when the ticket cannot be submitted, says so and keeps every answer for another try', async () => {

@@ -1,3 +1,4 @@
+import type { Activity } from 'botbuilder';
 import { loadConfig } from '../../src/config';
 import { loadContent } from '../../src/content/loadContent';
 import { fillTemplate } from '../../src/content/messages';
@@ -46,8 +47,8 @@ export async function guidedChat(recognizer: Recognizer, options: { ticketDelive
     /** Every activity the bot sent, messages and events, in order. */
     activities: chat.activities,
     /** Sends one message; the bot's texts, and the suggested actions of its last message. */
-    async user(text: string) {
-      const replies = await chat.send({ type: 'message', text });
+    async user(text: string, extra: Partial<Activity> = {}) {
+      const replies = await chat.send({ type: 'message', text, ...extra });
       return {
         texts: replies.map((reply) => reply.text ?? ''),
         buttons: replies.at(-1)?.suggestedActions?.actions.map((action) => action.title ?? String(action.value)) ?? [],
