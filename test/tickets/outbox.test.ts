@@ -1,7 +1,9 @@
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { createOutboxAdapter } from '../../src/tickets/adapters/outbox';
 import { ticketSchema } from '../../src/tickets/ticket';
+import { projectRoot } from '../support/process';
 import { distinctTickets, sampleTicket, tempOutboxFile } from './fixtures';
 
 const tempFile = tempOutboxFile();
@@ -68,6 +70,17 @@ describe('the outbox file', () => {
     await outbox.deliver(after);
     expect((await linesOf(file)).map((line) => JSON.parse(line).id)).toEqual([after.id]);
     expect(await linesOf(`${file}.1`)).toHaveLength(1);
+  });
+
+  it('fails, so the ticket is delivered again, when the disk takes only part of its line', async () => {
+    const file = tempFile.path();
+    await fs.writeFile(file, `${'x'.repeat(4000)}\n`);
+    // A file size limit of 4 KiB (ulimit -f counts 1024-byte blocks) stands in for a full disk.
+    const deliver = `require(${JSON.stringify(path.join(projectRoot, 'dist/tickets/adapters/outbox.js'))})
+      .createOutboxAdapter({ file: ${JSON.stringify(file)} }).deliver(${JSON.stringify(sampleTicket())})
+      .then(() => console.log('delivered'), (error) => console.log(error.code));`;
+    const run = spawnSync('bash', ['-c', 'ulimit -f 4 && exec "$0" -e "$1"', process.execPath, deliver], { encoding: 'utf8' });
+    expect(run.stdout.trim()).toBe('EFBIG');
   });
 
   it('starts a new line after a line cut short by a crash, and keeps that line', async () => {

@@ -64,7 +64,8 @@ export function createOutboxAdapter(options: { file: string }): TicketAdapter {
       const line = `${before.endsWithNewline ? '' : '\n'}${JSON.stringify(ticket)}\n`;
       const file = await fs.open(options.file, 'a');
       try {
-        await file.write(line);
+        // appendFile writes until every byte is out or fails (a full disk); a single write() may stop short.
+        await file.appendFile(line);
         await file.datasync();
         const after = await file.stat();
         const expectedSize = before.size + Buffer.byteLength(line);
