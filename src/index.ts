@@ -244,10 +244,15 @@ export async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down');
-    await service.stop();
-    logger.info('stopped');
+    try {
+      await service.stop();
+      logger.info('stopped');
+    } catch (error) {
+      logger.error({ err: error }, 'shutdown did not finish cleanly');
+      process.exitCode = 1;
+    }
     logger.flush();
-    process.exit(0);
+    process.exit();
   };
   process.once('SIGTERM', () => void stop('SIGTERM'));
   process.once('SIGINT', () => void stop('SIGINT'));

@@ -3,6 +3,7 @@ import { ConfigError, loadConfig } from '../config';
 import { createLogger } from '../logger';
 import { createMetrics } from '../observability/metrics';
 import { createTicketAdapter } from '../tickets/adapters';
+import { closeRedisClient } from '../state/redisClient';
 import { createBullmqConnection, startTicketWorker } from '../tickets/deliveryQueue';
 import { ticketQueueLocation } from '../tickets/startTicketDelivery';
 
@@ -28,13 +29,18 @@ function main(): void {
     retry: config.tickets.retry,
     logger,
     metrics,
+    closeWaitMs: config.shutdownGraceMs,
   });
   logger.info({ adapter: config.tickets.adapter.kind }, 'ticket worker started');
 
   const stop = async (signal: string) => {
     logger.info({ signal }, 'ticket worker stopping');
     await worker.close();
-    await connection.quit();
+    await closeRedisClient(connection);
+    logger.info('ticket worker stopped');
+    logger.flush();
+    // A worker left waiting for an unreachable Redis would keep the process alive.
+    process.exit(0);
   };
   process.once('SIGINT', () => void stop('SIGINT'));
   process.once('SIGTERM', () => void stop('SIGTERM'));

@@ -6,7 +6,7 @@ import { ConversationLock, MemoryLockBackend, RedisLockBackend } from './convers
 import { ConversationTurnGuard, type TurnGuardDependencies } from './conversationTurnGuard';
 import { ExpiringMemoryStorage } from './expiringMemoryStorage';
 import { MemoryRedeliveryLedger, RedisRedeliveryLedger } from './redeliveryLedger';
-import { isRedisReady, isRedisUnavailable, type RedisClient } from './redisClient';
+import { closeRedisClient, isRedisReady, isRedisUnavailable, type RedisClient } from './redisClient';
 import { RedisStorage } from './redisStorage';
 import { SnapshotConversationState } from './snapshotConversationState';
 
@@ -58,9 +58,7 @@ export function redisConversationState(client: RedisClient, config: Config, mess
     conversationState,
     createTurnGuard: (recoverTurn) => new ConversationTurnGuard({ ...guarded, recoverTurn }),
     isReady: () => isRedisReady(client),
-    close: async () => {
-      await client.quit().catch(() => client.disconnect());
-    },
+    close: () => closeRedisClient(client),
   };
 }
 

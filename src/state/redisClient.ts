@@ -86,6 +86,11 @@ export function createStateRedisClient(redis: Config['redis'], logger: Logger): 
   return createRedisClient(redis, logger, { enableAutoPipelining: true });
 }
 
+/** QUIT, or when the client cannot send it (Redis down, no offline queue) just drop the connection. */
+export async function closeRedisClient(client: RedisClient): Promise<void> {
+  await client.quit().catch(() => client.disconnect());
+}
+
 /** True when the client can take commands right now: what `/readyz` reports. */
 export function isRedisReady(client: RedisClient): boolean {
   return client.status === 'ready';

@@ -1,8 +1,9 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
 import type { QueueDepthSource, TicketMetrics } from '../observability/metrics';
-import { createRedisClient, type RedisClient } from '../state/redisClient';
+import { createRedisClient, isRedisUnavailable, type RedisClient } from '../state/redisClient';
 import type { TicketAdapter } from './adapters/adapter';
 import type { TicketDelivery } from './delivery';
 import { PermanentDeliveryError } from './deliveryErrors';
@@ -38,6 +39,15 @@ export interface TicketQueueOptions extends QueueLocation {
   readonly retry: RetryPolicy;
   /** Delivered jobs are kept this long, so a late duplicate is still recognised. */
   readonly keepDeliveredHours: number;
+  readonly logger: Logger;
+}
+
+/**
+ * BullMQ's error events: an outage is already logged once by the connection (createRedisClient), so
+ * its repeats go to debug; anything else is an error. Without a listener BullMQ prints each to stderr.
+ */
+function bullmqErrorLogger(connection: RedisClient, logger: Logger, source: string): (error: Error) => void {
+  return (error) => logger[isRedisUnavailable(connection, error) ? 'debug' : 'error']({ err: error.message }, `${source} error`);
 }
 
 export interface TicketQueue extends TicketDelivery {
@@ -50,6 +60,7 @@ export function createTicketQueue(options: TicketQueueOptions): TicketQueue {
     connection: options.connection,
     prefix: options.prefix ?? defaults.prefix,
   });
+  queue.on('error', bullmqErrorLogger(options.connection, options.logger, 'ticket queue'));
   return {
     async submit(ticket) {
       await queue.add('deliver', ticket, {
@@ -77,10 +88,17 @@ export interface TicketWorkerOptions extends QueueLocation {
   /** How often to look for jobs whose worker died mid-delivery; they are retried. */
   readonly stalledIntervalMs?: number;
   readonly lockDurationMs?: number;
+  /** How long `close` waits (SHUTDOWN_GRACE_MS). */
+  readonly closeWaitMs: number;
 }
 
 export interface TicketWorker {
-  /** Waits for deliveries in hand unless `force`: a forced-away job is retried once its lock expires. */
+  /**
+   * Stops taking jobs and waits for the deliveries in hand, unless `force`. A forced-away job is
+   * retried once its lock expires. The wait is bounded by `closeWaitMs`: BullMQ's close needs Redis,
+   * so during an outage it would never return and the process could not stop. A worker left behind
+   * like this ends with the process; its job is retried like a forced-away one.
+   */
   close(force?: boolean): Promise<void>;
 }
 
@@ -129,6 +147,16 @@ export function startTicketWorker(options: TicketWorkerOptions): TicketWorker {
     ...(options.lockDurationMs ? { lockDuration: options.lockDurationMs } : {}),
     settings: { backoffStrategy: (attemptsMade, _type, error) => retryDelayMs(attemptsMade, error, retry) },
   });
-  worker.on('error', (error) => logger.error({ err: error.message }, 'ticket worker error'));
-  return { close: (force = false) => worker.close(force) };
+  worker.on('error', bullmqErrorLogger(options.connection, logger, 'ticket worker'));
+  return {
+    async close(force = false) {
+      const closed = worker.close(force).then(
+        () => true,
+        (error: Error) => (logger.warn({ err: error.message }, 'ticket worker closed with an error'), true),
+      );
+      if (!(await Promise.race([closed, sleep(options.closeWaitMs, false, { ref: false })]))) {
+        logger.warn({ waitedMs: options.closeWaitMs }, 'ticket worker did not stop in time (is Redis reachable?); a delivery in hand is retried later');
+      }
+    },
+  };
 }

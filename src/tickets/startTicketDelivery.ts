@@ -1,7 +1,7 @@
 import type { Config } from '../config';
 import type { Logger } from '../logger';
 import type { Metrics } from '../observability/metrics';
-import { createRedisClient } from '../state/redisClient';
+import { closeRedisClient, createRedisClient } from '../state/redisClient';
 import { createTicketAdapter } from './adapters';
 import { createOutboxAdapter } from './adapters/outbox';
 import type { TicketDelivery } from './delivery';
@@ -25,7 +25,7 @@ export function ticketQueueLocation(config: Pick<Config, 'redis'>): QueueLocatio
  * back to the outbox file.
  */
 export function startTicketDelivery(
-  config: Pick<Config, 'redis' | 'tickets'>,
+  config: Pick<Config, 'redis' | 'tickets' | 'shutdownGraceMs'>,
   logger: Logger,
   metrics: Metrics,
   location: QueueLocation = {},
@@ -40,17 +40,19 @@ export function startTicketDelivery(
   }
   // Adding a job fails fast during an outage (the user is asked to confirm again); the worker waits.
   const queueConnection = createRedisClient(config.redis, logger);
-  const delivery = createTicketQueue({ ...queueLocation, connection: queueConnection, retry: tickets.retry, keepDeliveredHours: tickets.keepDeliveredHours });
+  const delivery = createTicketQueue({ ...queueLocation, connection: queueConnection, retry: tickets.retry, keepDeliveredHours: tickets.keepDeliveredHours, logger });
   metrics.setQueueDepthSource(delivery.depth);
   const workerConnection = tickets.worker === 'embedded' ? createBullmqConnection(config.redis, logger) : undefined;
-  const worker = workerConnection && startTicketWorker({ ...queueLocation, connection: workerConnection, adapter, retry: tickets.retry, logger, metrics });
+  const worker =
+    workerConnection &&
+    startTicketWorker({ ...queueLocation, connection: workerConnection, adapter, retry: tickets.retry, logger, metrics, closeWaitMs: config.shutdownGraceMs });
   logger.info({ adapter: adapter.name, worker: tickets.worker }, 'ticket delivery queue ready');
   return {
     delivery,
     async close() {
       await worker?.close();
       await delivery.close();
-      await Promise.all([queueConnection.quit(), workerConnection?.quit()]);
+      await Promise.all([queueConnection, workerConnection].map((connection) => connection && closeRedisClient(connection)));
     },
   };
 }

@@ -74,6 +74,30 @@ describe('graceful shutdown', () => {
     expect(stdout).toContain('stopped');
   });
 
+  describe('while Redis cannot be reached', () => {
+    // BullMQ's close waits for Redis: the worker's wait is bounded by SHUTDOWN_GRACE_MS.
+    const deadRedis = async () => ({ REDIS_URL: `redis://127.0.0.1:${await freePort()}`, SHUTDOWN_GRACE_MS: '500' });
+
+    it.each(['embedded', 'standalone'])('the service with a %s ticket worker exits 0 on SIGTERM, and the outage goes to the log only', async (worker) => {
+      const port = await freePort();
+      const service = runNode('index.js', { env: { PORT: String(port), TICKET_WORKER: worker, ...(await deadRedis()) } });
+      await waitUntilUp(`http://127.0.0.1:${port}/healthz`);
+      service.kill('SIGTERM');
+      const { code, stdout, stderr } = await service.finished;
+      expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+      expect(stdout).toContain('stopped');
+    });
+
+    it('the standalone ticket worker exits 0 on SIGTERM', async () => {
+      const worker = runNode('cli/worker.js', { env: await deadRedis() });
+      await new Promise((resolve) => worker.stdout!.once('data', resolve));
+      worker.kill('SIGTERM');
+      const { code, stdout } = await worker.finished;
+      expect(code).toBe(0);
+      expect(stdout).toContain('ticket worker stopped');
+    });
+  });
+
   it('a bad configuration stops the process before it listens, naming the variable', async () => {
     const { code, stderr, stdout } = await runNode('index.js', { env: { PORT: 'abc', LOG_LEVEL: 'loud' } }).finished;
     expect(code).toBe(1);

@@ -32,9 +32,9 @@ function testBed() {
     lines,
     inspector,
     metrics,
-    queue: () => createTicketQueue({ ...location, connection: connect(), retry: tinyRetry, keepDeliveredHours: 1 }),
+    queue: () => createTicketQueue({ ...location, connection: connect(), retry: tinyRetry, keepDeliveredHours: 1, logger }),
     worker: (adapter: TicketAdapter, extra: { stalledIntervalMs?: number; lockDurationMs?: number } = {}) => {
-      const worker = startTicketWorker({ ...location, ...extra, connection: connect(), adapter, retry: tinyRetry, logger, metrics });
+      const worker = startTicketWorker({ ...location, ...extra, connection: connect(), adapter, retry: tinyRetry, logger, metrics, closeWaitMs: 10_000 });
       workers.push(worker);
       return worker;
     },
