@@ -77,7 +77,7 @@ export function buildBotRuntime(
 
   const { conversationState } = state;
   const dialogState = conversationState.createProperty<DialogState>('DialogState');
-  const records = new ConversationRecords(conversationState);
+  const records = new ConversationRecords(conversationState, logger);
   const tickets = parts.ticketDelivery ? { delivery: parts.ticketDelivery, close: async () => {} } : startTicketDelivery(config, logger, metrics);
   const handoffDialog = new HandoffDialog({
     messages,

@@ -1,5 +1,7 @@
 import type { BotState, StatePropertyAccessor, TurnContext } from 'botbuilder';
-import type { HandoffReason, TranscriptEntry } from '../handoff/handoffRequest';
+import { z } from 'zod';
+import { type HandoffReason, handoffReasons, type TranscriptEntry } from '../handoff/handoffRequest';
+import { hashId, type Logger } from '../logger';
 
 /** How one guided procedure ended, kept with the conversation for reports and tickets. */
 export interface Outcome {
@@ -28,6 +30,33 @@ export interface ConversationRecord {
   tickets?: CreatedTicket[];
 }
 
+/** What a stored record must look like before a turn relies on it. */
+const recordSchema = z.object({
+  transcript: z.array(z.object({ from: z.enum(['user', 'bot']), text: z.string(), at: z.string() }) satisfies z.ZodType<TranscriptEntry>),
+  outcomes: z.array(
+    z.object({
+      result: z.enum(['freed', 'handoff', 'cancelled', 'closed']),
+      scenario: z.string().optional(),
+      step: z.string().optional(),
+      reason: z.enum(handoffReasons).optional(),
+      rating: z.number().optional(),
+      at: z.string(),
+    }) satisfies z.ZodType<Outcome>,
+  ),
+  tickets: z.array(z.object({ id: z.string(), reference: z.string(), reason: z.enum(handoffReasons), at: z.string() }) satisfies z.ZodType<CreatedTicket>).optional(),
+});
+
+/** Of a record that fails the schema, the parts that pass; the rest starts empty. */
+function repairedRecord(stored: unknown): ConversationRecord {
+  const fields = (stored !== null && typeof stored === 'object' ? stored : {}) as Record<string, unknown>;
+  const { shape } = recordSchema;
+  return {
+    transcript: shape.transcript.safeParse(fields.transcript).data ?? [],
+    outcomes: shape.outcomes.safeParse(fields.outcomes).data ?? [],
+    tickets: shape.tickets.safeParse(fields.tickets).data ?? [],
+  };
+}
+
 /** The conversation state property holding the record; the handoff reads the transcript from it. */
 export const conversationRecordProperty = 'conversationRecord';
 
@@ -39,13 +68,31 @@ const keptTranscript = { entries: 60, charactersPerEntry: 500 } as const;
 
 export class ConversationRecords {
   private readonly accessor: StatePropertyAccessor<ConversationRecord>;
+  /** Records already checked: a turn's state hands out the same object on every read. */
+  private readonly checked = new WeakSet<object>();
 
-  constructor(conversationState: BotState) {
+  constructor(
+    conversationState: BotState,
+    private readonly logger: Logger,
+  ) {
     this.accessor = conversationState.createProperty<ConversationRecord>(conversationRecordProperty);
   }
 
-  get(context: TurnContext): Promise<ConversationRecord> {
-    return this.accessor.get(context, { transcript: [], outcomes: [], tickets: [] }) as Promise<ConversationRecord>;
+  /**
+   * The record, checked on a turn's first read. One edited by hand or left by an older release would
+   * otherwise fail every turn until the conversation expired: what passes is kept, the rest restarts.
+   */
+  async get(context: TurnContext): Promise<ConversationRecord> {
+    const stored = (await this.accessor.get(context, { transcript: [], outcomes: [], tickets: [] })) as unknown;
+    if (this.checked.has(stored as object)) return stored as ConversationRecord;
+    let record = stored as ConversationRecord;
+    if (!recordSchema.safeParse(stored).success) {
+      record = repairedRecord(stored);
+      await this.accessor.set(context, record);
+      this.logger.warn({ conversation: hashId(context.activity.conversation?.id) }, 'conversation record not as expected: its broken parts restart empty');
+    }
+    this.checked.add(record);
+    return record;
   }
 
   /** Keeps what the user writes this turn and every text the bot sends back. */

@@ -37,18 +37,21 @@ function botWithStorage() {
   const rootDialog = new MainDialog({
     recognizer: recognizer,
     content,
-    records: new ConversationRecords(conversationState),
+    records: new ConversationRecords(conversationState, logger),
     handoffDialog: handoff,
     logger,
     metrics: createMetrics(new Registry()),
   });
   const bot = new SupportBot({ conversationState, dialogState, rootDialog, messages: content.messages, logger });
   const chat = conversationWith(bot, createTurnErrorHandler({ conversationState, dialogState, messages: content.messages, logger }));
-  const record = async () => {
-    const key = `test/conversations/${chat.conversationId}/`;
-    return (await storage.read([key]))[key][conversationRecordProperty] as ConversationRecord;
+  const key = () => `test/conversations/${chat.conversationId}/`;
+  const record = async () => (await storage.read([key()]))[key()][conversationRecordProperty] as ConversationRecord;
+  /** Stores the record changed as `edit` says, as a hand edit or an older release might have left it. */
+  const storeRecord = async (edit: (stored: ConversationRecord) => unknown) => {
+    const item = (await storage.read([key()]))[key()];
+    await storage.write({ [key()]: { ...item, [conversationRecordProperty]: edit(item[conversationRecordProperty]), eTag: '*' } });
   };
-  return { chat, handoff, record };
+  return { chat, handoff, record, storeRecord };
 }
 
 const recognizer = loadRecognizer();
@@ -94,5 +97,23 @@ describe('what is kept with the conversation', () => {
     const { transcript } = await record();
     expect(transcript).toHaveLength(60);
     expect(transcript.at(-1)!.from).toBe('bot');
+  });
+
+  it.each([
+    ['a transcript that is not a list', (stored: ConversationRecord) => ({ ...stored, transcript: 'lost' }), false],
+    ['outcomes with a broken entry', (stored: ConversationRecord) => ({ ...stored, outcomes: [null] }), true],
+    ['no record object at all', () => 'lost', false],
+  ])('a stored record with %s: the conversation goes on, and what is whole is kept', async (_, edit, transcriptKept) => {
+    const { chat, record, storeRecord } = botWithStorage();
+    await chat.say('my cable is stuck in the car');
+    const before = await record();
+    await storeRecord(edit);
+
+    expect(await chat.say(buttons.stillStuck)).not.toContain(content.messages.turnError);
+    const after = await record();
+    expect(after).toEqual({ transcript: expect.any(Array), outcomes: expect.any(Array), tickets: expect.any(Array) });
+    expect(after.outcomes).not.toContain(null);
+    const earlierTurns = transcriptKept ? before.transcript : [];
+    expect(after.transcript.slice(0, earlierTurns.length + 1)).toEqual([...earlierTurns, expect.objectContaining({ from: 'user', text: buttons.stillStuck })]);
   });
 });

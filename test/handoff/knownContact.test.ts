@@ -14,15 +14,16 @@ const { handoff } = content.messages;
 function teamsHandoff(request: HandoffRequest) {
   const delivery = memoryTicketDelivery();
   const conversationState = new ConversationState(new MemoryStorage());
+  const logger = createLogger({ logLevel: 'silent', env: 'test' });
   const dialogs = new DialogSet(conversationState.createProperty<DialogState>('DialogState'));
   dialogs.add(
     new HandoffDialog({
       messages: content.messages,
       recognizer: loadRecognizer(),
-      records: new ConversationRecords(conversationState),
+      records: new ConversationRecords(conversationState, logger),
       delivery,
       responseTime: 'within 4 hours',
-      logger: createLogger({ logLevel: 'silent', env: 'test' }),
+      logger,
     }),
   );
   const adapter = new InProcessAdapter();
