@@ -52,4 +52,28 @@ describe('two service instances sharing Redis', () => {
     expect(keys).toHaveLength(2);
     for (const key of keys) expect(await redis.ttl(key)).toBeGreaterThan(0);
   });
+
+  it('a log entry that is not JSON is left out of the polls, and the conversation goes on', async () => {
+    const client = directLineClient(first.baseUrl);
+    const session = await client.session();
+    await client.start(session.token);
+    await redis.rpush(`${keyPrefix}directline:{${session.conversationId}}:activities`, '{"type": "mess');
+    await client.post(session.token, session.conversationId, userMessage('my charging cable is stuck in the car'));
+
+    const page = await client.poll(session.token, session.conversationId);
+    expect(page.status).toBe(200);
+    expect(botTexts(page.body)).toContain(firstStep);
+    expect(page.body.watermark).toBe(String(page.body.activities.length + 1));
+  });
+
+  it('a log that cannot take the activity fails the post instead of losing it quietly', async () => {
+    const client = directLineClient(first.baseUrl);
+    const session = await client.session();
+    await client.start(session.token);
+    const log = `${keyPrefix}directline:{${session.conversationId}}:activities`;
+    await redis.del(log);
+    await redis.set(log, 'not a list');
+    const posted = await client.post(session.token, session.conversationId, userMessage('hello'));
+    expect(posted.status).toBe(500);
+  });
 });

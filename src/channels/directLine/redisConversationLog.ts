@@ -21,18 +21,22 @@ export class RedisConversationLog implements ConversationLog {
 
   async append(conversationId: string, activity: Partial<Activity>): Promise<void> {
     const ttl = this.options.ttlSeconds;
-    await this.redis
+    const results = await this.redis
       .multi()
       .rpush(this.activitiesKey(conversationId), JSON.stringify(activity))
       .expire(this.activitiesKey(conversationId), ttl)
       .expire(this.startedKey(conversationId), ttl)
       .exec();
+    // EXEC answers even when a command in it failed (a key of another type): an unlogged reply must not pass as logged.
+    const failed = results?.find(([error]) => error)?.[0];
+    if (failed) throw failed;
   }
 
+  /** An entry that is not JSON (written by something else) is left out; the watermark still counts it. */
   async read(conversationId: string, watermark: number): Promise<ActivityPage> {
     const stored = await this.redis.lrange(this.activitiesKey(conversationId), watermark, -1);
     return {
-      activities: stored.map((json) => JSON.parse(json) as Partial<Activity>),
+      activities: stored.flatMap((json) => parsedActivity(json) ?? []),
       watermark: String(watermark + stored.length),
     };
   }
@@ -43,5 +47,14 @@ export class RedisConversationLog implements ConversationLog {
 
   private startedKey(conversationId: string): string {
     return `${this.options.keyPrefix}directline:{${conversationId}}:started`;
+  }
+}
+
+function parsedActivity(json: string): Partial<Activity> | undefined {
+  try {
+    const activity: unknown = JSON.parse(json);
+    return activity !== null && typeof activity === 'object' ? (activity as Partial<Activity>) : undefined;
+  } catch {
+    return undefined;
   }
 }
