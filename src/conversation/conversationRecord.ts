@@ -30,30 +30,35 @@ export interface ConversationRecord {
   tickets?: CreatedTicket[];
 }
 
-/** What a stored record must look like before a turn relies on it. */
+/** What each entry of a stored record must look like before a turn relies on it. */
+const entrySchemas = {
+  transcript: z.object({ from: z.enum(['user', 'bot']), text: z.string(), at: z.string() }) satisfies z.ZodType<TranscriptEntry>,
+  outcomes: z.object({
+    result: z.enum(['freed', 'handoff', 'cancelled', 'closed']),
+    scenario: z.string().optional(),
+    step: z.string().optional(),
+    reason: z.enum(handoffReasons).optional(),
+    rating: z.number().optional(),
+    at: z.string(),
+  }) satisfies z.ZodType<Outcome>,
+  // Any reason: a ticket created under a reason since renamed must still be found, or it would be created again.
+  tickets: z.object({ id: z.string(), reference: z.string(), reason: z.string(), at: z.string() }),
+};
 const recordSchema = z.object({
-  transcript: z.array(z.object({ from: z.enum(['user', 'bot']), text: z.string(), at: z.string() }) satisfies z.ZodType<TranscriptEntry>),
-  outcomes: z.array(
-    z.object({
-      result: z.enum(['freed', 'handoff', 'cancelled', 'closed']),
-      scenario: z.string().optional(),
-      step: z.string().optional(),
-      reason: z.enum(handoffReasons).optional(),
-      rating: z.number().optional(),
-      at: z.string(),
-    }) satisfies z.ZodType<Outcome>,
-  ),
-  tickets: z.array(z.object({ id: z.string(), reference: z.string(), reason: z.enum(handoffReasons), at: z.string() }) satisfies z.ZodType<CreatedTicket>).optional(),
+  transcript: z.array(entrySchemas.transcript),
+  outcomes: z.array(entrySchemas.outcomes),
+  tickets: z.array(entrySchemas.tickets).optional(),
 });
 
-/** Of a record that fails the schema, the parts that pass; the rest starts empty. */
+/** Of a record that fails the schema, the entries that pass; a list that is not a list starts empty. */
 function repairedRecord(stored: unknown): ConversationRecord {
   const fields = (stored !== null && typeof stored === 'object' ? stored : {}) as Record<string, unknown>;
-  const { shape } = recordSchema;
+  const fitting = <T>(list: unknown, entry: z.ZodType<T>): T[] =>
+    Array.isArray(list) ? list.filter((item): item is T => entry.safeParse(item).success) : [];
   return {
-    transcript: shape.transcript.safeParse(fields.transcript).data ?? [],
-    outcomes: shape.outcomes.safeParse(fields.outcomes).data ?? [],
-    tickets: shape.tickets.safeParse(fields.tickets).data ?? [],
+    transcript: fitting(fields.transcript, entrySchemas.transcript),
+    outcomes: fitting(fields.outcomes, entrySchemas.outcomes),
+    tickets: fitting(fields.tickets, entrySchemas.tickets) as CreatedTicket[],
   };
 }
 

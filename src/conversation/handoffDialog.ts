@@ -1,6 +1,6 @@
 import { type Activity, MessageFactory, type TurnContext } from 'botbuilder';
 import { Dialog, type DialogContext, type DialogTurnResult } from 'botbuilder-dialogs';
-import { z } from 'zod';
+import { ZodError, z } from 'zod';
 import { handoffInitiation } from '../channels/handoffInitiation';
 import { fillTemplate, handoffQuestions, type Messages } from '../content/messages';
 import {
@@ -136,7 +136,13 @@ export class HandoffDialog extends Dialog<HandoffRequest> {
         created = await delivery.submit(buildTicket(input));
       } catch (error) {
         // The interview's answers stay: a refused contract or an outage must not make the user start over.
-        logger.error({ err: error, ticketId: id, reason: input.reason }, 'ticket could not be submitted; the user may confirm again');
+        if (error instanceof ZodError) {
+          // Not an outage: the same answers will fail again until the contract or the channel's data changes.
+          const fields = error.issues.map((issue) => issue.path.join('.'));
+          logger.error({ ticketId: id, reason: input.reason, fields }, 'ticket breaks its contract; not submitted');
+        } else {
+          logger.error({ err: error, ticketId: id, reason: input.reason }, 'ticket could not be submitted; the user may confirm again');
+        }
         const summary = this.interview.summary(state.interview);
         return this.ask(dc, state, { ...summary, text: messages.handoff.notCreated, summary: { ...summary.summary, lead: messages.handoff.notCreated } });
       }

@@ -7,6 +7,7 @@ import { ConversationTurnGuard, type TurnGuardDependencies } from './conversatio
 import { ExpiringMemoryStorage } from './expiringMemoryStorage';
 import { MemoryRedeliveryLedger, RedisRedeliveryLedger } from './redeliveryLedger';
 import { closeRedisClient, isRedisReady, isRedisUnavailable, type RedisClient } from './redisClient';
+import { conversationIdInKey } from './redisKeys';
 import { RedisStorage } from './redisStorage';
 import { SnapshotConversationState } from './snapshotConversationState';
 
@@ -40,7 +41,7 @@ export function redisConversationState(client: RedisClient, config: Config, mess
   const { keyPrefix } = config.redis;
   const state = config.conversationState;
   const onSetAside = (key: string, eTag: string) =>
-    logger.error({ conversation: hashId(key), setAsideAs: `*:unreadable:${eTag}` }, 'unreadable conversation state set aside: the conversation starts afresh');
+    logger.error({ conversation: hashId(conversationIdInKey(key)), setAsideAs: `*:unreadable:${eTag}` }, 'unreadable conversation state set aside: the conversation starts afresh');
   const { conversationState, loadState } = stateOn(
     new RedisStorage(client, { keyPrefix, ttlSeconds: state.ttlSeconds, maxItemBytes: state.maxItemBytes, onSetAside }),
   );

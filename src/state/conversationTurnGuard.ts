@@ -52,7 +52,8 @@ export class ConversationTurnGuard implements Middleware {
     const key = conversationKey(channelId, conversation.id);
     // Most turns log nothing here; a child logger (its redaction set-up, the hashed id) is made when one does.
     let child: Logger | undefined;
-    const log = () => (child ??= this.deps.logger.child({ conversation: hashId(key), activityId, activityType: type }));
+    // Hashed like every other log line's conversation: the id alone.
+    const log = () => (child ??= this.deps.logger.child({ conversation: hashId(conversation.id), activityId, activityType: type }));
     /** Whether the activity was processed before; reads the turn's state alongside. */
     const checkAndReadState = async (force: boolean) => {
       const [processed] = await Promise.all([activityId ? this.deps.ledger.wasProcessed(key, activityId) : false, this.deps.loadState(context, force)]);

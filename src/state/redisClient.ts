@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Cluster, Redis, type RedisOptions } from 'ioredis';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
@@ -86,9 +87,16 @@ export function createStateRedisClient(redis: Config['redis'], logger: Logger): 
   return createRedisClient(redis, logger, { enableAutoPipelining: true });
 }
 
-/** QUIT, or when the client cannot send it (Redis down, no offline queue) just drop the connection. */
-export async function closeRedisClient(client: RedisClient): Promise<void> {
-  await client.quit().catch(() => client.disconnect());
+/**
+ * QUIT, or when that does not come through (Redis down: refused without an offline queue, or queued
+ * behind waiting commands with one) within `waitMs`, drop the connection.
+ */
+export async function closeRedisClient(client: RedisClient, waitMs = 1_000): Promise<void> {
+  const quit = client.quit().then(
+    () => true,
+    () => false,
+  );
+  if (!(await Promise.race([quit, sleep(waitMs, false, { ref: false })]))) client.disconnect();
 }
 
 /** True when the client can take commands right now: what `/readyz` reports. */

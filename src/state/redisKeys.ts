@@ -15,6 +15,11 @@ export function redisKeyFor(prefix: string, kind: 'state' | 'lock' | 'seen', key
   return `${prefix}${kind}:{${scope}}${key.slice(scope.length)}`;
 }
 
+/** The conversation id in a botbuilder state key (`channelId/conversations/id/...`), if it is one. */
+export function conversationIdInKey(key: string): string | undefined {
+  return /^[^/]*\/conversations\/([^/]*)/.exec(key)?.[1];
+}
+
 /** The key botbuilder's ConversationState would use, without its namespace: what locks and marks hang on. */
 export function conversationKey(channelId: string, conversationId: string): string {
   return `${channelId}/conversations/${conversationId}`;

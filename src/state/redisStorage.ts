@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Storage, StoreItems } from 'botbuilder';
+import { parseJsonObject } from './jsonObject';
 import type { RedisClient } from './redisClient';
 import { redisKeyFor } from './redisKeys';
 
@@ -63,16 +64,6 @@ return 1
 type CompareAndSet = (...keysThenArgs: (string | number)[]) => Promise<number>;
 type SetAsideIfUnchanged = (item: string, setAsideKey: string, eTag: string) => Promise<number>;
 
-/** The stored JSON as an item's fields, or undefined when it is not a JSON object. */
-function parseItem(data: string): Record<string, unknown> | undefined {
-  try {
-    const parsed: unknown = JSON.parse(data);
-    return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 interface PreparedWrite {
   readonly key: string;
   readonly redisKey: string;
@@ -106,7 +97,7 @@ export class RedisStorage implements Storage {
     keys.forEach((key, i) => {
       const [eTag, data] = found[i];
       if (eTag === null || data === null) return;
-      const fields = parseItem(data);
+      const fields = parseJsonObject(data);
       if (fields) items[key] = { ...fields, eTag };
       else unreadable.push(this.setAside(key, eTag));
     });

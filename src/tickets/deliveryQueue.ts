@@ -155,7 +155,7 @@ export function startTicketWorker(options: TicketWorkerOptions): TicketWorker {
         (error: Error) => (logger.warn({ err: error.message }, 'ticket worker closed with an error'), true),
       );
       if (!(await Promise.race([closed, sleep(options.closeWaitMs, false, { ref: false })]))) {
-        logger.warn({ waitedMs: options.closeWaitMs }, 'ticket worker did not stop in time (is Redis reachable?); a delivery in hand is retried later');
+        logger.warn({ waitedMs: options.closeWaitMs }, 'ticket worker did not stop within the wait (a slow delivery, or Redis unreachable); a delivery in hand is retried later');
       }
     },
   };

@@ -26,6 +26,15 @@ const localeSchema = z.string().max(35).regex(localePattern);
 /** The locale of a ticket whose channel sent none, or none a ticket system could use: the chargers are sold in the UK. */
 export const defaultTicketLocale = 'en-GB';
 
+/**
+ * The channel's language tag as a ticket system expects it ("en_US" written "en-US"), or the default.
+ * Part of the schema, so tickets queued by an older release, which took any short text, still pass.
+ */
+function ticketLocale(locale: unknown): string {
+  const tag = localeSchema.safeParse(typeof locale === 'string' ? locale.replaceAll('_', '-') : undefined);
+  return tag.success ? tag.data : defaultTicketLocale;
+}
+
 const entitiesSchema = z
   .object({
     side: z.enum(['car', 'charger', 'both']).optional(),
@@ -52,7 +61,7 @@ export const ticketSchema = z
     scenario: shortText(60),
     createdAt: z.iso.datetime(),
     channel: shortText(128),
-    locale: localeSchema,
+    locale: z.preprocess(ticketLocale, localeSchema),
     contact: contactSchema,
     site: siteSchema,
     vehicle: z.object({ make: shortText(60).optional(), model: shortText(60).optional() }).strict(),
@@ -103,12 +112,6 @@ function capTranscript(turns: TranscriptEntry[]): TranscriptEntry[] {
   );
 }
 
-/** The channel's language tag as a ticket system expects it ("en_US" written "en-US"), or the default. */
-function ticketLocale(locale: string | undefined): string {
-  const tag = localeSchema.safeParse(locale?.replaceAll('_', '-'));
-  return tag.success ? tag.data : defaultTicketLocale;
-}
-
 /** Throws a `ZodError` naming the bad field when the input breaks the contract. */
 export function buildTicket(input: HandoffInput, now: Date = new Date(), reference: string = newTicketReference()): Ticket {
   const { conversationId, transcript, ...handoff } = input;
@@ -116,7 +119,6 @@ export function buildTicket(input: HandoffInput, now: Date = new Date(), referen
     ...handoff,
     id: ticketId(conversationId, input.reason),
     scenario: input.scenario ?? 'none',
-    locale: ticketLocale(input.locale),
     reference,
     createdAt: now.toISOString(),
     vehicle: input.vehicle ?? {},

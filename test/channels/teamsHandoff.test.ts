@@ -5,7 +5,7 @@ import { messageActivity, postActivity, textsOf } from '../support/http';
 import { mockOutsideHttp } from '../support/outsideHttp';
 import { type RunningService, startService } from '../support/service';
 import { cardText, cardsIn, ourTenant, staff, teamsMessage, teamsSubmit } from '../support/teams';
-import { eventually } from '../tickets/fixtures';
+import { waitFor } from '../support/waitFor';
 
 const { messages } = content;
 const { handoff } = messages;
@@ -74,7 +74,7 @@ describe('a handoff in Microsoft Teams', () => {
 
     const confirmation = textsOf(await post(teamsSubmit(conversation, { answer: handoff.buttons.create })));
     const reference = confirmation.join('\n').match(/EVC-[2-9A-HJKMNP-Z]{6}/)![0];
-    await eventually(() => received.some((ticket) => ticket.reference === reference));
+    await waitFor(() => received.some((ticket) => ticket.reference === reference));
     expect(received.find((ticket) => ticket.reference === reference)).toMatchObject({
       channel: 'msteams',
       raisedBy: { entraObjectId: staff.aadObjectId, name: staff.name },
@@ -98,7 +98,7 @@ describe('a handoff in Microsoft Teams', () => {
 
     for (const text of ['Sam Taylor', 'sam@example.com', 'Leeds', handoff.buttons.skip, handoff.buttons.skip]) await say(text);
     const reference = textsOf((await say(handoff.buttons.create)).replies).join('\n').match(/EVC-[2-9A-HJKMNP-Z]{6}/)![0];
-    await eventually(() => received.some((ticket) => ticket.reference === reference));
+    await waitFor(() => received.some((ticket) => ticket.reference === reference));
     const ticket = received.find((t) => t.reference === reference)!;
     expect(ticket).toMatchObject({ channel: 'test', contact: { name: 'Sam Taylor', email: 'sam@example.com' } });
     expect(ticket).not.toHaveProperty('raisedBy');

@@ -101,6 +101,7 @@ describe('what is kept with the conversation', () => {
 
   it.each([
     ['a transcript that is not a list', (stored: ConversationRecord) => ({ ...stored, transcript: 'lost' }), false],
+    ['a broken transcript entry', (stored: ConversationRecord) => ({ ...stored, transcript: [...stored.transcript, { from: 'nobody' }] }), true],
     ['outcomes with a broken entry', (stored: ConversationRecord) => ({ ...stored, outcomes: [null] }), true],
     ['no record object at all', () => 'lost', false],
   ])('a stored record with %s: the conversation goes on, and what is whole is kept', async (_, edit, transcriptKept) => {
@@ -115,5 +116,15 @@ describe('what is kept with the conversation', () => {
     expect(after.outcomes).not.toContain(null);
     const earlierTurns = transcriptKept ? before.transcript : [];
     expect(after.transcript.slice(0, earlierTurns.length + 1)).toEqual([...earlierTurns, expect.objectContaining({ from: 'user', text: buttons.stillStuck })]);
+  });
+
+  it('a repaired record keeps the tickets it lists, even one under a reason since renamed, so none is created twice', async () => {
+    const { chat, record, storeRecord } = botWithStorage();
+    await chat.say('my cable is stuck in the car');
+    const ticket = { id: 'tkt_0123456789abcdef0123456789abcdef', reference: 'EVC-7K2Q9M', reason: 'renamed_reason', at: '2026-01-01T00:00:00.000Z' };
+    await storeRecord((stored) => ({ ...stored, outcomes: 'broken', tickets: [ticket, { id: 42 }] }));
+
+    await chat.say(buttons.stillStuck);
+    expect((await record()).tickets).toEqual([ticket]);
   });
 });

@@ -5,8 +5,9 @@ import { messageActivity, postActivity, textsOf } from '../support/http';
 import { mockOutsideHttp } from '../support/outsideHttp';
 import { waitUntilUp } from '../support/process';
 import { startService } from '../support/service';
-import { eventually, tempOutboxFile } from '../tickets/fixtures';
+import { tempOutboxFile } from '../tickets/fixtures';
 import { sharedRedisUrl, useSharedRedis } from '../state/redisTestKit';
+import { waitFor } from '../support/waitFor';
 
 const { buttons, handoff } = content.messages;
 const webhook = 'https://installers.example.test';
@@ -48,7 +49,7 @@ test('over HTTP with Redis: a redelivered and a repeated "yes, create it" give o
     expect(await say(handoff.buttons.create, yesId)).toEqual([]); // the channel's retry of the same activity
     expect((await say(handoff.buttons.create))[0]).toContain(reference); // the user pressing it again
 
-    await eventually(() => received.length > 0);
+    await waitFor(() => received.length > 0);
   } finally {
     await running.service.stop();
   }

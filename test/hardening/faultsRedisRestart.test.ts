@@ -4,10 +4,10 @@ import {
   handoffTurns,
   referenceIn,
   serviceWithFaultableDependencies,
-  waitFor,
   whenReady,
 } from '../support/faults';
 import { content } from '../support/guidedChat';
+import { waitFor } from '../support/waitFor';
 
 const { buttons, nextStep, stateUnavailable } = content.messages;
 

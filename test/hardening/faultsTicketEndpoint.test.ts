@@ -4,8 +4,8 @@ import {
   handoffTurns,
   referenceIn,
   serviceWithFaultableDependencies,
-  waitFor,
 } from '../support/faults';
+import { waitFor } from '../support/waitFor';
 
 const { endpoint, baseUrl } = serviceWithFaultableDependencies();
 const metric = async (pattern: RegExp) => Number((await (await fetch(`${baseUrl()}/metrics`)).text()).match(pattern)?.[1] ?? 0);

@@ -1,8 +1,9 @@
 import type { Redis } from 'ioredis';
 import { loadConfig } from '../../src/config';
 import { buildBotRuntime } from '../../src/index';
-import { isRedisReady, reconnectDelayMs, whenRedisReady } from '../../src/state/redisClient';
-import { waitFor } from '../support/faults';
+import { closeRedisClient, createRedisClient, isRedisReady, reconnectDelayMs, whenRedisReady } from '../../src/state/redisClient';
+import { createBullmqConnection } from '../../src/tickets/deliveryQueue';
+import { waitFor } from '../support/waitFor';
 import { memoryTicketDelivery } from '../support/guidedChat';
 import { connectTestClient, freePort, OwnedRedisServer, randomPrefix, sharedRedisUrl, silentLogger } from './redisTestKit';
 
@@ -27,6 +28,27 @@ describe('the Redis client', () => {
       expect(await client.ping()).toBe('PONG');
     } finally {
       client?.disconnect();
+      await own.remove();
+    }
+  });
+
+  test.each([
+    ['the fail-fast client', createRedisClient],
+    ["BullMQ's client, with commands waiting in its offline queue", createBullmqConnection],
+  ])('closing %s returns after Redis went away', async (_, create) => {
+    const own = new OwnedRedisServer(await freePort());
+    const client = create(loadConfig({ NODE_ENV: 'test', REDIS_URL: own.url }).redis, silentLogger);
+    try {
+      await own.start();
+      await whenRedisReady(client, 10_000);
+      await own.stop();
+      await waitFor(() => !isRedisReady(client), 'the client to report Redis unreachable', 5_000);
+      client.get('waiting').catch(() => undefined);
+
+      // Returns (the test would time out otherwise): shutdown can go on.
+      await closeRedisClient(client, 200);
+    } finally {
+      client.disconnect();
       await own.remove();
     }
   });

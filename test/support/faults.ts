@@ -5,6 +5,7 @@ import { freePort, OwnedRedisServer } from '../state/redisTestKit';
 import { content } from './guidedChat';
 import { messageActivity, postActivity, textsOf } from './http';
 import { type RunningService, startService } from './service';
+import { waitFor } from './waitFor';
 
 const { buttons, handoff } = content.messages;
 
@@ -143,15 +144,6 @@ export function referenceIn(texts: string[]): string {
   const reference = texts.join(' ').match(/EVC-[2-9A-HJKMNP-Z]{6}/)?.[0];
   if (!reference) throw new Error(`no ticket reference in ${JSON.stringify(texts)}`);
   return reference;
-}
-
-/** Polls until `check` holds or `timeoutMs` passes (a generous bound, not a timing assertion). */
-export async function waitFor(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 /** Until the service reports ready (its Redis is reachable). */

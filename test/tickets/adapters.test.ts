@@ -6,7 +6,8 @@ import type { TicketAdapter } from '../../src/tickets/adapters/adapter';
 import { PermanentDeliveryError, RetryableDeliveryError } from '../../src/tickets/deliveryErrors';
 import { createInProcessDelivery } from '../../src/tickets/inProcessDelivery';
 import { mockOutsideHttp } from '../support/outsideHttp';
-import { capturedLogger, eventually, sampleTicket, testMetrics, tinyRetry } from './fixtures';
+import { capturedLogger, sampleTicket, testMetrics, tinyRetry } from './fixtures';
+import { waitFor } from '../support/waitFor';
 
 const ticket = sampleTicket();
 const secret = 'webhook-test-secret';
@@ -97,7 +98,7 @@ describe.each(receivers)('the $name adapter', ({ adapter, intercept, expectedBod
       const scope = intercept().reply(500).post(/.*/).reply(201, {});
       const { lines, outboxed, service } = delivery();
       await service.submit(ticket);
-      await eventually(() => delivered(lines));
+      await waitFor(() => delivered(lines));
       expect(scope.isDone()).toBe(true);
       expect(outboxed).toEqual([]);
       await service.close();
@@ -107,7 +108,7 @@ describe.each(receivers)('the $name adapter', ({ adapter, intercept, expectedBod
       const scope = intercept().reply(429, '', { 'Retry-After': '1' }).post(/.*/).reply(201, {});
       const { lines, service } = delivery();
       await service.submit(ticket);
-      await eventually(() => delivered(lines));
+      await waitFor(() => delivered(lines));
       expect(scope.isDone()).toBe(true);
       const retry = lines.find((line) => line.msg === 'ticket delivery failed; will retry');
       expect(retry!.retryInMs).toBeGreaterThanOrEqual(1000);
@@ -118,7 +119,7 @@ describe.each(receivers)('the $name adapter', ({ adapter, intercept, expectedBod
       const scope = intercept().reply(400, 'bad');
       const { lines, outboxed, service } = delivery();
       await service.submit(ticket);
-      await eventually(() => outboxed.length === 1);
+      await waitFor(() => outboxed.length === 1);
       expect(scope.isDone()).toBe(true);
       expect(lines.filter((line) => line.msg === 'ticket delivery failed; will retry')).toEqual([]);
       expect(lines.find((line) => line.level === 50)).toMatchObject({ ticketId: ticket.id, msg: 'ticket not delivered; appended to the outbox file' });

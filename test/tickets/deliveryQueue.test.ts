@@ -9,7 +9,8 @@ import { PermanentDeliveryError, RetryableDeliveryError } from '../../src/ticket
 import { createBullmqConnection, createTicketQueue, startTicketWorker, type TicketWorker } from '../../src/tickets/deliveryQueue';
 import { buildTicket, type Ticket } from '../../src/tickets/ticket';
 import { mockOutsideHttp } from '../support/outsideHttp';
-import { capturedLogger, countedFor, distinctTickets, eventually, handoffInput, testMetrics, tinyRetry } from './fixtures';
+import { capturedLogger, countedFor, distinctTickets, handoffInput, testMetrics, tinyRetry } from './fixtures';
+import { waitFor } from '../support/waitFor';
 
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const redisConfig = loadConfig({ REDIS_URL: redisUrl }).redis;
@@ -75,8 +76,19 @@ describe('the ticket queue on Redis', () => {
     await service.close();
 
     bed.worker(system.adapter);
-    await eventually(() => system.received.length === 1);
+    await waitFor(() => system.received.length === 1);
     expect(system.received[0]).toEqual(ticket);
+  });
+
+  it('delivers a ticket queued by an older release with a locale the ticket now writes differently', async () => {
+    const system = ticketSystem();
+    const ticket = buildTicket(handoffInput());
+    // The release before took any short text as locale; channels send "en_US".
+    await bed.inspector.add('deliver', { ...ticket, locale: 'en_US' }, { jobId: ticket.id });
+
+    bed.worker(system.adapter);
+    await waitFor(() => system.received.length === 1);
+    expect(system.received[0]).toEqual({ ...ticket, locale: 'en-US' });
   });
 
   it('delivers a ticket that was waiting for a retry when its worker restarted', async () => {
@@ -85,12 +97,12 @@ describe('the ticket queue on Redis', () => {
     const ticket = buildTicket(handoffInput());
     await bed.queue().submit(ticket);
     const first = bed.worker(system.adapter);
-    await eventually(async () => (await bed.inspector.getJob(ticket.id))!.attemptsMade >= 1);
+    await waitFor(async () => (await bed.inspector.getJob(ticket.id))!.attemptsMade >= 1);
     await first.close();
 
     system.state.down = false;
     bed.worker(system.adapter);
-    await eventually(async () => (await bed.inspector.getJobState(ticket.id)) === 'completed');
+    await waitFor(async () => (await bed.inspector.getJobState(ticket.id)) === 'completed');
     expect(system.received.map((t) => t.id)).toEqual([ticket.id]);
     expect(await countedFor(bed.metrics.ticketsRetried, 'recording')).toBeGreaterThanOrEqual(1);
     expect(await countedFor(bed.metrics.ticketsDelivered, 'recording')).toBe(1);
@@ -106,7 +118,7 @@ describe('the ticket queue on Redis', () => {
     expect((await service.submit(redelivered)).reference).toBe(first.reference);
 
     bed.worker(system.adapter);
-    await eventually(async () => (await bed.inspector.getJobState(first.id)) === 'completed');
+    await waitFor(async () => (await bed.inspector.getJobState(first.id)) === 'completed');
     expect((await service.submit(redelivered)).reference).toBe(first.reference);
     expect(await bed.inspector.getJobCounts('wait', 'delayed', 'active')).toEqual({ wait: 0, delayed: 0, active: 0 });
     expect(system.received).toHaveLength(1);
@@ -124,7 +136,7 @@ describe('the ticket queue on Redis', () => {
     };
     await bed.queue().submit(ticket);
     bed.worker(refusing);
-    await eventually(async () => (await bed.inspector.getJobState(ticket.id)) === 'failed');
+    await waitFor(async () => (await bed.inspector.getJobState(ticket.id)) === 'failed');
     const failed = await bed.inspector.getJob(ticket.id);
     expect(calls).toBe(1);
     expect(failed!.failedReason).toBe('HTTP 400: bad ticket');
@@ -143,7 +155,7 @@ describe('the ticket queue on Redis', () => {
     const ticket = buildTicket(handoffInput());
     await bed.queue().submit(ticket);
     bed.worker(system.adapter);
-    await eventually(async () => (await bed.inspector.getJobState(ticket.id)) === 'failed');
+    await waitFor(async () => (await bed.inspector.getJobState(ticket.id)) === 'failed');
     expect((await bed.inspector.getJob(ticket.id))!.attemptsMade).toBe(tinyRetry.attempts);
     expect(bed.lines.filter((line) => line.level === 50).map((line) => line.msg)).toEqual([
       'ticket delivery failed on every attempt; moved to the dead letter',
@@ -163,12 +175,12 @@ describe('the ticket queue on Redis', () => {
     const ticket = buildTicket(handoffInput());
     await bed.queue().submit(ticket);
     const dying = bed.worker(hanging, { lockDurationMs: 500, stalledIntervalMs: 250 });
-    await eventually(async () => (await bed.inspector.getJobState(ticket.id)) === 'active');
+    await waitFor(async () => (await bed.inspector.getJobState(ticket.id)) === 'active');
     await dying.close(true);
 
     try {
       bed.worker(system.adapter, { lockDurationMs: 500, stalledIntervalMs: 250 });
-      await eventually(() => system.received.length === 1);
+      await waitFor(() => system.received.length === 1);
       expect(system.received[0].id).toBe(ticket.id);
     } finally {
       release(); // lets the dead worker's delivery end, so clean-up can close it
@@ -197,8 +209,8 @@ describe('webhook delivery through the queue', () => {
     await Promise.all(tickets.map((ticket) => service.submit(ticket)));
     bed.worker(createWebhookAdapter({ url: 'https://installers.example.com/hooks/tickets', secret: 's', timeoutMs: 2000 }));
 
-    await eventually(() => arrivals.size === tickets.length);
-    await eventually(async () => (await bed.inspector.getJobCounts('completed')).completed === tickets.length);
+    await waitFor(() => arrivals.size === tickets.length);
+    await waitFor(async () => (await bed.inspector.getJobCounts('completed')).completed === tickets.length);
     expect([...arrivals.keys()].sort()).toEqual(tickets.map((ticket) => ticket.id).sort());
     expect([...arrivals.values()].every((count) => count === 1)).toBe(true);
     expect(requests).toBeGreaterThan(25);

@@ -55,11 +55,6 @@ export function capturedLogger(): { logger: Logger; lines: LogLine[] } {
   return { logger, lines };
 }
 
-/** Polls until `check` holds; the test's own timeout bounds it. */
-export async function eventually(check: () => boolean | Promise<boolean>, intervalMs = 20): Promise<void> {
-  while (!(await check())) await new Promise((resolve) => setTimeout(resolve, intervalMs));
-}
-
 /** A fresh outbox file path per test, in a temporary folder removed afterwards. */
 export function tempOutboxFile(): { path: () => string; ids: () => Promise<string[]> } {
   let dir = '';

@@ -4,7 +4,8 @@ import { RetryableDeliveryError } from '../../src/tickets/deliveryErrors';
 import { createInProcessDelivery } from '../../src/tickets/inProcessDelivery';
 import type { RetryPolicy } from '../../src/tickets/retryPolicy';
 import { buildTicket, type Ticket } from '../../src/tickets/ticket';
-import { capturedLogger, countedFor, eventually, handoffInput, sampleTicket, tempOutboxFile, testMetrics, tinyRetry } from './fixtures';
+import { capturedLogger, countedFor, handoffInput, sampleTicket, tempOutboxFile, testMetrics, tinyRetry } from './fixtures';
+import { waitFor } from '../support/waitFor';
 
 /** A ticket system that is down for its first `failures` calls. */
 function flakySystem(failures: number) {
@@ -35,7 +36,7 @@ describe('delivery without Redis', () => {
     const system = flakySystem(3);
     const { delivery, metrics } = deliveryTo(system.adapter);
     await delivery.submit(sampleTicket());
-    await eventually(() => system.received.length === 1);
+    await waitFor(() => system.received.length === 1);
     expect(system.calls()).toBe(4);
     expect(await outbox.ids()).toEqual([]);
     expect(await countedFor(metrics.ticketsRetried, 'flaky')).toBe(3);
@@ -49,7 +50,7 @@ describe('delivery without Redis', () => {
     const { lines, delivery, metrics } = deliveryTo(system.adapter);
     const ticket = sampleTicket();
     await delivery.submit(ticket);
-    await eventually(async () => (await outbox.ids()).length === 1);
+    await waitFor(async () => (await outbox.ids()).length === 1);
     expect(system.calls()).toBe(tinyRetry.attempts);
     expect(await countedFor(metrics.ticketsRetried, 'flaky')).toBe(tinyRetry.attempts - 1);
     expect(await countedFor(metrics.ticketsDeadLettered, 'flaky')).toBe(1);
@@ -67,7 +68,7 @@ describe('delivery without Redis', () => {
     expect(redelivered.reference).not.toBe(first.reference);
     expect((await delivery.submit(first)).reference).toBe(first.reference);
     expect((await delivery.submit(redelivered)).reference).toBe(first.reference);
-    await eventually(() => system.received.length === 1);
+    await waitFor(() => system.received.length === 1);
     await delivery.close();
     expect(system.calls()).toBe(1);
   });
@@ -78,7 +79,7 @@ describe('delivery without Redis', () => {
     const { delivery, metrics } = deliveryTo(system.adapter, patient);
     const ticket = sampleTicket();
     await delivery.submit(ticket);
-    await eventually(() => system.calls() === 1);
+    await waitFor(() => system.calls() === 1);
     await delivery.close();
     expect(await outbox.ids()).toEqual([ticket.id]);
     expect(await countedFor(metrics.ticketsDeadLettered, 'flaky')).toBe(0); // kept, not refused

@@ -72,6 +72,19 @@ describe('the outbox file', () => {
     expect(await linesOf(`${file}.1`)).toHaveLength(1);
   });
 
+  it('reads a file put in place of the old one afresh, even when it is just as long', async () => {
+    const file = tempFile.path();
+    const [ticket] = distinctTickets(1);
+    const outbox = createOutboxAdapter({ file });
+    await outbox.deliver(ticket);
+    const { size } = await fs.stat(file);
+    await fs.rename(file, `${file}.1`);
+    await fs.writeFile(file, `${'x'.repeat(size - 1)}\n`);
+    // Duplicates are checked within the current file: the new one does not hold this ticket yet.
+    await outbox.deliver(ticket);
+    expect((await linesOf(file)).slice(1).map((line) => JSON.parse(line).id)).toEqual([ticket.id]);
+  });
+
   it('fails, so the ticket is delivered again, when the disk takes only part of its line', async () => {
     const file = tempFile.path();
     await fs.writeFile(file, `${'x'.repeat(4000)}\n`);

@@ -3,7 +3,8 @@ import { Queue } from 'bullmq';
 import { loadConfig } from '../../src/config';
 import { createBullmqConnection } from '../../src/tickets/deliveryQueue';
 import { startTicketDelivery } from '../../src/tickets/startTicketDelivery';
-import { capturedLogger, eventually, sampleTicket, tempOutboxFile, testMetrics } from './fixtures';
+import { capturedLogger, sampleTicket, tempOutboxFile, testMetrics } from './fixtures';
+import { waitFor } from '../support/waitFor';
 
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -15,7 +16,7 @@ describe('ticket delivery as configured', () => {
     const running = startTicketDelivery(loadConfig({ TICKET_OUTBOX_FILE: outbox.path() }), logger, testMetrics());
     const ticket = sampleTicket();
     await running.delivery.submit(ticket);
-    await eventually(async () => (await outbox.ids()).length === 1);
+    await waitFor(async () => (await outbox.ids()).length === 1);
     await running.close();
     expect(await outbox.ids()).toEqual([ticket.id]);
   });
@@ -30,7 +31,7 @@ describe('ticket delivery as configured', () => {
     try {
       const ticket = sampleTicket();
       await running.delivery.submit(ticket);
-      await eventually(async () => (await inspector.getJobState(ticket.id)) === 'completed');
+      await waitFor(async () => (await inspector.getJobState(ticket.id)) === 'completed');
       expect(await outbox.ids()).toEqual([ticket.id]);
       expect(await metrics.registry.getSingleMetricAsString('evc_ticket_queue_depth')).toMatch(/^evc_ticket_queue_depth\{state="waiting"\} 0$/m);
       expect(await metrics.registry.getSingleMetricAsString('evc_tickets_delivered_total')).toMatch(/destination="outbox"\} 1$/m);

@@ -1,4 +1,5 @@
 import type { Activity } from 'botbuilder';
+import { parseJsonObject } from '../../state/jsonObject';
 import type { RedisClient } from '../../state/redisClient';
 import type { ActivityPage, ConversationLog } from './conversationLog';
 
@@ -32,11 +33,11 @@ export class RedisConversationLog implements ConversationLog {
     if (failed) throw failed;
   }
 
-  /** An entry that is not JSON (written by something else) is left out; the watermark still counts it. */
+  /** An entry that is not a JSON object (written by something else) is left out; the watermark still counts it. */
   async read(conversationId: string, watermark: number): Promise<ActivityPage> {
     const stored = await this.redis.lrange(this.activitiesKey(conversationId), watermark, -1);
     return {
-      activities: stored.flatMap((json) => parsedActivity(json) ?? []),
+      activities: stored.flatMap((json) => (parseJsonObject(json) as Partial<Activity> | undefined) ?? []),
       watermark: String(watermark + stored.length),
     };
   }
@@ -47,14 +48,5 @@ export class RedisConversationLog implements ConversationLog {
 
   private startedKey(conversationId: string): string {
     return `${this.options.keyPrefix}directline:{${conversationId}}:started`;
-  }
-}
-
-function parsedActivity(json: string): Partial<Activity> | undefined {
-  try {
-    const activity: unknown = JSON.parse(json);
-    return activity !== null && typeof activity === 'object' ? (activity as Partial<Activity>) : undefined;
-  } catch {
-    return undefined;
   }
 }

@@ -47,7 +47,7 @@ export function createOutboxAdapter(options: { file: string }): TicketAdapter {
   let previous: Promise<unknown> = Promise.resolve();
   let known: KnownFile | undefined;
 
-  async function currentContents(): Promise<Omit<KnownFile, 'ino'>> {
+  async function knownFile(): Promise<Omit<KnownFile, 'ino'>> {
     const stat = await statOrNone(options.file);
     if (!stat) return { size: 0, ids: new Set(), endsWithNewline: true };
     if (known?.ino === stat.ino && known.size === stat.size) return known;
@@ -58,7 +58,7 @@ export function createOutboxAdapter(options: { file: string }): TicketAdapter {
   }
 
   async function append(ticket: Ticket) {
-    const before = await currentContents();
+    const before = await knownFile();
     if (!before.ids.has(ticket.id)) {
       await fs.mkdir(path.dirname(options.file), { recursive: true });
       const line = `${before.endsWithNewline ? '' : '\n'}${JSON.stringify(ticket)}\n`;
