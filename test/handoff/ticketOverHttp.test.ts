@@ -5,9 +5,9 @@ import { messageActivity, postActivity, textsOf } from '../support/http';
 import { mockOutsideHttp } from '../support/outsideHttp';
 import { waitUntilUp } from '../support/process';
 import { startService } from '../support/service';
+import { waitFor } from '../support/waitFor';
 import { tempOutboxFile } from '../tickets/fixtures';
 import { sharedRedisUrl, useSharedRedis } from '../state/redisTestKit';
-import { waitFor } from '../support/waitFor';
 
 const { buttons, handoff } = content.messages;
 const webhook = 'https://installers.example.test';

@@ -6,8 +6,8 @@ import type { TicketAdapter } from '../../src/tickets/adapters/adapter';
 import { PermanentDeliveryError, RetryableDeliveryError } from '../../src/tickets/deliveryErrors';
 import { createInProcessDelivery } from '../../src/tickets/inProcessDelivery';
 import { mockOutsideHttp } from '../support/outsideHttp';
-import { capturedLogger, sampleTicket, testMetrics, tinyRetry } from './fixtures';
 import { waitFor } from '../support/waitFor';
+import { capturedLogger, sampleTicket, testMetrics, tinyRetry } from './fixtures';
 
 const ticket = sampleTicket();
 const secret = 'webhook-test-secret';

@@ -9,8 +9,8 @@ import { PermanentDeliveryError, RetryableDeliveryError } from '../../src/ticket
 import { createBullmqConnection, createTicketQueue, startTicketWorker, type TicketWorker } from '../../src/tickets/deliveryQueue';
 import { buildTicket, type Ticket } from '../../src/tickets/ticket';
 import { mockOutsideHttp } from '../support/outsideHttp';
-import { capturedLogger, countedFor, distinctTickets, handoffInput, testMetrics, tinyRetry } from './fixtures';
 import { waitFor } from '../support/waitFor';
+import { capturedLogger, countedFor, distinctTickets, handoffInput, testMetrics, tinyRetry } from './fixtures';
 
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const redisConfig = loadConfig({ REDIS_URL: redisUrl }).redis;

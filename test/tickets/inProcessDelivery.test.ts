@@ -4,8 +4,8 @@ import { RetryableDeliveryError } from '../../src/tickets/deliveryErrors';
 import { createInProcessDelivery } from '../../src/tickets/inProcessDelivery';
 import type { RetryPolicy } from '../../src/tickets/retryPolicy';
 import { buildTicket, type Ticket } from '../../src/tickets/ticket';
-import { capturedLogger, countedFor, handoffInput, sampleTicket, tempOutboxFile, testMetrics, tinyRetry } from './fixtures';
 import { waitFor } from '../support/waitFor';
+import { capturedLogger, countedFor, handoffInput, sampleTicket, tempOutboxFile, testMetrics, tinyRetry } from './fixtures';
 
 /** A ticket system that is down for its first `failures` calls. */
 function flakySystem(failures: number) {
