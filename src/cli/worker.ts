@@ -2,8 +2,8 @@ import { Registry } from 'prom-client';
 import { ConfigError, loadConfig } from '../config';
 import { createLogger } from '../logger';
 import { createMetrics } from '../observability/metrics';
-import { createTicketAdapter } from '../tickets/adapters';
 import { closeRedisClient } from '../state/redisClient';
+import { createTicketAdapter } from '../tickets/adapters';
 import { createBullmqConnection, startTicketWorker } from '../tickets/deliveryQueue';
 import { ticketQueueLocation } from '../tickets/startTicketDelivery';
 

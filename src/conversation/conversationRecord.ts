@@ -85,7 +85,7 @@ export class ConversationRecords {
 
   /**
    * The record, checked on a turn's first read. One edited by hand or left by an older release would
-   * otherwise fail every turn until the conversation expired: what passes is kept, the rest restarts.
+   * otherwise fail every turn until the conversation expired: entries that fit are kept, others dropped.
    */
   async get(context: TurnContext): Promise<ConversationRecord> {
     const stored = (await this.accessor.get(context, { transcript: [], outcomes: [], tickets: [] })) as unknown;
@@ -94,7 +94,7 @@ export class ConversationRecords {
     if (!recordSchema.safeParse(stored).success) {
       record = repairedRecord(stored);
       await this.accessor.set(context, record);
-      this.logger.warn({ conversation: hashId(context.activity.conversation?.id) }, 'conversation record not as expected: its broken parts restart empty');
+      this.logger.warn({ conversation: hashId(context.activity.conversation?.id) }, 'conversation record not as expected: entries that do not fit were dropped');
     }
     this.checked.add(record);
     return record;
