@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { RedisClient } from './redisClient';
+import { type RedisClient, type ScriptCommand, scriptCommand } from './redisClient';
 import { redisKeyFor } from './redisKeys';
 
 /** Where lock entries live: Redis for several instances, memory for one. */
@@ -58,15 +58,12 @@ if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) 
 return 0
 `;
 
-type ScriptedClient = RedisClient & { evbotLockRelease(key: string, token: string): Promise<number> };
-
 /** `SET key token NX PX ttl` to take, a Lua compare-and-delete to release. */
 export class RedisLockBackend implements LockBackend {
-  private readonly redis: ScriptedClient;
+  private readonly releaseIfOwner: ScriptCommand;
 
-  constructor(client: RedisClient, private readonly keyPrefix: string) {
-    client.defineCommand('evbotLockRelease', { numberOfKeys: 1, lua: releaseIfOwnerLua });
-    this.redis = client as ScriptedClient;
+  constructor(private readonly redis: RedisClient, private readonly keyPrefix: string) {
+    this.releaseIfOwner = scriptCommand(redis, 'evbotLockRelease', 1, releaseIfOwnerLua);
   }
 
   async tryAcquire(key: string, token: string, ttlMs: number): Promise<boolean> {
@@ -74,7 +71,7 @@ export class RedisLockBackend implements LockBackend {
   }
 
   async release(key: string, token: string): Promise<void> {
-    await this.redis.evbotLockRelease(this.redisKey(key), token);
+    await this.releaseIfOwner(this.redisKey(key), token);
   }
 
   private redisKey(key: string): string {

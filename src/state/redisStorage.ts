@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Storage, StoreItems } from 'botbuilder';
 import { parseJsonObject } from './jsonObject';
-import type { RedisClient } from './redisClient';
+import { type RedisClient, type ScriptCommand, scriptCommand } from './redisClient';
 import { redisKeyFor } from './redisKeys';
 
 /** A write whose eTag is no longer the stored one: someone else wrote first, nothing was written. */
@@ -61,8 +61,6 @@ redis.call('RENAME', KEYS[1], KEYS[2])
 return 1
 `;
 
-type CompareAndSet = (...keysThenArgs: (string | number)[]) => Promise<number>;
-type SetAsideIfUnchanged = (item: string, setAsideKey: string, eTag: string) => Promise<number>;
 
 interface PreparedWrite {
   readonly key: string;
@@ -83,11 +81,10 @@ interface PreparedWrite {
  * starts afresh.
  */
 export class RedisStorage implements Storage {
-  private readonly setAsideIfUnchanged: SetAsideIfUnchanged;
+  private readonly setAsideIfUnchanged: ScriptCommand;
 
   constructor(private readonly redis: RedisClient, private readonly options: RedisStorageOptions) {
-    if (!('evbotStateSetAside' in redis)) redis.defineCommand('evbotStateSetAside', { numberOfKeys: 2, lua: setAsideLua });
-    this.setAsideIfUnchanged = (redis as unknown as Record<string, SetAsideIfUnchanged>).evbotStateSetAside.bind(redis);
+    this.setAsideIfUnchanged = scriptCommand(redis, 'evbotStateSetAside', 2, setAsideLua);
   }
 
   async read(keys: string[]): Promise<StoreItems> {
@@ -147,13 +144,11 @@ export class RedisStorage implements Storage {
   }
 
   /**
-   * The script as a command for `keyCount` keys (botbuilder writes one). A fixed key count puts the
-   * keys first, and auto-pipelining on a Cluster routes a command by its first argument: with the
-   * key count first, saves of different conversations were batched for the wrong node and refused.
+   * The script as a command for `keyCount` keys (botbuilder writes one): one command per key count,
+   * so that its keys come first. With the key count first, auto-pipelining on a Cluster batched saves
+   * of different conversations for the wrong node, and they were refused.
    */
-  private compareAndSetOf(keyCount: number): CompareAndSet {
-    const name = `evbotStateCompareAndSet${keyCount}`;
-    if (!(name in this.redis)) this.redis.defineCommand(name, { numberOfKeys: keyCount, lua: compareAndSetLua });
-    return (this.redis as unknown as Record<string, CompareAndSet>)[name].bind(this.redis);
+  private compareAndSetOf(keyCount: number): ScriptCommand {
+    return scriptCommand(this.redis, `evbotStateCompareAndSet${keyCount}`, keyCount, compareAndSetLua);
   }
 }
