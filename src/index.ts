@@ -2,28 +2,26 @@
  * The composition root: the only place that builds things and wires them together. Reading this
  * file tells you the whole system. `main()` runs when the file is started as the service.
  */
-import { CloudAdapter, type Middleware } from 'botbuilder';
-import type { DialogState } from 'botbuilder-dialogs';
+import { CloudAdapter, type Middleware, type Storage } from 'botbuilder';
 import { Registry } from 'prom-client';
 import type { Request, Response, Server } from 'restify';
-import { SupportBot } from './bot';
+import { ConversationHost } from './botframework/conversationHost';
+import { SupportBot } from './botframework/supportBot';
+import { createTurnErrorHandler } from './botframework/turnErrorHandler';
 import { type ConversationLog, InMemoryConversationLog } from './channels/directLine/conversationLog';
 import { DirectLineConversations } from './channels/directLine/conversations';
 import { RedisConversationLog } from './channels/directLine/redisConversationLog';
 import { directLineRoutes } from './channels/directLine/routes';
 import { DirectLineTokens, tokenSecretOrDevSecret } from './channels/directLine/tokens';
 import { InProcessAdapter } from './channels/inProcessAdapter';
-import { raisedByOf } from './channels/teams/fieldStaff';
-import { fieldStaffSteps, teamsCardRenderer, teamsInput, teamsTenantGate } from './channels/teams/teamsMiddleware';
+import { fieldStaffSteps, teamsInput, teamsTenantGate } from './channels/teams/teamsMiddleware';
 import { checkIncomingActivity } from './channels/incomingActivity';
 import { findWebChatBundle, publicDir, webChatPageRoutes } from './channels/webchat/pageRoutes';
 import { azureDirectLineSessions, selfHostedSessions } from './channels/webchat/sessions';
 import { webChatTokenRoute } from './channels/webchat/tokenRoute';
 import { type Config, ConfigError, loadConfig } from './config';
 import { type Content, loadContent } from './content/loadContent';
-import { ConversationRecords } from './conversation/conversationRecord';
-import { HandoffDialog } from './conversation/handoffDialog';
-import { MainDialog } from './conversation/mainDialog';
+import { ConversationEngine } from './conversation/engine';
 import { inputLimitsMiddleware } from './inputLimits';
 import { createLogger, type Logger } from './logger';
 import { loadRecognizer } from './nlu/model';
@@ -39,7 +37,6 @@ import { memoryConversationState, redisConversationState } from './state/convers
 import { createStateRedisClient, type RedisClient } from './state/redisClient';
 import type { TicketDelivery } from './tickets/delivery';
 import { startTicketDelivery } from './tickets/startTicketDelivery';
-import { createTurnErrorHandler } from './turnErrorHandler';
 
 export interface BotRuntime {
   bot: SupportBot;
@@ -64,7 +61,7 @@ export interface BotRuntime {
 export function buildBotRuntime(
   config: Config,
   logger: Logger,
-  parts: { recognizer?: Recognizer; ticketDelivery?: TicketDelivery; metrics?: Metrics } = {},
+  parts: { recognizer?: Recognizer; ticketDelivery?: TicketDelivery; metrics?: Metrics; memoryStorage?: Storage } = {},
 ): BotRuntime {
   const content = loadContent();
   const { messages } = content;
@@ -72,26 +69,14 @@ export function buildBotRuntime(
   const metrics = parts.metrics ?? createMetrics(new Registry());
   const redis = config.redis.connection ? createStateRedisClient(config.redis, logger) : undefined;
   if (redis) metrics.watchRedisErrors(redis, 'state');
-  const state = redis ? redisConversationState(redis, config, messages, logger) : memoryConversationState(config, messages, logger);
+  const state = redis ? redisConversationState(redis, config, messages, logger) : memoryConversationState(config, messages, logger, parts.memoryStorage);
   if (state.kind === 'memory') logger.warn('No Redis configured: conversation state is kept in memory, in this process only');
 
   const { conversationState } = state;
-  const dialogState = conversationState.createProperty<DialogState>('DialogState');
-  const records = new ConversationRecords(conversationState, logger);
   const tickets = parts.ticketDelivery ? { delivery: parts.ticketDelivery, close: async () => {} } : startTicketDelivery(config, logger, metrics);
-  const handoffDialog = new HandoffDialog({
-    messages,
-    recognizer,
-    records,
-    delivery: tickets.delivery,
-    responseTime: config.tickets.responseTime.text,
-    logger,
-    // Teams field staff raise tickets for customers; other channels return undefined.
-    staffIdentityOf: raisedByOf,
-  });
-  const rootDialog = new MainDialog({ recognizer, content, records, handoffDialog, logger, metrics });
-  const bot = new SupportBot({ conversationState, dialogState, rootDialog, messages, logger });
-  const onTurnError = createTurnErrorHandler({ conversationState, dialogState, messages, logger });
+  const engine = new ConversationEngine({ content, recognizer, tickets: tickets.delivery, responseTime: config.tickets.responseTime.text, logger });
+  const bot = new SupportBot(new ConversationHost({ engine, conversationState, metrics, logger }));
+  const onTurnError = createTurnErrorHandler({ conversationState, messages, logger });
 
   return {
     bot,
@@ -132,7 +117,7 @@ function teamsMiddleware(config: Config, logger: Logger, content: Content): { te
   if (config.botFramework.appId && config.teams.allowedTenantIds.length === 0) logger.warn('TEAMS_ALLOWED_TENANT_IDS is empty: every Teams user is refused');
   return {
     tenantGate: teamsTenantGate({ allowedTenantIds: config.teams.allowedTenantIds, refusal: content.messages.teamsTenantRefused, logger }),
-    conversation: [teamsInput(), teamsCardRenderer(), fieldStaffSteps({ content })],
+    conversation: [teamsInput(), fieldStaffSteps({ content })],
   };
 }
 

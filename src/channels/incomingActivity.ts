@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { describeIssues } from '../content/loadYaml';
+import { describeIssues } from '../yamlFiles';
 
 /**
  * The least an activity must have before the bot sees it. Channels send far more; that is kept as

@@ -13,9 +13,12 @@ import { createLogger } from '../logger';
 
 const interactive = process.stdin.isTTY === true;
 
+/** The bot writes markdown (for Web Chat and Teams); a terminal shows it as the plain text it stands for. */
+const plainText = (markdown: string) => markdown.replace(/\\(.)/g, '$1').replaceAll('  \n', '\n');
+
 function render(activity: Partial<Activity>, choices: CardAction[]): void {
   if (activity.type !== 'message') return;
-  if (activity.text) process.stdout.write(`Bot: ${activity.text}\n`);
+  if (activity.text) process.stdout.write(`Bot: ${plainText(activity.text)}\n`);
   for (const attachment of activity.attachments ?? []) {
     process.stdout.write(`Bot: [${attachment.contentType}]\n`);
   }

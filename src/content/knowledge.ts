@@ -1,8 +1,8 @@
 import path from 'node:path';
 import { z } from 'zod';
-import { handoffReasons } from '../handoff/handoffRequest';
+import { handoffReasons } from '../tickets/ticket';
 import { contentDirs } from '../paths';
-import { ContentError, loadYamlFile, yamlFilesIn } from './loadYaml';
+import { ContentError, loadYamlFile, yamlFilesIn } from '../yamlFiles';
 
 export const knowledgeId = z.string().regex(/^[a-z][a-z0-9_]*$/, 'ids are lower_snake_case');
 

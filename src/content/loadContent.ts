@@ -2,7 +2,7 @@ import path from 'node:path';
 import { contentDirs } from '../paths';
 import { checkContent } from './checkContent';
 import { loadKnowledge, type Knowledge } from './knowledge';
-import { ContentError } from './loadYaml';
+import { ContentError } from '../yamlFiles';
 import { loadMessages, type Messages } from './messages';
 import { loadDialogs, type Dialogs } from './procedures';
 

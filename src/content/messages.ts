@@ -1,8 +1,8 @@
 import path from 'node:path';
 import { z } from 'zod';
-import { handoffReasons } from '../handoff/handoffRequest';
+import { handoffReasons } from '../tickets/ticket';
 import { contentDirs } from '../paths';
-import { loadYamlFile } from './loadYaml';
+import { loadYamlFile } from '../yamlFiles';
 
 const text = z.string().min(1);
 
@@ -27,11 +27,19 @@ const handoffSchema = z
     questions: exactlyEach(handoffQuestions, handoffQuestion).extend({ vehicle: handoffQuestion.extend({ askModel: text }) }),
     customerQuestions: exactlyEach(handoffQuestions, customerQuestion).extend({ vehicle: customerQuestion.extend({ askModel: text }) }),
     skipWords: z.array(text).min(1),
-    buttons: z.object({ skip: text, create: text, change: text, cancel: text, send: text }).strict(),
+    buttons: z.object({ skip: text, create: text, change: text, cancel: text, send: text, keepGoing: text, noLonger: text }).strict(),
     summary: text,
     summaryLine: text,
     summaryLabels: z.object({ name: text, email: text, phone: text, postcode: text, town: text, charger: text, vehicle: text }).strict(),
     summaryRetry: text,
+    alreadyInProgress: text,
+    noted: text,
+    help: text,
+    stillWanted: text,
+    stillWantedQuestion: text,
+    continuing: text,
+    noLongerWanted: text,
+    freedAfterTicket: text,
     whichToChange: text,
     whichToChangeRetry: text,
     cancelled: text,
@@ -49,7 +57,11 @@ export const messagesSchema = z
   .object({
     welcome: text,
     welcomePrompt: text,
+    welcomeForStaff: text,
+    welcomePromptForStaff: text,
+    lostPlace: text,
     turnError: text,
+    turnErrorRestart: text,
     turnBusy: text,
     stateUnavailable: text,
     defaultNames: z.object({ car: text, charger: text }).strict(),
@@ -101,4 +113,20 @@ export function loadMessages(file = path.join(contentDirs.knowledge, 'messages.y
 /** Fills `{name}` placeholders; an unknown placeholder is left visible rather than silently dropped. */
 export function fillTemplate(template: string, values: Record<string, string | number>): string {
   return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in values ? String(values[name]) : whole));
+}
+
+/**
+ * Characters that give inline markdown (or the HTML it allows) a meaning: emphasis, code, links and
+ * images, tags and entities, tables, strike-through. A value never starts a line (it follows its
+ * label), so list and heading marks need no escape.
+ */
+const markdownSpecial = /[\\`*_[\]()<>!|~&]/g;
+
+/**
+ * A value the user typed, made safe to put in a message (messages are markdown): "<b>Sam</b>
+ * [verify](https://…)" is shown as typed, not as bold text and a link in the bot's own bubble.
+ * Tickets keep the value as typed.
+ */
+export function userText(value: string): string {
+  return value.replace(markdownSpecial, (character) => `\\${character}`);
 }

@@ -1,9 +1,9 @@
 import path from 'node:path';
 import { z } from 'zod';
-import { handoffReasons } from '../handoff/handoffRequest';
+import { handoffReasons } from '../tickets/ticket';
 import { contentDirs } from '../paths';
 import { knowledgeId } from './knowledge';
-import { ContentError, loadYamlFile, yamlFilesIn } from './loadYaml';
+import { ContentError, loadYamlFile, yamlFilesIn } from '../yamlFiles';
 import { procedureScenarios } from './messages';
 
 const stepId = knowledgeId;

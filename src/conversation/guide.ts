@@ -2,14 +2,14 @@ import { targetsOf } from '../content/checkContent';
 import type { Content } from '../content/loadContent';
 import { type ButtonKey, fillTemplate, type ProcedureScenario } from '../content/messages';
 import type { AnswerKey, AskKind, Procedure, Step, Target } from '../content/procedures';
-import type { HandoffReason, HandoffRequest, StepOutcome, TriedStep } from '../handoff/handoffRequest';
-import type { DamageDetail, Entities, Recognition, Recognizer } from '../nlu/types';
-import { stepsAlreadyTried } from './alreadyTried';
-import { type Interpretation, interpretMessage } from './interpretMessage';
-import type { KnowledgeSearch } from './knowledgeSearch';
-import { mentionTest } from './textMatching';
+import type { HandoffRequest } from '../handoff/handoffRequest';
+import { mentionTest } from '../nlu/textMatching';
+import type { Entities } from '../nlu/types';
+import type { HandoffReason, StepOutcome, TriedStep } from '../tickets/ticket';
+import type { Reading } from './reading';
+import type { Reply } from './replies';
 
-/** Where a driver is in the guided procedures. Plain JSON: it is kept in the dialog state. */
+/** Where a driver is in the guided procedures. Plain JSON: it is kept in the conversation state. */
 export interface GuideState {
   procedure: ProcedureScenario;
   step: string;
@@ -27,17 +27,12 @@ export interface GuidePrompt {
 
 export type Ending =
   | { outcome: 'freed'; scenario: ProcedureScenario; step: string; stepsTried: TriedStep[] }
-  | { outcome: 'handoff'; request: Omit<HandoffRequest, 'transcript'> }
+  | { outcome: 'handoff'; request: HandoffRequest }
   | { outcome: 'cancelled'; scenario?: ProcedureScenario }
   | { outcome: 'closed' };
 
 /** What to say this turn, then either the question to ask (and the state to keep) or how it ended. */
-export type GuideTurn = { say: string[]; recognition: Recognition } & (
-  | { kind: 'ask'; prompt: GuidePrompt; state: GuideState }
-  | { kind: 'end'; ending: Ending }
-);
-
-type Decision = { say: string[] } & ({ kind: 'ask'; prompt: GuidePrompt; state: GuideState } | { kind: 'end'; ending: Ending });
+export type Decision = { say: string[] } & ({ kind: 'ask'; prompt: GuidePrompt; state: GuideState } | { kind: 'end'; ending: Ending });
 
 const buttonsFor: Record<AskKind, ButtonKey[]> = {
   freed: ['freed', 'stillStuck', 'damaged', 'person'],
@@ -55,114 +50,100 @@ const outcomeOf: Record<AnswerKey, { freed: StepOutcome; other: StepOutcome }> =
 
 const scenarioOfSide = { car: 'stuck_in_car', charger: 'stuck_in_charger', both: 'stuck_in_charger' } as const;
 
+/** What a message said that decides where a procedure starts: its words (entry points) and steps done. */
+type Said = Pick<Reading, 'text' | 'stepsDone'>;
+const nothingSaid: Said = { text: '', stepsDone: [] };
+
 /** Enough for any procedure a person can read; more means steps lead round in a circle. */
 const maxMovesPerTurn = 100;
 
 /**
- * The guided procedures as plain logic: given where the driver is and what they wrote, what to say
- * and what comes next. Bot Framework stays outside; MainDialog only carries the state and the text.
+ * The guided procedures as plain logic: given where the driver is and how their message reads, what
+ * to say and what comes next. What interrupts a procedure (a hazard, a person, a question...) is the
+ * engine's; this is the procedure itself.
  */
 export class Guide {
-  constructor(private readonly deps: { recognizer: Recognizer; content: Content; search: KnowledgeSearch }) {}
+  constructor(private readonly deps: { content: Content }) {}
 
-  /** A message with no procedure running: the first of a conversation, or the first after one ended. */
-  start(text: string): GuideTurn {
-    const recognition = this.deps.recognizer.recognize(text);
-    const state: GuideState = {
-      procedure: 'cable_stuck',
-      step: this.procedure('cable_stuck').steps[0].id,
-      returns: [],
-      tried: [],
-      entities: { ...recognition.entities },
-      unplacedInARow: 0,
-    };
-    const meaning = interpretMessage(text, recognition, undefined, this.interpretDeps());
-    return { ...this.decideAtStart(state, text, meaning), recognition };
+  /** The state a procedure starts from, with what the first message already said. */
+  fresh(entities: Entities): GuideState {
+    return { procedure: 'cable_stuck', step: this.procedure('cable_stuck').steps[0].id, returns: [], tried: [], entities: definedOnly(entities), unplacedInARow: 0 };
   }
 
-  /** A message answering (or interrupting) the step that `state` is waiting on. */
-  continue(previous: GuideState, text: string): GuideTurn {
-    const recognition = this.deps.recognizer.recognize(text);
-    const state = structuredClone(previous);
+  /**
+   * A message with no procedure running (the first of a conversation, or the first after one
+   * ended) that nothing interrupted: a situation starts its procedure; other words are not placed.
+   */
+  start(reading: Reading): Decision {
+    const { messages } = this.deps.content;
+    const state = this.fresh(reading.recognition.entities);
+    if (reading.scenario) {
+      // "Stuck in my Tesla" says the end already: no need to ask "which end?". Both ends start at
+      // the charger procedure, which frees the car end first.
+      const side = state.entities.side;
+      const byEnd = reading.scenario === 'cable_stuck' || (reading.scenario === 'stuck_in_car' && side === 'both');
+      const scenario = byEnd && side ? scenarioOfSide[side] : reading.scenario;
+      return this.enter(state, scenario, reading, [this.fill(state, messages.scenarios[scenario].intro)]);
+    }
+    const side = reading.answer === 'car' || reading.answer === 'charger' || reading.answer === 'both' ? reading.answer : undefined;
+    if (side) {
+      state.entities.side = side;
+      return this.enter(state, scenarioOfSide[side], reading, [this.fill(state, messages.scenarios[scenarioOfSide[side]].intro)]);
+    }
+    if (reading.smallTalk === 'thanks') return { kind: 'end', say: [messages.youreWelcome], ending: { outcome: 'closed' } };
+    if (reading.smallTalk === 'greeting') return this.follow(state, { step: state.step }, []);
+    return this.unplaced(state, reading.outOfScope);
+  }
+
+  /** A message answering the step that `state` is waiting on (nothing interrupted it). */
+  continue(previous: GuideState, reading: Reading): Decision {
+    const state = this.noted(previous, reading);
     const step = this.currentStep(state);
-    const meaning = interpretMessage(text, recognition, step.ask, this.interpretDeps());
-    state.entities = { ...state.entities, ...definedOnly(recognition.entities) };
-    this.noteAlreadyTried(state, text);
-    if (meaning.kind !== 'unplaced') state.unplacedInARow = 0;
-    return { ...this.decideAtStep(state, step, text, meaning), recognition };
-  }
-
-  private decideAtStart(state: GuideState, text: string, meaning: Interpretation): Decision {
-    const { messages } = this.deps.content;
-    switch (meaning.kind) {
-      case 'scenario': {
-        // "Stuck in my Tesla" says the end already: no need to ask "which end?". Both ends start at
-        // the charger procedure, which frees the car end first.
-        const side = state.entities.side;
-        const byEnd = meaning.scenario === 'cable_stuck' || (meaning.scenario === 'stuck_in_car' && side === 'both');
-        const scenario = byEnd && side ? scenarioOfSide[side] : meaning.scenario;
-        return this.enter(state, scenario, text, [this.fill(state, messages.scenarios[scenario].intro)]);
+    if (reading.answer || reading.scenario || reading.smallTalk) state.unplacedInARow = 0;
+    if (reading.answer) return this.answer(state, step, reading.answer);
+    if (reading.scenario) {
+      if (reading.scenario === state.procedure || reading.scenario === 'cable_stuck') {
+        // "It's still stuck in the car" while freeing the car end is a no, not a new story.
+        return step.ask === 'freed' ? this.answer(state, step, 'deny') : this.unplaced(state, false);
       }
-      case 'answer':
-        if (meaning.answer === 'affirm' || meaning.answer === 'deny') return this.unplaced(state, false);
-        state.entities.side = meaning.answer;
-        return this.enter(state, scenarioOfSide[meaning.answer], text, [this.fill(state, messages.scenarios[scenarioOfSide[meaning.answer]].intro)]);
-      case 'thanks':
-        return { kind: 'end', say: [messages.youreWelcome], ending: { outcome: 'closed' } };
-      case 'help':
-        return this.follow(state, { step: state.step }, [messages.help]);
-      case 'question':
-        return this.follow(state, { step: state.step }, [this.fill(state, meaning.item.text)]);
-      case 'greeting':
-        return this.follow(state, { step: state.step }, []);
-      default:
-        return this.interrupt(state, meaning) ?? this.unplaced(state, meaning.kind === 'unplaced' && meaning.outOfScope);
+      return this.switchTo(state, reading.scenario, reading);
     }
+    if (reading.smallTalk) return this.ask(state, []);
+    return this.unplaced(state, reading.outOfScope);
   }
 
-  private decideAtStep(state: GuideState, step: Step, text: string, meaning: Interpretation): Decision {
+  /** What the message adds to what we know (entities, steps done), before anything is decided. */
+  noted(previous: GuideState, reading: Reading): GuideState {
+    const state = structuredClone(previous);
+    state.entities = { ...state.entities, ...definedOnly(reading.recognition.entities) };
+    this.noteAlreadyTried(state, reading.stepsDone);
+    return state;
+  }
+
+  /** The step's question again, after something interrupted it (`before` goes first). */
+  reask(state: GuideState, before: string[]): Decision {
+    state.unplacedInARow = 0;
+    return this.ask(state, before);
+  }
+
+  /** "Help" at a step: where we are, and the step again. */
+  helpAtStep(state: GuideState): Decision {
     const { messages } = this.deps.content;
-    switch (meaning.kind) {
-      case 'help': {
-        const values = { scenario: this.fill(state, messages.scenarios[state.procedure].name), number: this.stepNumber(state), step: this.title(step) };
-        return this.ask(state, [fillTemplate(messages.helpAtStep, values), ...this.instruction(state, step)]);
-      }
-      case 'question':
-        return this.ask(state, [this.fill(state, meaning.item.text), messages.faqResume]);
-      case 'greeting':
-      case 'thanks':
-        return this.ask(state, []);
-      case 'answer':
-        return this.answer(state, step, meaning.answer);
-      case 'scenario':
-        if (meaning.scenario === state.procedure || meaning.scenario === 'cable_stuck') {
-          // "It's still stuck in the car" while freeing the car end is a no, not a new story.
-          return step.ask === 'freed' ? this.answer(state, step, 'deny') : this.unplaced(state, false);
-        }
-        return this.switchTo(state, meaning.scenario, text);
-      case 'unplaced':
-        return this.unplaced(state, meaning.outOfScope);
-      default:
-        return this.interrupt(state, meaning)!;
-    }
+    const step = this.currentStep(state);
+    const values = { scenario: this.fill(state, messages.scenarios[state.procedure].name), number: this.stepNumber(state), step: this.title(step) };
+    return this.reask(state, [fillTemplate(messages.helpAtStep, values), ...this.instruction(state, step)]);
   }
 
-  /** Interruptions that end the procedure wherever it is: a person, damage, cancel. */
-  private interrupt(state: GuideState, meaning: Interpretation): Decision | undefined {
-    const { messages, dialogs } = this.deps.content;
-    if (meaning.kind === 'human') return this.handoff(state, dialogs.interruptions.human.reason, []);
-    if (meaning.kind === 'damage') return this.damage(state, meaning.details);
-    if (meaning.kind === 'cancel') return { kind: 'end', say: [messages.cancelled], ending: { outcome: 'cancelled', scenario: state.procedure } };
-    return undefined;
+  /** The cable came free at the current step (said in answer to any of its questions). */
+  freedAtStep(state: GuideState): Decision {
+    const step = this.currentStep(state);
+    state.tried.push({ procedure: state.procedure, step: step.id, outcome: 'freed' });
+    return this.freed(state, []);
   }
 
-  private damage(state: GuideState, details: DamageDetail[]): Decision {
-    const { damage } = this.deps.content.dialogs.interruptions;
-    if (details.some((detail) => damage.safety.details.includes(detail))) {
-      return this.handoff(state, damage.safety.reason, this.texts(state, damage.safety.say));
-    }
-    const reason = details.map((detail) => damage.reasons[detail]).find(Boolean) ?? damage.defaultReason;
-    return this.handoff(state, reason, this.texts(state, damage.say));
+  /** A knowledge item's text with the driver's car and charger named. */
+  spoken(state: GuideState | undefined, text: string): string {
+    return this.fill(state, text);
   }
 
   private answer(state: GuideState, step: Step, answer: AnswerKey): Decision {
@@ -172,7 +153,7 @@ export class Guide {
       if (!side) return this.unplaced(state, false);
       const scenario = scenarioOfSide[answer as keyof typeof scenarioOfSide];
       state.entities.side = answer as keyof typeof scenarioOfSide;
-      return scenario === state.procedure ? this.answer(state, step, 'deny') : this.switchTo(state, scenario, '');
+      return scenario === state.procedure ? this.answer(state, step, 'deny') : this.switchTo(state, scenario, nothingSaid);
     }
     this.record(state, step, answer);
     if (side) state.entities.side = answer as keyof typeof scenarioOfSide;
@@ -191,23 +172,23 @@ export class Guide {
   }
 
   /** The driver tells a different story ("actually it's the charger end"): steps already tried stay skipped. */
-  private switchTo(state: GuideState, scenario: ProcedureScenario, text: string): Decision {
+  private switchTo(state: GuideState, scenario: ProcedureScenario, said: Said): Decision {
     const { messages } = this.deps.content;
     const name = this.fill(state, messages.scenarios[scenario].name);
-    return this.enter(state, scenario, text, [fillTemplate(messages.switchingScenario, { scenario: name })]);
+    return this.enter(state, scenario, said, [fillTemplate(messages.switchingScenario, { scenario: name })]);
   }
 
   /** Starts a procedure the user named, at an entry point their words match, or at its first step. */
-  private enter(state: GuideState, scenario: ProcedureScenario, text: string, say: string[]): Decision {
+  private enter(state: GuideState, scenario: ProcedureScenario, said: Said, say: string[]): Decision {
     const procedure = this.procedure(scenario);
     const { negations } = this.deps.content.dialogs.alreadyTried;
-    const mentioned = mentionTest(text, negations);
+    const mentioned = mentionTest(said.text, negations);
     const entry = procedure.entryPoints.find((e) => e.phrases.some(mentioned));
     if (scenario === 'stuck_in_car') state.entities.side ??= 'car';
     if (scenario === 'stuck_in_charger') state.entities.side ??= 'charger';
     state.procedure = scenario;
     state.returns = [];
-    this.noteAlreadyTried(state, text);
+    this.noteAlreadyTried(state, said.stepsDone);
     return this.follow(state, { step: entry?.step ?? procedure.steps[0].id }, say);
   }
 
@@ -266,6 +247,12 @@ export class Guide {
     return this.ask(state, [outOfScope ? messages.outOfScope : messages.notUnderstood]);
   }
 
+  /** The step's question as a reply with its answer buttons. */
+  promptOf(state: GuideState): Reply {
+    const { text, buttons } = this.prompt(this.currentStep(state));
+    return { text, buttons };
+  }
+
   private ask(state: GuideState, say: string[]): Decision {
     return { kind: 'ask', say, prompt: this.prompt(this.currentStep(state)), state };
   }
@@ -279,7 +266,8 @@ export class Guide {
     };
   }
 
-  private handoff(state: GuideState, reason: HandoffReason, say: string[]): Decision {
+  /** Hands the procedure to a person (`say` goes first). */
+  handoff(state: GuideState, reason: HandoffReason, say: string[]): Decision {
     return {
       kind: 'end',
       say,
@@ -287,8 +275,8 @@ export class Guide {
     };
   }
 
-  private noteAlreadyTried(state: GuideState, text: string): void {
-    for (const step of stepsAlreadyTried(text, this.deps.content.dialogs.alreadyTried)) {
+  private noteAlreadyTried(state: GuideState, steps: readonly string[]): void {
+    for (const step of steps) {
       if (!state.tried.some((t) => t.step === step)) state.tried.push({ procedure: state.procedure, step, outcome: 'tried_before' });
     }
   }
@@ -312,14 +300,15 @@ export class Guide {
     return this.procedure(state.procedure).steps.findIndex((s) => s.id === state.step) + 1;
   }
 
-  private texts(state: GuideState, ids: readonly string[]): string[] {
+  /** Knowledge items' texts, with the driver's car and charger named. */
+  texts(state: GuideState | undefined, ids: readonly string[]): string[] {
     return ids.map((id) => this.fill(state, this.deps.content.knowledge.get(id).text));
   }
 
   /** {car} and {charger} become the make and brand the driver named, or plain words. */
-  private fill(state: GuideState, template: string): string {
+  private fill(state: GuideState | undefined, template: string): string {
     const names = this.deps.content.messages.defaultNames;
-    return fillTemplate(template, { car: state.entities.vehicleMake ?? names.car, charger: state.entities.chargerBrand ?? names.charger });
+    return fillTemplate(template, { car: state?.entities.vehicleMake ?? names.car, charger: state?.entities.chargerBrand ?? names.charger });
   }
 
   private procedure(scenario: ProcedureScenario): Procedure {
@@ -334,8 +323,14 @@ export class Guide {
     return this.stepOf(state.procedure, state.step);
   }
 
-  private interpretDeps() {
-    return { messages: this.deps.content.messages, search: this.deps.search };
+  /** Whether a stored state still names a procedure and step of the content (a release may remove one). */
+  isCurrent(state: GuideState): boolean {
+    return this.deps.content.dialogs.procedures.get(state.procedure)?.steps.some((s) => s.id === state.step) ?? false;
+  }
+
+  /** What the step waiting in `state` expects as an answer. */
+  askOf(state: GuideState): AskKind {
+    return this.currentStep(state).ask;
   }
 }
 

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
-import { fillTemplate, handoffQuestions, type HandoffQuestion, type Messages } from '../content/messages';
-import { mentions, sameWords } from '../conversation/textMatching';
-import type { Recognizer } from '../nlu/types';
+import { fillTemplate, handoffQuestions, type HandoffQuestion, type Messages, userText } from '../content/messages';
+import { mentions, sameWords } from '../nlu/textMatching';
+import type { Recognition } from '../nlu/types';
 import {
   emailOrPhoneSchema,
   emailSchema,
@@ -19,8 +19,9 @@ import type { HandoffRequest } from './handoffRequest';
 
 /**
  * The handoff's questions as plain TypeScript: what to ask next, whether an answer fits (the
- * ticket's own zod schemas decide), skipping, correcting at the summary, cancelling. No Bot Framework
- * here: `HandoffDialog` renders the prompts and creates the ticket once the user confirms.
+ * ticket's own zod schemas decide), skipping, correcting at the summary. What interrupts the
+ * questions (cancelling, a hazard, a question) is the conversation engine's, which also creates the
+ * ticket once the user confirms.
  */
 
 export interface Answers {
@@ -91,8 +92,7 @@ export type SubmittedAnswers = Partial<Record<HandoffQuestion, string>>;
 
 export type InterviewTurn =
   | { kind: 'ask'; prompt: InterviewPrompt; state: InterviewState }
-  | { kind: 'confirmed'; details: ConfirmedDetails; state: InterviewState }
-  | { kind: 'cancelled'; say: string[] };
+  | { kind: 'confirmed'; details: ConfirmedDetails; state: InterviewState };
 
 const optionalQuestions: readonly HandoffQuestion[] = ['charger', 'vehicle'];
 
@@ -100,8 +100,14 @@ const vehicleShape = ticketSchema.shape.vehicle.shape;
 const vehicleMakeSchema = vehicleShape.make.unwrap();
 const chargerModelSchema = ticketSchema.shape.charger.shape.model.unwrap();
 
+export interface ContactInterviewDeps {
+  messages: Messages;
+  /** The car make a text names ("my Leaf" is a Nissan), by the recognizer's gazetteer. */
+  vehicleMakeOf: (text: string) => string | undefined;
+}
+
 export class ContactInterview {
-  constructor(private readonly deps: { messages: Messages; recognizer: Recognizer }) {}
+  constructor(private readonly deps: ContactInterviewDeps) {}
 
   private get text() {
     return this.deps.messages.handoff;
@@ -125,18 +131,14 @@ export class ContactInterview {
     return this.next(request.raisedBy ? { ...state, forCustomer: true } : state, false);
   }
 
-  continue(state: InterviewState, message: string): InterviewTurn {
-    const recognition = this.deps.recognizer.recognize(message);
+  /** A typed answer to whatever the interview asked; `recognition` is the message's, read once. */
+  continue(state: InterviewState, message: string, recognition: Recognition): InterviewTurn {
     const { buttons } = this.text;
-    // The recognizer hears "Skip" or "Change something" as a kind of cancel: our own buttons win.
-    const cancelled = sameWords(message, buttons.cancel) || (recognition.intent === 'cancel' && !this.isOwnButton(message));
-    if (cancelled) return { kind: 'cancelled', say: [this.text.cancelled] };
-
     const { stage } = state;
     switch (stage.kind) {
       case 'question': {
         const { question, backToSummary } = stage;
-        const answer = this.answer(question, message, state.answers);
+        const answer = this.answer(question, message, state.answers, recognition);
         if (!answer) return this.reask(state, [question], backToSummary);
         return this.next(settle(state, question, answer), backToSummary);
       }
@@ -173,14 +175,17 @@ export class ContactInterview {
     return problems.length > 0 ? this.reask(current, problems, backToSummary) : this.next(current, backToSummary);
   }
 
-  /** The answer's contribution to `Answers` (a skip, for an optional question), or undefined when it does not fit. */
-  private answer(question: HandoffQuestion, message: string, answers: Answers): Partial<Answers> | undefined {
-    const skipping =
-      optionalQuestions.includes(question) && (this.saysSkip(message) || this.deps.recognizer.recognize(message).intent === 'deny');
+  /**
+   * The answer's contribution to `Answers` (a skip, for an optional question), or undefined when it
+   * does not fit. `recognition` is the message's when typed alone (a plain "no" skips), not a form field's.
+   */
+  private answer(question: HandoffQuestion, message: string, answers: Answers, recognition?: Recognition): Partial<Answers> | undefined {
+    const skipping = optionalQuestions.includes(question) && (this.saysSkip(message) || recognition?.intent === 'deny');
     return skipping ? skippedAnswer(question) : this.read(question, message, answers);
   }
 
-  private isOwnButton(message: string): boolean {
+  /** The interview's own buttons and words ("Skip", "Change something", a question's label): never read as anything else. */
+  ownWords(message: string): boolean {
     const labels = handoffQuestions.map((question) => this.text.questions[question].label);
     return this.saysSkip(message) || [...Object.values(this.text.buttons), ...labels].some((label) => sameWords(message, label));
   }
@@ -215,7 +220,7 @@ export class ContactInterview {
   private askText(state: InterviewState, question: HandoffQuestion): string {
     const make = state.answers.vehicleMake;
     const wording = this.wording(state, question);
-    return question === 'vehicle' && make && wording.askModel ? fillTemplate(wording.askModel, { make }) : wording.ask;
+    return question === 'vehicle' && make && wording.askModel ? fillTemplate(wording.askModel, { make: userText(make) }) : wording.ask;
   }
 
   private open(state: InterviewState): HandoffQuestion[] {
@@ -226,9 +231,13 @@ export class ContactInterview {
   private changeOrRetry(state: InterviewState, message: string, wantsChoices: boolean, retry: string): InterviewTurn {
     const named = this.namedQuestion(message, state);
     if (named) return this.askQuestion(state, named, true);
-    const choices = { text: this.text.whichToChange, buttons: [...this.changeable(state).map((q) => this.text.questions[q].label), this.text.buttons.cancel] };
+    const choices = this.choices(state);
     if (wantsChoices) return this.ask({ ...state, stage: { kind: 'chooseChange' } }, choices);
     return state.stage.kind === 'chooseChange' ? this.ask(state, { ...choices, text: retry }) : this.ask(state, this.summary(state, retry));
+  }
+
+  private choices(state: InterviewState): InterviewPrompt {
+    return { text: this.text.whichToChange, buttons: [...this.changeable(state).map((q) => this.text.questions[q].label), this.text.buttons.cancel] };
   }
 
   private namedQuestion(message: string, state: InterviewState): HandoffQuestion | undefined {
@@ -237,6 +246,22 @@ export class ContactInterview {
 
   private changeable(state: InterviewState): HandoffQuestion[] {
     return handoffQuestions.filter((question) => !(state.essentialOnly && optionalQuestions.includes(question)));
+  }
+
+  /** What the interview waits on, asked again: the question, the summary or the choice of what to change. */
+  prompt(state: InterviewState): InterviewPrompt {
+    const { stage } = state;
+    if (stage.kind === 'summary') return this.summary(state);
+    if (stage.kind === 'chooseChange') return this.choices(state);
+    const turn = this.askQuestion(state, stage.question, stage.backToSummary);
+    return (turn as Extract<InterviewTurn, { kind: 'ask' }>).prompt;
+  }
+
+  /** The interview for a safety handoff: only what an installer cannot do without is still asked. */
+  essentialOnly(state: InterviewState): InterviewState {
+    const essential = { ...state, essentialOnly: true, settled: [...new Set([...state.settled, ...optionalQuestions])] };
+    const onOptional = state.stage.kind === 'question' && optionalQuestions.includes(state.stage.question);
+    return onOptional ? (this.next(essential, false) as Extract<InterviewTurn, { kind: 'ask' }>).state : essential;
   }
 
   /** The first question not settled yet, or the summary (also straight after a correction). */
@@ -276,7 +301,7 @@ export class ContactInterview {
       [summaryLabels.charger, answers.chargerModel],
       [summaryLabels.vehicle, vehicle || undefined],
     ];
-    const facts = lines.filter((line): line is [string, string] => line[1] !== undefined).map(([label, value]) => ({ label, value }));
+    const facts = lines.filter((line): line is [string, string] => line[1] !== undefined).map(([label, value]) => ({ label, value: userText(value) }));
     const details = facts.map((fact) => fillTemplate(summaryLine, fact)).join('\n');
     // The template's words around {details} lead into and close the laid-out summary.
     const [lead, question = ''] = summary.split('{details}').map((part) => part.trim());
@@ -315,7 +340,7 @@ export class ContactInterview {
    * the model. A make the recognizer does not know is kept as typed.
    */
   private readVehicle(message: string, knownMake: string | undefined): Partial<Answers> | undefined {
-    const recognisedMake = this.deps.recognizer.recognize(message).entities.vehicleMake;
+    const recognisedMake = this.deps.vehicleMakeOf(message);
     const make = recognisedMake ?? knownMake;
     const typed = message.trim().replace(/\s+/g, ' ');
     const rest = make ? typed.replace(new RegExp(`\\b${escapeRegExp(make)}\\b`, 'i'), '').trim() : typed;

@@ -30,6 +30,7 @@ export class EntityExtractor {
   private readonly damageWith: Map<DamageDetail, PhraseMatcher<true>>;
   private readonly cues: PhraseMatcher<TopicCue>;
   private readonly conversationWords: PhraseMatcher<IntentLabel>;
+  private readonly freed: PhraseMatcher<true>;
 
   constructor(gazetteer: Gazetteer) {
     this.names = new PhraseMatcher([
@@ -49,6 +50,7 @@ export class EntityExtractor {
     );
     this.cues = new PhraseMatcher(phrasesOf(gazetteer.topicCues, (topic) => topic as TopicCue));
     this.conversationWords = new PhraseMatcher(phrasesOf(gazetteer.conversationWords, (label) => label as IntentLabel));
+    this.freed = new PhraseMatcher(gazetteer.cableFreed.map((p): [string, true] => [p, true]));
   }
 
   extract(text: AnalysedText): RuleFindings {
@@ -66,6 +68,7 @@ export class EntityExtractor {
 
     const damage = this.damageOf(text);
     if (damage.length > 0) entities.damage = damage;
+    if (this.freed.occursIn(text)) entities.cableFreed = true;
 
     const topics = new Set<IntentLabel>();
     // Longest first, so "cold snap" is the cold and not a snapped part.

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { loadYamlFile } from '../content/loadYaml';
+import { loadYamlFile } from '../yamlFiles';
 import { SpellingCorrector } from './textAnalysis';
 import { damageDetails } from './types';
 
@@ -16,6 +16,8 @@ export const gazetteerSchema = z
     chargerType: z.object({ tethered: phrases, untethered: phrases }).strict(),
     damage: z.object(Object.fromEntries(damageDetails.map((detail) => [detail, damageRule])) as Record<(typeof damageDetails)[number], typeof damageRule>).strict(),
     topicCues: z.object({ damage: phrases, human: phrases, power_cut: phrases, cold_weather: phrases, cable_stuck: phrases }).strict(),
+    /** Phrases that say the cable has come free: news at any stage, not only an answer to "did it come free?". */
+    cableFreed: phrases,
     /** Everyday words of the short answers (farewells, slang yeses): a classifier feature, not a rule. */
     conversationWords: z.object({ greeting: phrases, thanks: phrases, affirm: phrases, deny: phrases, cancel: phrases, help: phrases }).strict(),
     /** Real words one letter from a cue word, from `common-words.yaml`: the speller never turns them into the cue. */

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { contentDirs } from '../paths';
-import { describeIssues } from '../content/loadYaml';
+import { describeIssues } from '../yamlFiles';
 import { EntityExtractor } from './entityExtraction';
 import { gazetteerSchema, spellerFor } from './gazetteer';
 import { bayesStateSchema, linearStateSchema, scorerOf } from './intentScorer';

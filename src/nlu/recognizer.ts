@@ -3,7 +3,7 @@ import type { EntityExtractor, RuleFindings } from './entityExtraction';
 import { featuresOf } from './features';
 import type { IntentScorer } from './intentScorer';
 import { analyse, type SpellingCorrector } from './textAnalysis';
-import type { RankedIntent, Recognition, Recognizer } from './types';
+import type { Entities, RankedIntent, Recognition, Recognizer } from './types';
 
 /** Longer messages are cut here: nobody types more, and recognition time stays bounded. */
 const maxMessageLength = 2000;
@@ -29,11 +29,19 @@ export class IntentRecognizer implements Recognizer {
     return decide(ranking, findings, this.parts.thresholds);
   }
 
+  entitiesOf(text: string): Entities {
+    return this.parts.extractor.extract(this.analysed(text)).entities;
+  }
+
   /** The classifier's ranking and the rule findings before thresholds and priority are applied. */
   inspect(text: string): Inspection {
-    const analysed = analyse(typeof text === 'string' ? text.slice(0, maxMessageLength) : '', this.parts.speller);
+    const analysed = this.analysed(text);
     const findings = this.parts.extractor.extract(analysed);
     const ranking = this.parts.scorer.rank(featuresOf(analysed, findings));
     return { ranking, findings };
+  }
+
+  private analysed(text: string) {
+    return analyse(typeof text === 'string' ? text.slice(0, maxMessageLength) : '', this.parts.speller);
   }
 }

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import path from 'node:path';
 import { z } from 'zod';
-import { loadYamlFile, yamlFilesIn } from '../content/loadYaml';
+import { loadYamlFile, yamlFilesIn } from '../yamlFiles';
 import { loadGazetteer, type Gazetteer } from './gazetteer';
 import { intentLabels, type IntentLabel } from './types';
 

@@ -35,6 +35,8 @@ export interface Entities {
   chargerBrand?: string;
   chargerType?: ChargerType;
   damage?: DamageDetail[];
+  /** The message says the cable has come free ("got it out"), whatever was asked. */
+  cableFreed?: true;
   /** Topic labels the message also speaks of, kept when the priority rule picked another label. */
   mentions?: IntentLabel[];
 }
@@ -55,4 +57,6 @@ export interface Recognition {
 
 export interface Recognizer {
   recognize(text: string): Recognition;
+  /** The entities alone, by rule (no classifier): for a form's single fields, such as a car's make. */
+  entitiesOf(text: string): Entities;
 }

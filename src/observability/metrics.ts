@@ -1,8 +1,6 @@
 import type { EventEmitter } from 'node:events';
 import { ActivityTypes, type Middleware, type TurnContext } from 'botbuilder';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, type Registry } from 'prom-client';
-import { intentLabels } from '../nlu/types';
-import { turnSummary } from '../turnSummary';
 
 /** How many tickets wait in the delivery queue, by state; supplied by the tickets module. */
 export type QueueDepthSource = () => Promise<Partial<Record<QueueState, number>>>;
@@ -46,7 +44,6 @@ export type TicketMetrics = Pick<Metrics, 'ticketsDelivered' | 'ticketsRetried' 
 
 const knownChannels = new Set(['msteams', 'directline', 'webchat', 'emulator', 'test', 'terminal', 'slack', 'facebook', 'telegram']);
 const knownActivityTypes = new Set<string>(Object.values(ActivityTypes));
-const knownIntents = new Set<string>(intentLabels);
 const oneOf = (known: Set<string>, value: unknown) => (typeof value === 'string' && known.has(value) ? value : 'other');
 
 export function createMetrics(registry: Registry): Metrics {
@@ -121,8 +118,8 @@ export function createMetrics(registry: Registry): Metrics {
 }
 
 /**
- * Counts every turn and its duration, and the intent the dialogs recorded in the turn summary.
- * Register it first on each adapter so that it also times the other middleware.
+ * Counts every turn and its duration (the bot counts what it recognised). Register it first on each
+ * adapter so that it also times the other middleware.
  */
 export function turnMetricsMiddleware(metrics: Metrics): Middleware {
   return {
@@ -134,9 +131,6 @@ export function turnMetricsMiddleware(metrics: Metrics): Middleware {
       } finally {
         stopTimer();
         metrics.turns.inc({ channel, type: oneOf(knownActivityTypes, context.activity.type) });
-        const { intent } = turnSummary(context);
-        if (intent === 'none') metrics.fallbacks.inc();
-        else if (intent) metrics.intents.inc({ intent: oneOf(knownIntents, intent) });
       }
     },
   };

@@ -63,10 +63,18 @@ export function redisConversationState(client: RedisClient, config: Config, mess
   };
 }
 
-/** State in this process only: for development and a single instance; lost on restart, forgotten after the TTL like Redis's. */
-export function memoryConversationState(config: Config, messages: GuardMessages, logger: Logger): ConversationStateBackend {
+/**
+ * State in this process only: for development and a single instance; lost on restart, forgotten after
+ * the TTL like Redis's. Tests may pass the storage to look into it.
+ */
+export function memoryConversationState(
+  config: Config,
+  messages: GuardMessages,
+  logger: Logger,
+  storage: Storage = new ExpiringMemoryStorage(config.conversationState.ttlSeconds),
+): ConversationStateBackend {
   const state = config.conversationState;
-  const { conversationState, loadState } = stateOn(new ExpiringMemoryStorage(state.ttlSeconds));
+  const { conversationState, loadState } = stateOn(storage);
   const guarded = {
     lock: new ConversationLock(new MemoryLockBackend(), lockTimings(state)),
     ledger: new MemoryRedeliveryLedger({ ttlSeconds: state.redeliveryTtlSeconds, maxEntries: 10_000 }),

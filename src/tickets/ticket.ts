@@ -1,7 +1,5 @@
 import { createHash, randomInt } from 'node:crypto';
 import { z } from 'zod';
-import { handoffReasons, type HandoffRequest, type StepOutcome, type TranscriptEntry } from '../handoff/handoffRequest';
-import { intentLabels, type Entities } from '../nlu/types';
 import { contactSchema, siteSchema } from './contactFields';
 
 /**
@@ -10,11 +8,45 @@ import { contactSchema, siteSchema } from './contactFields';
  * change for every receiver: add optional fields, never repurpose one.
  */
 
-/** The procedures' step outcomes, as a runtime list; the check below keeps it equal to `StepOutcome`. */
-const stepOutcomes = ['freed', 'still_stuck', 'yes', 'no', 'car', 'charger', 'both', 'tried_before'] as const;
-type SameMembers<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-const stepOutcomesMatch: SameMembers<(typeof stepOutcomes)[number], StepOutcome> = true;
-void stepOutcomesMatch;
+/*
+ * The contract's own vocabulary. The conversation engine speaks it when it builds a ticket; it is
+ * listed here, frozen, so that adding an intent or a step outcome inside the bot never silently
+ * widens what installers receive.
+ */
+
+/** Why a conversation goes to a person. Fixed codes: tickets, dialogs and reports all use them. */
+export const handoffReasons = [
+  'emergency_release_failed',
+  'socket_stuck_after_reset',
+  'pin_damaged',
+  'dashboard_error',
+  'safety_hazard',
+  'customer_request',
+  'procedure_exhausted',
+] as const;
+export type HandoffReason = (typeof handoffReasons)[number];
+
+/** What the user answered at a step; `tried_before` means they said so before we got there. */
+export const stepOutcomes = ['freed', 'still_stuck', 'yes', 'no', 'car', 'charger', 'both', 'tried_before'] as const;
+export type StepOutcome = (typeof stepOutcomes)[number];
+
+export interface TriedStep {
+  procedure: string;
+  step: string;
+  outcome: StepOutcome;
+}
+
+export interface TranscriptEntry {
+  from: 'user' | 'bot';
+  text: string;
+  at: string;
+}
+
+/** The topics a ticket's `entities.mentions` may name: the stuck-cable topics, as they stood when the contract was made. */
+export const ticketTopics = ['stuck_in_car', 'stuck_in_charger', 'cable_stuck', 'power_cut', 'cold_weather', 'damage', 'human'] as const;
+export type TicketTopic = (typeof ticketTopics)[number];
+
+export const damageDetails = ['pin', 'dashboard_error', 'burning', 'smoke', 'sparks', 'cracked', 'release_cord'] as const;
 
 export const transcriptLimits = { maxTurns: 50, maxCharsPerTurn: 1000 } as const;
 
@@ -41,10 +73,13 @@ const entitiesSchema = z
     vehicleMake: shortText(60).optional(),
     chargerBrand: shortText(60).optional(),
     chargerType: z.enum(['tethered', 'untethered']).optional(),
-    damage: z.array(z.enum(['pin', 'dashboard_error', 'burning', 'smoke', 'sparks', 'cracked', 'release_cord'])).optional(),
-    mentions: z.array(z.enum(intentLabels)).optional(),
+    damage: z.array(z.enum(damageDetails)).optional(),
+    mentions: z.array(z.enum(ticketTopics)).optional(),
   })
-  .strict() satisfies z.ZodType<Entities>;
+  .strict();
+
+/** What the conversation recognised about the situation, as installers get it. */
+export type TicketEntities = z.output<typeof entitiesSchema>;
 
 const transcriptTurnSchema = z
   .object({ from: z.enum(['user', 'bot']), text: z.string().max(transcriptLimits.maxCharsPerTurn), at: z.iso.datetime() })
@@ -66,7 +101,7 @@ export const ticketSchema = z
     site: siteSchema,
     vehicle: z.object({ make: shortText(60).optional(), model: shortText(60).optional() }).strict(),
     charger: z.object({ model: shortText(80).optional() }).strict(),
-    stepsTried: z.array(z.object({ procedure: shortText(60), step: shortText(80), outcome: z.enum(stepOutcomes) }).strict()),
+    stepsTried: z.array(z.object({ procedure: shortText(60), step: shortText(80), outcome: z.enum(stepOutcomes) }).strict() satisfies z.ZodType<TriedStep>),
     entities: entitiesSchema,
     transcript: z.array(transcriptTurnSchema).max(transcriptLimits.maxTurns),
     /** Set when field staff raised the ticket for a customer (Teams). */
@@ -76,18 +111,17 @@ export const ticketSchema = z
 
 export type Ticket = z.output<typeof ticketSchema>;
 
-/**
- * Everything the handoff dialog knows when the user confirms: the `HandoffRequest` it was begun with,
- * plus the answers it collected. `buildTicket` adds id, reference and time.
- */
-export type HandoffInput = HandoffRequest &
-  Pick<Ticket, 'channel' | 'contact' | 'site' | 'raisedBy'> & {
-    /** As the channel sent it: anything but a usable language tag becomes `defaultTicketLocale`. */
-    locale: string | undefined;
-    conversationId: string;
-    vehicle?: Ticket['vehicle'];
-    charger?: Ticket['charger'];
-  };
+/** Everything the handoff knows when the user confirms. `buildTicket` adds id, reference and time. */
+export type HandoffInput = Pick<Ticket, 'reason' | 'stepsTried' | 'entities' | 'channel' | 'contact' | 'site' | 'raisedBy'> & {
+  /** The procedure running when the handoff was decided, if any. */
+  scenario?: string;
+  transcript: TranscriptEntry[];
+  /** As the channel sent it: anything but a usable language tag becomes `defaultTicketLocale`. */
+  locale: string | undefined;
+  conversationId: string;
+  vehicle?: Ticket['vehicle'];
+  charger?: Ticket['charger'];
+};
 
 export function ticketId(conversationId: string, reason: Ticket['reason']): string {
   const digest = createHash('sha256').update(`${conversationId}\n${reason}`).digest('hex');

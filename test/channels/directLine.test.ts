@@ -34,8 +34,8 @@ describe('the self-hosted Direct Line, over HTTP', () => {
 
     const first = await client.poll(session.token, session.conversationId);
     expect(first.status).toBe(200);
-    expect(botTexts(first.body)).toEqual([messages.welcome]);
-    expect(first.body.watermark).toBe('1');
+    expect(botTexts(first.body)).toEqual([messages.welcome, messages.welcomePrompt]);
+    expect(first.body.watermark).toBe('2');
   });
 
   it('echoes what the user posted, then the replies, and a watermark returns only what is new', async () => {
@@ -83,7 +83,7 @@ describe('the self-hosted Direct Line, over HTTP', () => {
     await client.start(session.token);
     await client.post(session.token, session.conversationId, userMessage('hello'));
     const before = (await client.poll(session.token, session.conversationId)).body as ActivityPage;
-    expect(before.activities.map((activity) => activity.text).slice(0, 2)).toEqual([messages.welcome, 'hello']);
+    expect(before.activities.map((activity) => activity.text).slice(0, 3)).toEqual([messages.welcome, messages.welcomePrompt, 'hello']);
 
     const reconnected = await client.reconnect(session.token, session.conversationId);
     expect(reconnected.status).toBe(200);

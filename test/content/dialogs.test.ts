@@ -4,7 +4,7 @@ import path from 'node:path';
 import { stringify } from 'yaml';
 import { checkContent, unreachableSteps } from '../../src/content/checkContent';
 import { loadContent } from '../../src/content/loadContent';
-import { ContentError } from '../../src/content/loadYaml';
+import { ContentError } from '../../src/yamlFiles';
 import { loadDialogs, procedureSchema, type Procedure } from '../../src/content/procedures';
 import { contentDirs } from '../../src/paths';
 

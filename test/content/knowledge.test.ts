@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { loadKnowledge } from '../../src/content/knowledge';
-import { ContentError } from '../../src/content/loadYaml';
+import { ContentError } from '../../src/yamlFiles';
 import { loadMessages } from '../../src/content/messages';
 
 function folderWith(files: Record<string, string>): string {

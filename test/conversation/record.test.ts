@@ -1,99 +1,61 @@
-import { Registry } from 'prom-client';
-import { createMetrics } from '../../src/observability/metrics';
-import { MemoryStorage } from 'botbuilder';
-import { Dialog, type DialogContext, type DialogState, type DialogTurnResult } from 'botbuilder-dialogs';
-import { SupportBot } from '../../src/bot';
-import { type ConversationRecord, ConversationRecords, conversationRecordProperty } from '../../src/conversation/conversationRecord';
-import { handoffDialogId } from '../../src/conversation/handoffDialog';
-import { MainDialog } from '../../src/conversation/mainDialog';
-import type { HandoffRequest } from '../../src/handoff/handoffRequest';
-import { createLogger } from '../../src/logger';
-import { createTurnErrorHandler } from '../../src/turnErrorHandler';
-import { SnapshotConversationState } from '../../src/state/snapshotConversationState';
-import { conversationWith } from '../support/conversation';
-import { content } from '../support/guidedChat';
+import { conversationProperty } from '../../src/botframework/conversationHost';
+import type { ConversationRecord } from '../../src/conversation/conversationRecord';
 import { loadRecognizer } from '../../src/nlu/model';
+import { content, guidedChat, memoryTicketDelivery } from '../support/guidedChat';
 
-const { buttons } = content.messages;
-
-/** Stands in for the handoff behind the same entry point, keeping what it was given. */
-class RecordingHandoff extends Dialog<HandoffRequest> {
-  readonly requests: HandoffRequest[] = [];
-  constructor() {
-    super(handoffDialogId);
-  }
-  override async beginDialog(dc: DialogContext, request?: HandoffRequest): Promise<DialogTurnResult> {
-    this.requests.push(request!);
-    return dc.endDialog();
-  }
-}
-
-function botWithStorage() {
-  const storage = new MemoryStorage();
-  const conversationState = new SnapshotConversationState(storage);
-  const dialogState = conversationState.createProperty<DialogState>('DialogState');
-  const logger = createLogger({ env: 'test', logLevel: 'silent' });
-  const handoff = new RecordingHandoff();
-  const rootDialog = new MainDialog({
-    recognizer: recognizer,
-    content,
-    records: new ConversationRecords(conversationState, logger),
-    handoffDialog: handoff,
-    logger,
-    metrics: createMetrics(new Registry()),
-  });
-  const bot = new SupportBot({ conversationState, dialogState, rootDialog, messages: content.messages, logger });
-  const chat = conversationWith(bot, createTurnErrorHandler({ conversationState, dialogState, messages: content.messages, logger }));
-  const key = () => `test/conversations/${chat.conversationId}/`;
-  const record = async () => (await storage.read([key()]))[key()][conversationRecordProperty] as ConversationRecord;
-  /** Stores the record changed as `edit` says, as a hand edit or an older release might have left it. */
-  const storeRecord = async (edit: (stored: ConversationRecord) => unknown) => {
-    const item = (await storage.read([key()]))[key()];
-    await storage.write({ [key()]: { ...item, [conversationRecordProperty]: edit(item[conversationRecordProperty]), eTag: '*' } });
-  };
-  return { chat, handoff, record, storeRecord };
-}
-
+const { buttons, handoff } = content.messages;
 const recognizer = loadRecognizer();
+
+/** A chat whose stored record can be read, and edited as a hand edit or an older release might have left it. */
+async function chatWithRecord() {
+  const tickets = memoryTicketDelivery();
+  const bot = await guidedChat(recognizer, { ticketDelivery: tickets });
+  const record = async () => (await bot.stored())!.record;
+  const storeRecord = async (edit: (stored: ConversationRecord) => unknown) => {
+    const key = `test/conversations/${bot.conversationId}/`;
+    const item = (await bot.storage.read([key]))[key];
+    const conversation = item[conversationProperty];
+    await bot.storage.write({ [key]: { ...item, [conversationProperty]: { ...conversation, record: edit(conversation.record) }, eTag: '*' } });
+  };
+  return { bot, tickets, record, storeRecord };
+}
 
 describe('what is kept with the conversation', () => {
   it('stores the outcome and the rating after the cable came free', async () => {
-    const { chat, record } = botWithStorage();
-    await chat.say('my cable is stuck in the car');
-    await chat.say(buttons.stillStuck);
-    await chat.say(buttons.freed);
-    await chat.say('4');
-    expect((await record()).outcomes).toEqual([
-      expect.objectContaining({ result: 'freed', scenario: 'stuck_in_car', step: 'unlock_car', rating: 4 }),
-    ]);
+    const { bot, record } = await chatWithRecord();
+    await bot.user('my cable is stuck in the car');
+    await bot.user(buttons.stillStuck);
+    await bot.user(buttons.freed);
+    await bot.user('4');
+    expect((await record()).outcomes).toEqual([expect.objectContaining({ result: 'freed', scenario: 'stuck_in_car', step: 'unlock_car', rating: 4 })]);
   });
 
-  it('gives the handoff the reason, the scenario, the steps tried with outcomes, the entities and the transcript', async () => {
-    const { chat, handoff, record } = botWithStorage();
-    await chat.say('my Tesla has the cable stuck in the car and I already stopped it');
-    await chat.say('nope');
-    await chat.say(buttons.person);
-    const [request] = handoff.requests;
-    expect(request.reason).toBe('customer_request');
-    expect(request.scenario).toBe('stuck_in_car');
-    expect(request.stepsTried).toEqual([
+  it('gives the ticket the reason, the scenario, the steps tried with outcomes, the entities and the transcript', async () => {
+    const { bot, tickets, record } = await chatWithRecord();
+    await bot.user('my Tesla has the cable stuck in the car and I already stopped it');
+    await bot.user('nope');
+    await bot.user(buttons.person);
+    for (const answer of ['Sam Taylor', 'sam@example.com', 'LS1 4AP', handoff.buttons.skip, handoff.buttons.skip, handoff.buttons.create]) await bot.user(answer);
+    const [ticket] = tickets.tickets();
+    expect(ticket).toMatchObject({ reason: 'customer_request', scenario: 'stuck_in_car', entities: { side: 'car', vehicleMake: 'Tesla' } });
+    expect(ticket.stepsTried).toEqual([
       { procedure: 'stuck_in_car', step: 'end_session', outcome: 'tried_before' },
       { procedure: 'stuck_in_car', step: 'unlock_car', outcome: 'still_stuck' },
     ]);
-    expect(request.entities).toMatchObject({ side: 'car', vehicleMake: 'Tesla' });
-    expect(request.transcript.map((entry) => entry.from)).toContain('bot');
-    expect(request.transcript.filter((entry) => entry.from === 'user').map((entry) => entry.text)).toEqual([
+    expect(ticket.transcript.map((entry) => entry.from)).toContain('bot');
+    expect(ticket.transcript.filter((entry) => entry.from === 'user').map((entry) => entry.text).slice(0, 3)).toEqual([
       'my Tesla has the cable stuck in the car and I already stopped it',
       'nope',
       buttons.person,
     ]);
     expect((await record()).outcomes).toEqual([expect.objectContaining({ result: 'handoff', reason: 'customer_request' })]);
+    expect((await record()).tickets).toEqual([expect.objectContaining({ id: ticket.id, reference: ticket.reference })]);
   });
 
   it('caps the transcript', async () => {
-    const { chat, record } = botWithStorage();
-    await chat.say('my cable is stuck in the car');
-    for (let i = 0; i < 40; i += 1) await chat.say('help');
+    const { bot, record } = await chatWithRecord();
+    await bot.user('my cable is stuck in the car');
+    for (let i = 0; i < 40; i += 1) await bot.user('help');
     const { transcript } = await record();
     expect(transcript).toHaveLength(60);
     expect(transcript.at(-1)!.from).toBe('bot');
@@ -105,12 +67,12 @@ describe('what is kept with the conversation', () => {
     ['outcomes with a broken entry', (stored: ConversationRecord) => ({ ...stored, outcomes: [null] }), true],
     ['no record object at all', () => 'lost', false],
   ])('a stored record with %s: the conversation goes on, and what is whole is kept', async (_, edit, transcriptKept) => {
-    const { chat, record, storeRecord } = botWithStorage();
-    await chat.say('my cable is stuck in the car');
+    const { bot, record, storeRecord } = await chatWithRecord();
+    await bot.user('my cable is stuck in the car');
     const before = await record();
     await storeRecord(edit);
 
-    expect(await chat.say(buttons.stillStuck)).not.toContain(content.messages.turnError);
+    expect((await bot.user(buttons.stillStuck)).texts).not.toContain(content.messages.turnError);
     const after = await record();
     expect(after).toEqual({ transcript: expect.any(Array), outcomes: expect.any(Array), tickets: expect.any(Array) });
     expect(after.outcomes).not.toContain(null);
@@ -119,12 +81,12 @@ describe('what is kept with the conversation', () => {
   });
 
   it('a repaired record keeps the tickets it lists, even one under a reason since renamed, so none is created twice', async () => {
-    const { chat, record, storeRecord } = botWithStorage();
-    await chat.say('my cable is stuck in the car');
+    const { bot, record, storeRecord } = await chatWithRecord();
+    await bot.user('my cable is stuck in the car');
     const ticket = { id: 'tkt_0123456789abcdef0123456789abcdef', reference: 'EVC-7K2Q9M', reason: 'renamed_reason', at: '2026-01-01T00:00:00.000Z' };
     await storeRecord((stored) => ({ ...stored, outcomes: 'broken', tickets: [ticket, { id: 42 }] }));
 
-    await chat.say(buttons.stillStuck);
+    await bot.user(buttons.stillStuck);
     expect((await record()).tickets).toEqual([ticket]);
   });
 });

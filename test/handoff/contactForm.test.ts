@@ -4,8 +4,9 @@ import { loadRecognizer } from '../../src/nlu/model';
 import { content } from '../support/guidedChat';
 
 const { handoff } = content.messages;
-const interview = new ContactInterview({ messages: content.messages, recognizer: loadRecognizer() });
-const request: HandoffRequest = { reason: 'customer_request', stepsTried: [], entities: {}, transcript: [] };
+const recognizer = loadRecognizer();
+const interview = new ContactInterview({ messages: content.messages, vehicleMakeOf: (text) => recognizer.entitiesOf(text).vehicleMake });
+const request: HandoffRequest = { reason: 'customer_request', stepsTried: [], entities: {} };
 
 function asked(turn: InterviewTurn) {
   if (turn.kind !== 'ask') throw new Error(`expected a question, got ${turn.kind}`);

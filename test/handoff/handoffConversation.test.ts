@@ -1,7 +1,7 @@
 import type { Activity } from 'botbuilder';
 import { loadConfig } from '../../src/config';
 import { fillTemplate } from '../../src/content/messages';
-import type { HandoffReason } from '../../src/handoff/handoffRequest';
+import type { HandoffReason } from '../../src/tickets/ticket';
 import { loadRecognizer } from '../../src/nlu/model';
 import * as ticketContract from '../../src/tickets/ticket';
 import { ticketId, type Ticket } from '../../src/tickets/ticket';

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ContentError } from '../../src/content/loadYaml';
+import { ContentError } from '../../src/yamlFiles';
 import { contentDirs } from '../../src/paths';
 import { loadTrainingData } from '../../src/nlu/trainingData';
 import { intentLabels } from '../../src/nlu/types';

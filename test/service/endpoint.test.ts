@@ -38,7 +38,7 @@ describe('the Bot Framework endpoint over a real socket', () => {
   it('greets a user who joins, and only once', async () => {
     const joined = messageActivity('endpoint-3', '', { type: 'conversationUpdate', membersAdded: [{ id: 'user-1', name: 'Driver' }] });
     const first = await postActivity(running.baseUrl, joined);
-    expect(textsOf(first.replies)).toEqual([messages.welcome]);
+    expect(textsOf(first.replies)).toEqual([messages.welcome, messages.welcomePrompt]);
     const second = await postActivity(running.baseUrl, { ...joined, id: 'another-update' });
     expect(second.replies).toEqual([]);
   });

@@ -1,60 +1,49 @@
 import { MemoryStorage } from 'botbuilder';
-import { ComponentDialog, Dialog, type DialogContext, type DialogState, type DialogTurnResult, WaterfallDialog } from 'botbuilder-dialogs';
-import { SupportBot } from '../../src/bot';
-import { loadMessages } from '../../src/content/messages';
-import { createLogger } from '../../src/logger';
-import { createTurnErrorHandler } from '../../src/turnErrorHandler';
-import { SnapshotConversationState } from '../../src/state/snapshotConversationState';
-import { conversationWith } from '../support/conversation';
+import { loadRecognizer } from '../../src/nlu/model';
+import type { Recognizer } from '../../src/nlu/types';
+import { content, guidedChat, instruction } from '../support/guidedChat';
 
-const messages = loadMessages();
+const { messages } = content;
+const recognizer = loadRecognizer();
 
-/** Asks a question, then breaks on the answer "crash" and echoes anything else. */
-class FragileDialog extends ComponentDialog {
-  constructor() {
-    super('fragile');
-    this.addDialog(
-      new WaterfallDialog('steps', [
-        async (step) => {
-          await step.context.sendActivity('question');
-          return Dialog.EndOfTurn;
-        },
-        async (step) => {
-          if (step.context.activity.text === 'crash') throw new Error('dialog broke');
-          await step.context.sendActivity(`echo ${step.context.activity.text}`);
-          return step.endDialog();
-        },
-      ]),
-    );
-  }
-
-  protected override async onBeginDialog(inner: DialogContext): Promise<DialogTurnResult> {
-    return inner.beginDialog('steps');
-  }
-}
+/** The real recognizer, except that it breaks on the message "crash". */
+const fragile: Recognizer = {
+  recognize: (text) => {
+    if (text === 'crash') throw new Error('recognizer broke');
+    return recognizer.recognize(text);
+  },
+  entitiesOf: (text) => recognizer.entitiesOf(text),
+};
 
 describe('a turn that throws', () => {
-  function fragileBot(storage = new MemoryStorage()) {
-    const conversationState = new SnapshotConversationState(storage);
-    const dialogState = conversationState.createProperty<DialogState>('DialogState');
-    const logger = createLogger({ env: 'test', logLevel: 'silent' });
-    const bot = new SupportBot({ conversationState, dialogState, rootDialog: new FragileDialog(), messages, logger });
-    return conversationWith(bot, createTurnErrorHandler({ conversationState, dialogState, messages, logger }));
-  }
-
-  it('gets a short apology, and the next message starts a fresh dialog', async () => {
-    const chat = fragileBot();
-    expect(await chat.say('hi')).toEqual([messages.welcome, 'question']);
-    expect(await chat.say('crash')).toEqual([messages.turnError]);
-    expect(await chat.say('hello again')).toEqual(['question']);
-    expect(await chat.say('fine')).toEqual(['echo fine']);
+  it('gets a short apology and keeps the driver at the step they were on', async () => {
+    const bot = await guidedChat(fragile);
+    await bot.user('my cable is stuck in the car');
+    const before = await bot.stored();
+    expect((await bot.user('crash')).texts).toEqual([messages.turnError]);
+    expect((await bot.stored())?.stage).toEqual(before?.stage);
+    expect((await bot.user(content.messages.buttons.stillStuck)).texts).toContain(instruction('unlock_car', 'port_release_button'));
   });
 
-  it('still gets the apology when the broken dialog cannot be cleared', async () => {
-    const storage = new MemoryStorage();
-    const chat = fragileBot(storage);
-    await chat.say('hi');
-    jest.spyOn(storage, 'write').mockRejectedValue(new Error('storage refused the write'));
-    expect(await chat.say('crash')).toEqual([messages.turnError]);
+  it('starts again, keeping the record, when turns keep failing at the same place', async () => {
+    const bot = await guidedChat(fragile);
+    await bot.user('my cable is stuck in the car');
+    expect((await bot.user('crash')).texts).toEqual([messages.turnError]);
+    expect((await bot.user('crash')).texts).toEqual([messages.turnErrorRestart]);
+    const stored = await bot.stored();
+    expect(stored?.stage).toEqual({ kind: 'idle' });
+    expect(stored?.record.transcript.length).toBeGreaterThan(0);
+    expect((await bot.user('my cable is stuck in the car')).texts).toContain(instruction('end_session', 'wait_after_stop'));
+  });
+
+  it('still gets the apology when the failure cannot be noted', async () => {
+    const bot = await guidedChat(fragile);
+    await bot.user('my cable is stuck in the car');
+    jest.spyOn(MemoryStorage.prototype, 'write').mockRejectedValue(new Error('storage refused the write'));
+    try {
+      expect((await bot.user('crash')).texts).toEqual([messages.turnError]);
+    } finally {
+      jest.restoreAllMocks();
+    }
   });
 });

@@ -7,10 +7,10 @@ export interface TurnRunner {
 }
 
 /** A conversation with the bot in this process: each `say` returns what the bot answered. */
-export function conversationWith(bot: TurnRunner, onTurnError: InProcessAdapter['onTurnError'], channelId = 'test') {
+export function conversationWith(bot: TurnRunner, onTurnError: InProcessAdapter['onTurnError'], channelId = 'test', from?: Activity['from']) {
   const adapter = new InProcessAdapter();
   adapter.onTurnError = onTurnError;
-  const user = { id: 'user-1', name: 'Driver' };
+  const user = from ?? { id: 'user-1', name: 'Driver' };
   const conversation = { id: `conversation-${randomUUID()}`, name: 'test', isGroup: false, conversationType: 'personal' };
   const activities: Partial<Activity>[] = [];
 
@@ -29,6 +29,7 @@ export function conversationWith(bot: TurnRunner, onTurnError: InProcessAdapter[
 
   return {
     conversationId: conversation.id,
+    user,
     /** Everything the bot sent in this conversation, events included. */
     activities,
     send,

@@ -1,4 +1,6 @@
-import type { Activity } from 'botbuilder';
+import { type Activity, MemoryStorage } from 'botbuilder';
+import { conversationProperty } from '../../src/botframework/conversationHost';
+import type { StoredConversation } from '../../src/conversation/conversationState';
 import { loadConfig } from '../../src/config';
 import { loadContent } from '../../src/content/loadContent';
 import { fillTemplate } from '../../src/content/messages';
@@ -36,21 +38,29 @@ export function handoffOpening(reason: keyof typeof messages.handoffReasons): st
  * opened the way channels open one (so the welcome is behind us). Tickets go to `ticketDelivery`
  * (by default one that accepts and keeps them, so no test writes the real outbox file).
  */
-export async function guidedChat(recognizer: Recognizer, options: { ticketDelivery?: TicketDelivery } = {}) {
+export async function guidedChat(recognizer: Recognizer, options: { ticketDelivery?: TicketDelivery; channelId?: string; from?: Activity['from'] } = {}) {
   const config = loadConfig({ LOG_LEVEL: 'silent', NODE_ENV: 'test' });
   const ticketDelivery = options.ticketDelivery ?? memoryTicketDelivery();
-  const runtime = buildBotRuntime(config, createLogger(config), { recognizer, ticketDelivery });
-  const chat = conversationWith(runtime.bot, runtime.onTurnError);
-  await chat.send({ type: 'conversationUpdate', membersAdded: [{ id: 'user-1', name: 'Driver' }, { id: 'bot', name: 'Bot' }] });
+  const storage = new MemoryStorage();
+  const runtime = buildBotRuntime(config, createLogger(config), { recognizer, ticketDelivery, memoryStorage: storage });
+  const chat = conversationWith(runtime.bot, runtime.onTurnError, options.channelId, options.from);
+  const key = () => `${options.channelId ?? 'test'}/conversations/${chat.conversationId}/`;
+  const opening = await chat.send({ type: 'conversationUpdate', membersAdded: [{ id: chat.user.id, name: 'Driver' }, { id: 'bot', name: 'Bot' }] });
   return {
     conversationId: chat.conversationId,
+    /** What the bot said when the conversation opened: the welcome and its first question. */
+    opening: opening.map((reply) => reply.text ?? ''),
+    storage,
+    /** The conversation as stored after the last turn. */
+    stored: async () => (await storage.read([key()]))[key()]?.[conversationProperty] as StoredConversation | undefined,
     /** Every activity the bot sent, messages and events, in order. */
     activities: chat.activities,
     /** Sends one message; the bot's texts, and the suggested actions of its last message. */
     async user(text: string, extra: Partial<Activity> = {}) {
       const replies = await chat.send({ type: 'message', text, ...extra });
       return {
-        texts: replies.map((reply) => reply.text ?? ''),
+        // As written, without the markdown hard breaks the channel rendering adds (tested on their own).
+        texts: replies.map((reply) => (reply.text ?? '').replaceAll('  \n', '\n')),
         buttons: replies.at(-1)?.suggestedActions?.actions.map((action) => action.title ?? String(action.value)) ?? [],
       };
     },

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { describeIssues } from '../../content/loadYaml';
+import { describeIssues } from '../../yamlFiles';
 import { directLineChannels } from './tokens';
 
 /**

@@ -1,10 +1,10 @@
 import { type Activity, Channels, MessageFactory, type Middleware, TurnContext } from 'botbuilder';
 import type { Content } from '../../content/loadContent';
 import { fillTemplate, handoffQuestions } from '../../content/messages';
-import type { ContactAnswersValue, PromptLayout } from '../../conversation/handoffDialog';
+import type { ContactAnswersValue } from '../../botframework/conversationHost';
 import { findProcedureByName, procedureNames, procedureOverview } from '../../conversation/procedureOverview';
 import type { Logger } from '../../logger';
-import { type SubmittedAnswer, type SubmittedContactForm, contactFormCard, procedureCard, stepCard, summaryCard } from './adaptiveCards';
+import { type SubmittedAnswer, type SubmittedContactForm, procedureCard } from './adaptiveCards';
 
 const isTeams = (context: TurnContext) => context.activity.channelId === Channels.Msteams;
 
@@ -71,54 +71,5 @@ export function fieldStaffSteps(deps: { content: Content }): Middleware {
     }
     const overview = procedureOverview(deps.content, scenario);
     await context.sendActivity(MessageFactory.attachment(procedureCard(fillTemplate(messages.allStepsTitle, { scenario: overview.name }), overview)));
-  });
-}
-
-const isPlainText = (activity: Partial<Activity>) =>
-  activity.type === 'message' && !!activity.text && !activity.attachments?.length && !activity.suggestedActions;
-
-/**
- * In Teams, a question with suggested actions and the plain messages just before it (the step's
- * instructions) become one Adaptive Card with a button per answer; the handoff's questions become
- * one form and its summary a card of facts. Everything else is unchanged.
- */
-export function renderForTeams(activities: Partial<Activity>[]): Partial<Activity>[] {
-  const rendered: Partial<Activity>[] = [];
-  let instructions: Partial<Activity>[] = [];
-  for (const activity of activities) {
-    const actions = activity.suggestedActions?.actions ?? [];
-    if (isPlainText(activity)) {
-      instructions.push(activity);
-    } else if (activity.type === 'message' && actions.length > 0 && !activity.attachments?.length) {
-      const said = instructions.map((held) => held.text as string);
-      const { form, summary } = (activity.value ?? {}) as PromptLayout;
-      const card = form ? contactFormCard(said, form) : summary ? summaryCard(said, summary, actions) : stepCard(said, activity.text ?? '', actions);
-      rendered.push({ ...activity, text: undefined, suggestedActions: undefined, value: undefined, attachments: [card] });
-      instructions = [];
-    } else {
-      rendered.push(...instructions, activity);
-      instructions = [];
-    }
-  }
-  return [...rendered, ...instructions];
-}
-
-/** Holds a Teams turn's replies until the turn ends, then sends them rendered for Teams. */
-export function teamsCardRenderer(): Middleware {
-  return middleware(async (context, next) => {
-    const held: Partial<Activity>[] = [];
-    let holding = true;
-    context.onSendActivities(async (_context, activities, send) => {
-      if (!holding) return send();
-      held.push(...activities);
-      return activities.map(() => ({ id: '' }));
-    });
-    try {
-      await next();
-    } finally {
-      // Released even when the turn fails, so the turn error handler's apology goes out as well.
-      holding = false;
-      if (held.length > 0) await context.sendActivities(renderForTeams(held));
-    }
   });
 }

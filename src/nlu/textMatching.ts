@@ -1,10 +1,11 @@
-/** Lower case, curly quotes made straight, everything but letters, digits and apostrophes a space. */
+import { clauseBreak, tokenize } from './textAnalysis';
+
+/**
+ * The words of a message as the recognizer reads them (lower case, accents and punctuation gone,
+ * contractions spelled out: "haven't" is "have not"), without its clause breaks.
+ */
 export function words(text: string): string[] {
-  return text
-    .toLowerCase()
-    .replace(/[\u2018\u2019]/g, "'")
-    .split(/[^a-z0-9']+/)
-    .filter(Boolean);
+  return tokenize(text).filter((word) => word !== clauseBreak);
 }
 
 /** Same words in the same order, ignoring case and punctuation: how typed buttons are matched. */
@@ -18,7 +19,7 @@ const noNegations: readonly string[] = [];
 
 /**
  * Whether `text` contains `phrase` as whole words, without one of `negations` in the few words
- * before it ("I haven't unlocked the car" does not count as unlocking it).
+ * before it ("I haven't unlocked the car", read "have not unlocked", does not count as unlocking it).
  */
 export function mentions(text: string, phrase: string, negations: readonly string[] = noNegations): boolean {
   return mentionTest(text, negations)(phrase);
@@ -56,7 +57,7 @@ export function mentionTest(text: string, negations: readonly string[] = noNegat
   const negating = wordsOfNegations(negations);
   const negated = (start: number) => {
     for (let i = Math.max(0, start - negationWindow); i < start; i += 1) {
-      if (negating.has(said[i]) || said[i].endsWith("n't")) return true;
+      if (negating.has(said[i])) return true;
     }
     return false;
   };

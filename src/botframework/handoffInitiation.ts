@@ -1,5 +1,4 @@
 import { type Activity, EventFactory, type TurnContext } from 'botbuilder';
-import type { TranscriptEntry } from '../handoff/handoffRequest';
 import type { Ticket } from '../tickets/ticket';
 
 /** What a live-agent hub gets with the handoff: enough to find the ticket the installers receive. */
@@ -14,9 +13,9 @@ export interface HandoffContext {
  * The Bot Framework `handoff.initiate` event for a created ticket, carrying the conversation so far
  * as message activities, so a channel with a live-agent hub can take over.
  */
-export function handoffInitiation(context: TurnContext, ticket: Ticket, transcript: TranscriptEntry[]): Partial<Activity> {
+export function handoffInitiation(context: TurnContext, ticket: Ticket): Partial<Activity> {
   const { from, recipient, conversation, channelId } = context.activity;
-  const activities = transcript.map(
+  const activities = ticket.transcript.map(
     (entry) =>
       ({
         type: 'message',

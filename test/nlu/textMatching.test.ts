@@ -1,8 +1,8 @@
-import { isQuestion, mentions, mentionTest, sameWords, words } from '../../src/conversation/textMatching';
+import { isQuestion, mentions, mentionTest, sameWords, words } from '../../src/nlu/textMatching';
 
 describe('text matching', () => {
   test('words: lower case, straight apostrophes, no punctuation', () => {
-    expect(words('I’ve UNLOCKED the car!')).toEqual(["i've", 'unlocked', 'the', 'car']);
+    expect(words('I’ve UNLOCKED the car!')).toEqual(['i', 'have', 'unlocked', 'the', 'car']);
     expect(sameWords('Still stuck.', 'still   STUCK')).toBe(true);
   });
 

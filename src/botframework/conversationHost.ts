@@ -1,0 +1,121 @@
+import type { Activity, TurnContext } from 'botbuilder';
+import { z } from 'zod';
+import { raisedByOf } from '../channels/teams/fieldStaff';
+import { handoffQuestions } from '../content/messages';
+import type { ConversationEngine, TurnInput, TurnResult } from '../conversation/engine';
+import type { Effect } from '../conversation/turn';
+import { hashId, type Logger } from '../logger';
+import { intentLabels } from '../nlu/types';
+import type { Metrics } from '../observability/metrics';
+import type { SnapshotConversationState } from '../state/snapshotConversationState';
+import { handoffInitiation } from './handoffInitiation';
+import { legacyConversation, legacyProperties } from './legacyState';
+import { renderReplies } from './replyRendering';
+
+/** The one state property the bot keeps: the engine's `StoredConversation`. */
+export const conversationProperty = 'conversation';
+
+/**
+ * A message answering several questions at once (a channel's form, e.g. the Teams contact card)
+ * carries them in `activity.value` as `{ contactAnswers: { name, reach, site, charger, vehicle } }`.
+ */
+const contactAnswersValueSchema = z.object({ contactAnswers: z.partialRecord(z.enum(handoffQuestions), z.string().max(1000)) });
+export type ContactAnswersValue = z.output<typeof contactAnswersValueSchema>;
+
+export interface ConversationHostDeps {
+  engine: ConversationEngine;
+  conversationState: SnapshotConversationState;
+  metrics: Metrics;
+  logger: Logger;
+}
+
+type StateObject = Record<string, unknown>;
+
+const knownIntents = new Set<string>(intentLabels);
+
+/**
+ * Runs the engine for one activity: loads the conversation (moving one stored by the previous
+ * release into the new shape), turns the activity into the engine's input, sends the replies as the
+ * channel shows them, carries out the effects, saves, and logs one line for the turn.
+ */
+export class ConversationHost {
+  constructor(private readonly deps: ConversationHostDeps) {}
+
+  async handle(context: TurnContext, kind: TurnInput['kind']): Promise<void> {
+    const started = process.hrtime.bigint();
+    const { engine, conversationState, logger } = this.deps;
+    const raw = (await conversationState.load(context)) as StateObject;
+    const stored = raw[conversationProperty] ?? legacyConversation(raw);
+    const { conversation, problems } = engine.restore(stored);
+    if (problems.length > 0) logger.warn({ conversation: hashId(context.activity.conversation?.id), problems }, 'stored conversation not as expected: set right');
+
+    const result = await engine.turn(conversation, inputOf(context.activity, kind));
+    raw[conversationProperty] = result.conversation;
+    for (const property of legacyProperties) delete raw[property];
+
+    if (result.replies.length > 0) await context.sendActivities(renderReplies(result.replies, context.activity.channelId));
+    await this.carryOut(context, result.effects);
+    await conversationState.saveChanges(context, false);
+    this.logTurn(context, result, started);
+  }
+
+  private async carryOut(context: TurnContext, effects: Effect[]): Promise<void> {
+    const { metrics, logger } = this.deps;
+    for (const effect of effects) {
+      switch (effect.kind) {
+        case 'procedureStarted':
+          metrics.proceduresStarted.inc({ procedure: effect.procedure });
+          break;
+        case 'procedureResolved':
+          metrics.proceduresResolved.inc({ procedure: effect.procedure, step: effect.step });
+          break;
+        case 'procedureHandedOff':
+          metrics.proceduresHandedOff.inc({ procedure: effect.procedure, reason: effect.reason });
+          break;
+        case 'ticketCreated':
+          // Channels without a live-agent hub may refuse the event: the ticket is what counts, so only log.
+          try {
+            await context.sendActivity(handoffInitiation(context, effect.ticket));
+          } catch (error) {
+            logger.warn({ err: error, ticketId: effect.ticket.id, channel: context.activity.channelId }, 'handoff.initiate event not accepted by the channel');
+          }
+          break;
+        case 'rated':
+          break;
+      }
+    }
+  }
+
+  private logTurn(context: TurnContext, result: TurnResult, started: bigint): void {
+    const { intent, confidence, step } = result.summary;
+    const { metrics, logger } = this.deps;
+    if (intent === 'none') metrics.fallbacks.inc();
+    else if (intent) metrics.intents.inc({ intent: knownIntents.has(intent) ? intent : 'other' });
+    logger.info(
+      {
+        conversation: hashId(context.activity.conversation?.id),
+        channel: context.activity.channelId,
+        activityType: context.activity.type,
+        intent,
+        confidence,
+        step,
+        durationMs: Number(process.hrtime.bigint() - started) / 1e6,
+      },
+      'turn',
+    );
+  }
+}
+
+/** The engine's view of an activity: its words, a form's answers, who writes and on which channel. */
+function inputOf(activity: Partial<Activity>, kind: TurnInput['kind']): TurnInput {
+  const answers = contactAnswersValueSchema.safeParse(activity.value);
+  return {
+    kind,
+    text: typeof activity.text === 'string' ? activity.text : '',
+    contactAnswers: answers.success ? answers.data.contactAnswers : undefined,
+    conversationId: activity.conversation?.id ?? '',
+    channelId: activity.channelId ?? '',
+    locale: activity.locale,
+    staff: raisedByOf(activity),
+  };
+}

@@ -1,0 +1,362 @@
+import type { Content } from '../content/loadContent';
+import type { SubmittedAnswers } from '../handoff/contactInterview';
+import type { KnownContact, StaffIdentity } from '../handoff/handoffRequest';
+import type { Logger } from '../logger';
+import type { DamageDetail, Recognition, Recognizer } from '../nlu/types';
+import type { TicketDelivery } from '../tickets/delivery';
+import { withTranscript } from './conversationRecord';
+import { type HandoffState, restoreConversation, type Stage, type StoredConversation } from './conversationState';
+import { type Decision, type Ending, Guide, type GuideState } from './guide';
+import { type HandoffContext, HandoffStage } from './handoffStage';
+import { KnowledgeSearch } from './knowledgeSearch';
+import { type Expectation, type Interruption, type Reading, readMessage } from './reading';
+import type { Reply } from './replies';
+import { Turn, type Effect, type TurnSummary } from './turn';
+
+export interface EngineDeps {
+  content: Content;
+  recognizer: Recognizer;
+  tickets: TicketDelivery;
+  /** What the user is told about when to expect contact, e.g. "within 24 hours". */
+  responseTime: string;
+  logger: Logger;
+}
+
+/** One inbound event of a conversation, as the host hands it over. */
+export interface TurnInput {
+  /** `start`: the conversation was opened (say hello); `message`: the user wrote something. */
+  kind: 'start' | 'message';
+  text: string;
+  /** Several contact answers at once, from a channel's form (Teams). */
+  contactAnswers?: SubmittedAnswers;
+  conversationId: string;
+  channelId: string;
+  locale?: string;
+  /** Field staff raising tickets for customers (Teams). */
+  staff?: StaffIdentity;
+  /** What the channel knows about the user; the handoff does not ask for it again. */
+  knownContact?: KnownContact;
+  now?: Date;
+}
+
+/** A turn's outcome: what to send, what to store, what else to do. */
+export interface TurnResult {
+  replies: Reply[];
+  conversation: StoredConversation;
+  effects: Effect[];
+  summary: TurnSummary;
+}
+
+const ratings = ['1', '2', '3', '4', '5'];
+
+/**
+ * The conversation as a function: (stored conversation, inbound message) -> (replies, conversation
+ * to store, effects). It reads each message once (`Reading`), then gives every stage the same
+ * interruptions in the same order (a hazard, damage, a person, cancelling, a question, the cable
+ * having come free) before the stage reads its own answer. No Bot Framework here: the host in
+ * src/botframework loads, sends, carries out the effects and saves.
+ */
+export class ConversationEngine {
+  private readonly guide: Guide;
+  private readonly handoff: HandoffStage;
+  private readonly search: KnowledgeSearch;
+
+  constructor(private readonly deps: EngineDeps) {
+    this.guide = new Guide({ content: deps.content });
+    this.search = new KnowledgeSearch(deps.content.knowledge);
+    this.handoff = new HandoffStage({
+      messages: deps.content.messages,
+      tickets: deps.tickets,
+      responseTime: deps.responseTime,
+      logger: deps.logger,
+      vehicleMakeOf: (text) => deps.recognizer.entitiesOf(text).vehicleMake,
+    });
+  }
+
+  private get messages() {
+    return this.deps.content.messages;
+  }
+
+  /** A conversation as stored (or nothing), checked and set right where it does not fit: see `restoreConversation`. */
+  restore(stored: unknown): { conversation: StoredConversation; problems: string[] } {
+    return restoreConversation(stored, (stage) => stage.kind !== 'guiding' || this.guide.isCurrent(stage.guide));
+  }
+
+  async turn(stored: StoredConversation, input: TurnInput): Promise<TurnResult> {
+    const turn = new Turn(stored, input.now ?? new Date());
+    if (!stored.welcomed) this.welcome(turn, input);
+    if (stored.lostPlace) {
+      turn.say(this.messages.lostPlace);
+      turn.update({ lostPlace: undefined });
+    }
+    if (input.kind === 'message') {
+      const recognition = this.deps.recognizer.recognize(input.text);
+      turn.summary.intent = recognition.intent;
+      turn.summary.confidence = recognition.confidence;
+      await this.dispatch(turn, this.read(turn.stage, input.text, recognition), input);
+    }
+    const stage = turn.stage;
+    if (stage.kind === 'guiding') turn.summary.step = `${stage.guide.procedure}.${stage.guide.step}`;
+    this.keepTranscript(turn, input);
+    return { replies: turn.replies, conversation: turn.state, effects: turn.effects, summary: turn.summary };
+  }
+
+  /** Once per conversation: hello, and (when the conversation is just opened) the first question. */
+  private welcome(turn: Turn, input: TurnInput): void {
+    const { messages } = this;
+    turn.update({ welcomed: true });
+    turn.say(input.staff ? messages.welcomeForStaff : messages.welcome);
+    if (input.kind === 'start') {
+      const { buttons } = messages;
+      turn.ask({ text: input.staff ? messages.welcomePromptForStaff : messages.welcomePrompt, buttons: [buttons.car, buttons.charger, buttons.both, buttons.person] });
+    }
+    // The greeting is not part of what the driver and the bot said about the cable.
+    turn.untranscribed = turn.replies.length;
+  }
+
+  private read(stage: Stage, text: string, recognition: Recognition): Reading {
+    const { content } = this.deps;
+    const handoff = stage.kind === 'handoff' ? stage.handoff : undefined;
+    return readMessage(text, recognition, expectationOf(stage, this.guide), {
+      messages: content.messages,
+      search: this.search,
+      alreadyTried: content.dialogs.alreadyTried,
+      hazardDetails: content.dialogs.interruptions.damage.safety.details,
+      ownWords: (said) => (handoff ? this.handoff.ownWords(handoff, said) : false),
+    });
+  }
+
+  private async dispatch(turn: Turn, reading: Reading, input: TurnInput): Promise<void> {
+    const stage = turn.stage;
+    switch (stage.kind) {
+      case 'idle':
+        return this.atOpening(turn, reading, input);
+      case 'guiding':
+        return this.atStep(turn, stage.guide, reading, input);
+      case 'handoff':
+        return this.inHandoff(turn, stage.handoff, reading, input);
+      case 'rating':
+        return this.atRating(turn, stage.attempts, reading, input);
+    }
+  }
+
+  /** No procedure running: the first message, or the first after one ended. */
+  private atOpening(turn: Turn, reading: Reading, input: TurnInput): void {
+    const { interruption } = reading;
+    if (!interruption) return this.play(turn, this.guide.start(reading), true, input);
+    const state = this.guide.fresh(reading.recognition.entities);
+    switch (interruption.kind) {
+      case 'cancel':
+        return turn.say(this.messages.cancelled);
+      case 'freed':
+        turn.say(this.messages.freed, ...this.guide.texts(undefined, ['prevention_tip']));
+        turn.addOutcome({ result: 'closed' });
+        return;
+      case 'question':
+        // A question before any procedure: answered, then on to working out which end is stuck.
+        return this.play(turn, this.guide.reask(state, [this.guide.spoken(state, interruption.item.text)]), true, input);
+      case 'help':
+        return this.play(turn, this.guide.reask(state, [this.messages.help]), true, input);
+      default:
+        return this.play(turn, this.interrupted(state, interruption)!, true, input);
+    }
+  }
+
+  /** A procedure waits on a step's answer. */
+  private atStep(turn: Turn, previous: GuideState, reading: Reading, input: TurnInput): void {
+    const { interruption } = reading;
+    if (!interruption) return this.play(turn, this.guide.continue(previous, reading), false, input);
+    const state = this.guide.noted(previous, reading);
+    switch (interruption.kind) {
+      case 'cancel':
+        return this.play(turn, { kind: 'end', say: [this.messages.cancelled], ending: { outcome: 'cancelled', scenario: state.procedure } }, false, input);
+      case 'freed':
+        return this.play(turn, this.guide.freedAtStep(state), false, input);
+      case 'question':
+        return this.play(turn, this.guide.reask(state, [this.guide.spoken(state, interruption.item.text), this.messages.faqResume]), false, input);
+      case 'help':
+        return this.play(turn, this.guide.helpAtStep(state), false, input);
+      default:
+        return this.play(turn, this.interrupted(state, interruption)!, false, input);
+    }
+  }
+
+  /** A hazard, damage or a person: the procedure goes to a person, with what must be said first. */
+  private interrupted(state: GuideState, interruption: Interruption): Decision | undefined {
+    switch (interruption.kind) {
+      case 'hazard': {
+        const { safety } = this.deps.content.dialogs.interruptions.damage;
+        return this.guide.handoff(state, safety.reason, this.guide.texts(state, safety.say));
+      }
+      case 'damage': {
+        const { damage } = this.deps.content.dialogs.interruptions;
+        return this.guide.handoff(state, this.damageReason(interruption.details), this.guide.texts(state, damage.say));
+      }
+      case 'person':
+        return this.guide.handoff(state, this.deps.content.dialogs.interruptions.human.reason, []);
+      default:
+        return undefined;
+    }
+  }
+
+  private damageReason(details: DamageDetail[]) {
+    const { damage } = this.deps.content.dialogs.interruptions;
+    return details.map((detail) => damage.reasons[detail]).find(Boolean) ?? damage.defaultReason;
+  }
+
+  /** Collecting contact details for a person, or just after the ticket was created. */
+  private async inHandoff(turn: Turn, state: HandoffState, reading: Reading, input: TurnInput): Promise<void> {
+    const { text, recognition, interruption } = reading;
+    const context = handoffContext(input);
+    if (state.reference) {
+      if (this.handoff.repeatsConfirmation(state, text, recognition)) return this.handoff.alreadyCreated(turn, state.reference);
+      if (interruption?.kind !== 'freed') {
+        // The ticket is made: anything else is a new message, read as one.
+        turn.moveTo({ kind: 'idle' });
+        return this.atOpening(turn, this.read(turn.stage, text, recognition), input);
+      }
+    }
+    const { messages } = this;
+    switch (interruption?.kind) {
+      case undefined:
+        return this.handoff.answer(turn, state, text, recognition, input.contactAnswers, context);
+      case 'hazard': {
+        const { safety } = this.deps.content.dialogs.interruptions.damage;
+        turn.say(...this.guide.texts(undefined, safety.say));
+        return this.handoff.escalate(turn, state, safety.reason, { damage: interruption.details }, context);
+      }
+      case 'damage':
+        turn.say(...this.guide.texts(undefined, this.deps.content.dialogs.interruptions.damage.say));
+        if (state.request.reason === 'customer_request' || state.request.reason === 'procedure_exhausted') {
+          return this.handoff.escalate(turn, state, this.damageReason(interruption.details), { damage: interruption.details }, context);
+        }
+        return this.handoff.reask(turn, { ...state, request: { ...state.request, entities: { ...state.request.entities, damage: interruption.details } } }, [messages.handoff.noted]);
+      case 'person':
+        return this.handoff.reask(turn, state, [messages.handoff.alreadyInProgress]);
+      case 'cancel':
+        return this.handoff.cancel(turn, state);
+      case 'question':
+        return this.handoff.reask(turn, state, [this.guide.spoken(undefined, interruption.item.text), messages.faqResume]);
+      case 'help':
+        return this.handoff.reask(turn, state, [messages.handoff.help]);
+      case 'freed':
+        return this.handoff.freed(turn, state);
+    }
+  }
+
+  /** The cable came free and the bot asked for a rating. */
+  private atRating(turn: Turn, attempts: number, reading: Reading, input: TurnInput): void {
+    const { messages } = this;
+    const { interruption } = reading;
+    const somethingNew = reading.scenario || (interruption && interruption.kind !== 'cancel' && interruption.kind !== 'freed');
+    if (somethingNew) {
+      // Not a rating but something new (another stuck cable, a question, a hazard): the rating can wait.
+      turn.moveTo({ kind: 'idle' });
+      return this.atOpening(turn, this.read(turn.stage, reading.text, reading.recognition), input);
+    }
+    const score = ratingIn(reading.text);
+    if (score !== undefined) {
+      turn.rateLastOutcome(score);
+      turn.effect({ kind: 'rated', score });
+      turn.say(messages.ratingThanks);
+      turn.moveTo({ kind: 'idle' });
+      return;
+    }
+    if (interruption || reading.smallTalk || attempts >= 1) {
+      turn.say(reading.smallTalk === 'thanks' ? messages.youreWelcome : messages.ratingSkipped);
+      turn.moveTo({ kind: 'idle' });
+      return;
+    }
+    this.askRating(turn, messages.ratingRetry, attempts + 1);
+  }
+
+  private askRating(turn: Turn, text: string, attempts: number): void {
+    turn.ask({ text, buttons: ratings });
+    turn.moveTo({ kind: 'rating', attempts });
+  }
+
+  /** Says the decision's messages, then asks the next step or concludes. `starting`: no procedure was running. */
+  private play(turn: Turn, decision: Decision, starting: boolean, input: TurnInput): void {
+    if (starting) this.countStart(turn, decision);
+    turn.say(...decision.say);
+    if (decision.kind === 'ask') {
+      turn.ask({ text: decision.prompt.text, buttons: decision.prompt.buttons });
+      turn.moveTo({ kind: 'guiding', guide: decision.state });
+      return;
+    }
+    this.conclude(turn, decision.ending, input);
+  }
+
+  /** A procedure begins when the first message leads to a step, or straight to an outcome (freed, handoff). */
+  private countStart(turn: Turn, decision: Decision): void {
+    const procedure =
+      decision.kind === 'ask'
+        ? decision.state.procedure
+        : decision.ending.outcome === 'freed'
+          ? decision.ending.scenario
+          : decision.ending.outcome === 'handoff'
+            ? decision.ending.request.scenario
+            : undefined;
+    if (procedure) turn.effect({ kind: 'procedureStarted', procedure });
+  }
+
+  private conclude(turn: Turn, ending: Ending, input: TurnInput): void {
+    const { logger } = this.deps;
+    switch (ending.outcome) {
+      case 'freed':
+        turn.addOutcome({ result: 'freed', scenario: ending.scenario, step: ending.step });
+        turn.effect({ kind: 'procedureResolved', procedure: ending.scenario, step: ending.step });
+        logger.info({ scenario: ending.scenario, step: ending.step }, 'cable freed');
+        return this.askRating(turn, this.messages.ratingPrompt, 0);
+      case 'handoff': {
+        const { request } = ending;
+        turn.addOutcome({ result: 'handoff', scenario: request.scenario, reason: request.reason });
+        turn.effect({ kind: 'procedureHandedOff', procedure: request.scenario ?? 'none', reason: request.reason });
+        logger.info({ scenario: request.scenario, reason: request.reason }, 'handing off');
+        return this.handoff.begin(turn, request, handoffContext(input));
+      }
+      case 'cancelled':
+        turn.addOutcome({ result: 'cancelled', scenario: ending.scenario });
+        return turn.moveTo({ kind: 'idle' });
+      case 'closed':
+        turn.addOutcome({ result: 'closed' });
+        return turn.moveTo({ kind: 'idle' });
+    }
+  }
+
+  /** What the user wrote this turn and every text the bot answered, for the installer's ticket. */
+  private keepTranscript(turn: Turn, input: TurnInput): void {
+    const at = turn.now.toISOString();
+    const said = input.kind === 'message' && input.text ? [{ from: 'user' as const, text: input.text, at }] : [];
+    const answered = turn.replies.slice(turn.untranscribed).map((reply) => ({ from: 'bot' as const, text: reply.text, at }));
+    const { record } = turn.state;
+    turn.update({ record: { ...record, transcript: withTranscript(record.transcript, [...said, ...answered]) } });
+  }
+}
+
+function expectationOf(stage: Stage, guide: Guide): Expectation {
+  switch (stage.kind) {
+    case 'idle':
+      return { kind: 'opening' };
+    case 'guiding':
+      return { kind: 'step', ask: guide.askOf(stage.guide) };
+    case 'handoff':
+      return { kind: 'handoff' };
+    case 'rating':
+      return { kind: 'rating' };
+  }
+}
+
+function handoffContext(input: TurnInput): HandoffContext {
+  const { conversationId, channelId, locale, staff, knownContact } = input;
+  return { conversationId, channelId, locale, staff, knownContact };
+}
+
+const ratingWords: Record<string, number> = { one: 1, two: 2, three: 3, four: 4, five: 5 };
+
+/** A rating from 1 to 5 however it is written: "4", "4/5", "five stars", "I'd give it a 3". */
+export function ratingIn(text: string): number | undefined {
+  const found = text.toLowerCase().match(/\b([1-5]|one|two|three|four|five)\b(?!\s*[.,]\d)/);
+  if (!found) return undefined;
+  return ratingWords[found[1]] ?? Number(found[1]);
+}
