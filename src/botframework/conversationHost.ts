@@ -1,9 +1,8 @@
 import type { Activity, TurnContext } from 'botbuilder';
-import { z } from 'zod';
 import { raisedByOf } from '../channels/teams/fieldStaff';
-import { handoffQuestions } from '../content/messages';
 import type { ConversationEngine, TurnInput, TurnResult } from '../conversation/engine';
 import type { Effect } from '../conversation/turn';
+import { contactAnswersValueSchema } from '../handoff/contactInterview';
 import { hashId, type Logger } from '../logger';
 import { intentLabels } from '../nlu/types';
 import type { Metrics } from '../observability/metrics';
@@ -15,12 +14,6 @@ import { renderReplies } from './replyRendering';
 /** The one state property the bot keeps: the engine's `StoredConversation`. */
 export const conversationProperty = 'conversation';
 
-/**
- * A message answering several questions at once (a channel's form, e.g. the Teams contact card)
- * carries them in `activity.value` as `{ contactAnswers: { name, reach, site, charger, vehicle } }`.
- */
-const contactAnswersValueSchema = z.object({ contactAnswers: z.partialRecord(z.enum(handoffQuestions), z.string().max(1000)) });
-export type ContactAnswersValue = z.output<typeof contactAnswersValueSchema>;
 
 export interface ConversationHostDeps {
   engine: ConversationEngine;

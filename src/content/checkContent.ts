@@ -29,6 +29,7 @@ export function checkContent(knowledge: Knowledge, messages: Messages, dialogs: 
     procedure.steps.forEach((step, index) => {
       const at = `${where} step ${step.id}`;
       needKnowledge(at, step.say);
+      needKnowledge(`${at} help`, step.help);
       if (!(step.question in messages.questions)) problems.push(`${at}: unknown question "${step.question}" (messages.yaml questions)`);
       for (const covered of step.covers) {
         if (!isStepAnywhere(dialogs, covered)) problems.push(`${at}: covers unknown step "${covered}"`);
@@ -45,9 +46,7 @@ export function checkContent(knowledge: Knowledge, messages: Messages, dialogs: 
   const { damage } = dialogs.interruptions;
   needKnowledge('dialogs/interruptions.yaml damage', damage.say);
   needKnowledge('dialogs/interruptions.yaml damage.safety', damage.safety.say);
-  for (const step of Object.keys(dialogs.alreadyTried.steps)) {
-    if (!isStepAnywhere(dialogs, step)) problems.push(`dialogs/already-tried.yaml: unknown step "${step}"`);
-  }
+  needKnowledge('dialogs/interruptions.yaml advice.cold', dialogs.interruptions.advice.cold);
   return problems;
 }
 
@@ -82,7 +81,7 @@ function checkTarget(
   return problems;
 }
 
-function isStepAnywhere(dialogs: Dialogs, id: string): boolean {
+export function isStepAnywhere(dialogs: Dialogs, id: string): boolean {
   return [...dialogs.procedures.values()].some((p) => p.steps.some((s) => s.id === id));
 }
 

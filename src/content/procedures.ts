@@ -4,10 +4,10 @@ import { handoffReasons } from '../tickets/ticket';
 import { contentDirs } from '../paths';
 import { knowledgeId } from './knowledge';
 import { ContentError, loadYamlFile, yamlFilesIn } from '../yamlFiles';
+import { damageDetails } from '../nlu/types';
 import { procedureScenarios } from './messages';
 
 const stepId = knowledgeId;
-const damageDetails = ['pin', 'dashboard_error', 'burning', 'smoke', 'sparks', 'cracked', 'release_cord'] as const;
 
 /** Where an answer leads. `next` is the following step in the file; `then` returns after a called procedure. */
 export const targetSchema = z.union([
@@ -43,6 +43,12 @@ export const stepSchema = z
     on: z.partialRecord(z.enum(answerKeys), targetSchema).default({}),
     /** Other steps this one also does, so they count as tried once it has been tried. */
     covers: z.array(stepId).default([]),
+    /** Knowledge ids said when the driver cannot do the step or asks how; the instruction again when absent. */
+    help: z.array(knowledgeId).default([]),
+    /** A yes/no step that what the driver already said answers (the power being back or still off). */
+    answeredBy: z.enum(['power']).optional(),
+    /** Once done and still stuck, a criterion for a person is met: a procedure entered after it starts here. */
+    decisive: z.boolean().default(false),
   })
   .strict()
   .superRefine((step, ctx) => {
@@ -88,24 +94,16 @@ export const interruptionsSchema = z
       })
       .strict(),
     human: z.object({ reason: z.enum(handoffReasons) }).strict(),
+    /** Advice that a fact the driver gave adds to the first step said after it, in any procedure but its own. */
+    advice: z.object({ cold: z.array(knowledgeId).min(1) }).strict(),
   })
   .strict();
 
 export type Interruptions = z.output<typeof interruptionsSchema>;
 
-export const alreadyTriedSchema = z
-  .object({
-    negations: z.array(z.string().min(1)),
-    steps: z.record(stepId, z.array(z.string().min(1)).min(1)),
-  })
-  .strict();
-
-export type AlreadyTriedPhrases = z.output<typeof alreadyTriedSchema>;
-
 export interface Dialogs {
   procedures: ReadonlyMap<string, Procedure>;
   interruptions: Interruptions;
-  alreadyTried: AlreadyTriedPhrases;
 }
 
 export function loadDialogs(dir = contentDirs.dialogs): Dialogs {
@@ -120,6 +118,5 @@ export function loadDialogs(dir = contentDirs.dialogs): Dialogs {
   return {
     procedures,
     interruptions: loadYamlFile(path.join(dir, 'interruptions.yaml'), interruptionsSchema),
-    alreadyTried: loadYamlFile(path.join(dir, 'already-tried.yaml'), alreadyTriedSchema),
   };
 }

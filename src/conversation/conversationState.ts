@@ -46,6 +46,8 @@ const guideSchema = z.object({
   tried: z.array(triedStep),
   entities,
   unplacedInARow: z.number(),
+  clarifying: z.literal(true).optional(),
+  facts: z.object({ cold: z.literal(true).optional(), coldAdviceGiven: z.literal(true).optional(), power: z.enum(['back', 'off']).optional() }).optional(),
 });
 
 const question = z.enum(handoffQuestions);

@@ -90,7 +90,7 @@ export class ConversationEngine {
       turn.update({ lostPlace: undefined });
     }
     if (input.kind === 'message') {
-      const recognition = this.deps.recognizer.recognize(input.text);
+      const recognition = this.deps.recognizer.recognize(input.text, this.replyContext(turn.stage));
       turn.summary.intent = recognition.intent;
       turn.summary.confidence = recognition.confidence;
       await this.dispatch(turn, this.read(turn.stage, input.text, recognition), input);
@@ -99,6 +99,11 @@ export class ConversationEngine {
     if (stage.kind === 'guiding') turn.summary.step = `${stage.guide.procedure}.${stage.guide.step}`;
     this.keepTranscript(turn, input);
     return { replies: turn.replies, conversation: turn.state, effects: turn.effects, summary: turn.summary };
+  }
+
+  /** The step whose "did it come free?" the message answers, for the reply model; none elsewhere. */
+  private replyContext(stage: Stage): { step: string } | undefined {
+    return stage.kind === 'guiding' && this.guide.askOf(stage.guide) === 'freed' ? { step: stage.guide.step } : undefined;
   }
 
   /** Once per conversation: hello, and (when the conversation is just opened) the first question. */
@@ -120,7 +125,6 @@ export class ConversationEngine {
     return readMessage(text, recognition, expectationOf(stage, this.guide), {
       messages: content.messages,
       search: this.search,
-      alreadyTried: content.dialogs.alreadyTried,
       hazardDetails: content.dialogs.interruptions.damage.safety.details,
       ownWords: (said) => (handoff ? this.handoff.ownWords(handoff, said) : false),
     });
@@ -144,7 +148,7 @@ export class ConversationEngine {
   private atOpening(turn: Turn, reading: Reading, input: TurnInput): void {
     const { interruption } = reading;
     if (!interruption) return this.play(turn, this.guide.start(reading), true, input);
-    const state = this.guide.fresh(reading.recognition.entities);
+    const state = this.guide.fresh(reading);
     switch (interruption.kind) {
       case 'cancel':
         return turn.say(this.messages.cancelled);
@@ -152,9 +156,13 @@ export class ConversationEngine {
         turn.say(this.messages.freed, ...this.guide.texts(undefined, ['prevention_tip']));
         turn.addOutcome({ result: 'closed' });
         return;
-      case 'question':
-        // A question before any procedure: answered, then on to working out which end is stuck.
-        return this.play(turn, this.guide.reask(state, [this.guide.spoken(state, interruption.item.text)]), true, input);
+      case 'question': {
+        // A question before any procedure: answered, then on to the situation the message tells of,
+        // or to working out which end is stuck.
+        const answer = this.guide.spoken(state, interruption.item.text);
+        const told = reading.scenario || reading.stepsDone.length > 0 ? this.guide.start(reading) : undefined;
+        return this.play(turn, told ? { ...told, say: [answer, ...told.say] } : this.guide.reask(state, [answer]), true, input);
+      }
       case 'help':
         return this.play(turn, this.guide.reask(state, [this.messages.help]), true, input);
       default:
@@ -217,6 +225,7 @@ export class ConversationEngine {
       }
     }
     const { messages } = this;
+    if (this.handoff.answersQuestion(state, text, interruption?.kind === 'hazard')) return this.handoff.answer(turn, state, text, recognition, input.contactAnswers, context);
     switch (interruption?.kind) {
       case undefined:
         return this.handoff.answer(turn, state, text, recognition, input.contactAnswers, context);
@@ -339,7 +348,7 @@ function expectationOf(stage: Stage, guide: Guide): Expectation {
     case 'idle':
       return { kind: 'opening' };
     case 'guiding':
-      return { kind: 'step', ask: guide.askOf(stage.guide) };
+      return { kind: 'step', ask: guide.askOf(stage.guide), step: stage.guide.step };
     case 'handoff':
       return { kind: 'handoff' };
     case 'rating':

@@ -6,7 +6,7 @@ import type { HandoffRequest } from '../handoff/handoffRequest';
 import { mentionTest } from '../nlu/textMatching';
 import type { Entities } from '../nlu/types';
 import type { HandoffReason, StepOutcome, TriedStep } from '../tickets/ticket';
-import type { Reading } from './reading';
+import type { Reading, StepReport } from './reading';
 import type { Reply } from './replies';
 
 /** Where a driver is in the guided procedures. Plain JSON: it is kept in the conversation state. */
@@ -18,6 +18,18 @@ export interface GuideState {
   tried: TriedStep[];
   entities: Entities;
   unplacedInARow: number;
+  /** Set while the bot waits on its clarifying "did it come free after that?". */
+  clarifying?: true;
+  /** What the driver said that changes the advice, remembered across messages and procedures. */
+  facts?: GuideFacts;
+}
+
+export interface GuideFacts {
+  /** Frost, ice or freezing weather came up: the cold advice goes with the first step after it. */
+  cold?: true;
+  coldAdviceGiven?: true;
+  /** The mains power, as last said: it answers "is the power back?". */
+  power?: 'back' | 'off';
 }
 
 export interface GuidePrompt {
@@ -49,6 +61,11 @@ const outcomeOf: Record<AnswerKey, { freed: StepOutcome; other: StepOutcome }> =
 };
 
 const scenarioOfSide = { car: 'stuck_in_car', charger: 'stuck_in_charger', both: 'stuck_in_charger' } as const;
+/** The end a procedure frees, for those that free one end. */
+const endOf: Partial<Record<ProcedureScenario, 'car' | 'charger'>> = { stuck_in_car: 'car', stuck_in_charger: 'charger' };
+
+/** Words that, just before an entry point's phrase, say it did not happen ("not finished"). */
+const entryNegations = ['not', 'never', 'no', 'without'];
 
 /** What a message said that decides where a procedure starts: its words (entry points) and steps done. */
 type Said = Pick<Reading, 'text' | 'stepsDone'>;
@@ -66,8 +83,10 @@ export class Guide {
   constructor(private readonly deps: { content: Content }) {}
 
   /** The state a procedure starts from, with what the first message already said. */
-  fresh(entities: Entities): GuideState {
-    return { procedure: 'cable_stuck', step: this.procedure('cable_stuck').steps[0].id, returns: [], tried: [], entities: definedOnly(entities), unplacedInARow: 0 };
+  fresh(reading: Reading): GuideState {
+    const empty: GuideState = { procedure: 'cable_stuck', step: this.procedure('cable_stuck').steps[0].id, returns: [], tried: [], entities: {}, unplacedInARow: 0 };
+    // Steps done are noted once the procedure they belong to is known (`enter`).
+    return this.withFacts(empty, reading);
   }
 
   /**
@@ -76,13 +95,14 @@ export class Guide {
    */
   start(reading: Reading): Decision {
     const { messages } = this.deps.content;
-    const state = this.fresh(reading.recognition.entities);
-    if (reading.scenario) {
+    const state = this.fresh(reading);
+    const told = reading.scenario ?? scenarioOfSteps(reading.stepsDone);
+    if (told) {
       // "Stuck in my Tesla" says the end already: no need to ask "which end?". Both ends start at
       // the charger procedure, which frees the car end first.
       const side = state.entities.side;
-      const byEnd = reading.scenario === 'cable_stuck' || (reading.scenario === 'stuck_in_car' && side === 'both');
-      const scenario = byEnd && side ? scenarioOfSide[side] : reading.scenario;
+      const byEnd = told === 'cable_stuck' || (told === 'stuck_in_car' && side === 'both');
+      const scenario = byEnd && side ? scenarioOfSide[side] : told;
       return this.enter(state, scenario, reading, [this.fill(state, messages.scenarios[scenario].intro)]);
     }
     const side = reading.answer === 'car' || reading.answer === 'charger' || reading.answer === 'both' ? reading.answer : undefined;
@@ -100,6 +120,12 @@ export class Guide {
     const state = this.noted(previous, reading);
     const step = this.currentStep(state);
     if (reading.answer || reading.scenario || reading.smallTalk) state.unplacedInARow = 0;
+    const { freedEnd } = reading.recognition.entities;
+    if (freedEnd && step.ask === 'freed') return this.oneEndFree(state, step, freedEnd);
+    if (reading.stepReport) return this.reported(state, step, reading.stepReport);
+    // "Is the power back on?" answered "the lights just came back on".
+    const { power } = reading.recognition.entities;
+    if (step.ask === 'yes_no' && power) return this.answer(state, step, power === 'back' ? 'affirm' : 'deny');
     if (reading.answer) return this.answer(state, step, reading.answer);
     if (reading.scenario) {
       if (reading.scenario === state.procedure || reading.scenario === 'cable_stuck') {
@@ -109,14 +135,74 @@ export class Guide {
       return this.switchTo(state, reading.scenario, reading);
     }
     if (reading.smallTalk) return this.ask(state, []);
+    // "How do I do that?", "where's that on a Mach-E?": the step again, rather than not understood.
+    if (reading.unansweredQuestion && !reading.outOfScope) return this.reask(state, [this.deps.content.messages.stepReplies.stepAgain, ...this.instruction(state, step)]);
     return this.unplaced(state, reading.outOfScope);
+  }
+
+  /**
+   * One end came free and the other is still stuck. The end being worked on: its procedure has
+   * succeeded, and the other end comes next (the one waiting, or the other end's procedure). The
+   * other end: this one is still stuck.
+   */
+  private oneEndFree(state: GuideState, step: Step, freed: 'car' | 'charger'): Decision {
+    const end = endOf[state.procedure];
+    if (end !== freed) return this.answer(state, step, 'deny');
+    state.tried.push({ procedure: state.procedure, step: step.id, outcome: 'freed' });
+    if (state.returns.length > 0) return this.follow(state, 'success', []);
+    const other = freed === 'car' ? 'charger' : 'car';
+    state.entities.side = other;
+    return this.enter(state, scenarioOfSide[other], nothingSaid, [this.deps.content.messages.oneEndFree]);
+  }
+
+  /** A reply that is neither "it's out" nor "still stuck" (see `StepReport`). */
+  private reported(state: GuideState, step: Step, report: StepReport): Decision {
+    const { stepReplies, clarify } = this.deps.content.messages;
+    const asked = state.clarifying;
+    delete state.clarifying;
+    switch (report) {
+      case 'tried_before':
+        this.record(state, step, 'deny', 'tried_before');
+        return this.follow(state, targetsOf(step).deny!, [stepReplies.triedBefore]);
+      case 'did_it':
+        // Done, but did it work? Asked once; "done" again to that question is not "it's out".
+        if (asked) return this.answer(state, step, 'deny');
+        state.clarifying = true;
+        return { kind: 'ask', say: [], prompt: { ...this.prompt(step), text: clarify.didItWork }, state };
+      case 'cannot': {
+        // The step explained another way once; if it still cannot be done, on to the next thing.
+        state.unplacedInARow += 1;
+        if (state.unplacedInARow > 1) return this.follow(state, targetsOf(step).deny!, [stepReplies.cannotMoveOn]);
+        const help = step.help.length > 0 ? [this.texts(state, step.help).join(' ')] : [stepReplies.stepAgain, ...this.instruction(state, step)];
+        return this.ask(state, help);
+      }
+      case 'partly':
+        // Something moved: the lock may have let go, and pushing in, pressing and pulling straight is what frees it.
+        if (step.id === 'connector_technique' || step.id === 'socket_connector_technique') return this.ask(state, [stepReplies.partly]);
+        return this.follow(state, targetsOf(step).deny!, [stepReplies.progress]);
+      case 'waiting':
+        return this.ask(state, [stepReplies.waiting]);
+    }
   }
 
   /** What the message adds to what we know (entities, steps done), before anything is decided. */
   noted(previous: GuideState, reading: Reading): GuideState {
-    const state = structuredClone(previous);
-    state.entities = { ...state.entities, ...definedOnly(reading.recognition.entities) };
+    const state = this.withFacts(previous, reading);
     this.noteAlreadyTried(state, reading.stepsDone);
+    return state;
+  }
+
+  /** The state with the message's entities and facts (the cold, the power) added. */
+  private withFacts(previous: GuideState, reading: Reading): GuideState {
+    const state = structuredClone(previous);
+    // The clarifying question is answered by this message or not at all.
+    const { clarifying } = state;
+    delete state.clarifying;
+    if (clarifying && reading.stepReport === 'did_it') state.clarifying = true;
+    const { stepsDone: _steps, cableFreed: _freed, stuck: _stuck, freedEnd: _end, power, ...entities } = reading.recognition.entities;
+    state.entities = { ...state.entities, ...definedOnly(entities) };
+    const cold = reading.recognition.intent === 'cold_weather' || entities.mentions?.includes('cold_weather');
+    if (cold || power) state.facts = { ...state.facts, ...(cold ? { cold: true } : {}), ...(power ? { power } : {}) };
     return state;
   }
 
@@ -163,8 +249,8 @@ export class Guide {
     return decision;
   }
 
-  private record(state: GuideState, step: Step, answer: AnswerKey): void {
-    const outcome = outcomeOf[answer][step.ask === 'freed' ? 'freed' : 'other'];
+  private record(state: GuideState, step: Step, answer: AnswerKey, given?: StepOutcome): void {
+    const outcome = given ?? outcomeOf[answer][step.ask === 'freed' ? 'freed' : 'other'];
     state.tried.push({ procedure: state.procedure, step: step.id, outcome });
     if (answer === 'deny') {
       for (const covered of step.covers) state.tried.push({ procedure: state.procedure, step: covered, outcome: 'still_stuck' });
@@ -181,15 +267,17 @@ export class Guide {
   /** Starts a procedure the user named, at an entry point their words match, or at its first step. */
   private enter(state: GuideState, scenario: ProcedureScenario, said: Said, say: string[]): Decision {
     const procedure = this.procedure(scenario);
-    const { negations } = this.deps.content.dialogs.alreadyTried;
-    const mentioned = mentionTest(said.text, negations);
+    const mentioned = mentionTest(said.text, entryNegations);
     const entry = procedure.entryPoints.find((e) => e.phrases.some(mentioned));
     if (scenario === 'stuck_in_car') state.entities.side ??= 'car';
     if (scenario === 'stuck_in_charger') state.entities.side ??= 'charger';
     state.procedure = scenario;
     state.returns = [];
     this.noteAlreadyTried(state, said.stepsDone);
-    return this.follow(state, { step: entry?.step ?? procedure.steps[0].id }, say);
+    // A step already done that meets a criterion for a person (the emergency release pulled, still
+    // stuck): nothing before it needs trying again.
+    const decisive = procedure.steps.find((step) => step.decisive && state.tried.some((tried) => tried.step === step.id));
+    return this.follow(state, { step: decisive?.id ?? entry?.step ?? procedure.steps[0].id }, say);
   }
 
   /**
@@ -228,13 +316,27 @@ export class Guide {
           target = targetsOf(step).deny!;
         } else if (step.ask === 'side' && knownSide) {
           if (!state.tried.some((t) => t.step === step.id && t.procedure === state.procedure)) this.record(state, step, knownSide);
+          // Its question is answered already; what it says still needs saying ("the charger end has to wait").
+          say.push(...this.instruction(state, step));
           target = targetsOf(step)[knownSide]!;
+        } else if (step.ask === 'yes_no' && step.answeredBy && state.facts?.[step.answeredBy]) {
+          // "Is the power back?" after "the power's back on": answered already.
+          const answer = state.facts[step.answeredBy] === 'back' ? 'affirm' : 'deny';
+          this.record(state, step, answer);
+          target = targetsOf(step)[answer]!;
         } else {
-          return this.ask(state, withSkipped(this.instruction(state, step)));
+          return this.ask(state, withSkipped([...this.instruction(state, step), ...this.factAdvice(state, step)]));
         }
       }
     }
     return this.handoff(state, 'procedure_exhausted', say);
+  }
+
+  /** The cold advice, once, with the first instruction said after the cold came up (in another procedure than the cold's own). */
+  private factAdvice(state: GuideState, step: Step): string[] {
+    if (!state.facts?.cold || state.facts.coldAdviceGiven || state.procedure === 'cold_weather' || step.say.length === 0) return [];
+    state.facts.coldAdviceGiven = true;
+    return [this.texts(state, this.deps.content.dialogs.interruptions.advice.cold).join(' ')];
   }
 
   private unplaced(state: GuideState, outOfScope: boolean): Decision {
@@ -332,6 +434,14 @@ export class Guide {
   askOf(state: GuideState): AskKind {
     return this.currentStep(state).ask;
   }
+}
+
+/** Steps said to be done, when no situation was named: the emergency release is the car's, a restart the charger's. */
+function scenarioOfSteps(steps: readonly string[]): ProcedureScenario | undefined {
+  if (steps.length === 0) return undefined;
+  if (steps.includes('emergency_release') || steps.includes('unlock_car')) return 'stuck_in_car';
+  if (steps.includes('power_cycle')) return 'stuck_in_charger';
+  return 'cable_stuck';
 }
 
 function definedOnly(entities: Entities): Entities {

@@ -1,5 +1,6 @@
 import { ZodError } from 'zod';
 import { fillTemplate, type Messages } from '../content/messages';
+import { isProperName } from '../handoff/contactDetails';
 import { ContactInterview, type InterviewPrompt, type InterviewTurn, type SubmittedAnswers } from '../handoff/contactInterview';
 import type { HandoffRequest, KnownContact, StaffIdentity } from '../handoff/handoffRequest';
 import type { Logger } from '../logger';
@@ -71,6 +72,18 @@ export class HandoffStage {
     const next = form && !message.trim() ? this.interview.continueWithAnswers(state.interview, form) : this.interview.continue(state.interview, message, recognition);
     if (next.kind === 'ask') return this.play(turn, state.request, next);
     await this.createTicket(turn, { ...state, interview: next.state }, next, context);
+  }
+
+  /**
+   * Whether the message is plainly the answer to the question waiting: it is taken as that, not as
+   * anything the recognizer might hear in it ("Priya Shah here" is not asking for help). `hazardWords`:
+   * a name like "Jo Sparks" counts even so.
+   */
+  answersQuestion(state: HandoffState, message: string, hazardWords: boolean): boolean {
+    if (state.askedStillWanted || state.reference) return false;
+    if (!this.interview.answersQuestion(state.interview, message)) return false;
+    const { stage } = state.interview;
+    return !hazardWords || (stage.kind === 'question' && stage.question === 'name' && isProperName(message));
   }
 
   /** After the ticket exists: a repeated "yes, create it" gets the reference again; anything else is a new message. */
@@ -152,7 +165,9 @@ export class HandoffStage {
   }
 
   private play(turn: Turn, request: HandoffRequest, next: InterviewTurn): void {
-    if (next.kind === 'ask') this.ask(turn, { request, interview: next.state }, next.prompt);
+    if (next.kind !== 'ask') return;
+    turn.say(...(next.say ?? []));
+    this.ask(turn, { request, interview: next.state }, next.prompt);
   }
 
   private ask(turn: Turn, state: HandoffState, prompt: InterviewPrompt): void {

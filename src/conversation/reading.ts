@@ -1,16 +1,19 @@
 import type { KnowledgeItem } from '../content/knowledge';
 import type { ButtonKey, Messages, ProcedureScenario } from '../content/messages';
-import type { AlreadyTriedPhrases, AnswerKey, AskKind } from '../content/procedures';
-import { isQuestion, mentionTest, sameWords } from '../nlu/textMatching';
+import type { AnswerKey, AskKind } from '../content/procedures';
+import { isQuestion, sameWords } from '../nlu/textMatching';
 import type { DamageDetail, Recognition } from '../nlu/types';
 import type { KnowledgeSearch } from './knowledgeSearch';
 
 /** What the bot asked last, so that a reply is read as an answer to it. */
 export type Expectation =
   | { kind: 'opening' }
-  | { kind: 'step'; ask: AskKind }
+  | { kind: 'step'; ask: AskKind; step: string }
   | { kind: 'handoff' }
   | { kind: 'rating' };
+
+/** A reply to a step that is neither "it's out" nor "still stuck": what to say and do with it. */
+export type StepReport = 'did_it' | 'tried_before' | 'cannot' | 'partly' | 'waiting';
 
 /**
  * What must win over the answer to whatever was asked, in this order: a hazard, damage, a person,
@@ -33,10 +36,14 @@ export interface Reading {
   interruption?: Interruption;
   /** The answer to a step's question (yes/no, did it come free, which end). */
   answer?: AnswerKey;
+  /** Read against a "did it come free?" step: done but not said whether it worked, tried before... */
+  stepReport?: StepReport;
   /** A situation the message names: a new procedure, or a correction of the current one. */
   scenario?: ProcedureScenario;
   smallTalk?: 'greeting' | 'thanks';
   outOfScope: boolean;
+  /** A question the knowledge has no answer to ("where's that on mine?"): at a step, about the step. */
+  unansweredQuestion?: true;
   /** Steps the message says were done already ("I already stopped it"). */
   stepsDone: string[];
 }
@@ -44,7 +51,6 @@ export interface Reading {
 export interface ReadingDeps {
   messages: Messages;
   search: KnowledgeSearch;
-  alreadyTried: AlreadyTriedPhrases;
   /** Damage details that are a hazard to the person, not just to the plug. */
   hazardDetails: readonly DamageDetail[];
   /** Words a stage answers with that the recognizer would read otherwise ("Skip" is not cancel). */
@@ -70,32 +76,67 @@ const scenarioIntents = new Set<string>(['stuck_in_car', 'stuck_in_charger', 'ca
  * any stage (`Interruption`), then the answer to the question asked and the situation it names.
  */
 export function readMessage(text: string, recognition: Recognition, expecting: Expectation, deps: ReadingDeps): Reading {
-  const reading: Reading = { text, recognition, outOfScope: recognition.intent === 'out_of_scope', stepsDone: stepsDone(text, deps.alreadyTried) };
+  // A question never reports a step as done: "should I unlock the car?"
+  const stepsDone = isQuestion(text) ? [] : (recognition.entities.stepsDone ?? []);
+  const reading: Reading = { text, recognition, outOfScope: recognition.intent === 'out_of_scope', stepsDone };
   const button = (Object.keys(stepButtons) as ButtonKey[]).find((key) => sameWords(text, deps.messages.buttons[key]));
   if (button && expecting.kind !== 'handoff') return { ...reading, ...stepButtons[button], stepsDone: [] };
   if (deps.ownWords(text)) return reading;
 
-  reading.interruption = interruptionOf(text, recognition, deps);
+  const reply = expecting.kind === 'step' && expecting.ask === 'freed' ? recognition.reply : undefined;
+  reading.interruption = interruptionOf(text, recognition, deps, reply?.act);
   reading.answer = stepAnswer(expecting, recognition);
+  if (reply && expecting.kind === 'step') readAsReply(reading, reply.act, expecting.step);
+  if (!reading.interruption && isQuestion(text) && !deps.search.find(text)) reading.unansweredQuestion = true;
   if (scenarioIntents.has(recognition.intent)) reading.scenario = recognition.intent as ProcedureScenario;
   if (recognition.intent === 'greeting' || recognition.intent === 'thanks') reading.smallTalk = recognition.intent;
   return reading;
 }
 
-function interruptionOf(text: string, recognition: Recognition, deps: ReadingDeps): Interruption | undefined {
+/** Reply acts that say the step was worked on: "I stopped it" is not cancelling. */
+const workedOnTheStep = new Set<string>(['freed', 'still_stuck', 'did_it', 'tried_before', 'partly']);
+const stepReports = new Set<string>(['did_it', 'tried_before', 'cannot', 'partly', 'waiting']);
+const isStepReport = (act: string): act is StepReport => stepReports.has(act);
+
+/** A reply to "did the cable come free?", read with what the reply model makes of it. */
+function readAsReply(reading: Reading, act: string, step: string): void {
+  const { entities } = reading.recognition;
+  if (act === 'freed' && !reading.interruption) reading.interruption = { kind: 'freed' };
+  if (act === 'still_stuck') reading.answer = 'deny';
+  if (isStepReport(act)) {
+    reading.stepReport = act;
+    // "ok done" and "yes i did that" say the step was done, not that the cable came out.
+    if (reading.answer === 'affirm') reading.answer = undefined;
+  }
+  // "pushed it in, held the button and pulled, nada": the step done, the words for the result unknown.
+  if (!reading.answer && !reading.stepReport && !reading.interruption && reading.stepsDone.includes(step)) reading.stepReport = 'did_it';
+  // "yep done it, still locked in": whatever else it says, the cable is not out.
+  if (entities.stuck && !entities.freedEnd && (reading.answer === 'affirm' || reading.stepReport === 'did_it')) {
+    reading.answer = 'deny';
+    reading.stepReport = undefined;
+  }
+}
+
+function interruptionOf(text: string, recognition: Recognition, deps: ReadingDeps, replyAct: string | undefined): Interruption | undefined {
   const details = recognition.entities.damage ?? [];
   const hazards = details.filter((detail) => deps.hazardDetails.includes(detail));
   if (hazards.length > 0) return { kind: 'hazard', details: hazards };
+  const asking = isQuestion(text);
   switch (recognition.intent) {
     case 'damage':
-      return { kind: 'damage', details };
+      // "Is my charger broken?" asks; "the pin is bent" reports.
+      if (!(asking && details.length === 0 && deps.search.find(text))) return { kind: 'damage', details };
+      break;
     case 'human':
       return { kind: 'person' };
-    case 'cancel':
-      return { kind: 'cancel' };
+    case 'cancel': {
+      // "I stopped it" and "stopped the charge and it came out" tell of the steps, not of cancelling.
+      const tellsOfSteps = (replyAct && workedOnTheStep.has(replyAct)) || recognition.entities.stepsDone || recognition.entities.cableFreed;
+      if (!tellsOfSteps) return { kind: 'cancel' };
+    }
   }
   // A question the knowledge answers wins over `help`: "can I use a screwdriver?" wants the answer.
-  if (isQuestion(text)) {
+  if (asking) {
     const hit = deps.search.find(text);
     if (hit) return { kind: 'question', item: hit.item };
   }
@@ -114,13 +155,4 @@ function stepAnswer(expecting: Expectation, recognition: Recognition): AnswerKey
   }
   if (recognition.intent === 'affirm' || recognition.intent === 'deny') return recognition.intent;
   return undefined;
-}
-
-/** The steps a message says were already done, from dialogs/already-tried.yaml; a question says none. */
-function stepsDone(text: string, phrases: AlreadyTriedPhrases): string[] {
-  if (isQuestion(text)) return [];
-  const mentioned = mentionTest(text, phrases.negations);
-  return Object.entries(phrases.steps)
-    .filter(([, stepPhrases]) => stepPhrases.some(mentioned))
-    .map(([step]) => step);
 }

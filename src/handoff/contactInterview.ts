@@ -1,19 +1,9 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import { fillTemplate, handoffQuestions, type HandoffQuestion, type Messages, userText } from '../content/messages';
 import { mentions, sameWords } from '../nlu/textMatching';
 import type { Recognition } from '../nlu/types';
-import {
-  emailOrPhoneSchema,
-  emailSchema,
-  nameSchema,
-  normalisePhone,
-  phoneSchema,
-  postcodeSchema,
-  siteAnswerSchema,
-  townSchema,
-  type Contact,
-  type Site,
-} from '../tickets/contactFields';
+import { emailSchema, nameSchema, phoneSchema, postcodeSchema, townSchema, type Contact, type Site } from '../tickets/contactFields';
+import { contactDetailsIn, emailIn, nameIn, phoneIn, postcodeIn, productIn, townIn } from './contactDetails';
 import { ticketSchema, type Ticket } from '../tickets/ticket';
 import type { HandoffRequest } from './handoffRequest';
 
@@ -90,8 +80,15 @@ export interface InterviewPrompt {
 /** Several answers at once, by question (a channel's form); an empty optional answer skips it. */
 export type SubmittedAnswers = Partial<Record<HandoffQuestion, string>>;
 
+/**
+ * A message answering several questions at once (a channel's form, e.g. the Teams contact card)
+ * carries them in `activity.value` as `{ contactAnswers: { name, reach, site, charger, vehicle } }`.
+ */
+export const contactAnswersValueSchema = z.object({ contactAnswers: z.partialRecord(z.enum(handoffQuestions), z.string().max(1000)) });
+export type ContactAnswersValue = z.output<typeof contactAnswersValueSchema>;
+
 export type InterviewTurn =
-  | { kind: 'ask'; prompt: InterviewPrompt; state: InterviewState }
+  | { kind: 'ask'; prompt: InterviewPrompt; state: InterviewState; say?: string[] }
   | { kind: 'confirmed'; details: ConfirmedDetails; state: InterviewState };
 
 const optionalQuestions: readonly HandoffQuestion[] = ['charger', 'vehicle'];
@@ -135,19 +132,25 @@ export class ContactInterview {
   continue(state: InterviewState, message: string, recognition: Recognition): InterviewTurn {
     const { buttons } = this.text;
     const { stage } = state;
+    // Details for other questions given on the way ("sorry, my number is ...") correct those answers.
+    const corrected = this.corrections(state, message, stage.kind === 'question' ? stage.question : undefined);
+    const noted = corrected ? [fillTemplate(this.text.corrected, { details: corrected.named })] : [];
+    const current = corrected?.state ?? state;
     switch (stage.kind) {
       case 'question': {
         const { question, backToSummary } = stage;
-        const answer = this.answer(question, message, state.answers, recognition);
-        if (!answer) return this.reask(state, [question], backToSummary);
-        return this.next(settle(state, question, answer), backToSummary);
+        const answer = this.answer(question, message, current.answers, recognition);
+        if (!answer) return corrected ? withSaid(this.askQuestion(current, question, backToSummary), noted) : this.reask(state, [question], backToSummary);
+        return withSaid(this.next(settle(current, question, answer), backToSummary), noted);
       }
       case 'summary':
+        if (corrected) return withSaid(this.ask(current, this.summary(current)), noted);
         if (sameWords(message, buttons.create) || (recognition.intent === 'affirm' && !this.namedQuestion(message, state))) {
           return { kind: 'confirmed', details: confirmedDetails(state.answers), state };
         }
         return this.changeOrRetry(state, message, sameWords(message, buttons.change) || recognition.intent === 'deny', this.text.summaryRetry);
       case 'chooseChange': {
+        if (corrected) return withSaid(this.ask({ ...current, stage: { kind: 'summary' } }, this.summary(current)), noted);
         const byLabel = this.changeable(state).find((question) => sameWords(message, this.text.questions[question].label));
         if (byLabel) return this.askQuestion(state, byLabel, true);
         if (sameWords(message, buttons.create)) return { kind: 'confirmed', details: confirmedDetails(state.answers), state };
@@ -182,6 +185,12 @@ export class ContactInterview {
   private answer(question: HandoffQuestion, message: string, answers: Answers, recognition?: Recognition): Partial<Answers> | undefined {
     const skipping = optionalQuestions.includes(question) && (this.saysSkip(message) || recognition?.intent === 'deny');
     return skipping ? skippedAnswer(question) : this.read(question, message, answers);
+  }
+
+  /** Whether the message answers the question being asked ("Priya Shah here" at the name question). */
+  answersQuestion(state: InterviewState, message: string): boolean {
+    const { stage } = state;
+    return stage.kind === 'question' && this.read(stage.question, message, state.answers) !== undefined;
   }
 
   /** The interview's own buttons and words ("Skip", "Change something", a question's label): never read as anything else. */
@@ -313,21 +322,29 @@ export class ContactInterview {
     };
   }
 
-  /** The answer's contribution to `Answers`, or undefined when it does not fit the question. */
+  /**
+   * The answer's contribution to `Answers`, or undefined when it does not fit the question: the
+   * detail is taken out of a sentence ("you can call me on 07700 900123"), and a sentence about
+   * something else ("the cable is still stuck") fits no question.
+   */
   private read(question: HandoffQuestion, message: string, answers: Answers): Partial<Answers> | undefined {
     switch (question) {
       case 'name': {
-        const name = valid(nameSchema, message);
+        const name = valid(nameSchema, nameIn(message));
         return name ? { name } : undefined;
       }
-      case 'reach':
-        return readReach(message);
+      case 'reach': {
+        const email = emailIn(message);
+        const phone = phoneIn(email ? message.replace(/\S+@\S+/g, ' ') : message);
+        return email || phone ? { email, phone } : undefined;
+      }
       case 'site': {
-        const site = siteAnswerSchema.safeParse(message);
-        return site.success ? { postcode: undefined, town: undefined, ...site.data } : undefined;
+        const postcode = postcodeIn(message);
+        const town = townIn(message, true);
+        return postcode || town ? { postcode, town } : undefined;
       }
       case 'charger': {
-        const chargerModel = valid(chargerModelSchema, message);
+        const chargerModel = valid(chargerModelSchema, productIn(message));
         return chargerModel ? { chargerModel } : undefined;
       }
       case 'vehicle':
@@ -336,13 +353,39 @@ export class ContactInterview {
   }
 
   /**
+   * Contact details the message gives for questions other than `asked`, as corrections: the state
+   * with them settled, and the details named for the acknowledgement. None: undefined.
+   */
+  private corrections(state: InterviewState, message: string, asked: HandoffQuestion | undefined): { state: InterviewState; named: string } | undefined {
+    const found = contactDetailsIn(message);
+    const { detailNames } = this.text;
+    const named: string[] = [];
+    let current = state;
+    const take = (question: HandoffQuestion, answer: Partial<Answers>, ...names: string[]) => {
+      if (question === asked || !this.changeable(state).includes(question)) return;
+      current = settle(current, question, answer);
+      named.push(...names);
+    };
+    if (found.email || found.phone) {
+      take('reach', dropUndefined({ email: found.email, phone: found.phone }), ...(found.email ? [detailNames.email] : []), ...(found.phone ? [detailNames.phone] : []));
+    }
+    if (found.postcode || found.town) {
+      take('site', dropUndefined({ postcode: found.postcode, town: found.town }), ...(found.postcode ? [detailNames.postcode] : []), ...(found.town ? [detailNames.town] : []));
+    }
+    if (found.name && valid(nameSchema, found.name)) take('name', { name: found.name }, detailNames.name);
+    return named.length > 0 ? { state: current, named: named.join(' and ') } : undefined;
+  }
+
+  /**
    * "Nissan Leaf", "Leaf" (the recognizer knows whose model it is) or, when the make is known, just
    * the model. A make the recognizer does not know is kept as typed.
    */
   private readVehicle(message: string, knownMake: string | undefined): Partial<Answers> | undefined {
-    const recognisedMake = this.deps.vehicleMakeOf(message);
+    const product = productIn(message);
+    if (!product) return undefined;
+    const recognisedMake = this.deps.vehicleMakeOf(product);
     const make = recognisedMake ?? knownMake;
-    const typed = message.trim().replace(/\s+/g, ' ');
+    const typed = product;
     const rest = make ? typed.replace(new RegExp(`\\b${escapeRegExp(make)}\\b`, 'i'), '').trim() : typed;
     const vehicle = make ? { vehicleMake: make, vehicleModel: rest || undefined } : { vehicleMake: typed, vehicleModel: undefined };
     const fits =
@@ -351,15 +394,9 @@ export class ContactInterview {
   }
 }
 
-/** An email, a phone number, or both in one message ("sam@example.com or 07700 900123"). */
-function readReach(message: string): Partial<Answers> | undefined {
-  const one = emailOrPhoneSchema.safeParse(message);
-  if (one.success) return { email: undefined, phone: undefined, ...one.data };
-  const emailWord = message.match(/[^\s,;]+@[^\s,;]+/)?.[0];
-  if (!emailWord) return undefined;
-  const email = valid(emailSchema, emailWord);
-  const phone = normalisePhone(message.replace(emailWord, ' ').replace(/\b(or|and)\b|[,;]/gi, ' '));
-  return email && phone ? { email, phone } : undefined;
+/** The turn with `said` going before its question. */
+function withSaid(turn: InterviewTurn, said: string[]): InterviewTurn {
+  return turn.kind === 'ask' && said.length > 0 ? { ...turn, say: [...said, ...(turn.say ?? [])] } : turn;
 }
 
 function settle(state: InterviewState, question: HandoffQuestion, answer: Partial<Answers>): InterviewState {

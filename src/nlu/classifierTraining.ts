@@ -3,11 +3,12 @@ import { seededRandom, shuffle } from './evaluation';
 import { isContextFeature } from './features';
 import type { BayesState, IntentScorer, LinearState } from './intentScorer';
 import { softmaxRanking } from './intentScorer';
-import type { IntentLabel, RankedIntent } from './types';
+import type { Ranked } from './types';
 
+/** One training example as features, with its label (an intent, or a reply act). */
 export interface FeatureDoc {
   features: string[];
-  intent: IntentLabel;
+  intent: string;
 }
 
 export const classifierKinds = ['bayes', 'softmax', 'ensemble', 'logistic'] as const;
@@ -27,7 +28,7 @@ export function trainBayes(docs: FeatureDoc[], smoothing = 1): BayesState {
     classifier.totalExamples++;
   }
   classifier.train();
-  const labels = Object.keys(classifier.classTotals) as IntentLabel[];
+  const labels = Object.keys(classifier.classTotals);
   const counts: Record<string, number[]> = {};
   labels.forEach((label, i) => {
     for (const [feature, count] of Object.entries(classifier.classFeatures[label])) {
@@ -51,12 +52,12 @@ export function trainLogisticRegression(docs: FeatureDoc[]): IntentScorer {
   classifier.train();
   const known = new Set(Object.keys(classifier.features));
   return {
-    rank(features: string[]): RankedIntent[] | undefined {
+    rank(features: string[]): Ranked<string>[] | undefined {
       if (!features.some((f) => known.has(f) && !isContextFeature(f))) return undefined;
       const results = classifier.getClassifications(features);
       // Sigmoid outputs of one-vs-rest models; log-odds through a softmax gives a distribution.
       const odds = results.map((r) => Math.log(Math.max(r.value, 1e-9) / Math.max(1 - r.value, 1e-9)));
-      return softmaxRanking(results.map((r) => r.label as IntentLabel), odds);
+      return softmaxRanking(results.map((r) => r.label), odds);
     },
   };
 }

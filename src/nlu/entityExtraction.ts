@@ -1,6 +1,6 @@
 import type { Gazetteer } from './gazetteer';
 import { PhraseMatcher, phrasesOf, type PhraseMatch } from './phraseMatcher';
-import type { AnalysedText } from './textAnalysis';
+import { clauseBreak, type AnalysedText } from './textAnalysis';
 import { damageDetails, type ChargerType, type DamageDetail, type Entities, type IntentLabel, type Side } from './types';
 
 type Named = { kind: 'make' | 'brand'; name: string };
@@ -28,6 +28,10 @@ export class EntityExtractor {
   private readonly chargerTypes: PhraseMatcher<ChargerType>;
   private readonly damageAny: PhraseMatcher<DamageDetail>;
   private readonly damageWith: Map<DamageDetail, PhraseMatcher<true>>;
+  private readonly damageWithout: Map<DamageDetail, PhraseMatcher<true>>;
+  private readonly stepsDone: PhraseMatcher<string>;
+  private readonly attemptFailed: PhraseMatcher<true>;
+  private readonly power: PhraseMatcher<'back' | 'off'>;
   private readonly cues: PhraseMatcher<TopicCue>;
   private readonly conversationWords: PhraseMatcher<IntentLabel>;
   private readonly freed: PhraseMatcher<true>;
@@ -48,6 +52,15 @@ export class EntityExtractor {
         return required ? [[detail, new PhraseMatcher(required.map((p): [string, true] => [p, true]))] as const] : [];
       }),
     );
+    this.damageWithout = new Map(
+      damageDetails.flatMap((detail) => {
+        const excluded = gazetteer.damage[detail].without;
+        return excluded ? [[detail, new PhraseMatcher(excluded.map((p): [string, true] => [p, true]))] as const] : [];
+      }),
+    );
+    this.stepsDone = new PhraseMatcher(phrasesOf(gazetteer.stepsDone, (step) => step));
+    this.attemptFailed = new PhraseMatcher(gazetteer.attemptFailed.map((p): [string, true] => [p, true]));
+    this.power = new PhraseMatcher(phrasesOf(gazetteer.power, (state) => state as 'back' | 'off'));
     this.cues = new PhraseMatcher(phrasesOf(gazetteer.topicCues, (topic) => topic as TopicCue));
     this.conversationWords = new PhraseMatcher(phrasesOf(gazetteer.conversationWords, (label) => label as IntentLabel));
     this.freed = new PhraseMatcher(gazetteer.cableFreed.map((p): [string, true] => [p, true]));
@@ -61,14 +74,29 @@ export class EntityExtractor {
     if (make) entities.vehicleMake = make.value.name;
     if (brand) entities.chargerBrand = brand.value.name;
 
-    const side = this.sideOf(text, names);
+    const mentions = this.sideMentions(text, names);
+    const stuckCues = this.cues.matchAll(text).filter((c) => c.value === 'cable_stuck' && !c.negated);
+    const freedCues = this.freed.matchAll(text).filter((m) => !m.negated);
+    // "unplugged it from the car but it's stuck in the zappi": one end is free, the other is the stuck one.
+    const freedEnd = stuckCues.length > 0 ? freedEndOf(text, freedCues, mentions) : undefined;
+    let side = this.sideOf(text, mentions, stuckCues);
+    if (freedEnd) {
+      entities.freedEnd = freedEnd;
+      if (side === undefined || side === 'both' || side === freedEnd) side = freedEnd === 'car' ? 'charger' : 'car';
+    }
     if (side) entities.side = side;
     const chargerType = this.chargerTypes.matchAll(text).find((m) => !m.negated);
     if (chargerType) entities.chargerType = chargerType.value;
 
     const damage = this.damageOf(text);
     if (damage.length > 0) entities.damage = damage;
-    if (this.freed.occursIn(text)) entities.cableFreed = true;
+    // "It won't come out, the release came free" is not news that the cable is out.
+    if (freedCues.length > 0 && stuckCues.length === 0 && !this.attemptFailed.occursIn(text)) entities.cableFreed = true;
+    if (stuckCues.length > 0 || this.attemptFailed.occursIn(text)) entities.stuck = true;
+    const stepsDone = [...new Set(this.stepsDone.matchAll(text).filter((m) => !m.negated).map((m) => m.value))];
+    if (stepsDone.length > 0) entities.stepsDone = stepsDone;
+    const power = this.powerOf(text);
+    if (power) entities.power = power;
 
     const topics = new Set<IntentLabel>();
     // Longest first, so "cold snap" is the cold and not a snapped part.
@@ -82,20 +110,24 @@ export class EntityExtractor {
     return { entities, topics, conversation };
   }
 
-  /** Car, charger or both: places named after "in/from/of..." count first, then any mention. */
-  private sideOf(text: AnalysedText, names: PhraseMatch<Named>[]): Side | undefined {
+  /** The car and charger words of a message, makes and brands included ("my Leaf" is the car). */
+  private sideMentions(text: AnalysedText, names: PhraseMatch<Named>[]): PhraseMatch<'car' | 'charger'>[] {
     // "car charging point" is the charger and "charger cable" the cable, but "the car's charging point" is the car.
     const modifierEnds = new Set(this.modifiers.matchAll(text).map((m) => m.start));
-    const cableStarts = new Set(this.cableWords.matchAll(text).map((m) => m.start));
-    const mentions = [
+    return [
       ...this.sides.matchLongest(text).filter((m) => !modifierEnds.has(m.end) || text.possessive[m.end - 1]),
       ...names.map((m) => ({ ...m, value: m.value.kind === 'make' ? ('car' as const) : ('charger' as const) })),
     ];
+  }
+
+  /** Car, charger or both: places named after "in/from/of..." count first, then any mention. */
+  private sideOf(text: AnalysedText, mentions: PhraseMatch<'car' | 'charger'>[], stuckCues: PhraseMatch<TopicCue>[]): Side | undefined {
+    const cableStarts = new Set(this.cableWords.matchAll(text).map((m) => m.start));
     // "the car's socket" owns the socket; "the charger's cable" only owns the cable.
     const owners = mentions.filter((m) => (text.possessive[m.end - 1] && !cableStarts.has(m.end)) || ownsPrevious(text, m, mentions));
     const placed = mentions.filter((m) => isPlace(text, m.start) || text.words[m.end] === 'end' || text.words[m.end] === 'side');
     // "i unplugged from the car but the other end is stuck in the charger": the end it is stuck in wins.
-    const stuckEnds = new Set(this.cues.matchAll(text).filter((c) => c.value === 'cable_stuck' && !c.negated).map((c) => c.end));
+    const stuckEnds = new Set(stuckCues.map((c) => c.end));
     const stuckIn = placed.filter((m) => stuckEnds.has(placeWordStart(text, m.start)));
     const chosen = new Set((owners.length > 0 ? owners : stuckIn.length > 0 ? stuckIn : placed.length > 0 ? placed : mentions).map((m) => m.value));
     if (chosen.size === 2) return 'both';
@@ -104,8 +136,36 @@ export class EntityExtractor {
 
   private damageOf(text: AnalysedText): DamageDetail[] {
     const named = new Set(this.damageAny.matchAll(text).filter((m) => !m.negated).map((m) => m.value));
-    return damageDetails.filter((detail) => named.has(detail) && (this.damageWith.get(detail)?.occursIn(text) ?? true));
+    return damageDetails.filter(
+      (detail) => named.has(detail) && (this.damageWith.get(detail)?.occursIn(text) ?? true) && !(this.damageWithout.get(detail)?.occursIn(text) ?? false),
+    );
   }
+
+  /** The last thing said of the power wins; "the power isn't back" says it is still off. */
+  private powerOf(text: AnalysedText): 'back' | 'off' | undefined {
+    const said = this.power.matchAll(text).map((m) => (m.negated ? (m.value === 'back' ? 'off' : 'back') : m.value));
+    return said.at(-1);
+  }
+}
+
+/** How far a freed cue and the end it speaks of may be apart, within one clause. */
+const freedEndReach = 6;
+
+/**
+ * The end a freed cue speaks of ("the car side is unplugged", "unplugged it from the car", "unlocked
+ * the car and that end came out"): the nearest car or charger word in the same clause.
+ */
+function freedEndOf(text: AnalysedText, freedCues: PhraseMatch<true>[], mentions: PhraseMatch<'car' | 'charger'>[]): 'car' | 'charger' | undefined {
+  const clauseOf = (index: number) => text.words.slice(0, index).filter((word) => word === clauseBreak).length;
+  let best: { side: 'car' | 'charger'; distance: number } | undefined;
+  for (const cue of freedCues) {
+    for (const mention of mentions) {
+      if (clauseOf(mention.start) !== clauseOf(cue.start)) continue;
+      const distance = mention.start >= cue.end ? mention.start - cue.end : cue.start - mention.end;
+      if (distance <= freedEndReach && (!best || distance < best.distance)) best = { side: mention.value, distance };
+    }
+  }
+  return best?.side;
 }
 
 /**

@@ -5,7 +5,10 @@ import { damageDetails } from './types';
 
 /** Schema of `intents/entities.yaml`: the gazetteers and cue phrases matched by rule. */
 const phrases = z.array(z.string().trim().min(1)).min(1);
-const damageRule = z.union([phrases.transform((any) => ({ any, with: undefined })), z.object({ any: phrases, with: phrases.optional() }).strict()]);
+const damageRule = z.union([
+  phrases.transform((any) => ({ any, with: undefined, without: undefined })),
+  z.object({ any: phrases, with: phrases.optional(), without: phrases.optional() }).strict(),
+]);
 
 export const gazetteerSchema = z
   .object({
@@ -18,6 +21,12 @@ export const gazetteerSchema = z
     topicCues: z.object({ damage: phrases, human: phrases, power_cut: phrases, cold_weather: phrases, cable_stuck: phrases }).strict(),
     /** Phrases that say the cable has come free: news at any stage, not only an answer to "did it come free?". */
     cableFreed: phrases,
+    /** Phrases that say an attempt did not free the cable ("nada", "no joy"). */
+    attemptFailed: phrases,
+    /** Phrases that say a step of the procedures was done, by step id. */
+    stepsDone: z.record(z.string().regex(/^[a-z][a-z0-9_]*$/), phrases),
+    /** Phrases about the mains power in a power cut. */
+    power: z.object({ back: phrases, off: phrases }).strict(),
     /** Everyday words of the short answers (farewells, slang yeses): a classifier feature, not a rule. */
     conversationWords: z.object({ greeting: phrases, thanks: phrases, affirm: phrases, deny: phrases, cancel: phrases, help: phrases }).strict(),
     /** Real words one letter from a cue word, from `common-words.yaml`: the speller never turns them into the cue. */

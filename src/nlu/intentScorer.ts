@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import { isContextFeature } from './features';
-import { intentLabels, type RankedIntent } from './types';
+import type { Ranked } from './types';
 
 /** A trained classifier as the recognizer uses it: features in, every label ranked out. */
-export interface IntentScorer {
+export interface IntentScorer<L extends string = string> {
   /** All labels, best first, confidences summing to 1; `undefined` when no word feature is known. */
-  rank(features: string[]): RankedIntent[] | undefined;
+  rank(features: string[]): Ranked<L>[] | undefined;
 }
 
 /**
@@ -26,7 +26,7 @@ const anyNumber = (): boolean => true;
  * smoothed number of examples of each label that have it.
  */
 export const bayesStateSchema = z.object({
-  labels: z.array(z.enum(intentLabels)).min(2),
+  labels: z.array(z.string().min(1)).min(2),
   classTotals: z.array(z.number().positive()),
   totalExamples: z.number().positive(),
   smoothing: z.number().positive(),
@@ -59,7 +59,7 @@ export class BayesScorer implements IntentScorer {
     }
   }
 
-  rank(features: string[]): RankedIntent[] | undefined {
+  rank(features: string[]): Ranked<string>[] | undefined {
     const sums = Float64Array.from(this.logPriors);
     let known = 0;
     let wordKnown = false;
@@ -76,7 +76,7 @@ export class BayesScorer implements IntentScorer {
   }
 }
 
-export function softmaxRanking(labels: readonly RankedIntent['intent'][], scores: number[]): RankedIntent[] {
+export function softmaxRanking<L extends string>(labels: readonly L[], scores: number[]): Ranked<L>[] {
   const max = Math.max(...scores);
   const exps = scores.map((score) => Math.exp(score - max));
   const total = exps.reduce((a, b) => a + b, 0);
@@ -85,7 +85,7 @@ export function softmaxRanking(labels: readonly RankedIntent['intent'][], scores
 
 /** Weights of a multinomial logistic regression on the same features: per feature, one weight per label. */
 export const linearStateSchema = z.object({
-  labels: z.array(z.enum(intentLabels)).min(2),
+  labels: z.array(z.string().min(1)).min(2),
   bias: z.array(z.number()),
   weights: numberTable(anyNumber, 'expected lists of weights per feature'),
 });
@@ -99,7 +99,7 @@ export class LinearScorer implements IntentScorer {
     this.weights = new Map(Object.entries(state.weights).map(([feature, w]) => [feature, Float64Array.from(w)]));
   }
 
-  rank(features: string[]): RankedIntent[] | undefined {
+  rank(features: string[]): Ranked<string>[] | undefined {
     const sums = Float64Array.from(this.state.bias);
     let wordKnown = false;
     for (const feature of features) {
@@ -120,8 +120,8 @@ export class LinearScorer implements IntentScorer {
 export class AveragedScorer implements IntentScorer {
   constructor(private readonly scorers: IntentScorer[]) {}
 
-  rank(features: string[]): RankedIntent[] | undefined {
-    const totals = new Map<RankedIntent['intent'], number>();
+  rank(features: string[]): Ranked<string>[] | undefined {
+    const totals = new Map<string, number>();
     let voters = 0;
     for (const scorer of this.scorers) {
       const ranking = scorer.rank(features);
@@ -134,9 +134,9 @@ export class AveragedScorer implements IntentScorer {
   }
 }
 
-/** The scorer of the stored states: either one alone, or both averaged. */
-export function scorerOf(bayes: BayesState | undefined, linear: LinearState | undefined): IntentScorer {
+/** The scorer of the stored states, for their labels `L`: either one alone, or both averaged. */
+export function scorerOf<L extends string>(bayes: BayesState | undefined, linear: LinearState | undefined): IntentScorer<L> {
   const scorers = [...(bayes ? [new BayesScorer(bayes)] : []), ...(linear ? [new LinearScorer(linear)] : [])];
   if (scorers.length === 0) throw new Error('a model needs a Bayes or a linear state');
-  return scorers.length === 1 ? scorers[0] : new AveragedScorer(scorers);
+  return (scorers.length === 1 ? scorers[0] : new AveragedScorer(scorers)) as IntentScorer<L>;
 }

@@ -7,22 +7,29 @@ import { EntityExtractor } from './entityExtraction';
 import { gazetteerSchema, spellerFor } from './gazetteer';
 import { bayesStateSchema, linearStateSchema, scorerOf } from './intentScorer';
 import { IntentRecognizer } from './recognizer';
+import { ReplyReader, replyModelSchema } from './replyModel';
+import { type IntentLabel, intentLabels } from './types';
+
+const labelsAre = (known: readonly string[]) => (state: { labels: string[] }) => state.labels.every((label) => known.includes(label));
 
 export const defaultModelFile = path.join(contentDirs.intents, 'model.json');
 
 /** `intents/model.json`: everything recognition needs, so start-up reads one file and never trains. */
 export const modelFileSchema = z.object({
-  version: z.literal(1),
+  version: z.literal(2),
   /** Hash of the training data this model was trained on (see `loadTrainingData`). */
   dataHash: z.string().min(1),
   /** Naive Bayes counts and logistic-regression weights; their label distributions are averaged. */
   classifier: z.literal('ensemble'),
-  bayes: bayesStateSchema,
-  linear: linearStateSchema,
+  bayes: bayesStateSchema.refine(labelsAre(intentLabels), 'labels must be intent labels'),
+  linear: linearStateSchema.refine(labelsAre(intentLabels), 'labels must be intent labels'),
   /** Word frequencies of the training data and gazetteer, for spelling correction. */
   vocabulary: z.record(z.string(), z.number().int().positive()),
   gazetteer: gazetteerSchema,
   thresholds: z.object({ minConfidence: z.number().min(0).max(1), minMargin: z.number().min(0).max(1) }),
+  /** The second model: what a reply to a step's question says (intents/replies/). */
+  replies: replyModelSchema,
+  replyCrossValidation: z.object({ examples: z.number(), accuracy: z.number(), precision: z.number(), recall: z.number() }),
   /** Cross-validation figures of the training run that chose the thresholds, for the record. */
   crossValidation: z.object({ folds: z.number(), repeats: z.number(), macroF1: z.number(), accuracy: z.number(), oosRecall: z.number().nullable() }),
 });
@@ -39,8 +46,9 @@ export function recognizerFromModel(model: ModelFile): IntentRecognizer {
   return new IntentRecognizer({
     speller: spellerFor(model.vocabulary, model.gazetteer),
     extractor: new EntityExtractor(model.gazetteer),
-    scorer: scorerOf(model.bayes, model.linear),
+    scorer: scorerOf<IntentLabel>(model.bayes, model.linear),
     thresholds: model.thresholds,
+    replies: new ReplyReader(model.replies),
   });
 }
 

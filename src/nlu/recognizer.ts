@@ -2,8 +2,9 @@ import { decide, type Thresholds } from './decision';
 import type { EntityExtractor, RuleFindings } from './entityExtraction';
 import { featuresOf } from './features';
 import type { IntentScorer } from './intentScorer';
+import { type ReplyContext, type ReplyReader, replyFeatures } from './replyModel';
 import { analyse, type SpellingCorrector } from './textAnalysis';
-import type { Entities, RankedIntent, Recognition, Recognizer } from './types';
+import type { Entities, IntentLabel, RankedIntent, Recognition, Recognizer } from './types';
 
 /** Longer messages are cut here: nobody types more, and recognition time stays bounded. */
 const maxMessageLength = 2000;
@@ -11,8 +12,10 @@ const maxMessageLength = 2000;
 export interface RecognizerParts {
   speller: SpellingCorrector;
   extractor: EntityExtractor;
-  scorer: IntentScorer;
+  scorer: IntentScorer<IntentLabel>;
   thresholds: Thresholds;
+  /** The second model: what a reply to a step's question says. */
+  replies?: ReplyReader;
 }
 
 export interface Inspection {
@@ -24,9 +27,11 @@ export interface Inspection {
 export class IntentRecognizer implements Recognizer {
   constructor(private readonly parts: RecognizerParts) {}
 
-  recognize(text: string): Recognition {
-    const { ranking, findings } = this.inspect(text);
-    return decide(ranking, findings, this.parts.thresholds);
+  recognize(text: string, context?: ReplyContext): Recognition {
+    const { ranking, findings, features } = this.inspect(text);
+    const recognition = decide(ranking, findings, this.parts.thresholds);
+    if (context && this.parts.replies) recognition.reply = this.parts.replies.read(replyFeatures(features, context));
+    return recognition;
   }
 
   entitiesOf(text: string): Entities {
@@ -34,11 +39,11 @@ export class IntentRecognizer implements Recognizer {
   }
 
   /** The classifier's ranking and the rule findings before thresholds and priority are applied. */
-  inspect(text: string): Inspection {
+  inspect(text: string): Inspection & { features: string[] } {
     const analysed = this.analysed(text);
     const findings = this.parts.extractor.extract(analysed);
-    const ranking = this.parts.scorer.rank(featuresOf(analysed, findings));
-    return { ranking, findings };
+    const features = featuresOf(analysed, findings);
+    return { ranking: this.parts.scorer.rank(features), findings, features };
   }
 
   private analysed(text: string) {

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { loadYamlFile, yamlFilesIn } from '../yamlFiles';
 import { loadGazetteer, type Gazetteer } from './gazetteer';
+import { loadReplyExamples, type ReplyExample, replyExamplesDir } from './replyModel';
 import { intentLabels, type IntentLabel } from './types';
 
 /** One training file: the examples of one label (a label may be spread over several files). */
@@ -22,6 +23,8 @@ export interface LabelledText {
 
 export interface TrainingData {
   examples: LabelledText[];
+  /** What replies to a step's question say (intents/replies/), for the reply model. */
+  replies: ReplyExample[];
   gazetteer: Gazetteer;
   /** Hash of the examples and gazetteer: a model trained on other data is stale. */
   hash: string;
@@ -39,8 +42,9 @@ export function loadTrainingData(intentsDir: string): TrainingData {
     }
   }
   const gazetteer = loadGazetteer(path.join(intentsDir, 'entities.yaml'), path.join(intentsDir, 'common-words.yaml'));
-  const hash = crypto.createHash('sha256').update(JSON.stringify({ examples, gazetteer })).digest('hex');
-  return { examples, gazetteer, hash };
+  const replies = loadReplyExamples(replyExamplesDir(intentsDir));
+  const hash = crypto.createHash('sha256').update(JSON.stringify({ examples, replies, gazetteer })).digest('hex');
+  return { examples, replies, gazetteer, hash };
 }
 
 /** Reads `{"text": ..., "intent": ...}` lines; names the line of any bad one. */

@@ -26,7 +26,7 @@ export type RecognizedIntent = IntentLabel | 'none';
 
 export type Side = 'car' | 'charger' | 'both';
 export type ChargerType = 'tethered' | 'untethered';
-export const damageDetails = ['pin', 'dashboard_error', 'burning', 'smoke', 'sparks', 'cracked', 'release_cord'] as const;
+export const damageDetails = ['pin', 'dashboard_error', 'burning', 'smoke', 'sparks', 'heat', 'melting', 'bang', 'crackling', 'cracked', 'release_cord'] as const;
 export type DamageDetail = (typeof damageDetails)[number];
 
 export interface Entities {
@@ -37,17 +37,43 @@ export interface Entities {
   damage?: DamageDetail[];
   /** The message says the cable has come free ("got it out"), whatever was asked. */
   cableFreed?: true;
+  /** The message says the cable is stuck ("still locked", "won't come out"), not negated. */
+  stuck?: true;
+  /** One end is free and the other still stuck ("unplugged it from the car, stuck in the zappi"): the free one. */
+  freedEnd?: 'car' | 'charger';
+  /** Steps of the procedures the message says were done already ("I already stopped it"), by step id. */
+  stepsDone?: string[];
+  /** What the message says of the mains power: back on, or still off. */
+  power?: 'back' | 'off';
   /** Topic labels the message also speaks of, kept when the priority rule picked another label. */
   mentions?: IntentLabel[];
 }
 
-export interface RankedIntent {
-  intent: IntentLabel;
+/** A label of a classifier and its confidence (`intent` names the label, whichever classifier). */
+export interface Ranked<L extends string> {
+  intent: L;
+  confidence: number;
+}
+
+export type RankedIntent = Ranked<IntentLabel>;
+
+/**
+ * What a reply to a step's question ("did the cable come free?") says, whatever the words: the
+ * recognizer's second model, trained on intents/replies/. `other` is anything else (a question, a
+ * new fact, small talk): the intent model reads those.
+ */
+export const replyActs = ['freed', 'still_stuck', 'did_it', 'tried_before', 'cannot', 'partly', 'waiting', 'other'] as const;
+export type ReplyAct = (typeof replyActs)[number];
+
+export interface ReplyReading {
+  act: ReplyAct;
   confidence: number;
 }
 
 export interface Recognition {
   intent: RecognizedIntent;
+  /** Given the step being asked: what the message says as a reply to it (the reply model). */
+  reply?: ReplyReading;
   /** 0..1, normalised over the labels. */
   confidence: number;
   /** The top three labels, best first. */
@@ -56,7 +82,8 @@ export interface Recognition {
 }
 
 export interface Recognizer {
-  recognize(text: string): Recognition;
+  /** `context`: the step whose question the message answers, for the reply model. */
+  recognize(text: string, context?: { step: string }): Recognition;
   /** The entities alone, by rule (no classifier): for a form's single fields, such as a car's make. */
   entitiesOf(text: string): Entities;
 }

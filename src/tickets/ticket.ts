@@ -46,7 +46,8 @@ export interface TranscriptEntry {
 export const ticketTopics = ['stuck_in_car', 'stuck_in_charger', 'cable_stuck', 'power_cut', 'cold_weather', 'damage', 'human'] as const;
 export type TicketTopic = (typeof ticketTopics)[number];
 
-export const damageDetails = ['pin', 'dashboard_error', 'burning', 'smoke', 'sparks', 'cracked', 'release_cord'] as const;
+/** Since contract 2: heat, melting, bang, crackling (hazards the bot hears since then). */
+export const damageDetails = ['pin', 'dashboard_error', 'burning', 'smoke', 'sparks', 'heat', 'melting', 'bang', 'crackling', 'cracked', 'release_cord'] as const;
 
 export const transcriptLimits = { maxTurns: 50, maxCharsPerTurn: 1000 } as const;
 

@@ -32,18 +32,19 @@ describe('what the user typed, in what the bot says', () => {
     expect(userText(hostile)).toBe('\\<b\\>Sam\\</b\\> \\[verify\\]\\(https://evil.example\\) \\*now\\*');
   });
 
-  it('is shown escaped in the summary, and the ticket keeps it as typed', async () => {
+  it('is never taken as a name when it is markup, and what is taken is shown escaped, the ticket keeping it as typed', async () => {
     const tickets = memoryTicketDelivery();
     const bot = await guidedChat(loadRecognizer(), { ticketDelivery: tickets });
     await bot.user(buttons.person);
-    await bot.user(hostile);
-    await bot.user('sam@example.com');
+    expect((await bot.user(hostile)).texts).toEqual([handoff.questions.name.retry]);
+    await bot.user('Sam Taylor');
+    await bot.user('sam_taylor@example.com');
     await bot.user('Leeds');
-    await bot.user(handoff.buttons.skip);
+    await bot.user('Pulsar *Plus* (22kW) _v2_');
     const summary = await bot.user(handoff.buttons.skip);
-    expect(summary.texts[0]).toContain(`Name: ${userText(hostile)}`);
-    expect(summary.texts[0]).not.toContain('[verify](');
+    expect(summary.texts[0]).toContain(`Email: ${userText('sam_taylor@example.com')}`);
+    expect(summary.texts[0]).toContain(`Charger: ${userText('Pulsar *Plus* (22kW) _v2_')}`);
     await bot.user(handoff.buttons.create);
-    expect(tickets.tickets()[0].contact.name).toBe(hostile);
+    expect(tickets.tickets()[0]).toMatchObject({ contact: { email: 'sam_taylor@example.com' }, charger: { model: 'Pulsar *Plus* (22kW) _v2_' } });
   });
 });

@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { stringify } from 'yaml';
-import { checkContent, unreachableSteps } from '../../src/content/checkContent';
+import { checkContent, isStepAnywhere, unreachableSteps } from '../../src/content/checkContent';
+import { loadTrainingData } from '../../src/nlu/trainingData';
 import { loadContent } from '../../src/content/loadContent';
 import { ContentError } from '../../src/yamlFiles';
 import { loadDialogs, procedureSchema, type Procedure } from '../../src/content/procedures';
@@ -40,8 +41,15 @@ describe('dialogs/', () => {
 
   it('follows the guide order for the car: end session, unlock, push-press-pull, emergency release, then a person', () => {
     const car = dialogs.procedures.get('stuck_in_car')!;
-    expect(car.steps.map((s) => s.id)).toEqual(['end_session', 'unlock_car', 'connector_technique', 'emergency_release']);
+    expect(car.steps.map((s) => s.id).slice(0, 4)).toEqual(['end_session', 'unlock_car', 'connector_technique', 'emergency_release']);
     expect(car.steps[3].on.deny).toEqual({ handoff: 'emergency_release_failed', say: [] });
+  });
+
+  it('never offers the emergency release before the unlock steps, not even in a power cut', () => {
+    const powerCut = dialogs.procedures.get('power_cut')!;
+    const targets = powerCut.steps.flatMap((step) => Object.values(step.on));
+    expect(targets).not.toContainEqual({ step: 'emergency_release' });
+    expect(powerCut.steps.map((s) => s.id)).not.toContain('emergency_release');
   });
 
   it('ends the charger procedure with "do not prise it, do not open the unit" before the handoff', () => {
@@ -101,9 +109,9 @@ describe('dialogs/', () => {
     expect(() => loadDialogs(dir)).toThrow(/named after its scenario/);
   });
 
-  it('lists already-tried phrases only for steps that exist', () => {
-    expect(Object.keys(dialogs.alreadyTried.steps)).toEqual(
-      expect.arrayContaining(['end_session', 'unlock_car', 'emergency_release', 'power_cycle']),
-    );
+  it('lists already-done phrases (intents/entities.yaml stepsDone) only for steps that exist', () => {
+    const { gazetteer } = loadTrainingData(contentDirs.intents);
+    expect(Object.keys(gazetteer.stepsDone)).toEqual(expect.arrayContaining(['end_session', 'unlock_car', 'emergency_release', 'power_cycle']));
+    expect(Object.keys(gazetteer.stepsDone).filter((step) => !isStepAnywhere(dialogs, step))).toEqual([]);
   });
 });

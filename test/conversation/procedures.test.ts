@@ -81,7 +81,7 @@ describe('stuck in the charger socket', () => {
 });
 
 describe('after a power cut', () => {
-  it('waits for the power, retries after start-up, restarts, then frees the car end with the emergency release', async () => {
+  it('waits for the power, retries after start-up, restarts, then goes through the car end: unlock first, the emergency release last', async () => {
     const bot = await chat();
     const first = await bot.user('there was a power cut last night and now the cable is locked');
     expect(first.texts.at(-1)).toBe(questions.powerBack);
@@ -90,8 +90,24 @@ describe('after a power cut', () => {
     expect((await bot.user(buttons.stillStuck)).texts[1]).toBe(item('power_cycle'));
     const whichEnd = await bot.user(buttons.stillStuck);
     expect(whichEnd.texts.at(-1)).toBe(questions.whichEnd);
-    expect((await bot.user(buttons.car)).texts[0]).toBe(instruction('emergency_release', 'emergency_release_only_for_emergencies'));
+    const carEnd = await bot.user(buttons.car);
+    expect(carEnd.texts).toContain(instruction('end_session', 'wait_after_stop'));
+    expect(carEnd.texts.join(' ')).not.toContain(item('emergency_release'));
+    expect((await bot.user(buttons.stillStuck)).texts).toContain(instruction('unlock_car', 'port_release_button'));
+    await bot.user(buttons.stillStuck);
+    expect((await bot.user(buttons.stillStuck)).texts).toContain(instruction('emergency_release', 'emergency_release_only_for_emergencies'));
     expect((await bot.user(buttons.freed)).texts).toEqual(closing);
+  });
+
+  it('told the power is back, does not ask; told it is still off, explains and goes to the car end', async () => {
+    const back = await chat();
+    const restored = await back.user('power cut earlier, its back on now but the cable is still locked in the wallbox');
+    expect(restored.texts).not.toContain(questions.powerBack);
+    expect(restored.texts).toContain(item('power_restored'));
+    const off = await chat();
+    const stillOff = await off.user('still no power after the outage and the plug is stuck in my car');
+    expect(stillOff.texts).toContain(item('power_still_off'));
+    expect(stillOff.texts).toContain(instruction('end_session', 'wait_after_stop'));
   });
 
   it('hands over when the power stays off and only the charger end is stuck', async () => {

@@ -1,7 +1,7 @@
 import { type Activity, Channels, MessageFactory, type Middleware, TurnContext } from 'botbuilder';
 import type { Content } from '../../content/loadContent';
 import { fillTemplate, handoffQuestions } from '../../content/messages';
-import type { ContactAnswersValue } from '../../botframework/conversationHost';
+import type { ContactAnswersValue } from '../../handoff/contactInterview';
 import { findProcedureByName, procedureNames, procedureOverview } from '../../conversation/procedureOverview';
 import type { Logger } from '../../logger';
 import { type SubmittedAnswer, type SubmittedContactForm, procedureCard } from './adaptiveCards';
