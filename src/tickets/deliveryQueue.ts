@@ -3,7 +3,7 @@ import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
 import type { QueueDepthSource, TicketMetrics } from '../observability/metrics';
-import { createRedisClient, isRedisUnavailable, type RedisClient } from '../state/redisClient';
+import { createRedisClient, isRedisReady, type RedisClient } from '../state/redisClient';
 import type { TicketAdapter } from './adapters/adapter';
 import type { TicketDelivery } from './delivery';
 import { PermanentDeliveryError } from './deliveryErrors';
@@ -44,10 +44,11 @@ export interface TicketQueueOptions extends QueueLocation {
 
 /**
  * BullMQ's error events: an outage is already logged once by the connection (createRedisClient), so
- * its repeats go to debug; anything else is an error. Without a listener BullMQ prints each to stderr.
+ * what comes while the connection is down goes to debug; anything else is an error. Without a
+ * listener BullMQ prints each to stderr.
  */
 function bullmqErrorLogger(connection: RedisClient, logger: Logger, source: string): (error: Error) => void {
-  return (error) => logger[isRedisUnavailable(connection, error) ? 'debug' : 'error']({ err: error.message }, `${source} error`);
+  return (error) => logger[isRedisReady(connection) ? 'error' : 'debug']({ err: error.message }, `${source} error`);
 }
 
 export interface TicketQueue extends TicketDelivery {
