@@ -57,17 +57,25 @@ export async function guidedChat(recognizer: Recognizer, options: { ticketDelive
   };
 }
 
-/** A ticket delivery in memory: keeps the first ticket of each id and returns it, like the real ones. */
+/**
+ * A ticket delivery in memory: keeps the first ticket of each id and returns it, like the real ones;
+ * `refuse(id)` makes it report that ticket refused by the receiver.
+ */
 export function memoryTicketDelivery() {
   const accepted = new Map<string, Ticket>();
+  const refusedIds = new Set<string>();
   let submissions = 0;
   return {
     tickets: () => [...accepted.values()],
     submissions: () => submissions,
+    refuse: (ticketId: string) => void refusedIds.add(ticketId),
     async submit(ticket: Ticket): Promise<Ticket> {
       submissions += 1;
       if (!accepted.has(ticket.id)) accepted.set(ticket.id, ticket);
       return accepted.get(ticket.id)!;
+    },
+    async refused(ticketIds: readonly string[]) {
+      return ticketIds.filter((id) => refusedIds.has(id));
     },
     async close() {},
   } satisfies TicketDelivery & Record<string, unknown>;
