@@ -113,6 +113,7 @@ const envShape = z.object({
   MicrosoftAppPassword: optionalString,
   MicrosoftAppType: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('MultiTenant'),
   MicrosoftAppTenantId: optionalString,
+  CONNECTOR_TIMEOUT_MS: positiveInt.default(5_000),
 
   // State
   REDIS_URL: optionalString.pipe(z.url({ protocol: /^rediss?$/ }).optional()),
@@ -157,6 +158,7 @@ const envShape = z.object({
   MAX_MESSAGE_CHARS: positiveInt.default(1000),
   RATE_LIMIT_CONVERSATION_TURNS: positiveInt.default(30),
   RATE_LIMIT_CONVERSATION_WINDOW_SECONDS: positiveInt.default(60),
+  RATE_LIMIT_REFUSED_REQUESTS_PER_MINUTE: positiveInt.default(10),
   TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
   METRICS_TOKEN: optionalString,
   WEBCHAT_EMBED_ORIGINS: optionalString.transform((value) => (value ? value.split(',').map((o) => o.trim()).filter(Boolean) : [])).pipe(z.array(z.url({ protocol: /^https?$/ }))),
@@ -196,6 +198,8 @@ export interface Config {
     readonly appType: Env['MicrosoftAppType'];
     readonly tenantId?: string;
   };
+  /** How long one call to a channel's connector (a reply), its retries included, may take. */
+  readonly connectorTimeoutMs: number;
   readonly redis: {
     /** Kept for callers that only ask "single Redis URL set?"; `connection` covers every topology. */
     readonly url?: string;
@@ -232,6 +236,8 @@ export interface Config {
     readonly conversationTurns: RateLimitConfig;
     /** Web chat token requests per client address (WEBCHAT_TOKENS_PER_MINUTE). */
     readonly tokenRequests: RateLimitConfig;
+    /** Unauthenticated requests to /api/messages per client address, answered 401 until 429. */
+    readonly refusedRequests: RateLimitConfig;
     /** How many proxies in front of the service append to X-Forwarded-For (0: use the socket address). */
     readonly trustedProxyHops: number;
   };
@@ -306,6 +312,7 @@ export function loadConfig(env: Record<string, string | undefined> = { ...readDo
       appType: e.MicrosoftAppType,
       tenantId: e.MicrosoftAppTenantId,
     },
+    connectorTimeoutMs: e.CONNECTOR_TIMEOUT_MS,
     redis: {
       url: e.REDIS_URL,
       connection: redisConnection(e),
@@ -339,6 +346,7 @@ export function loadConfig(env: Record<string, string | undefined> = { ...readDo
       maxMessageChars: e.MAX_MESSAGE_CHARS,
       conversationTurns: { points: e.RATE_LIMIT_CONVERSATION_TURNS, windowSeconds: e.RATE_LIMIT_CONVERSATION_WINDOW_SECONDS },
       tokenRequests: { points: e.WEBCHAT_TOKENS_PER_MINUTE, windowSeconds: 60 },
+      refusedRequests: { points: e.RATE_LIMIT_REFUSED_REQUESTS_PER_MINUTE, windowSeconds: 60 },
       trustedProxyHops: e.TRUSTED_PROXY_HOPS,
     },
     metrics: { token: e.METRICS_TOKEN },

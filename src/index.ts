@@ -2,12 +2,12 @@
  * The composition root: the only place that builds things and wires them together. Reading this
  * file tells you the whole system. `main()` runs when the file is started as the service.
  */
-import { CloudAdapter, type Middleware, type Storage } from 'botbuilder';
+import type { Middleware, Storage } from 'botbuilder';
 import { Registry } from 'prom-client';
-import type { Request, Response, Server } from 'restify';
 import { ConversationHost } from './botframework/conversationHost';
 import { SupportBot } from './botframework/supportBot';
 import { createTurnErrorHandler } from './botframework/turnErrorHandler';
+import { botFrameworkEndpoint, EndpointAdapter } from './channels/botFrameworkEndpoint';
 import { type ConversationLog, InMemoryConversationLog } from './channels/directLine/conversationLog';
 import { DirectLineConversations } from './channels/directLine/conversations';
 import { RedisConversationLog } from './channels/directLine/redisConversationLog';
@@ -15,7 +15,6 @@ import { directLineRoutes } from './channels/directLine/routes';
 import { DirectLineTokens, tokenSecretOrDevSecret } from './channels/directLine/tokens';
 import { InProcessAdapter } from './channels/inProcessAdapter';
 import { fieldStaffSteps, teamsInput, teamsTenantGate } from './channels/teams/teamsMiddleware';
-import { checkIncomingActivity } from './channels/incomingActivity';
 import { findWebChatBundle, publicDir, webChatPageRoutes } from './channels/webchat/pageRoutes';
 import { azureDirectLineSessions, selfHostedSessions } from './channels/webchat/sessions';
 import { webChatTokenRoute } from './channels/webchat/tokenRoute';
@@ -23,14 +22,13 @@ import { type Config, ConfigError, loadConfig } from './config';
 import { type Content, loadContent } from './content/loadContent';
 import { ConversationEngine } from './conversation/engine';
 import { inputLimitsMiddleware } from './inputLimits';
-import { createLogger, type Logger } from './logger';
+import { createLogger, type Logger, routeConsoleToLog } from './logger';
 import { loadRecognizer } from './nlu/model';
 import type { Recognizer } from './nlu/types';
 import { createMetrics, type Metrics, turnMetricsMiddleware } from './observability/metrics';
 import { metricsRoute } from './observability/metricsRoute';
-import { adapterResponse } from './security/adapterResponse';
 import { BotFrameworkRequestAuthentication } from './security/botFrameworkAuthentication';
-import { clientAddressOf, conversationOf, createRateLimits, limitRequests, type RateLimit, type RateLimits } from './security/rateLimits';
+import { clientAddressOf, createRateLimits, type RateLimits } from './security/rateLimits';
 import { directLineConnectSources, securityHeaders, webPageSecurityHeaders } from './security/securityHeaders';
 import { createHttpService, type HttpService, type ReadinessCheck, type RouteRegistrar } from './server';
 import { memoryConversationState, redisConversationState } from './state/conversationStateBackend';
@@ -96,19 +94,6 @@ export function buildBotRuntime(
       await tickets.close();
       await state.close();
     },
-  };
-}
-
-function botFrameworkEndpoint(adapter: CloudAdapter, bot: SupportBot, conversationTurns: RateLimit) {
-  return (server: Server) => {
-    server.post('/api/messages', limitRequests(conversationTurns, conversationOf), async (req: Request, res: Response) => {
-      const check = checkIncomingActivity(req.body);
-      if (!check.ok) {
-        res.send(400, { code: 'InvalidActivity', message: 'This is not a valid activity.', problems: check.problems });
-        return;
-      }
-      await adapter.process(req, adapterResponse(res), (context) => bot.run(context));
-    });
   };
 }
 
@@ -179,7 +164,7 @@ export function buildService(config: Config, logger: Logger): Service {
   const metrics = createMetrics(registry);
   const runtime = buildBotRuntime(config, logger, { metrics });
   const rateLimits = createRateLimits({ limits: config.limits, redis: runtime.redis, keyPrefix: config.redis.keyPrefix, logger, metrics });
-  const adapter = new CloudAdapter(new BotFrameworkRequestAuthentication(config.botFramework));
+  const adapter = new EndpointAdapter(new BotFrameworkRequestAuthentication(config.botFramework), config.connectorTimeoutMs);
   adapter.onTurnError = runtime.onTurnError;
   const teams = teamsMiddleware(config, logger, runtime.content);
   // Refused tenants are turned away before anything reads or writes state.
@@ -194,7 +179,14 @@ export function buildService(config: Config, logger: Logger): Service {
     routes: [
       securityHeaders(),
       metricsRoute(registry, config.metrics.token),
-      botFrameworkEndpoint(adapter, runtime.bot, rateLimits.conversationTurns),
+      botFrameworkEndpoint({
+        adapter,
+        logic: (context) => runtime.bot.run(context),
+        conversationTurns: rateLimits.conversationTurns,
+        refusedRequests: rateLimits.refusedRequests,
+        clientAddress: clientAddressOf(config.limits.trustedProxyHops),
+        logger,
+      }),
       ...webChatRoutes(config, logger, runtime, rateLimits),
     ],
   });
@@ -219,6 +211,8 @@ export async function main(): Promise<void> {
     process.exit(1);
   }
   const logger = createLogger(config);
+  // botbuilder prints to the console (a token it refused, with its stack): that goes to the JSON log.
+  routeConsoleToLog(logger);
   const service = buildService(config, logger);
   const port = await service.http.listen(config.port);
   logger.info({ port }, `listening on http://localhost:${port}/api/messages`);

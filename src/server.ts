@@ -1,7 +1,8 @@
 import type { Server as HttpServer } from 'node:http';
 import restify, { type Request, type Response, type Server } from 'restify';
 import type { Logger } from './logger';
-import { internalErrorBody } from './security/internalError';
+import { errorBodyFor } from './security/errorBodies';
+import { jsonBodies } from './security/requestBodies';
 
 /** One dependency the service needs before it can serve turns (content, model, Redis...). */
 export interface ReadinessCheck {
@@ -11,6 +12,9 @@ export interface ReadinessCheck {
 
 /** A route a channel adds to the server (the Bot Framework endpoint, Direct Line, the web page...). */
 export type RouteRegistrar = (server: Server) => void;
+
+/** What restify's error handling is given: any error, with restify's fields when restify made it. */
+type RestifyError = Error & { statusCode?: unknown; restCode?: string; body?: { code?: string } };
 
 export interface HttpServiceDeps {
   logger: Logger;
@@ -51,14 +55,14 @@ export function createHttpService(deps: HttpServiceDeps): HttpService {
     });
     return next();
   });
-  server.use(restify.plugins.bodyParser({ maxBodySize: deps.maxBodyBytes, mapParams: false, mapFiles: false }));
+  server.use(jsonBodies({ maxBodyBytes: deps.maxBodyBytes }));
 
-  // Never let an internal error message or stack reach a client.
-  server.on('restifyError', (req: Request, _res: Response, err: Error & { statusCode?: number }, callback: () => void) => {
-    if ((err.statusCode ?? 500) >= 500) {
-      deps.logger.error({ err, path: req.path() }, 'request failed');
-      Object.assign(err, { body: internalErrorBody, toJSON: () => internalErrorBody });
-    }
+  // Never let an internal error message or stack reach a client. restify would answer with a new
+  // error built from this one's message, so the answer is sent here, from a fixed set of bodies.
+  server.on('restifyError', (req: Request, res: Response, err: RestifyError, callback: () => void) => {
+    const status = typeof err.statusCode === 'number' && err.statusCode >= 400 ? err.statusCode : 500;
+    if (status >= 500) deps.logger.error({ err, path: req.path() }, 'request failed');
+    if (!res.headersSent) res.send(status, errorBodyFor(status, err.body?.code ?? err.restCode));
     return callback();
   });
 

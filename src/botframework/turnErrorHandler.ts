@@ -1,5 +1,6 @@
 import type { TurnContext } from 'botbuilder';
 import type { StoredConversation } from '../conversation/conversationState';
+import { ReplyNotDeliveredError } from '../channels/connectorReplies';
 import { hashId, type Logger } from '../logger';
 import type { SnapshotConversationState } from '../state/snapshotConversationState';
 import { conversationProperty } from './conversationHost';
@@ -23,11 +24,13 @@ export function createTurnErrorHandler(deps: {
   return async (context, error) => {
     deps.logger.error({ err: error, conversation: hashId(context.activity.conversation?.id) }, 'turn failed');
     let restarted = false;
+    // A reply the channel did not take is no fault of the place the driver is at: it is not counted.
+    const countsAgainstThePlace = !(error instanceof ReplyNotDeliveredError);
     try {
       // As stored before this turn: whatever the failed turn changed in memory is not kept.
       const raw = (await deps.conversationState.load(context, true)) as Record<string, unknown>;
       const conversation = raw[conversationProperty] as Failing | undefined;
-      if (conversation) {
+      if (conversation && countsAgainstThePlace) {
         const failedTurns = (conversation.failedTurns ?? 0) + 1;
         restarted = failedTurns >= failuresBeforeRestart;
         raw[conversationProperty] = restarted ? { ...conversation, stage: { kind: 'idle' }, failedTurns: undefined } : { ...conversation, failedTurns };

@@ -1,5 +1,7 @@
+import type { Activity } from 'botbuilder';
 import { z } from 'zod';
 import { describeIssues } from '../yamlFiles';
+import { isJsonObject } from '../state/jsonObject';
 
 /**
  * The least an activity must have before the bot sees it. Channels send far more; that is kept as
@@ -7,6 +9,19 @@ import { describeIssues } from '../yamlFiles';
  * inside the adapter.
  */
 const account = z.looseObject({ id: z.string().min(1).max(512) });
+
+/** An entity botbuilder can read (it lowercases every entity's `type` looking for mentions). */
+export const isWellFormedEntity = (entity: unknown): boolean => isJsonObject(entity) && typeof entity.type === 'string';
+
+/**
+ * A list botbuilder walks through without looking (entities, members added...): members of the
+ * wrong shape are left out, and so is a value that is not a list, rather than failing the turn.
+ */
+const listOf = (keep: (item: unknown) => boolean) =>
+  z
+    .unknown()
+    .transform((value) => (Array.isArray(value) ? value.filter(keep) : undefined))
+    .optional();
 
 export const incomingActivitySchema = z.looseObject({
   type: z.string().min(1).max(64),
@@ -17,11 +32,21 @@ export const incomingActivitySchema = z.looseObject({
   recipient: account.optional(),
   conversation: account,
   text: z.string().optional(),
+  entities: listOf(isWellFormedEntity),
+  attachments: listOf(isJsonObject),
+  membersAdded: listOf(isJsonObject),
+  membersRemoved: listOf(isJsonObject),
+  reactionsAdded: listOf(isJsonObject),
+  reactionsRemoved: listOf(isJsonObject),
 });
 
-export type IncomingActivityCheck = { ok: true } | { ok: false; problems: string[] };
+export type IncomingActivityCheck = { ok: true; activity: Activity } | { ok: false; problems: string[] };
 
+/** The activity as the bot may read it, or the problems that make it none. */
 export function checkIncomingActivity(body: unknown): IncomingActivityCheck {
   const result = incomingActivitySchema.safeParse(body);
-  return result.success ? { ok: true } : { ok: false, problems: describeIssues(result.error) };
+  if (!result.success) return { ok: false, problems: describeIssues(result.error) };
+  // A list that was not one is left out, not kept as undefined.
+  const activity = Object.fromEntries(Object.entries(result.data).filter(([, value]) => value !== undefined));
+  return { ok: true, activity: activity as unknown as Activity };
 }

@@ -26,7 +26,8 @@ export interface Metrics {
   readonly proceduresHandedOff: Counter<'procedure' | 'reason'>;
   readonly ticketsDelivered: Counter<'destination'>;
   readonly ticketsRetried: Counter<'destination'>;
-  readonly ticketsDeadLettered: Counter<'destination'>;
+  /** By why: `refused` (the receiver said no for good, 4xx), `attempts_exhausted`, `invalid_ticket`. */
+  readonly ticketsDeadLettered: Counter<'destination' | 'reason'>;
   readonly queueDepth: Gauge<'state'>;
   readonly redisErrors: Counter<'client'>;
   readonly rateLimited: Counter<'limit'>;
@@ -41,6 +42,18 @@ export interface Metrics {
 export type ProcedureMetrics = Pick<Metrics, 'proceduresStarted' | 'proceduresResolved' | 'proceduresHandedOff'>;
 /** What ticket delivery counts, by destination (the adapter's name). */
 export type TicketMetrics = Pick<Metrics, 'ticketsDelivered' | 'ticketsRetried' | 'ticketsDeadLettered'>;
+/** Why a ticket was given up: the `reason` of `evc_tickets_dead_lettered_total`. */
+export const deadLetterReasons = ['refused', 'attempts_exhausted', 'invalid_ticket'] as const;
+export type DeadLetterReason = (typeof deadLetterReasons)[number];
+
+/**
+ * Dead-letter counters of `destination`, at 0 for every reason from the start: an alert on their
+ * increase sees the first ticket given up (a series that appears at 1 shows no increase).
+ */
+export function countDeadLettersFor(metrics: TicketMetrics, destination: string): (reason: DeadLetterReason) => void {
+  for (const reason of deadLetterReasons) metrics.ticketsDeadLettered.inc({ destination, reason }, 0);
+  return (reason) => metrics.ticketsDeadLettered.inc({ destination, reason });
+}
 
 const knownChannels = new Set(['msteams', 'directline', 'webchat', 'emulator', 'test', 'terminal', 'slack', 'facebook', 'telegram']);
 const knownActivityTypes = new Set<string>(Object.values(ActivityTypes));
@@ -95,8 +108,8 @@ export function createMetrics(registry: Registry): Metrics {
     ticketsRetried: new Counter({ name: 'evc_tickets_retried_total', help: 'Ticket delivery attempts that will be retried', labelNames: ['destination'], registers }),
     ticketsDeadLettered: new Counter({
       name: 'evc_tickets_dead_lettered_total',
-      help: 'Tickets moved to the failed set without delivery',
-      labelNames: ['destination'],
+      help: 'Tickets given up without delivery (failed set or outbox file), by why: refused, attempts_exhausted, invalid_ticket',
+      labelNames: ['destination', 'reason'],
       registers,
     }),
     queueDepth,

@@ -1,5 +1,5 @@
 import { type RateLimiterAbstract, RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
-import type { Request, RequestHandler, Response } from 'restify';
+import type { Request, Response } from 'restify';
 import type { Config, RateLimitConfig } from '../config';
 import type { Logger } from '../logger';
 import type { Metrics } from '../observability/metrics';
@@ -14,10 +14,12 @@ export interface RateLimit {
 }
 
 export interface RateLimits {
-  /** Turns per conversation: `/api/messages` and the Direct Line posting route. */
+  /** Turns per conversation: `/api/messages` (once the request is authenticated) and the Direct Line posting route. */
   conversationTurns: RateLimit;
   /** Web Chat token requests per client address: `/api/webchat/token`. */
   tokenRequests: RateLimit;
+  /** Requests to `/api/messages` refused for want of a valid Bot Framework token, per client address. */
+  refusedRequests: RateLimit;
 }
 
 export interface RateLimitDeps {
@@ -57,6 +59,7 @@ export function createRateLimits(deps: RateLimitDeps): RateLimits {
   return {
     conversationTurns: rateLimit('conversation', deps.limits.conversationTurns, deps),
     tokenRequests: rateLimit('token', deps.limits.tokenRequests, deps),
+    refusedRequests: rateLimit('refused', deps.limits.refusedRequests, deps),
   };
 }
 
@@ -68,32 +71,6 @@ export function sendTooManyRequests(
 ): void {
   res.setHeader('Retry-After', String(decision.retryAfterSeconds));
   res.send(429, { code: 'TooManyRequests', message });
-}
-
-/**
- * A route handler that takes one point from `limit` for the request's key and answers 429 with
- * Retry-After when none is left. A request without a key passes: the route's own checks refuse it.
- */
-export function limitRequests(limit: RateLimit, keyOf: (req: Request) => string | undefined): RequestHandler {
-  // Callback style: an async restify handler cannot stop the chain after answering.
-  return (req: Request, res: Response, next) => {
-    const key = keyOf(req);
-    if (key === undefined) return next();
-    limit.take(key).then(
-      (decision) => {
-        if (decision.allowed) return next();
-        sendTooManyRequests(res, decision);
-        return next(false);
-      },
-      (error: Error) => next(error),
-    );
-  };
-}
-
-/** The conversation id of a posted activity, if it has one. */
-export function conversationOf(req: Request): string | undefined {
-  const id = (req.body as { conversation?: { id?: unknown } } | undefined)?.conversation?.id;
-  return typeof id === 'string' && id ? id : undefined;
 }
 
 /**

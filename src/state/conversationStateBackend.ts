@@ -6,10 +6,11 @@ import { ConversationLock, MemoryLockBackend, RedisLockBackend } from './convers
 import { ConversationTurnGuard, type TurnGuardDependencies } from './conversationTurnGuard';
 import { ExpiringMemoryStorage } from './expiringMemoryStorage';
 import { MemoryRedeliveryLedger, RedisRedeliveryLedger } from './redeliveryLedger';
-import { closeRedisClient, isRedisReady, isRedisUnavailable, type RedisClient } from './redisClient';
+import { closeRedisClient, isRedisReady, type RedisClient } from './redisClient';
 import { conversationIdInKey } from './redisKeys';
 import { RedisStorage } from './redisStorage';
 import { SnapshotConversationState } from './snapshotConversationState';
+import { StateUnavailableError } from './stateErrors';
 
 /** Everything the composition root needs for conversation state, whichever store backs it. */
 export interface ConversationStateBackend {
@@ -52,7 +53,8 @@ export function redisConversationState(client: RedisClient, config: Config, mess
     loadState,
     messages,
     logger,
-    isStateUnavailable: (error: unknown) => isRedisUnavailable(client, error),
+    // Raised by the Redis stores only for Redis itself: a channel's connector failing is not an outage of state.
+    isStateUnavailable: (error: unknown) => error instanceof StateUnavailableError,
   };
   return {
     kind: 'redis',

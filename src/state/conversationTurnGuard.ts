@@ -4,6 +4,7 @@ import { hashId, type Logger } from '../logger';
 import type { ConversationLock } from './conversationLock';
 import type { RedeliveryLedger } from './redeliveryLedger';
 import { conversationKey } from './redisKeys';
+import { ETagConflictError } from './stateErrors';
 
 export interface TurnGuardDependencies {
   readonly lock: ConversationLock;
@@ -40,8 +41,11 @@ export interface TurnGuardDependencies {
  * waits for the end too.
  *
  * A state outage never escapes: the user gets the `stateUnavailable` message (safe general steps
- * and how to reach a person) and the turn is logged. Other errors go to `recoverTurn`, still under
- * the lock, so its replies are marked like any others.
+ * and how to reach a person) and the turn is logged. A save refused because a later turn saved
+ * first (this turn outlived its lock: the lock renews itself, so only a stalled process or Redis
+ * unreachable for a whole TTL gets there) is logged and the user asked to send the message again
+ * (`turnBusy`); the later turn's state stands. Other errors go to `recoverTurn`, still under the
+ * lock, so its replies are marked like any others.
  */
 export class ConversationTurnGuard implements Middleware {
   constructor(private readonly deps: TurnGuardDependencies) {}
@@ -98,14 +102,26 @@ export class ConversationTurnGuard implements Middleware {
       completed = true;
     } catch (error) {
       if (this.deps.isStateUnavailable(error)) await this.answerOutage(context, log(), error);
+      else if (error instanceof ETagConflictError) await this.answerLateSave(context, log(), error, held.lost);
       else await this.deps.recoverTurn(context, error as Error);
     } finally {
       turnOpen = false;
+      if (held.lost) log().warn('conversation lock expired while the turn ran: a later turn may have run meanwhile; the saves are fenced');
       // One round trip: the mark goes out first, so it is still made under the lock.
       await Promise.all([
         completed || repliesWaiting ? markOrWarn() : undefined,
         held.release().catch((error) => log().warn({ err: error }, 'lock not released; it expires by itself')),
       ]);
+    }
+  }
+
+  private async answerLateSave(context: TurnContext, log: Logger, error: ETagConflictError, lockLost: boolean): Promise<void> {
+    log.error({ err: error, lockLost }, 'turn state save refused: a later turn of the conversation saved first; its state stands');
+    if (context.activity.type !== 'message') return;
+    try {
+      await context.sendActivity(this.deps.messages.turnBusy);
+    } catch (sendError) {
+      log.error({ err: sendError }, 'request to send the message again could not be sent');
     }
   }
 

@@ -1,4 +1,4 @@
-import type { RedisClient } from './redisClient';
+import { type RedisClient, stateCommand } from './redisClient';
 import { redisKeyFor } from './redisKeys';
 
 /**
@@ -16,11 +16,11 @@ export class RedisRedeliveryLedger implements RedeliveryLedger {
   constructor(private readonly redis: RedisClient, private readonly options: { keyPrefix: string; ttlSeconds: number }) {}
 
   async wasProcessed(conversationKey: string, activityId: string): Promise<boolean> {
-    return (await this.redis.exists(this.redisKey(conversationKey, activityId))) === 1;
+    return (await stateCommand(this.redis, () => this.redis.exists(this.redisKey(conversationKey, activityId)))) === 1;
   }
 
   async markProcessed(conversationKey: string, activityId: string): Promise<void> {
-    await this.redis.set(this.redisKey(conversationKey, activityId), '1', 'EX', this.options.ttlSeconds);
+    await stateCommand(this.redis, () => this.redis.set(this.redisKey(conversationKey, activityId), '1', 'EX', this.options.ttlSeconds));
   }
 
   private redisKey(conversationKey: string, activityId: string): string {

@@ -1,7 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Cluster, Redis, type RedisOptions } from 'ioredis';
+import { Cluster, Redis, ReplyError, type RedisOptions } from 'ioredis';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
+import { StateUnavailableError } from './stateErrors';
 
 /** A single server (also behind Sentinel) or a Cluster: everything in `src/state` works with either. */
 export type RedisClient = Redis | Cluster;
@@ -105,7 +106,9 @@ export type ScriptCommand = (...keysThenArgs: (string | number)[]) => Promise<nu
 /**
  * `lua` as the command `name` of `client` (EVALSHA, with EVAL when Redis lost the script), defined
  * once per client. The fixed key count puts the keys first: auto-pipelining on a Cluster routes a
- * command by its first argument.
+ * command by its first argument. Define commands before the client is in use (when the store using
+ * them is made): an auto-pipelined batch has only the commands defined when it began, and a command
+ * defined while one was filling failed in it and made ioredis throw an uncaught TypeError.
  */
 export function scriptCommand(client: RedisClient, name: string, keyCount: number, lua: string): ScriptCommand {
   if (!(name in client)) client.defineCommand(name, { numberOfKeys: keyCount, lua });
@@ -133,16 +136,30 @@ export function whenRedisReady(client: RedisClient, timeoutMs: number): Promise<
   });
 }
 
-const unavailablePattern =
-  /enableOfflineQueue|Connection is closed|Command timed out|Cluster is disconnect|None of startup nodes|Node is disconnected|Socket timeout|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|CLUSTERDOWN|TRYAGAIN|MASTERDOWN|LOADING|READONLY/;
+/** Redis error replies (their first word is the error code) that mean "not now": failover, loading, cluster down. */
+const unavailableReplyCodes = new Set(['CLUSTERDOWN', 'TRYAGAIN', 'MASTERDOWN', 'LOADING', 'READONLY']);
 
-/** True when `error` means "Redis cannot be reached right now" rather than a bug or bad data. */
-export function isRedisUnavailable(client: RedisClient, error: unknown): boolean {
-  const { name = '', message = '' } = (error ?? {}) as { name?: string; message?: string };
-  return (
-    !isRedisReady(client) ||
-    name === 'MaxRetriesPerRequestError' ||
-    name === 'ClusterAllFailedError' ||
-    unavailablePattern.test(message)
-  );
+/**
+ * True when a command of `client` failed because Redis cannot be reached right now rather than
+ * because of a bug or bad data. A command is refused by the server with a `ReplyError` (its code
+ * says which); every other way a command fails (connection closed, offline queue off, timed out,
+ * out of retries, no cluster node) is the connection's.
+ */
+function isRedisUnavailable(client: RedisClient, error: unknown): boolean {
+  if (!isRedisReady(client)) return true;
+  if (error instanceof ReplyError) return unavailableReplyCodes.has(String((error as Error).message).split(' ', 1)[0]);
+  return error instanceof Error;
+}
+
+/**
+ * Runs a state command (`command` issues it before its first await, so pipelining is kept): a
+ * failure because Redis is unreachable comes out as a `StateUnavailableError` with the client's
+ * error as its cause, anything else as it was.
+ */
+export async function stateCommand<T>(client: RedisClient, command: () => Promise<T>): Promise<T> {
+  try {
+    return await command();
+  } catch (error) {
+    throw isRedisUnavailable(client, error) ? new StateUnavailableError({ cause: error }) : error;
+  }
 }

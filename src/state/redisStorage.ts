@@ -1,16 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Storage, StoreItems } from 'botbuilder';
 import { parseJsonObject } from './jsonObject';
-import { type RedisClient, type ScriptCommand, scriptCommand } from './redisClient';
+import { type RedisClient, type ScriptCommand, scriptCommand, stateCommand } from './redisClient';
 import { redisKeyFor } from './redisKeys';
-
-/** A write whose eTag is no longer the stored one: someone else wrote first, nothing was written. */
-export class ETagConflictError extends Error {
-  constructor(readonly key: string) {
-    super(`Storage: error writing "${key}" due to eTag conflict.`);
-    this.name = 'ETagConflictError';
-  }
-}
+import { ETagConflictError } from './stateErrors';
 
 /** A state item bigger than the configured limit: refused before anything is written. */
 export class StateItemTooLargeError extends Error {
@@ -64,8 +57,11 @@ return 1
 
 interface PreparedWrite {
   readonly key: string;
+  /** The caller's item: it gets the new eTag once written. */
+  readonly item: { eTag?: unknown };
   readonly redisKey: string;
   readonly expectedETag: string;
+  readonly newETag: string;
   readonly json: string;
 }
 
@@ -75,6 +71,10 @@ interface PreparedWrite {
  * A write is all-or-nothing for the keys of one conversation or user (one Cluster slot); botbuilder
  * writes one key per call.
  *
+ * A written item gets its new eTag (`item.eTag`), so its writer can write it again, fenced by it.
+ * Redis being unreachable comes out as a `StateUnavailableError`. No keys read nothing and no
+ * changes write nothing, as botbuilder's storage tests expect of `read(null)` and `write(null)`.
+ *
  * An item whose data is not a JSON object (edited by hand, written by something else) would fail
  * every turn of its conversation until it expired. It is set aside instead, under
  * `<key>:unreadable:<eTag>` for an operator to look at, and reads as absent: the conversation
@@ -82,13 +82,17 @@ interface PreparedWrite {
  */
 export class RedisStorage implements Storage {
   private readonly setAsideIfUnchanged: ScriptCommand;
+  /** The compare-and-set for 1 to `maxKeysPerSlot` keys, at index `keyCount - 1`. */
+  private readonly compareAndSetFor: ScriptCommand[];
 
   constructor(private readonly redis: RedisClient, private readonly options: RedisStorageOptions) {
     this.setAsideIfUnchanged = scriptCommand(redis, 'evbotStateSetAside', 2, setAsideLua);
+    this.compareAndSetFor = Array.from({ length: maxKeysPerSlot }, (_, i) => compareAndSetOf(redis, i + 1));
   }
 
-  async read(keys: string[]): Promise<StoreItems> {
-    const found = await Promise.all(keys.map((key) => this.redis.hmget(this.redisKey(key), 'eTag', 'data')));
+  async read(keys: string[] | null | undefined): Promise<StoreItems> {
+    if (!keys?.length) return {};
+    const found = await stateCommand(this.redis, () => Promise.all(keys.map((key) => this.redis.hmget(this.redisKey(key), 'eTag', 'data'))));
     const items: StoreItems = {};
     const unreadable: Promise<void>[] = [];
     keys.forEach((key, i) => {
@@ -102,18 +106,22 @@ export class RedisStorage implements Storage {
     return items;
   }
 
-  async write(changes: StoreItems): Promise<void> {
-    const writes = Object.entries(changes).map(([key, item]) => this.prepare(key, item));
+  async write(changes: StoreItems | null | undefined): Promise<void> {
+    const writes = Object.entries(changes ?? {}).map(([key, item]) => this.prepare(key, item));
     const bySlot = new Map<string, PreparedWrite[]>();
     for (const write of writes) {
       const hashTag = write.redisKey.slice(0, write.redisKey.indexOf('}') + 1);
       bySlot.set(hashTag, [...(bySlot.get(hashTag) ?? []), write]);
     }
+    for (const [hashTag, group] of bySlot) {
+      if (group.length > maxKeysPerSlot) throw new TypeError(`Storage: at most ${maxKeysPerSlot} items of ${hashTag} in one write; nothing was written.`);
+    }
     await Promise.all([...bySlot.values()].map((group) => this.compareAndSet(group)));
   }
 
-  async delete(keys: string[]): Promise<void> {
-    await Promise.all(keys.map((key) => this.redis.del(this.redisKey(key))));
+  async delete(keys: string[] | null | undefined): Promise<void> {
+    if (!keys?.length) return;
+    await stateCommand(this.redis, () => Promise.all(keys.map((key) => this.redis.del(this.redisKey(key)))));
   }
 
   private redisKey(key: string): string {
@@ -122,7 +130,8 @@ export class RedisStorage implements Storage {
 
   private async setAside(key: string, eTag: string): Promise<void> {
     const redisKey = this.redisKey(key);
-    if (await this.setAsideIfUnchanged(redisKey, `${redisKey}:unreadable:${eTag}`, eTag)) this.options.onSetAside?.(key, eTag);
+    const setAside = await stateCommand(this.redis, () => this.setAsideIfUnchanged(redisKey, `${redisKey}:unreadable:${eTag}`, eTag));
+    if (setAside) this.options.onSetAside?.(key, eTag);
   }
 
   private prepare(key: string, item: unknown): PreparedWrite {
@@ -134,21 +143,27 @@ export class RedisStorage implements Storage {
     const bytes = Buffer.byteLength(json);
     if (bytes > this.options.maxItemBytes) throw new StateItemTooLargeError(key, bytes, this.options.maxItemBytes);
     const expectedETag = typeof eTag === 'string' && eTag !== '*' ? eTag : '';
-    return { key, redisKey: this.redisKey(key), expectedETag, json };
+    return { key, item: item as { eTag?: unknown }, redisKey: this.redisKey(key), expectedETag, newETag: randomUUID(), json };
   }
 
   private async compareAndSet(group: PreparedWrite[]): Promise<void> {
-    const args = group.flatMap((write) => [write.expectedETag, randomUUID(), write.json]);
-    const conflict = await this.compareAndSetOf(group.length)(...group.map((write) => write.redisKey), this.options.ttlSeconds, ...args);
+    const args = group.flatMap((write) => [write.expectedETag, write.newETag, write.json]);
+    const setIfCurrent = this.compareAndSetFor[group.length - 1];
+    const conflict = await stateCommand(this.redis, () => setIfCurrent(...group.map((write) => write.redisKey), this.options.ttlSeconds, ...args));
     if (conflict > 0) throw new ETagConflictError(group[conflict - 1].key);
+    for (const write of group) write.item.eTag = write.newETag;
   }
+}
 
-  /**
-   * The script as a command for `keyCount` keys (botbuilder writes one): one command per key count,
-   * so that its keys come first. With the key count first, auto-pipelining on a Cluster batched saves
-   * of different conversations for the wrong node, and they were refused.
-   */
-  private compareAndSetOf(keyCount: number): ScriptCommand {
-    return scriptCommand(this.redis, `evbotStateCompareAndSet${keyCount}`, keyCount, compareAndSetLua);
-  }
+/** botbuilder writes one item per call; a conversation's state and its dialogs' would be two. */
+const maxKeysPerSlot = 4;
+
+/**
+ * The script as a command for `keyCount` keys: one command per key count, so that its keys come
+ * first. With the key count first, auto-pipelining on a Cluster batched saves of different
+ * conversations for the wrong node, and they were refused. All are defined when the storage is
+ * made (see `scriptCommand`).
+ */
+function compareAndSetOf(redis: RedisClient, keyCount: number): ScriptCommand {
+  return scriptCommand(redis, `evbotStateCompareAndSet${keyCount}`, keyCount, compareAndSetLua);
 }

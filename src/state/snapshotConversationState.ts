@@ -6,7 +6,15 @@ interface CachedState {
   state: StateObject;
   /** The state as it was loaded or last saved, without its eTag: what "changed" is measured against. */
   snapshot: string;
+  /** What the next save expects to find stored: the eTag read (under the conversation lock) or last written. */
+  eTag: string;
 }
+
+/**
+ * The eTag a save of state that was not stored when it was read expects. No stored item has it,
+ * so the save is refused if another turn stored the conversation meanwhile.
+ */
+const notStored = 'not-stored';
 
 function snapshotOf(state: StateObject): string {
   const { eTag: _eTag, ...rest } = state;
@@ -18,8 +26,13 @@ function snapshotOf(state: StateObject): string {
  * stringify that calls a JavaScript replacer for every value, then SHA-256) once when it loads and
  * twice when it saves; with the transcript in the state that was the largest cost of a turn after
  * Redis I/O (README, Benchmark). Here a turn compares one native `JSON.stringify` with the one taken
- * at load. The rest is BotState's behaviour: unchanged state is not written, and writes go out with
- * eTag `*` (the conversation lock, not the eTag, keeps turns apart).
+ * at load. As in BotState, unchanged state is not written.
+ *
+ * Saves are fenced: a save expects the eTag this turn read (under the conversation lock) and is
+ * refused with an `ETagConflictError` when a later turn saved first, as when a turn outlived its
+ * lock; it never silently overwrites that turn. The storage must give a written item its new eTag
+ * (RedisStorage and ExpiringMemoryStorage do), so that a second save in the same turn is fenced by
+ * the first. Only a forced save of state never read goes out with `*`.
  */
 export class SnapshotConversationState extends ConversationState {
   private readonly cacheKey = Symbol('snapshotConversationState');
@@ -31,8 +44,9 @@ export class SnapshotConversationState extends ConversationState {
     // (the turn error handler saves what is cached).
     context.turnState.delete(this.cacheKey);
     const key = await this.storageKey(context);
-    const state: StateObject = (await this.storage.read([key]))[key] ?? {};
-    context.turnState.set(this.cacheKey, { state, snapshot: snapshotOf(state) } satisfies CachedState);
+    const stored: StateObject | undefined = (await this.storage.read([key]))[key];
+    const state = stored ?? {};
+    context.turnState.set(this.cacheKey, { state, snapshot: snapshotOf(state), eTag: stored?.eTag ?? notStored } satisfies CachedState);
     return state;
   }
 
@@ -42,14 +56,15 @@ export class SnapshotConversationState extends ConversationState {
     const state = cached?.state ?? {};
     const snapshot = snapshotOf(state);
     if (!force && snapshot === cached?.snapshot) return;
-    state.eTag = '*';
-    await this.storage.write({ [await this.storageKey(context)]: state });
-    context.turnState.set(this.cacheKey, { state, snapshot } satisfies CachedState);
+    const item: StateObject = { ...state, eTag: cached?.eTag ?? '*' };
+    await this.storage.write({ [await this.storageKey(context)]: item });
+    context.turnState.set(this.cacheKey, { state, snapshot, eTag: item.eTag ?? '*' } satisfies CachedState);
   }
 
   override async clear(context: TurnContext): Promise<void> {
-    // An empty snapshot never equals a state's: the cleared state is written on the next save.
-    context.turnState.set(this.cacheKey, { state: {}, snapshot: '' } satisfies CachedState);
+    // An empty snapshot never equals a state's: the cleared state is written on the next save, fenced as any.
+    const eTag = context.turnState.get<CachedState>(this.cacheKey)?.eTag ?? '*';
+    context.turnState.set(this.cacheKey, { state: {}, snapshot: '', eTag } satisfies CachedState);
   }
 
   override async delete(context: TurnContext): Promise<void> {

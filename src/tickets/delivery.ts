@@ -8,5 +8,12 @@ import type { Ticket } from './ticket';
  */
 export interface TicketDelivery {
   submit(ticket: Ticket): Promise<Ticket>;
+  /**
+   * Of `ticketIds` (tickets a conversation submitted), the ones the installers will not get: the
+   * receiver refused them for good (4xx) or every attempt failed, so they were dead-lettered (the
+   * queue's failed set, or the outbox file without Redis). The conversation tells its driver. With
+   * the queue this is a read of Redis, shared by every instance; it rejects while Redis is unreachable.
+   */
+  refused(ticketIds: readonly string[]): Promise<string[]>;
   close(): Promise<void>;
 }

@@ -2,8 +2,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
-import type { QueueDepthSource, TicketMetrics } from '../observability/metrics';
-import { createRedisClient, isRedisUnavailable, type RedisClient } from '../state/redisClient';
+import { countDeadLettersFor, type QueueDepthSource, type TicketMetrics } from '../observability/metrics';
+import { createRedisClient, isRedisReady, type RedisClient } from '../state/redisClient';
 import type { TicketAdapter } from './adapters/adapter';
 import type { TicketDelivery } from './delivery';
 import { PermanentDeliveryError } from './deliveryErrors';
@@ -44,10 +44,11 @@ export interface TicketQueueOptions extends QueueLocation {
 
 /**
  * BullMQ's error events: an outage is already logged once by the connection (createRedisClient), so
- * its repeats go to debug; anything else is an error. Without a listener BullMQ prints each to stderr.
+ * what comes while the connection is down goes to debug; anything else is an error. Without a
+ * listener BullMQ prints each to stderr.
  */
 function bullmqErrorLogger(connection: RedisClient, logger: Logger, source: string): (error: Error) => void {
-  return (error) => logger[isRedisUnavailable(connection, error) ? 'debug' : 'error']({ err: error.message }, `${source} error`);
+  return (error) => logger[isRedisReady(connection) ? 'error' : 'debug']({ err: error.message }, `${source} error`);
 }
 
 export interface TicketQueue extends TicketDelivery {
@@ -73,6 +74,11 @@ export function createTicketQueue(options: TicketQueueOptions): TicketQueue {
       // `add` of an existing id keeps the stored job: its ticket holds the reference the user already has.
       const stored = await queue.getJob(ticket.id);
       return stored?.data ?? ticket;
+    },
+    async refused(ticketIds) {
+      // The failed set is the dead letter: a failed attempt that will be retried waits in `delayed`.
+      const states = await Promise.all(ticketIds.map((id) => queue.getJobState(id)));
+      return ticketIds.filter((_, i) => states[i] === 'failed');
     },
     depth: () => queue.getJobCounts('waiting', 'delayed', 'active', 'failed'),
     close: () => queue.close(),
@@ -105,13 +111,14 @@ export interface TicketWorker {
 export function startTicketWorker(options: TicketWorkerOptions): TicketWorker {
   const { adapter, logger, retry, metrics } = options;
   const destination = { destination: adapter.name };
+  const deadLettered = countDeadLettersFor(metrics, adapter.name);
 
   async function deliver(job: Job<Ticket>) {
     const log = { ticketId: job.id, attempt: job.attemptsMade + 1, adapter: adapter.name };
     const parsed = ticketSchema.safeParse(job.data);
     if (!parsed.success) {
       logger.error({ ...log, issues: parsed.error.issues.length }, 'ticket job holds no valid ticket; moved to the dead letter');
-      metrics.ticketsDeadLettered.inc(destination);
+      deadLettered('invalid_ticket');
       throw new UnrecoverableError('job data is not a valid ticket');
     }
     try {
@@ -123,13 +130,13 @@ export function startTicketWorker(options: TicketWorkerOptions): TicketWorker {
       const message = (error as Error).message;
       if (error instanceof PermanentDeliveryError) {
         logger.error({ ...log, err: message }, 'ticket refused by the receiver; moved to the dead letter');
-        metrics.ticketsDeadLettered.inc(destination);
+        deadLettered('refused');
         throw new UnrecoverableError(message);
       }
       const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
       if (lastAttempt) {
         logger.error({ ...log, err: message }, 'ticket delivery failed on every attempt; moved to the dead letter');
-        metrics.ticketsDeadLettered.inc(destination);
+        deadLettered('attempts_exhausted');
       } else {
         logger.warn({ ...log, err: message }, 'ticket delivery failed; will retry');
         metrics.ticketsRetried.inc(destination);

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '../logger';
-import type { TicketMetrics } from '../observability/metrics';
+import { countDeadLettersFor, type TicketMetrics } from '../observability/metrics';
 import type { TicketAdapter } from './adapters/adapter';
 import type { TicketDelivery } from './delivery';
 import { PermanentDeliveryError } from './deliveryErrors';
@@ -19,12 +19,15 @@ export interface InProcessDeliveryOptions {
 /**
  * Delivery without Redis: the same retry policy as the queue, in this process. A ticket that is
  * refused, runs out of attempts, or is still waiting when the service shuts down is appended to the
- * outbox file instead. Duplicates are recognised for the life of the process.
+ * outbox file instead; the first two count as `refused` (the installers will not get them unless
+ * someone takes them from the file). Duplicates are recognised for the life of the process.
  */
 export function createInProcessDelivery(options: InProcessDeliveryOptions): TicketDelivery {
   const { adapter, outbox, retry, logger, metrics } = options;
   const destination = { destination: adapter.name };
+  const deadLettered = countDeadLettersFor(metrics, adapter.name);
   const submitted = new Map<string, Ticket>();
+  const undelivered = new Set<string>();
   const running = new Set<Promise<void>>();
   const shutdown = new AbortController();
 
@@ -54,7 +57,10 @@ export function createInProcessDelivery(options: InProcessDeliveryOptions): Tick
       await attempt(ticket);
     } catch (failure) {
       // Waiting at shutdown is not a failure: the ticket goes to the outbox file, but was not refused.
-      if (!shutdown.signal.aborted) metrics.ticketsDeadLettered.inc(destination);
+      if (!shutdown.signal.aborted) {
+        undelivered.add(ticket.id);
+        deadLettered(failure instanceof PermanentDeliveryError ? 'refused' : 'attempts_exhausted');
+      }
       const why = shutdown.signal.aborted ? 'service shut down before delivery' : (failure as Error).message;
       try {
         await outbox.deliver(ticket);
@@ -76,6 +82,9 @@ export function createInProcessDelivery(options: InProcessDeliveryOptions): Tick
       const delivery = deliver(ticket).finally(() => running.delete(delivery));
       running.add(delivery);
       return ticket;
+    },
+    async refused(ticketIds) {
+      return ticketIds.filter((id) => undelivered.has(id));
     },
     async close() {
       shutdown.abort();

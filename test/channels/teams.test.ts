@@ -76,6 +76,37 @@ describe('the bot in Microsoft Teams', () => {
     });
   });
 
+  describe('a malformed Teams-shaped message (no recipient, entities botbuilder cannot read)', () => {
+    const firstStepShown = (replies: Partial<Activity>[]) => {
+      expect(replies.map((reply) => reply.text)).not.toContain(messages.turnError);
+      expect(cardsIn(replies).map(cardText).join('\n')).toContain(item(carSteps[0].say[0]));
+    };
+
+    it('without a recipient is answered as usual', async () => {
+      const { status, replies } = await postActivity(running.baseUrl, teamsMessage('teams-m1', messages.buttons.car, { recipient: undefined }));
+      expect(status).toBe(200);
+      firstStepShown(replies);
+    });
+
+    it('with entities that are not entities is answered as usual, its mention still removed', async () => {
+      const mention = `<at>${bot.name}</at>`;
+      const entities = [null, 5, { type: 7 }, { type: 'mention', mentioned: bot, text: mention }] as unknown as Activity['entities'];
+      const { status, replies } = await postActivity(running.baseUrl, teamsMessage('teams-m2', `${mention} ${messages.buttons.car}`, { entities }));
+      expect(status).toBe(200);
+      firstStepShown(replies);
+    });
+
+    it('a member list with holes greets as usual: field staff get their own welcome, about a customer, in one card', async () => {
+      const joined = teamsMessage('teams-m3', '', { type: 'conversationUpdate', membersAdded: [null, staff] as unknown as Activity['membersAdded'] });
+      const { status, replies } = await postActivity(running.baseUrl, joined);
+      expect(status).toBe(200);
+      const [card] = cardsIn(replies);
+      expect(cardText(card)).toContain(messages.welcomeForStaff);
+      expect(cardText(card)).toContain(messages.welcomePromptForStaff);
+      expect(cardText(card)).not.toContain(messages.welcome);
+    });
+  });
+
   it('leaves other channels as they are (suggested actions, no cards)', async () => {
     const { replies } = await postActivity(running.baseUrl, messageActivity('web-1', messages.buttons.car));
     expect(cardsIn(replies)).toEqual([]);

@@ -1,8 +1,12 @@
 import { EventEmitter } from 'node:events';
+import fs from 'node:fs';
+import path from 'node:path';
 import { Registry } from 'prom-client';
+import { parse } from 'yaml';
 import { createMetrics } from '../../src/observability/metrics';
 import { content } from '../support/guidedChat';
 import { messageActivity, postActivity } from '../support/http';
+import { projectRoot } from '../support/process';
 import { type RunningService, startService } from '../support/service';
 
 async function scrape(baseUrl: string, headers: Record<string, string> = {}): Promise<string> {
@@ -127,5 +131,28 @@ describe('the metrics other modules feed', () => {
     expect(text).toMatch(/^evc_procedures_started_total\{procedure="car"\} 4$/m);
     expect(text).toMatch(/^evc_procedures_resolved_total\{procedure="car",step="lock_unlock"\} 3$/m);
     expect(text).toMatch(/^evc_procedures_handed_off_total\{procedure="car",reason="pin_damaged"\} 1$/m);
+  });
+});
+
+describe('the documented alert rules (docs/prometheus-alerts.yml)', () => {
+  type Rule = { alert: string; expr: string; labels?: Record<string, string> };
+  const file = fs.readFileSync(path.join(projectRoot, 'docs/prometheus-alerts.yml'), 'utf8');
+  const rules = (parse(file) as { groups: { rules: Rule[] }[] }).groups.flatMap((group) => group.rules);
+  const registry = createMetrics(new Registry()).registry;
+
+  it('alert on a ticket given up, from the counters and from the queue', () => {
+    expect(rules.map((rule) => rule.alert)).toEqual(['EscalationTicketNotDelivered', 'EscalationTicketFailedSetGrowing']);
+    expect(rules.map((rule) => rule.expr).join(' ')).toMatch(/evc_tickets_dead_lettered_total.*evc_ticket_queue_depth\{state="failed"\}/);
+  });
+
+  it.each(rules.map((rule) => [rule.alert, rule.expr]))('%s names only metrics and labels the service exports', (_alert, expr) => {
+    const labelsOf = (name: string) => (registry.getSingleMetric(name) as unknown as { labelNames: string[] } | undefined)?.labelNames;
+    const names = [...expr.matchAll(/\bevc_\w+/g)].map(([name]) => name);
+    expect(names.length).toBeGreaterThan(0);
+    for (const name of names) expect(labelsOf(name)).toBeDefined();
+    const grouped = [...expr.matchAll(/by \(([^)]*)\)/g)].flatMap(([, list]) => list!.split(',').map((label) => label.trim()));
+    const selected = [...expr.matchAll(/(evc_\w+)\{([^}]*)\}/g)].map(([, name, selector]) => ({ name: name!, labels: selector!.split(',').map((part) => part.split('=')[0]!.trim()) }));
+    for (const label of grouped) expect(names.some((name) => labelsOf(name)!.includes(label))).toBe(true);
+    for (const { name, labels } of selected) for (const label of labels) expect(labelsOf(name)).toContain(label);
   });
 });

@@ -47,8 +47,10 @@ describe('hardening settings', () => {
       maxMessageChars: 1000,
       conversationTurns: { points: 30, windowSeconds: 60 },
       tokenRequests: { points: 10, windowSeconds: 60 },
+      refusedRequests: { points: 10, windowSeconds: 60 },
       trustedProxyHops: 0,
     });
+    expect(loadConfig({}).connectorTimeoutMs).toBe(5_000);
   });
 
   it('reads the origins that may embed the chat page, and refuses one that is not a URL', () => {

@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { Registry } from 'prom-client';
-import restify, { type Request, type Response } from 'restify';
+import restify from 'restify';
+import { webChatTokenRoute } from '../../src/channels/webchat/tokenRoute';
 import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/logger';
 import { createMetrics } from '../../src/observability/metrics';
-import { clientAddressOf, createRateLimits, limitRequests, type RateLimits } from '../../src/security/rateLimits';
+import { clientAddressOf, createRateLimits, type RateLimits } from '../../src/security/rateLimits';
 import { messageActivity, postActivity } from '../support/http';
 import { type RunningService, startService } from '../support/service';
 
@@ -55,10 +56,8 @@ describe('token requests per client address', () => {
   async function tokenServer(trustedProxyHops: number) {
     const server = restify.createServer();
     const { tokenRequests } = rateLimits(undefined, `test-${randomUUID()}:`);
-    server.post('/api/webchat/token', limitRequests(tokenRequests, clientAddressOf(trustedProxyHops)), (_req: Request, res: Response, next) => {
-      res.send(200, { token: 't' });
-      next();
-    });
+    const session = { conversationId: 'c', token: 't', expires_in: 60, userId: 'dl_u' };
+    webChatTokenRoute({ sessions: async () => session, limit: tokenRequests, clientAddress: clientAddressOf(trustedProxyHops), logger })(server);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     return { server, url: `http://127.0.0.1:${server.address().port}/api/webchat/token` };
   }

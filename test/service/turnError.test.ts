@@ -1,4 +1,4 @@
-import { MemoryStorage } from 'botbuilder';
+import { ExpiringMemoryStorage } from '../../src/state/expiringMemoryStorage';
 import { loadRecognizer } from '../../src/nlu/model';
 import type { Recognizer } from '../../src/nlu/types';
 import { content, guidedChat, instruction } from '../support/guidedChat';
@@ -39,7 +39,7 @@ describe('a turn that throws', () => {
   it('still gets the apology when the failure cannot be noted', async () => {
     const bot = await guidedChat(fragile);
     await bot.user('my cable is stuck in the car');
-    jest.spyOn(MemoryStorage.prototype, 'write').mockRejectedValue(new Error('storage refused the write'));
+    jest.spyOn(ExpiringMemoryStorage.prototype, 'write').mockRejectedValue(new Error('storage refused the write'));
     try {
       expect((await bot.user('crash')).texts).toEqual([messages.turnError]);
     } finally {

@@ -5,6 +5,7 @@ import { loadMessages } from '../../src/content/messages';
 import { ConversationLock, MemoryLockBackend, type LockBackend } from '../../src/state/conversationLock';
 import { ConversationTurnGuard } from '../../src/state/conversationTurnGuard';
 import { MemoryRedeliveryLedger, type RedeliveryLedger } from '../../src/state/redeliveryLedger';
+import { ETagConflictError } from '../../src/state/stateErrors';
 
 const messages = loadMessages();
 const timings = { ttlMs: 5_000, waitMs: 100, retryMs: 5 };
@@ -98,6 +99,7 @@ describe('ConversationTurnGuard', () => {
   test('when the lock itself is unreachable the user gets the outage message', async () => {
     const unreachable: LockBackend = {
       tryAcquire: () => Promise.reject(new RedisDownError('Stream is not writeable')),
+      renew: () => Promise.resolve(false),
       release: () => Promise.resolve(),
     };
     const bot = guardedBot(async (context) => {
@@ -105,6 +107,17 @@ describe('ConversationTurnGuard', () => {
     }, unreachable);
     await bot.say('hello', 'a-1');
     expect(bot.replies()).toEqual([messages.stateUnavailable]);
+    expect(bot.turnErrors).toEqual([]);
+  });
+
+  test('a save refused because a later turn saved first: the user is asked to send it again, nothing is recovered, the lock is released', async () => {
+    const bot = guardedBot(async (context) => {
+      if (context.activity.text === 'late') throw new ETagConflictError('test/conversations/Convo1/');
+      await context.sendActivity('fine');
+    });
+    await bot.say('late', 'a-1');
+    await bot.say('next', 'a-2');
+    expect(bot.replies()).toEqual([messages.turnBusy, 'fine']);
     expect(bot.turnErrors).toEqual([]);
   });
 
@@ -216,6 +229,7 @@ describe('ConversationTurnGuard', () => {
         },
         {
           tryAcquire: (key, token, ttlMs) => roundTrip('lock', () => locks.tryAcquire(key, token, ttlMs)),
+          renew: (key, token, ttlMs) => locks.renew(key, token, ttlMs),
           release: (key, token) => roundTrip('release', () => locks.release(key, token)),
         },
         {

@@ -1,8 +1,9 @@
 import { ExpiringMemoryStorage } from '../../src/state/expiringMemoryStorage';
-import { storageContract } from './storageContract';
+import { fencedStorageContract, storageContract } from './storageContract';
 
 describe('ExpiringMemoryStorage keeps botbuilder Storage semantics', () => {
   storageContract(() => new ExpiringMemoryStorage(3600));
+  fencedStorageContract(() => new ExpiringMemoryStorage(3600));
 });
 
 describe('ExpiringMemoryStorage', () => {

@@ -1,13 +1,24 @@
-import { MemoryStorage } from 'botbuilder';
-import { ETagConflictError, RedisStorage, StateItemTooLargeError } from '../../src/state/redisStorage';
-import { connectTestClient, useSharedRedis } from './redisTestKit';
-import { storageContract } from './storageContract';
+import { MemoryStorage, type StoreItems } from 'botbuilder';
+import { RedisStorage, StateItemTooLargeError } from '../../src/state/redisStorage';
+import { createRedisClient, createStateRedisClient, whenRedisReady } from '../../src/state/redisClient';
+import { ETagConflictError, StateUnavailableError } from '../../src/state/stateErrors';
+import { connectTestClient, sharedRedisUrl, silentLogger, useSharedRedis } from './redisTestKit';
+import { fencedStorageContract, storageContract } from './storageContract';
 
 const options = { ttlSeconds: 3600, maxItemBytes: 10_000 };
 const redis = useSharedRedis();
 
 describe('RedisStorage keeps botbuilder Storage semantics', () => {
   storageContract(() => new RedisStorage(redis.client, { ...options, keyPrefix: redis.prefix }));
+  fencedStorageContract(() => new RedisStorage(redis.client, { ...options, keyPrefix: redis.prefix }));
+
+  test('no keys read nothing and no changes write nothing, as botbuilder\'s storage tests expect', async () => {
+    const storage = new RedisStorage(redis.client, { ...options, keyPrefix: redis.prefix });
+    expect(await storage.read(null as unknown as string[])).toEqual({});
+    await expect(storage.write(null as unknown as StoreItems)).resolves.toBeUndefined();
+    await expect(storage.delete(null as unknown as string[])).resolves.toBeUndefined();
+    await expect(storage.write([] as unknown as StoreItems)).resolves.toBeUndefined();
+  });
 });
 
 describe('botbuilder MemoryStorage (the same semantics, as a reference)', () => {
@@ -81,6 +92,42 @@ describe('RedisStorage', () => {
       expect(setAside).not.toHaveBeenCalled();
       expect((await storage.read([key]))[key]).toMatchObject({ step: 'afresh' });
     });
+  });
+
+  test('Redis unreachable comes out as a StateUnavailableError; an error Redis answered, as it was', async () => {
+    const unreachable = createRedisClient({ connection: { kind: 'single', url: 'redis://127.0.0.1:1' }, keyPrefix: '', connectTimeoutMs: 200, commandTimeoutMs: 200 }, silentLogger);
+    try {
+      const down = new RedisStorage(unreachable, { ...options, keyPrefix: redis.prefix });
+      await expect(down.read([key])).rejects.toThrow(StateUnavailableError);
+      await expect(down.write({ [key]: { step: 1 } })).rejects.toThrow(StateUnavailableError);
+    } finally {
+      unreachable.disconnect();
+    }
+    await redis.client.set(`${redis.prefix}state:{webchat/conversations/c-1}/`, 'a string where a hash belongs');
+    const wrongType = await new RedisStorage(redis.client, { ...options, keyPrefix: redis.prefix }).read([key]).catch((error: unknown) => error);
+    expect(wrongType).not.toBeInstanceOf(StateUnavailableError);
+    expect(String(wrongType)).toMatch(/WRONGTYPE/);
+  });
+
+  test('a first write into a batch that other commands are already filling (auto-pipelining) goes through', async () => {
+    const client = createStateRedisClient({ connection: { kind: 'single', url: sharedRedisUrl }, keyPrefix: '', connectTimeoutMs: 2_000, commandTimeoutMs: 2_000 }, silentLogger);
+    try {
+      await whenRedisReady(client, 5_000);
+      const storage = new RedisStorage(client, { ...options, keyPrefix: redis.prefix });
+      const dialogs = 'webchat/conversations/c-1/dialogs';
+      const [pong] = await Promise.all([client.ping(), storage.write({ [key]: { step: 1 } }), storage.write({ [key]: { step: 2 }, [dialogs]: { stack: [] } })]);
+      expect(pong).toBe('PONG');
+      expect(Object.keys(await storage.read([key, dialogs]))).toEqual([key, dialogs]);
+    } finally {
+      client.disconnect();
+    }
+  });
+
+  test('more items of one conversation than a write takes are refused before anything is written', async () => {
+    const storage = new RedisStorage(redis.client, { ...options, keyPrefix: redis.prefix });
+    const items = Object.fromEntries(Array.from({ length: 5 }, (_, i) => [`${key}part-${i}`, { i }]));
+    await expect(storage.write(items)).rejects.toThrow(/at most 4 items of .*c-1.* in one write; nothing was written/);
+    expect(await storage.read(Object.keys(items))).toEqual({});
   });
 
   test('a write to two keys of one conversation is all or nothing', async () => {

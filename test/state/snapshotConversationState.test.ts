@@ -1,5 +1,9 @@
-import { type Activity, MemoryStorage, TestAdapter, TurnContext } from 'botbuilder';
+import { type Activity, type Storage, TestAdapter, TurnContext } from 'botbuilder';
+import { ExpiringMemoryStorage } from '../../src/state/expiringMemoryStorage';
+import { RedisStorage } from '../../src/state/redisStorage';
 import { SnapshotConversationState } from '../../src/state/snapshotConversationState';
+import { ETagConflictError } from '../../src/state/stateErrors';
+import { useSharedRedis } from './redisTestKit';
 
 const activity = {
   type: 'message',
@@ -10,9 +14,15 @@ const activity = {
 } as Activity;
 const storageKey = 'test/conversations/c-1/';
 
+const redis = useSharedRedis();
+const storages: [string, () => Storage][] = [
+  ['in memory', () => new ExpiringMemoryStorage(3600)],
+  ['on Redis', () => new RedisStorage(redis.client, { keyPrefix: redis.prefix, ttlSeconds: 3600, maxItemBytes: 100_000 })],
+];
+
 /** Fresh turns over the same storage, with its writes counted. */
-function setup() {
-  const storage = new MemoryStorage();
+function setupOn(storageUnderTest: () => Storage) {
+  const storage = storageUnderTest();
   const write = jest.spyOn(storage, 'write');
   const state = new SnapshotConversationState(storage);
   const steps = state.createProperty<{ step: number }>('progress');
@@ -26,7 +36,9 @@ function setup() {
   return { storage, write, state, steps, turn, savedTurn };
 }
 
-describe('SnapshotConversationState', () => {
+describe.each(storages)('SnapshotConversationState %s', (_where, storageUnderTest) => {
+  const setup = () => setupOn(storageUnderTest);
+
   test('a changed property is written at the end of the turn and read back in the next', async () => {
     const { steps, turn, savedTurn } = setup();
     await savedTurn(1);
@@ -67,14 +79,43 @@ describe('SnapshotConversationState', () => {
     expect(write).toHaveBeenCalledTimes(1);
   });
 
-  test('force writes an unchanged state, and writes go out with eTag "*" (last writer wins, the lock keeps turns apart)', async () => {
+  test('force writes an unchanged state', async () => {
     const { state, steps, write, turn } = setup();
     const context = turn();
     await steps.get(context, { step: 1 });
     await state.saveChanges(context);
     await state.saveChanges(context, true);
     expect(write).toHaveBeenCalledTimes(2);
-    expect(write.mock.calls[1][0][storageKey].eTag).toBe('*');
+  });
+
+  test('a save expects the eTag its turn read: when a later turn saved first, it is refused and the later state stands', async () => {
+    const { state, steps, turn, savedTurn } = setup();
+    await savedTurn(1);
+    const late = turn();
+    (await steps.get(late))!.step = 2;
+    await savedTurn(3);
+    await expect(state.saveChanges(late)).rejects.toThrow(ETagConflictError);
+    expect(await steps.get(turn())).toEqual({ step: 3 });
+  });
+
+  test('state read before it was ever stored: a save is refused if another turn stored it meanwhile', async () => {
+    const { state, steps, turn, savedTurn } = setup();
+    const late = turn();
+    await steps.set(late, { step: 2 });
+    await savedTurn(3);
+    await expect(state.saveChanges(late)).rejects.toThrow(ETagConflictError);
+    expect(await steps.get(turn())).toEqual({ step: 3 });
+  });
+
+  test('a second save in the same turn is fenced by the first, not by what was read', async () => {
+    const { state, steps, turn, savedTurn } = setup();
+    await savedTurn(1);
+    const context = turn();
+    await steps.set(context, { step: 2 });
+    await state.saveChanges(context);
+    await steps.set(context, { step: 3 });
+    await state.saveChanges(context);
+    expect(await steps.get(turn())).toEqual({ step: 3 });
   });
 
   test('clear empties the state for the rest of the turn and the next save stores it empty', async () => {

@@ -1,4 +1,5 @@
 import type { Storage } from 'botbuilder';
+import { ETagConflictError } from '../../src/state/stateErrors';
 
 /**
  * botbuilder's Storage semantics, one test each. Run against MemoryStorage too, to show that
@@ -69,5 +70,32 @@ export function storageContract(storageUnderTest: () => Storage): void {
     await storage.write({ [key]: item });
     item.list.push(2);
     expect((await storage.read([key]))[key].list).toEqual([1]);
+  });
+}
+
+/**
+ * What the conversation state's fenced saves need of our stores, beyond botbuilder's semantics
+ * (its MemoryStorage does not give the writer the new eTag).
+ */
+export function fencedStorageContract(storageUnderTest: () => Storage): void {
+  const key = 'msteams/conversations/a:1/';
+  let storage: Storage;
+  beforeEach(() => {
+    storage = storageUnderTest();
+  });
+
+  test('a written item gets its new eTag, so its writer can write it again fenced by it', async () => {
+    const item: { step: number; eTag?: string } = { step: 1 };
+    await storage.write({ [key]: item });
+    expect(item.eTag).toBe((await storage.read([key]))[key].eTag);
+    item.step = 2;
+    await storage.write({ [key]: item });
+    expect((await storage.read([key]))[key]).toEqual({ step: 2, eTag: item.eTag });
+  });
+
+  test('an eTag for an item not stored writes it; once someone stored it, the same eTag is refused with an ETagConflictError', async () => {
+    await storage.write({ [key]: { step: 1, eTag: 'not-stored' } });
+    await expect(storage.write({ [key]: { step: 2, eTag: 'not-stored' } })).rejects.toThrow(ETagConflictError);
+    expect((await storage.read([key]))[key].step).toBe(1);
   });
 }

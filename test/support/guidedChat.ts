@@ -1,4 +1,5 @@
-import { type Activity, MemoryStorage } from 'botbuilder';
+import type { Activity } from 'botbuilder';
+import { ExpiringMemoryStorage } from '../../src/state/expiringMemoryStorage';
 import { conversationProperty } from '../../src/botframework/conversationHost';
 import type { StoredConversation } from '../../src/conversation/conversationState';
 import { loadConfig } from '../../src/config';
@@ -41,7 +42,7 @@ export function handoffOpening(reason: keyof typeof messages.handoffReasons): st
 export async function guidedChat(recognizer: Recognizer, options: { ticketDelivery?: TicketDelivery; channelId?: string; from?: Activity['from'] } = {}) {
   const config = loadConfig({ LOG_LEVEL: 'silent', NODE_ENV: 'test' });
   const ticketDelivery = options.ticketDelivery ?? memoryTicketDelivery();
-  const storage = new MemoryStorage();
+  const storage = new ExpiringMemoryStorage(config.conversationState.ttlSeconds);
   const runtime = buildBotRuntime(config, createLogger(config), { recognizer, ticketDelivery, memoryStorage: storage });
   const chat = conversationWith(runtime.bot, runtime.onTurnError, options.channelId, options.from);
   const key = () => `${options.channelId ?? 'test'}/conversations/${chat.conversationId}/`;
@@ -67,17 +68,25 @@ export async function guidedChat(recognizer: Recognizer, options: { ticketDelive
   };
 }
 
-/** A ticket delivery in memory: keeps the first ticket of each id and returns it, like the real ones. */
+/**
+ * A ticket delivery in memory: keeps the first ticket of each id and returns it, like the real ones;
+ * `refuse(id)` makes it report that ticket refused by the receiver.
+ */
 export function memoryTicketDelivery() {
   const accepted = new Map<string, Ticket>();
+  const refusedIds = new Set<string>();
   let submissions = 0;
   return {
     tickets: () => [...accepted.values()],
     submissions: () => submissions,
+    refuse: (ticketId: string) => void refusedIds.add(ticketId),
     async submit(ticket: Ticket): Promise<Ticket> {
       submissions += 1;
       if (!accepted.has(ticket.id)) accepted.set(ticket.id, ticket);
       return accepted.get(ticket.id)!;
+    },
+    async refused(ticketIds: readonly string[]) {
+      return ticketIds.filter((id) => refusedIds.has(id));
     },
     async close() {},
   } satisfies TicketDelivery & Record<string, unknown>;

@@ -38,6 +38,19 @@ const receivers: Receiver[] = [
 
 afterEach(() => nock.cleanAll());
 
+/** The contact details of `ticket`, as a receiver's validation error quotes them back. */
+const quotedContact = ['Sam Driver', 'Sam', '+447700900123', '7700900123'];
+/** A Zendesk 422 in Zendesk's shape, quoting the values it rejected. */
+const zendeskValidationError = {
+  error: 'RecordInvalid',
+  description: 'Record validation errors',
+  details: {
+    requester: [{ description: 'Requester: Name Sam Driver is invalid', error: 'InvalidValue' }],
+    base: [{ description: 'Phone +447700900123 is not valid', error: 'InvalidValue' }],
+    'Sam Driver': 'a key that is a value',
+  },
+};
+
 describe.each(receivers)('the $name adapter', ({ adapter, intercept, expectedBody }) => {
   it('delivers the ticket with its id as Idempotency-Key', async () => {
     let received: { headers: Record<string, string | string[]>; body: string } | undefined;
@@ -66,11 +79,19 @@ describe.each(receivers)('the $name adapter', ({ adapter, intercept, expectedBod
     expect((error as RetryableDeliveryError).retryAfterMs).toBe(7000);
   });
 
-  it('calls a 400 permanent, quoting the receiver', async () => {
+  it('calls a 400 permanent, naming the status only when the answer is not JSON', async () => {
     intercept().reply(400, 'subject missing');
     const error = await adapter().deliver(ticket).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PermanentDeliveryError);
-    expect((error as Error).message).toMatch(/HTTP 400: subject missing/);
+    expect((error as Error).message).toMatch(/\.com answered HTTP 400$/);
+  });
+
+  it('names the fields a refusal names, never the values it quotes back (the driver\'s contact details)', async () => {
+    intercept().reply(422, zendeskValidationError);
+    const error = await adapter().deliver(ticket).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PermanentDeliveryError);
+    expect((error as Error).message).toMatch(/\.com answered HTTP 422 \(fields: error, description, details, details\.requester, details\.base\)$/);
+    for (const value of quotedContact) expect((error as Error).message).not.toContain(value);
   });
 
   it('calls no answer within the timeout retryable', async () => {

@@ -5,6 +5,7 @@ import { loadConfig } from '../../src/config';
 import type { RedisClient } from '../../src/state/redisClient';
 import type { TicketAdapter } from '../../src/tickets/adapters/adapter';
 import { createWebhookAdapter } from '../../src/tickets/adapters/webhook';
+import { createZendeskAdapter } from '../../src/tickets/adapters/zendesk';
 import { PermanentDeliveryError, RetryableDeliveryError } from '../../src/tickets/deliveryErrors';
 import { createBullmqConnection, createTicketQueue, startTicketWorker, type TicketWorker } from '../../src/tickets/deliveryQueue';
 import { buildTicket, type Ticket } from '../../src/tickets/ticket';
@@ -184,6 +185,60 @@ describe('the ticket queue on Redis', () => {
       expect(system.received[0].id).toBe(ticket.id);
     } finally {
       release(); // lets the dead worker's delivery end, so clean-up can close it
+    }
+  });
+});
+
+describe('which tickets the installers will not get', () => {
+  /** Refuses one ticket for good, fails another on every attempt, asks a third to wait a minute, takes the rest. */
+  function pickySystem(refused: Ticket, failing: Ticket, waiting: Ticket) {
+    const adapter: TicketAdapter = {
+      name: 'picky',
+      async deliver(ticket) {
+        if (ticket.id === refused.id) throw new PermanentDeliveryError('installers.example.com answered HTTP 422');
+        if (ticket.id === failing.id) throw new RetryableDeliveryError('down');
+        if (ticket.id === waiting.id) throw new RetryableDeliveryError('busy', 60_000);
+        return { system: 'picky' };
+      },
+    };
+    return adapter;
+  }
+
+  it('are told to any instance on the same Redis: the ones refused for good and the ones out of attempts', async () => {
+    const [refused, failing, waiting, delivered] = distinctTickets(4);
+    const submitting = bed.queue();
+    for (const ticket of [refused, failing, waiting, delivered]) await submitting.submit(ticket);
+    bed.worker(pickySystem(refused, failing, waiting));
+    await waitFor(async () => {
+      const states = await Promise.all([refused, failing, waiting, delivered].map((ticket) => bed.inspector.getJobState(ticket.id)));
+      return states.join() === 'failed,failed,delayed,completed';
+    }, 'each ticket in its final state');
+
+    const anotherInstance = bed.queue();
+    const asked = [refused, failing, waiting, delivered].map((ticket) => ticket.id);
+    expect(await anotherInstance.refused([...asked, 'tkt_00000000000000000000000000000000'])).toEqual([refused.id, failing.id]);
+    expect(await anotherInstance.refused([])).toEqual([]);
+    expect(await countedFor(bed.metrics.ticketsDeadLettered, 'picky', { reason: 'refused' })).toBe(1);
+    expect(await countedFor(bed.metrics.ticketsDeadLettered, 'picky', { reason: 'attempts_exhausted' })).toBe(1);
+  });
+
+  it("a refusal quoting the driver's contact details is logged and kept with its status and field names only", async () => {
+    const contact = { name: 'Philippa Quenby', email: 'philippa.quenby@example.org', phone: '+447700900461' };
+    const ticket = buildTicket(handoffInput({ contact }));
+    nock('https://acme.zendesk.com')
+      .post('/api/v2/tickets')
+      .reply(422, { error: 'RecordInvalid', details: { requester: [{ description: `Requester: ${contact.name} <${contact.email}>, ${contact.phone} is invalid` }] } });
+    await bed.queue().submit(ticket);
+    bed.worker(createZendeskAdapter({ subdomain: 'acme', email: 'bot@acme.example', apiToken: 'zd-token', timeoutMs: 2_000 }));
+    await waitFor(async () => (await bed.inspector.getJobState(ticket.id)) === 'failed');
+
+    const failed = await bed.inspector.getJob(ticket.id);
+    expect(failed!.failedReason).toBe('acme.zendesk.com answered HTTP 422 (fields: error, details, details.requester)');
+    const logged = JSON.stringify(bed.lines);
+    expect(logged).toContain('answered HTTP 422');
+    for (const value of ['Philippa', 'Quenby', contact.email, '7700900461']) {
+      expect(logged).not.toContain(value);
+      expect(`${failed!.failedReason} ${(failed!.stacktrace ?? []).join(' ')}`).not.toContain(value);
     }
   });
 });

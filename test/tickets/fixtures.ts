@@ -73,8 +73,15 @@ export function testMetrics(): Metrics {
   return createMetrics(new Registry());
 }
 
-/** A counter's value for a destination (0 when never counted). */
-export async function countedFor(counter: Counter<'destination'>, destination: string): Promise<number> {
+/** A counter's value for a destination, over its other labels (0 when never counted); `labels` narrows it. */
+export async function countedFor<Label extends string>(
+  counter: Counter<'destination' | Label>,
+  destination: string,
+  labels: Partial<Record<Label, string>> = {},
+): Promise<number> {
   const { values } = await counter.get();
-  return values.find((value) => value.labels.destination === destination)?.value ?? 0;
+  const wanted = { ...labels, destination } as Record<string, string>;
+  return values
+    .filter((value) => Object.entries(wanted).every(([name, expected]) => (value.labels as Record<string, unknown>)[name] === expected))
+    .reduce((sum, value) => sum + value.value, 0);
 }

@@ -1,6 +1,6 @@
 import type { TicketAdapter } from '../../src/tickets/adapters/adapter';
 import { createOutboxAdapter } from '../../src/tickets/adapters/outbox';
-import { RetryableDeliveryError } from '../../src/tickets/deliveryErrors';
+import { PermanentDeliveryError, RetryableDeliveryError } from '../../src/tickets/deliveryErrors';
 import { createInProcessDelivery } from '../../src/tickets/inProcessDelivery';
 import type { RetryPolicy } from '../../src/tickets/retryPolicy';
 import { buildTicket, type Ticket } from '../../src/tickets/ticket';
@@ -73,6 +73,25 @@ describe('delivery without Redis', () => {
     expect(system.calls()).toBe(1);
   });
 
+  it('tells which tickets the installers will not get: refused for good or out of attempts, with the reason counted', async () => {
+    const [refused, failing, delivered] = [0, 1, 2].map((i) => buildTicket(handoffInput({ conversationId: `conv-${i}` })));
+    const adapter: TicketAdapter = {
+      name: 'picky',
+      async deliver(ticket) {
+        if (ticket.id === refused.id) throw new PermanentDeliveryError('installers.example.com answered HTTP 422');
+        if (ticket.id === failing.id) throw new RetryableDeliveryError('down');
+        return { system: 'picky' };
+      },
+    };
+    const { delivery, metrics } = deliveryTo(adapter);
+    for (const ticket of [refused, failing, delivered]) await delivery.submit(ticket);
+    await waitFor(async () => (await outbox.ids()).length === 2);
+    expect(await delivery.refused([refused.id, failing.id, delivered.id, 'tkt_unknown'])).toEqual([refused.id, failing.id]);
+    expect(await countedFor(metrics.ticketsDeadLettered, 'picky', { reason: 'refused' })).toBe(1);
+    expect(await countedFor(metrics.ticketsDeadLettered, 'picky', { reason: 'attempts_exhausted' })).toBe(1);
+    await delivery.close();
+  });
+
   it('writes a ticket still waiting for a retry to the outbox when the service shuts down', async () => {
     const system = flakySystem(Infinity);
     const patient = { attempts: 5, backoffBaseMs: 60_000, backoffMaxMs: 60_000 };
@@ -83,5 +102,6 @@ describe('delivery without Redis', () => {
     await delivery.close();
     expect(await outbox.ids()).toEqual([ticket.id]);
     expect(await countedFor(metrics.ticketsDeadLettered, 'flaky')).toBe(0); // kept, not refused
+    expect(await delivery.refused([ticket.id])).toEqual([]);
   });
 });

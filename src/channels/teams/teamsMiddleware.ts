@@ -4,6 +4,7 @@ import { fillTemplate, handoffQuestions } from '../../content/messages';
 import type { ContactAnswersValue } from '../../handoff/contactInterview';
 import { findProcedureByName, procedureNames, procedureOverview } from '../../conversation/procedureOverview';
 import type { Logger } from '../../logger';
+import { isWellFormedEntity } from '../incomingActivity';
 import { type SubmittedAnswer, type SubmittedContactForm, procedureCard } from './adaptiveCards';
 
 const isTeams = (context: TurnContext) => context.activity.channelId === Channels.Msteams;
@@ -43,10 +44,20 @@ export function teamsInput(): Middleware {
       const submitted = activity.value as (Partial<SubmittedAnswer> & Partial<SubmittedContactForm> & Record<string, unknown>) | undefined;
       if (!activity.text?.trim() && typeof submitted?.answer === 'string') activity.text = submitted.answer;
       else if (!activity.text?.trim() && submitted?.contactForm === true) activity.value = contactAnswersOf(submitted);
-      else if (activity.text) activity.text = TurnContext.removeRecipientMention(activity).trim();
+      else if (activity.text) activity.text = withoutBotMention(activity);
     }
     return next();
   });
+}
+
+/**
+ * The text without the bot's @mention. A message with no recipient or with entities botbuilder
+ * cannot read (Teams never sends those, a forged request might) keeps its text as it is.
+ */
+function withoutBotMention(activity: Activity): string {
+  if (!activity.recipient?.id) return activity.text.trim();
+  const entities = Array.isArray(activity.entities) ? activity.entities.filter(isWellFormedEntity) : undefined;
+  return TurnContext.removeRecipientMention({ ...activity, entities }).trim();
 }
 
 function contactAnswersOf(form: Record<string, unknown>): ContactAnswersValue {

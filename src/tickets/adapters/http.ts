@@ -1,3 +1,4 @@
+import { isJsonObject, parseJsonObject } from '../../state/jsonObject';
 import { PermanentDeliveryError, RetryableDeliveryError } from '../deliveryErrors';
 
 /**
@@ -20,9 +21,25 @@ function isRetryableStatus(status: number): boolean {
   return status >= 500 || status === 429 || status === 408 || status === 409;
 }
 
+/** A field name as receivers write them (`requester`, `contact.email`); anything else could be a value. */
+const fieldName = /^[A-Za-z_][\w.-]{0,63}$/;
+
+/**
+ * The field names in an error body a receiver sent back, never their values: receivers echo the
+ * values they rejected (Zendesk's validation errors quote the requester's name and email under
+ * `details.requester`), and those are the driver's contact details. The keys of a JSON object, and
+ * of the objects in it; nothing of a body that is not JSON.
+ */
+export function fieldNamesIn(body: string): string[] {
+  const parsed = parseJsonObject(body) ?? {};
+  const names = Object.entries(parsed).flatMap(([key, value]) => [key, ...(isJsonObject(value) ? Object.keys(value).map((inner) => `${key}.${inner}`) : [])]);
+  return [...new Set(names.filter((name) => fieldName.test(name)))].slice(0, 20);
+}
+
 /**
  * POSTs `body` (sent byte for byte as given) and returns the successful response; every failure
- * becomes a classified delivery error naming the host, never the credentials.
+ * becomes a classified delivery error naming the host, the status and the fields the receiver
+ * named, never the credentials nor what the receiver quoted back (it goes to the logs and the queue).
  */
 export async function postJson(url: string, body: string, headers: Record<string, string>, timeoutMs: number): Promise<Response> {
   const host = new URL(url).host;
@@ -42,8 +59,8 @@ export async function postJson(url: string, body: string, headers: Record<string
     );
   }
   if (response.ok) return response;
-  const detail = (await response.text().catch(() => '')).slice(0, 200);
-  const message = `${host} answered HTTP ${response.status}${detail ? `: ${detail}` : ''}`;
+  const fields = fieldNamesIn(await response.text().catch(() => ''));
+  const message = `${host} answered HTTP ${response.status}${fields.length ? ` (fields: ${fields.join(', ')})` : ''}`;
   if (isRetryableStatus(response.status)) {
     throw new RetryableDeliveryError(message, parseRetryAfter(response.headers.get('retry-after')));
   }

@@ -1,0 +1,106 @@
+import { type Activity, CloudAdapter, type InvokeResponse, type TurnContext } from 'botbuilder';
+// CloudAdapter.process runs this on every activity before its turn (timestamps as Dates); so does this endpoint.
+import { validateAndFixActivity } from 'botbuilder/lib/activityValidator';
+import { type AuthenticateRequestResult, AuthenticationError, type BotFrameworkAuthentication } from 'botframework-connector';
+import type { Request, Response, Server } from 'restify';
+import type { Logger } from '../logger';
+import { internalErrorBody } from '../security/errorBodies';
+import { type RateLimit, sendTooManyRequests } from '../security/rateLimits';
+import type { RouteRegistrar } from '../server';
+import { boundedConnectorFactory, connectorReplies } from './connectorReplies';
+import { checkIncomingActivity } from './incomingActivity';
+
+/**
+ * CloudAdapter, running a turn for a request this endpoint has already authenticated, with every
+ * reply to the channel's connector bounded to `connectorTimeoutMs` and one it did not take failing
+ * the turn's replies with the reason (`connectorReplies`, its first middleware).
+ */
+export class EndpointAdapter extends CloudAdapter {
+  constructor(
+    readonly authentication: BotFrameworkAuthentication,
+    private readonly connectorTimeoutMs: number,
+  ) {
+    super(authentication);
+    this.use(connectorReplies(connectorTimeoutMs));
+  }
+
+  /** Runs the middleware and `logic`; the replies (expectReplies) or invoke response, if any. */
+  runTurn(authenticated: AuthenticateRequestResult, activity: Activity, logic: (context: TurnContext) => Promise<void>): Promise<InvokeResponse | undefined> {
+    const connectorFactory = authenticated.connectorFactory && boundedConnectorFactory(authenticated.connectorFactory, this.connectorTimeoutMs);
+    return this.processActivity({ ...authenticated, connectorFactory }, activity, logic);
+  }
+}
+
+export interface BotFrameworkEndpointDeps {
+  adapter: EndpointAdapter;
+  logic: (context: TurnContext) => Promise<void>;
+  /** Turns per conversation, taken only once the request is authenticated. */
+  conversationTurns: RateLimit;
+  /** Refused (unauthenticated) requests per client address. */
+  refusedRequests: RateLimit;
+  clientAddress: (req: Request) => string;
+  logger: Logger;
+}
+
+const refusals = {
+  401: { code: 'Unauthorized', message: 'A valid Bot Framework token is required.' },
+  403: { code: 'Forbidden', message: 'This caller may not post to this bot.' },
+} as const;
+
+/**
+ * `POST /api/messages`, the Bot Framework endpoint: what `CloudAdapter.process` does, in an order
+ * that counts the right things. The activity is checked (400 naming the fields), the request
+ * authenticated (401, counted per client address: 429 past the limit), and only then is a turn of
+ * its conversation counted (429 past the limit), so unauthenticated posts naming a conversation
+ * cannot lock it out. No refusal is printed to the console (CloudAdapter prints each with its stack).
+ */
+export function botFrameworkEndpoint(deps: BotFrameworkEndpointDeps): RouteRegistrar {
+  return (server: Server) => {
+    server.post('/api/messages', async (req: Request, res: Response) => {
+      const check = checkIncomingActivity(req.body);
+      if (!check.ok) {
+        res.send(400, { code: 'InvalidActivity', message: 'This is not a valid activity.', problems: check.problems });
+        return;
+      }
+      const activity = validateAndFixActivity(check.activity);
+      const authenticated = await authenticate(deps, req, res, activity);
+      if (!authenticated) return;
+      const turn = await deps.conversationTurns.take(activity.conversation.id);
+      if (!turn.allowed) {
+        sendTooManyRequests(res, turn);
+        return;
+      }
+      sendTurnResult(res, await deps.adapter.runTurn(authenticated, activity, deps.logic));
+    });
+  };
+}
+
+/** The request's authentication (once, with the adapter's own), or undefined once the refusal is answered. */
+async function authenticate(deps: BotFrameworkEndpointDeps, req: Request, res: Response, activity: Activity): Promise<AuthenticateRequestResult | undefined> {
+  try {
+    return await deps.adapter.authentication.authenticateRequest(activity, req.header('authorization') ?? '');
+  } catch (error) {
+    if (!(error instanceof AuthenticationError)) throw error;
+    const address = await deps.refusedRequests.take(deps.clientAddress(req));
+    if (!address.allowed) {
+      sendTooManyRequests(res, address);
+      return undefined;
+    }
+    const status = error.statusCode === 403 ? 403 : 401;
+    deps.logger.info({ status, channel: activity.channelId }, 'request refused: no valid Bot Framework token');
+    res.send(status, refusals[status]);
+    return undefined;
+  }
+}
+
+/**
+ * The turn's answer: the replies (expectReplies) or the invoke response as the bot gave them. An
+ * invoke nobody handles (botbuilder answers 501 Not Implemented) is a request this bot does not
+ * take, 400; a 5xx the bot set gets the fixed body.
+ */
+function sendTurnResult(res: Response, result: InvokeResponse | undefined): void {
+  if (!result) res.send(200);
+  else if (result.status === 501) res.send(400, { code: 'UnsupportedInvoke', message: 'This bot does not handle invoke activities of this name.' });
+  else if (result.status >= 500) res.send(result.status, internalErrorBody);
+  else res.send(result.status, result.body);
+}
