@@ -33,6 +33,8 @@ const hostPortList = optionalString.pipe(
     )
     .optional(),
 );
+/** The shortest web chat token life accepted: the Direct Line client's 15-minute refresh, and 5 minutes for its retries. */
+export const minTokenTtlSeconds = 20 * 60;
 const booleanFlag = z.enum(['true', 'false', '1', '0', '']).transform((flag) => flag === 'true' || flag === '1');
 
 /** Redis topology (one of single server, Sentinel, Cluster), keys and conversation-state timings. */
@@ -139,9 +141,16 @@ const envShape = z.object({
 
   // Web chat widget and Direct Line
   WEBCHAT_TOKEN_SECRET: optionalString,
-  WEBCHAT_TOKEN_TTL_SECONDS: positiveInt.default(1800),
+  // Direct Line clients refresh their token every 15 minutes and need it valid then, with time for retries.
+  WEBCHAT_TOKEN_TTL_SECONDS: positiveInt
+    .min(minTokenTtlSeconds, `must be at least ${minTokenTtlSeconds} (20 minutes): Direct Line clients refresh the token every 15 minutes`)
+    .default(1800),
   WEBCHAT_TOKENS_PER_MINUTE: positiveInt.default(10),
   DIRECT_LINE_MAX_ACTIVITY_BYTES: positiveInt.default(16 * 1024),
+  DIRECT_LINE_LOG_MAX_ACTIVITIES: positiveInt.default(300),
+  DIRECT_LINE_LOG_MAX_BYTES: positiveInt.default(512 * 1024),
+  DIRECT_LINE_PAGE_MAX_BYTES: positiveInt.default(128 * 1024),
+  PUBLIC_URL: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
   DIRECT_LINE_SECRET: optionalString,
   DIRECT_LINE_DOMAIN: z.url({ protocol: /^https?$/ }).default('https://directline.botframework.com/v3/directline'),
 
@@ -219,6 +228,8 @@ export interface Config {
     readonly tokenTtlSeconds: number;
     readonly tokensPerMinutePerIp: number;
     readonly maxActivityBytes: number;
+    /** What each conversation's Direct Line activity log keeps, and one read returns. */
+    readonly log: { readonly maxActivities: number; readonly maxBytes: number; readonly maxPageBytes: number };
     /** Set: the widget uses Azure's Direct Line instead of the self-hosted one. */
     readonly azureDirectLine?: { readonly secret: string; readonly domain: string };
   };
@@ -236,6 +247,8 @@ export interface Config {
     readonly trustedProxyHops: number;
   };
   readonly metrics: { readonly token?: string };
+  /** How clients reach this service (https://bot.example.com): stream URLs and photo links; stream URLs come from the request when unset. */
+  readonly publicUrl?: string;
   /** Sites (origins) whose pages may show the chat page in a frame. */
   readonly webPage: { readonly embedOrigins: readonly string[] };
 }
@@ -327,6 +340,7 @@ export function loadConfig(env: Record<string, string | undefined> = { ...readDo
       tokenTtlSeconds: e.WEBCHAT_TOKEN_TTL_SECONDS,
       tokensPerMinutePerIp: e.WEBCHAT_TOKENS_PER_MINUTE,
       maxActivityBytes: e.DIRECT_LINE_MAX_ACTIVITY_BYTES,
+      log: { maxActivities: e.DIRECT_LINE_LOG_MAX_ACTIVITIES, maxBytes: e.DIRECT_LINE_LOG_MAX_BYTES, maxPageBytes: e.DIRECT_LINE_PAGE_MAX_BYTES },
       azureDirectLine: e.DIRECT_LINE_SECRET
         ? { secret: e.DIRECT_LINE_SECRET, domain: e.DIRECT_LINE_DOMAIN.replace(/\/+$/, '') }
         : undefined,
@@ -342,6 +356,7 @@ export function loadConfig(env: Record<string, string | undefined> = { ...readDo
       trustedProxyHops: e.TRUSTED_PROXY_HOPS,
     },
     metrics: { token: e.METRICS_TOKEN },
+    publicUrl: e.PUBLIC_URL?.replace(/\/+$/, ''),
     webPage: { embedOrigins: e.WEBCHAT_EMBED_ORIGINS },
   });
 }

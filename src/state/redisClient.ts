@@ -99,17 +99,17 @@ export async function closeRedisClient(client: RedisClient, waitMs = 1_000): Pro
   if (!(await Promise.race([quit, sleep(waitMs, false, { ref: false })]))) client.disconnect();
 }
 
-/** A Lua script run as a command: its keys, then its other arguments; every script here answers a number. */
-export type ScriptCommand = (...keysThenArgs: (string | number)[]) => Promise<number>;
+/** A Lua script run as a command: its keys, then its other arguments; it answers a number unless told otherwise. */
+export type ScriptCommand<Reply = number> = (...keysThenArgs: (string | number)[]) => Promise<Reply>;
 
 /**
  * `lua` as the command `name` of `client` (EVALSHA, with EVAL when Redis lost the script), defined
  * once per client. The fixed key count puts the keys first: auto-pipelining on a Cluster routes a
  * command by its first argument.
  */
-export function scriptCommand(client: RedisClient, name: string, keyCount: number, lua: string): ScriptCommand {
+export function scriptCommand<Reply = number>(client: RedisClient, name: string, keyCount: number, lua: string): ScriptCommand<Reply> {
   if (!(name in client)) client.defineCommand(name, { numberOfKeys: keyCount, lua });
-  return (client as unknown as Record<string, ScriptCommand>)[name].bind(client);
+  return (client as unknown as Record<string, ScriptCommand<Reply>>)[name].bind(client);
 }
 
 /** True when the client can take commands right now: what `/readyz` reports. */
