@@ -2,6 +2,7 @@ import type { Activity } from 'botbuilder';
 import { type ConversationLog, InMemoryConversationLog, type LogEvent, type LogLimits } from '../../src/channels/directLine/conversationLog';
 import { RedisConversationLog } from '../../src/channels/directLine/redisConversationLog';
 import { parseWatermark } from '../../src/channels/directLine/watermark';
+import { loadConfig } from '../../src/config';
 import { silentLogger, useSharedRedis } from '../state/redisTestKit';
 import { waitFor } from '../support/waitFor';
 
@@ -106,6 +107,25 @@ logContract('InMemoryConversationLog', (limits) => new InMemoryConversationLog({
 
 describe('the log in Redis', () => {
   const redis = useSharedRedis();
+
+  test('with the default caps, 400 posts of 14 KB leave at most 512 KiB in Redis and a poll from the start at most 128 KiB', async () => {
+    const limits = loadConfig({}).webchat.log;
+    const log = new RedisConversationLog(redis.client, { keyPrefix: redis.prefix, ttlSeconds: 60, limits, logger: silentLogger });
+    const padding = 'y'.repeat(14_000);
+    for (let i = 0; i < 400; i++) await log.append('c-big', { type: 'message', text: `${i}`, entities: [{ type: 'padding', padding }] });
+    const [length, bytes] = await Promise.all([
+      redis.client.llen(`${redis.prefix}directline:{c-big}:activities`),
+      redis.client.hget(`${redis.prefix}directline:{c-big}:meta`, 'bytes'),
+    ]);
+    expect(Number(bytes)).toBeLessThanOrEqual(512 * 1024);
+    expect(length).toBe(Math.floor((512 * 1024) / 14_060));
+    const page = await log.read('c-big', { position: 0 });
+    expect(Buffer.byteLength(JSON.stringify(page))).toBeLessThanOrEqual(128 * 1024 + 100);
+    expect(page.activities[0].text).toBe(String(400 - length));
+    expect(parseInt(page.watermark, 10)).toBe(400 - length + page.activities.length);
+    await log.close();
+  });
+
   logContract('RedisConversationLog', (limits) => new RedisConversationLog(redis.client, { keyPrefix: redis.prefix, ttlSeconds: 60, limits, logger: silentLogger }), {
     confirmsSubscription: true,
   });
