@@ -19,8 +19,9 @@ import { typingIndicator } from './channels/typingIndicator';
 import { raisedByOf } from './channels/teams/fieldStaff';
 import { fieldStaffSteps, teamsCardRenderer, teamsInput, teamsTenantGate } from './channels/teams/teamsMiddleware';
 import { checkIncomingActivity } from './channels/incomingActivity';
+import { embeddingRoutes } from './channels/webchat/embedding';
 import { findWebChatBundle, publicDir, webChatPageRoutes } from './channels/webchat/pageRoutes';
-import { azureDirectLineSessions, selfHostedSessions } from './channels/webchat/sessions';
+import { azureDirectLineSessions, selfHostedRenewal, selfHostedSessions } from './channels/webchat/sessions';
 import { webChatTokenRoute } from './channels/webchat/tokenRoute';
 import { type Config, ConfigError, loadConfig } from './config';
 import { type Content, loadContent } from './content/loadContent';
@@ -181,6 +182,7 @@ function webChatRoutes(config: Config, logger: Logger, runtime: BotRuntime, rate
     bot: { id: config.botFramework.appId ?? 'bot', name: 'Charging cable assistant' },
   });
   const routes = [
+    embeddingRoutes({ origins: config.webPage.embedOrigins, logger }),
     webChatPageRoutes({
       publicDir,
       webChatBundle: findWebChatBundle(),
@@ -191,6 +193,7 @@ function webChatRoutes(config: Config, logger: Logger, runtime: BotRuntime, rate
     }),
     webChatTokenRoute({
       sessions: webchat.azureDirectLine ? azureDirectLineSessions(webchat.azureDirectLine) : selfHostedSessions(tokens),
+      renewal: webchat.azureDirectLine ? undefined : selfHostedRenewal(tokens),
       limit: rateLimits.tokenRequests,
       clientAddress: clientAddressOf(config.limits.trustedProxyHops),
       logger,

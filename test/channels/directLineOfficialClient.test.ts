@@ -42,7 +42,7 @@ describe('the official Direct Line client (botframework-directlinejs), two insta
     const session = await directLineClient(first.baseUrl).session();
     const onFirst = client({ domain: domainOf(first), token: session.token });
     await onFirst.until(start(messages.welcome), 'the greeting');
-    expect(onFirst.directLine.streamUrl).toMatch(/^ws:\/\/127\.0\.0\.1:\d+\/v3\/directline\/conversations\/[^/]+\/stream\?/);
+    expect(onFirst.streamUrl()).toMatch(/^ws:\/\/127\.0\.0\.1:\d+\/v3\/directline\/conversations\/[^/]+\/stream\?/);
 
     const id = await onFirst.post('my charging cable is stuck in the car');
     await onFirst.until(start(firstStep), 'the first step');
@@ -65,7 +65,7 @@ describe('the official Direct Line client (botframework-directlinejs), two insta
     await before.until(start(messages.welcome), 'the greeting');
     await before.post('my charging cable is stuck in the car');
     await before.until(start(firstStep), 'the first step');
-    const watermark = before.directLine.watermark;
+    const watermark = before.watermark();
     const seen = before.received.length;
     before.end();
 

@@ -20,8 +20,12 @@ export function officialClient(options: DirectLineOptions & { domain: string }) 
   const activities = directLine.activity$.subscribe((activity) => received.push(activity as Activity));
   const status = directLine.connectionStatus$.subscribe((next) => statuses.push(next));
   const texts = () => received.filter((activity) => activity.type === 'message').map((activity) => activity.text ?? '');
+  // Kept private by the client's types; what it resumes with and where it streams from.
+  const internals = directLine as unknown as { streamUrl?: string; watermark: string };
   return {
     directLine,
+    streamUrl: () => internals.streamUrl,
+    watermark: () => internals.watermark,
     received,
     statuses,
     texts,
