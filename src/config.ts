@@ -35,6 +35,8 @@ const hostPortList = optionalString.pipe(
 );
 /** The shortest web chat token life accepted: the Direct Line client's 15-minute refresh, and 5 minutes for its retries. */
 export const minTokenTtlSeconds = 20 * 60;
+/** The publisher shown in Teams when none is configured: placeholders, to be replaced before publishing. */
+export const defaultTeamsDeveloper = { name: 'EV charger support', websiteUrl: 'https://www.example.com' } as const;
 const booleanFlag = z.enum(['true', 'false', '1', '0', '']).transform((flag) => flag === 'true' || flag === '1');
 
 /** Redis topology (one of single server, Sentinel, Cluster), keys and conversation-state timings. */
@@ -159,8 +161,10 @@ const envShape = z.object({
     .string()
     .default('')
     .transform((list) => list.split(',').map((id) => id.trim()).filter(Boolean)),
-  TEAMS_DEVELOPER_NAME: z.string().trim().min(1).max(32).default('EV charger support'),
-  TEAMS_DEVELOPER_URL: z.url({ protocol: /^https$/ }).default('https://www.example.com'),
+  TEAMS_DEVELOPER_NAME: z.string().trim().min(1).max(32).default(defaultTeamsDeveloper.name),
+  TEAMS_DEVELOPER_URL: z.url({ protocol: /^https$/ }).default(defaultTeamsDeveloper.websiteUrl),
+  // Teams takes an updated app only with a higher version: raise it for each upload.
+  TEAMS_APP_VERSION: optionalString.pipe(z.string().regex(/^\d{1,5}\.\d{1,5}\.\d{1,5}$/, 'must be major.minor.patch, e.g. 1.0.3').optional()),
 
   // Hardening: input and rate limits, metrics, web page embedding
   MAX_MESSAGE_CHARS: positiveInt.default(1000),
@@ -237,6 +241,8 @@ export interface Config {
     readonly allowedTenantIds: readonly string[];
     /** Shown in the Teams app store entry; the URL also gives the privacy and terms pages. */
     readonly developer: { readonly name: string; readonly websiteUrl: string };
+    /** The app package's version (TEAMS_APP_VERSION); unset: package.json's. */
+    readonly appVersion?: string;
   };
   readonly limits: {
     readonly maxMessageChars: number;
@@ -348,6 +354,7 @@ export function loadConfig(env: Record<string, string | undefined> = { ...readDo
     teams: {
       allowedTenantIds: e.TEAMS_ALLOWED_TENANT_IDS,
       developer: { name: e.TEAMS_DEVELOPER_NAME, websiteUrl: e.TEAMS_DEVELOPER_URL.replace(/\/+$/, '') },
+      appVersion: e.TEAMS_APP_VERSION,
     },
     limits: {
       maxMessageChars: e.MAX_MESSAGE_CHARS,
