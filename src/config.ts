@@ -33,6 +33,10 @@ const hostPortList = optionalString.pipe(
     )
     .optional(),
 );
+/** The shortest web chat token life accepted: the Direct Line client's 15-minute refresh, and 5 minutes for its retries. */
+export const minTokenTtlSeconds = 20 * 60;
+/** The publisher shown in Teams when none is configured: placeholders, to be replaced before publishing. */
+export const defaultTeamsDeveloper = { name: 'EV charger support', websiteUrl: 'https://www.example.com' } as const;
 const booleanFlag = z.enum(['true', 'false', '1', '0', '']).transform((flag) => flag === 'true' || flag === '1');
 
 /** Redis topology (one of single server, Sentinel, Cluster), keys and conversation-state timings. */
@@ -140,9 +144,16 @@ const envShape = z.object({
 
   // Web chat widget and Direct Line
   WEBCHAT_TOKEN_SECRET: optionalString,
-  WEBCHAT_TOKEN_TTL_SECONDS: positiveInt.default(1800),
+  // Direct Line clients refresh their token every 15 minutes and need it valid then, with time for retries.
+  WEBCHAT_TOKEN_TTL_SECONDS: positiveInt
+    .min(minTokenTtlSeconds, `must be at least ${minTokenTtlSeconds} (20 minutes): Direct Line clients refresh the token every 15 minutes`)
+    .default(1800),
   WEBCHAT_TOKENS_PER_MINUTE: positiveInt.default(10),
   DIRECT_LINE_MAX_ACTIVITY_BYTES: positiveInt.default(16 * 1024),
+  DIRECT_LINE_LOG_MAX_ACTIVITIES: positiveInt.default(300),
+  DIRECT_LINE_LOG_MAX_BYTES: positiveInt.default(512 * 1024),
+  DIRECT_LINE_PAGE_MAX_BYTES: positiveInt.default(128 * 1024),
+  PUBLIC_URL: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
   DIRECT_LINE_SECRET: optionalString,
   DIRECT_LINE_DOMAIN: z.url({ protocol: /^https?$/ }).default('https://directline.botframework.com/v3/directline'),
 
@@ -151,8 +162,10 @@ const envShape = z.object({
     .string()
     .default('')
     .transform((list) => list.split(',').map((id) => id.trim()).filter(Boolean)),
-  TEAMS_DEVELOPER_NAME: z.string().trim().min(1).max(32).default('EV charger support'),
-  TEAMS_DEVELOPER_URL: z.url({ protocol: /^https$/ }).default('https://www.example.com'),
+  TEAMS_DEVELOPER_NAME: z.string().trim().min(1).max(32).default(defaultTeamsDeveloper.name),
+  TEAMS_DEVELOPER_URL: z.url({ protocol: /^https$/ }).default(defaultTeamsDeveloper.websiteUrl),
+  // Teams takes an updated app only with a higher version: raise it for each upload.
+  TEAMS_APP_VERSION: optionalString.pipe(z.string().regex(/^\d{1,5}\.\d{1,5}\.\d{1,5}$/, 'must be major.minor.patch, e.g. 1.0.3').optional()),
 
   // Hardening: input and rate limits, metrics, web page embedding
   MAX_MESSAGE_CHARS: positiveInt.default(1000),
@@ -223,6 +236,8 @@ export interface Config {
     readonly tokenTtlSeconds: number;
     readonly tokensPerMinutePerIp: number;
     readonly maxActivityBytes: number;
+    /** What each conversation's Direct Line activity log keeps, and one read returns. */
+    readonly log: { readonly maxActivities: number; readonly maxBytes: number; readonly maxPageBytes: number };
     /** Set: the widget uses Azure's Direct Line instead of the self-hosted one. */
     readonly azureDirectLine?: { readonly secret: string; readonly domain: string };
   };
@@ -230,6 +245,8 @@ export interface Config {
     readonly allowedTenantIds: readonly string[];
     /** Shown in the Teams app store entry; the URL also gives the privacy and terms pages. */
     readonly developer: { readonly name: string; readonly websiteUrl: string };
+    /** The app package's version (TEAMS_APP_VERSION); unset: package.json's. */
+    readonly appVersion?: string;
   };
   readonly limits: {
     readonly maxMessageChars: number;
@@ -242,6 +259,8 @@ export interface Config {
     readonly trustedProxyHops: number;
   };
   readonly metrics: { readonly token?: string };
+  /** How clients reach this service (https://bot.example.com): stream URLs and photo links; stream URLs come from the request when unset. */
+  readonly publicUrl?: string;
   /** Sites (origins) whose pages may show the chat page in a frame. */
   readonly webPage: { readonly embedOrigins: readonly string[] };
 }
@@ -334,6 +353,7 @@ export function loadConfig(env: Record<string, string | undefined> = { ...readDo
       tokenTtlSeconds: e.WEBCHAT_TOKEN_TTL_SECONDS,
       tokensPerMinutePerIp: e.WEBCHAT_TOKENS_PER_MINUTE,
       maxActivityBytes: e.DIRECT_LINE_MAX_ACTIVITY_BYTES,
+      log: { maxActivities: e.DIRECT_LINE_LOG_MAX_ACTIVITIES, maxBytes: e.DIRECT_LINE_LOG_MAX_BYTES, maxPageBytes: e.DIRECT_LINE_PAGE_MAX_BYTES },
       azureDirectLine: e.DIRECT_LINE_SECRET
         ? { secret: e.DIRECT_LINE_SECRET, domain: e.DIRECT_LINE_DOMAIN.replace(/\/+$/, '') }
         : undefined,
@@ -341,6 +361,7 @@ export function loadConfig(env: Record<string, string | undefined> = { ...readDo
     teams: {
       allowedTenantIds: e.TEAMS_ALLOWED_TENANT_IDS,
       developer: { name: e.TEAMS_DEVELOPER_NAME, websiteUrl: e.TEAMS_DEVELOPER_URL.replace(/\/+$/, '') },
+      appVersion: e.TEAMS_APP_VERSION,
     },
     limits: {
       maxMessageChars: e.MAX_MESSAGE_CHARS,
@@ -350,6 +371,7 @@ export function loadConfig(env: Record<string, string | undefined> = { ...readDo
       trustedProxyHops: e.TRUSTED_PROXY_HOPS,
     },
     metrics: { token: e.METRICS_TOKEN },
+    publicUrl: e.PUBLIC_URL?.replace(/\/+$/, ''),
     webPage: { embedOrigins: e.WEBCHAT_EMBED_ORIGINS },
   });
 }

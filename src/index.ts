@@ -4,19 +4,24 @@
  */
 import type { Middleware, Storage } from 'botbuilder';
 import { Registry } from 'prom-client';
+import type { Server } from 'restify';
 import { ConversationHost } from './botframework/conversationHost';
 import { SupportBot } from './botframework/supportBot';
 import { createTurnErrorHandler } from './botframework/turnErrorHandler';
 import { botFrameworkEndpoint, EndpointAdapter } from './channels/botFrameworkEndpoint';
 import { type ConversationLog, InMemoryConversationLog } from './channels/directLine/conversationLog';
 import { DirectLineConversations } from './channels/directLine/conversations';
+import { OutageTolerantLog } from './channels/directLine/outageTolerantLog';
 import { RedisConversationLog } from './channels/directLine/redisConversationLog';
 import { directLineRoutes } from './channels/directLine/routes';
+import { DirectLineStreams } from './channels/directLine/streams';
 import { DirectLineTokens, tokenSecretOrDevSecret } from './channels/directLine/tokens';
 import { InProcessAdapter } from './channels/inProcessAdapter';
 import { fieldStaffSteps, teamsInput, teamsTenantGate } from './channels/teams/teamsMiddleware';
+import { typingIndicator } from './channels/typingIndicator';
+import { embeddingRoutes } from './channels/webchat/embedding';
 import { findWebChatBundle, publicDir, webChatPageRoutes } from './channels/webchat/pageRoutes';
-import { azureDirectLineSessions, selfHostedSessions } from './channels/webchat/sessions';
+import { azureDirectLineSessions, selfHostedRenewal, selfHostedSessions } from './channels/webchat/sessions';
 import { webChatTokenRoute } from './channels/webchat/tokenRoute';
 import { type Config, ConfigError, loadConfig } from './config';
 import { type Content, loadContent } from './content/loadContent';
@@ -32,7 +37,7 @@ import { clientAddressOf, createRateLimits, type RateLimits } from './security/r
 import { directLineConnectSources, securityHeaders, webPageSecurityHeaders } from './security/securityHeaders';
 import { createHttpService, type HttpService, type ReadinessCheck, type RouteRegistrar } from './server';
 import { memoryConversationState, redisConversationState } from './state/conversationStateBackend';
-import { createStateRedisClient, type RedisClient } from './state/redisClient';
+import { createStateRedisClient, isRedisUnavailable, type RedisClient } from './state/redisClient';
 import type { TicketDelivery } from './tickets/delivery';
 import { startTicketDelivery } from './tickets/startTicketDelivery';
 
@@ -109,31 +114,46 @@ function teamsMiddleware(config: Config, logger: Logger, content: Content): { te
 /**
  * An adapter that runs turns in this process (terminal chat, self-hosted Direct Line), with the same
  * metrics, turn guard, input limits and turn error handling as the Bot Framework endpoint.
+ * `beforeGuard` goes right after the metrics (the typing indicator, so it covers a wait for the lock).
  */
-export function inProcessAdapterFor(runtime: BotRuntime): InProcessAdapter {
+export function inProcessAdapterFor(runtime: BotRuntime, beforeGuard: Middleware[] = []): InProcessAdapter {
   const adapter = new InProcessAdapter();
   adapter.onTurnError = runtime.onTurnError;
-  adapter.use(runtime.turnMetrics, runtime.turnGuard, runtime.inputLimits);
+  adapter.use(runtime.turnMetrics, ...beforeGuard, runtime.turnGuard, runtime.inputLimits);
   return adapter;
 }
 
-/** The website widget: the chat page, its token route and the self-hosted Direct Line. */
-function webChatRoutes(config: Config, logger: Logger, runtime: BotRuntime, rateLimits: RateLimits): RouteRegistrar[] {
-  const { webchat } = config;
-  const tokens = new DirectLineTokens({ secret: tokenSecretOrDevSecret(webchat.tokenSecret, logger), ttlSeconds: webchat.tokenTtlSeconds });
-  const directLineAdapter = inProcessAdapterFor(runtime);
+/** The Direct Line activity log: in Redis (answering through an outage) when configured, else in memory. */
+function directLineLog(config: Config, logger: Logger, redis: RedisClient | undefined): ConversationLog {
   // The activity log lives as long as the conversation's state.
-  const logTtlSeconds = config.conversationState.ttlSeconds;
-  const log: ConversationLog = runtime.redis
-    ? new RedisConversationLog(runtime.redis, { keyPrefix: config.redis.keyPrefix, ttlSeconds: logTtlSeconds })
-    : new InMemoryConversationLog(logTtlSeconds);
+  const options = { ttlSeconds: config.conversationState.ttlSeconds, limits: config.webchat.log };
+  if (!redis) return new InMemoryConversationLog(options);
+  return new OutageTolerantLog(new RedisConversationLog(redis, { ...options, keyPrefix: config.redis.keyPrefix, logger }), {
+    isUnavailable: (error) => isRedisUnavailable(redis, error),
+    logger,
+  });
+}
+
+/** The website widget: the chat page, its token route and the self-hosted Direct Line (polling and streams). */
+function webChatRoutes(config: Config, logger: Logger, runtime: BotRuntime, rateLimits: RateLimits): { routes: RouteRegistrar[]; close(): Promise<void> } {
+  const { webchat } = config;
+  const tokens = new DirectLineTokens({
+    secret: tokenSecretOrDevSecret(webchat.tokenSecret, logger),
+    ttlSeconds: webchat.tokenTtlSeconds,
+    // An expired token renews into its conversation for as long as the conversation is kept.
+    renewableForSeconds: config.conversationState.ttlSeconds,
+  });
+  const directLineAdapter = inProcessAdapterFor(runtime, [typingIndicator({ logger })]);
+  const log = directLineLog(config, logger, runtime.redis);
+  const streams = new DirectLineStreams({ log, tokens, logger });
   const conversations = new DirectLineConversations({
     adapter: directLineAdapter,
     logic: (context) => runtime.bot.run(context),
     log,
     bot: { id: config.botFramework.appId ?? 'bot', name: 'Charging cable assistant' },
   });
-  return [
+  const routes = [
+    embeddingRoutes({ origins: config.webPage.embedOrigins, logger }),
     webChatPageRoutes({
       publicDir,
       webChatBundle: findWebChatBundle(),
@@ -144,12 +164,28 @@ function webChatRoutes(config: Config, logger: Logger, runtime: BotRuntime, rate
     }),
     webChatTokenRoute({
       sessions: webchat.azureDirectLine ? azureDirectLineSessions(webchat.azureDirectLine) : selfHostedSessions(tokens),
+      renewal: webchat.azureDirectLine ? undefined : selfHostedRenewal(tokens),
       limit: rateLimits.tokenRequests,
       clientAddress: clientAddressOf(config.limits.trustedProxyHops),
       logger,
     }),
-    directLineRoutes({ conversations, tokens, maxActivityBytes: webchat.maxActivityBytes, conversationTurns: rateLimits.conversationTurns }),
+    directLineRoutes({
+      conversations,
+      tokens,
+      maxActivityBytes: webchat.maxActivityBytes,
+      conversationTurns: rateLimits.conversationTurns,
+      publicUrl: config.publicUrl,
+      trustedProxyHops: config.limits.trustedProxyHops,
+    }),
+    (server: Server) => streams.attach(server.server),
   ];
+  return {
+    routes,
+    close: async () => {
+      await streams.close();
+      await log.close();
+    },
+  };
 }
 
 export interface Service {
@@ -168,7 +204,8 @@ export function buildService(config: Config, logger: Logger): Service {
   adapter.onTurnError = runtime.onTurnError;
   const teams = teamsMiddleware(config, logger, runtime.content);
   // Refused tenants are turned away before anything reads or writes state.
-  adapter.use(runtime.turnMetrics, teams.tenantGate, runtime.turnGuard, ...teams.conversation, runtime.inputLimits);
+  adapter.use(runtime.turnMetrics, teams.tenantGate, typingIndicator({ logger }), runtime.turnGuard, ...teams.conversation, runtime.inputLimits);
+  const webChat = webChatRoutes(config, logger, runtime, rateLimits);
 
   const http = createHttpService({
     logger,
@@ -187,7 +224,7 @@ export function buildService(config: Config, logger: Logger): Service {
         clientAddress: clientAddressOf(config.limits.trustedProxyHops),
         logger,
       }),
-      ...webChatRoutes(config, logger, runtime, rateLimits),
+      ...webChat.routes,
     ],
   });
 
@@ -195,6 +232,8 @@ export function buildService(config: Config, logger: Logger): Service {
     http,
     runtime,
     stop: async () => {
+      // Streams first: their clients reconnect (to another instance) while requests in flight finish.
+      await webChat.close();
       await http.shutdown();
       await runtime.close();
     },

@@ -48,6 +48,11 @@ describe('configuration', () => {
     expect(problems[0]).toMatch(new RegExp(`^${variable}: `));
   });
 
+  it('refuses a web chat token life below the Direct Line client’s 15-minute refresh (and its retries)', () => {
+    expect(() => loadConfig({ WEBCHAT_TOKEN_TTL_SECONDS: '900' })).toThrow(/WEBCHAT_TOKEN_TTL_SECONDS: must be at least 1200/);
+    expect(loadConfig({ WEBCHAT_TOKEN_TTL_SECONDS: '1200' }).webchat.tokenTtlSeconds).toBe(1200);
+  });
+
   it('names every bad variable at once', () => {
     const problems = configProblems({ PORT: 'abc', LOG_LEVEL: 'loud' });
     expect(problems.map((p) => p.split(':')[0]).sort()).toEqual(['LOG_LEVEL', 'PORT']);

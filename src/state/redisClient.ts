@@ -100,8 +100,8 @@ export async function closeRedisClient(client: RedisClient, waitMs = 1_000): Pro
   if (!(await Promise.race([quit, sleep(waitMs, false, { ref: false })]))) client.disconnect();
 }
 
-/** A Lua script run as a command: its keys, then its other arguments; every script here answers a number. */
-export type ScriptCommand = (...keysThenArgs: (string | number)[]) => Promise<number>;
+/** A Lua script run as a command: its keys, then its other arguments; it answers a number unless told otherwise. */
+export type ScriptCommand<Reply = number> = (...keysThenArgs: (string | number)[]) => Promise<Reply>;
 
 /**
  * `lua` as the command `name` of `client` (EVALSHA, with EVAL when Redis lost the script), defined
@@ -110,9 +110,9 @@ export type ScriptCommand = (...keysThenArgs: (string | number)[]) => Promise<nu
  * them is made): an auto-pipelined batch has only the commands defined when it began, and a command
  * defined while one was filling failed in it and made ioredis throw an uncaught TypeError.
  */
-export function scriptCommand(client: RedisClient, name: string, keyCount: number, lua: string): ScriptCommand {
+export function scriptCommand<Reply = number>(client: RedisClient, name: string, keyCount: number, lua: string): ScriptCommand<Reply> {
   if (!(name in client)) client.defineCommand(name, { numberOfKeys: keyCount, lua });
-  return (client as unknown as Record<string, ScriptCommand>)[name].bind(client);
+  return (client as unknown as Record<string, ScriptCommand<Reply>>)[name].bind(client);
 }
 
 /** True when the client can take commands right now: what `/readyz` reports. */
@@ -145,7 +145,7 @@ const unavailableReplyCodes = new Set(['CLUSTERDOWN', 'TRYAGAIN', 'MASTERDOWN', 
  * says which); every other way a command fails (connection closed, offline queue off, timed out,
  * out of retries, no cluster node) is the connection's.
  */
-function isRedisUnavailable(client: RedisClient, error: unknown): boolean {
+export function isRedisUnavailable(client: RedisClient, error: unknown): boolean {
   if (!isRedisReady(client)) return true;
   if (error instanceof ReplyError) return unavailableReplyCodes.has(String((error as Error).message).split(' ', 1)[0]);
   return error instanceof Error;

@@ -35,7 +35,7 @@ describe('the self-hosted Direct Line, over HTTP', () => {
     const first = await client.poll(session.token, session.conversationId);
     expect(first.status).toBe(200);
     expect(botTexts(first.body)).toEqual([messages.welcome, messages.welcomePrompt]);
-    expect(first.body.watermark).toBe('2');
+    expect(first.body.watermark).toMatch(/^2\./);
   });
 
   it('echoes what the user posted, then the replies, and a watermark returns only what is new', async () => {
@@ -61,7 +61,7 @@ describe('the self-hosted Direct Line, over HTTP', () => {
     for (const reply of replies) {
       expect(reply).toMatchObject({ type: 'message', replyToId: posted.body.id, from: { role: 'bot' }, channelId: 'webchat' });
     }
-    expect(Number(next.watermark)).toBe(Number(greeted.watermark) + next.activities.length);
+    expect(parseInt(next.watermark, 10)).toBe(parseInt(greeted.watermark, 10) + next.activities.length);
 
     const nothingNew = (await client.poll(session.token, session.conversationId, next.watermark)).body as ActivityPage;
     expect(nothingNew).toEqual({ activities: [], watermark: next.watermark });
@@ -125,7 +125,7 @@ describe('the self-hosted Direct Line, over HTTP', () => {
     expect(answer.body.error.code).toBe(code);
   });
 
-  it('refuses an expired token with 401, and will not refresh it', async () => {
+  it('refuses an expired token with 403, as Direct Line does, and will not refresh it', async () => {
     const session = await client.session();
     const expired = jwt.sign(
       { conv: session.conversationId, ch: 'webchat', exp: Math.floor(Date.now() / 1000) - 60 },
@@ -133,9 +133,23 @@ describe('the self-hosted Direct Line, over HTTP', () => {
       { subject: session.userId, issuer: 'evc-cable-release-bot', audience: 'directline' },
     );
     const read = await client.poll(expired, session.conversationId);
-    expect(read.status).toBe(401);
+    expect(read.status).toBe(403);
     expect(read.body.error.code).toBe('TokenExpired');
-    expect((await client.refresh(expired)).status).toBe(401);
+    expect((await client.refresh(expired)).status).toBe(403);
+  });
+
+  it('accepts typing and endOfConversation from the client, as Direct Line does: typing is not kept, the end is', async () => {
+    const session = await client.session();
+    await client.start(session.token);
+    const greeted = (await client.poll(session.token, session.conversationId)).body as ActivityPage;
+    const typing = await client.post(session.token, session.conversationId, { type: 'typing', from: { id: 'x' } });
+    expect(typing).toMatchObject({ status: 200, body: { id: expect.any(String) } });
+    expect(((await client.poll(session.token, session.conversationId, greeted.watermark)).body as ActivityPage).activities).toEqual([]);
+
+    const ended = await client.post(session.token, session.conversationId, { type: 'endOfConversation', from: { id: 'x' } });
+    expect(ended.status).toBe(200);
+    const after = (await client.poll(session.token, session.conversationId, greeted.watermark)).body as ActivityPage;
+    expect(after.activities[0]).toMatchObject({ id: ended.body.id, type: 'endOfConversation', from: { role: 'user' } });
   });
 
   it.each([
@@ -156,6 +170,37 @@ describe('the self-hosted Direct Line, over HTTP', () => {
     const session = await client.session();
     const answer = await client.poll(session.token, session.conversationId, 'abc');
     expect(answer.status).toBe(400);
+  });
+});
+
+describe('after a restart without Redis', () => {
+  it('a watermark from before the restart does not swallow what the new log holds', async () => {
+    const env = { WEBCHAT_TOKEN_SECRET: secret };
+    const before = await startService(env);
+    const session = await directLineClient(before.baseUrl).session();
+    let watermark: string;
+    try {
+      const client = directLineClient(before.baseUrl);
+      await client.start(session.token);
+      for (const text of ['hello', 'my charging cable is stuck in the car']) await client.post(session.token, session.conversationId, userMessage(text));
+      watermark = ((await client.poll(session.token, session.conversationId)).body as ActivityPage).watermark;
+      expect(parseInt(watermark, 10)).toBeGreaterThan(3);
+    } finally {
+      await before.service.stop();
+    }
+
+    const after = await startService(env);
+    try {
+      const client = directLineClient(after.baseUrl);
+      // Web Chat reconnects with its watermark (the bot greets in the new log) and polls with it.
+      expect((await client.reconnect(session.token, session.conversationId)).status).toBe(200);
+      await client.post(session.token, session.conversationId, userMessage('hello'));
+      const page = (await client.poll(session.token, session.conversationId, watermark)).body as ActivityPage;
+      expect(botTexts(page)[0]).toBe(messages.welcome);
+      expect(page.activities.map((activity) => activity.text)).toContain('hello');
+    } finally {
+      await after.service.stop();
+    }
   });
 });
 

@@ -63,7 +63,7 @@ describe('two service instances sharing Redis', () => {
     const page = await client.poll(session.token, session.conversationId);
     expect(page.status).toBe(200);
     expect(botTexts(page.body)).toContain(firstStep);
-    expect(page.body.watermark).toBe(String(page.body.activities.length + 1));
+    expect(parseInt(page.body.watermark, 10)).toBe(page.body.activities.length + 1);
   });
 
   it('a log that cannot take the activity fails the post instead of losing it quietly', async () => {

@@ -54,6 +54,22 @@ describe('npm run teams:package', () => {
     expect(pngInfo(zip.readFile('outline.png')!)).toEqual({ width: 32, height: 32, colorType: 6 });
   });
 
+  it('keeps the developer URL’s query in the privacy and terms links, takes a raised version, and warns about placeholders', async () => {
+    const output = path.join(dir, 'raised.zip');
+    const { code, stderr } = await runNode('cli/teamsPackage.js', {
+      env: { MicrosoftAppId: appId, TEAMS_DEVELOPER_URL: 'https://charger.example/en?ref=teams', TEAMS_APP_VERSION: '1.2.3', TEAMS_ALLOWED_TENANT_IDS: '' },
+      args: [output],
+    }).finished;
+    expect(code).toBe(0);
+    const manifest = manifestSchema.parse(JSON.parse(new AdmZip(output).readAsText('manifest.json')));
+    expect(manifest.version).toBe('1.2.3');
+    expect(manifest.developer.privacyUrl).toBe('https://charger.example/en/privacy?ref=teams');
+    expect(manifest.developer.termsOfUseUrl).toBe('https://charger.example/en/terms?ref=teams');
+    expect(stderr).toContain('TEAMS_ALLOWED_TENANT_IDS is empty');
+    expect(stderr).toContain('TEAMS_DEVELOPER_NAME is the placeholder');
+    expect(stderr).not.toContain('TEAMS_DEVELOPER_URL is the placeholder');
+  });
+
   it('refuses to write a package without a MicrosoftAppId', async () => {
     const { code, stderr } = await runNode('cli/teamsPackage.js', { env: { MicrosoftAppId: '' }, args: [path.join(dir, 'none.zip')] }).finished;
     expect(code).toBe(1);

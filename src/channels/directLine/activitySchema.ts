@@ -8,7 +8,7 @@ import { directLineChannels } from './tokens';
  * so that Web Chat finds its own `channelData.clientActivityID` in the echo.
  */
 export const postedActivitySchema = z.looseObject({
-  type: z.enum(['message', 'event'], { error: 'type must be "message" or "event"' }),
+  type: z.enum(['message', 'event', 'typing', 'endOfConversation'], { error: 'type must be "message", "event", "typing" or "endOfConversation"' }),
   channelId: z.enum(directLineChannels, { error: 'channelId must be "directline" or "webchat"' }).optional(),
   text: z.string().max(4000, { error: 'text is longer than 4000 characters' }).optional(),
   name: z.string().max(256).optional(),

@@ -4,6 +4,7 @@ import type { InProcessAdapter } from '../inProcessAdapter';
 import type { PostedActivity } from './activitySchema';
 import type { ActivityPage, ConversationLog } from './conversationLog';
 import type { TokenGrant } from './tokens';
+import type { LogPosition } from './watermark';
 
 export interface DirectLineConversationsDeps {
   /** Configured by the composition root with the same middleware and turn error handler as the other adapters. */
@@ -16,7 +17,9 @@ export interface DirectLineConversationsDeps {
 /**
  * Direct Line conversations run in this process: a posted activity goes into the conversation's
  * log, the bot's turn runs through the in-process adapter, and every reply is appended to the
- * same log, where the client's next poll finds it.
+ * same log, where the client's stream or next poll finds it. Typing is shown, never kept: the
+ * bot's goes to the open streams only, and the user's is acknowledged and goes nowhere (the bot
+ * has no use for it, and it would take the conversation's turn and rate limit from messages).
  */
 export class DirectLineConversations {
   private readonly bot: ChannelAccount;
@@ -39,18 +42,20 @@ export class DirectLineConversations {
       timestamp: new Date(),
       from: this.user(grant, posted.from?.name),
     };
+    if (activity.type === 'typing') return activity.id as string;
     await this.deps.log.append(grant.conversationId, this.addressed(grant, activity));
     await this.runTurn(grant, activity);
     return activity.id as string;
   }
 
-  read(grant: TokenGrant, watermark: number): Promise<ActivityPage> {
-    return this.deps.log.read(grant.conversationId, watermark);
+  read(grant: TokenGrant, from: LogPosition): Promise<ActivityPage> {
+    return this.deps.log.read(grant.conversationId, from);
   }
 
   private async runTurn(grant: TokenGrant, activity: Partial<Activity>): Promise<void> {
     await this.deps.adapter.processActivity(this.addressed(grant, activity), this.deps.logic, async (reply) => {
-      await this.deps.log.append(grant.conversationId, { ...reply, timestamp: new Date() });
+      const stamped = { ...reply, timestamp: new Date() };
+      await (reply.type === 'typing' ? this.deps.log.broadcast(grant.conversationId, stamped) : this.deps.log.append(grant.conversationId, stamped));
     });
   }
 

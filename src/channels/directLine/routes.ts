@@ -4,6 +4,7 @@ import type { RouteRegistrar } from '../../server';
 import { checkPostedActivity } from './activitySchema';
 import type { DirectLineConversations } from './conversations';
 import type { DirectLineTokens, TokenCheck } from './tokens';
+import { parseWatermark } from './watermark';
 
 export const directLineBasePath = '/v3/directline';
 
@@ -13,6 +14,10 @@ export interface DirectLineRoutesDeps {
   maxActivityBytes: number;
   /** Posts per conversation, shared with /api/messages. */
   conversationTurns?: RateLimit;
+  /** Where clients reach this service (`ws(s)://` for the stream); from the request when unset. */
+  publicUrl?: string;
+  /** Proxies in front that set X-Forwarded-Proto (TRUSTED_PROXY_HOPS): they tell whether the client came over HTTPS. */
+  trustedProxyHops: number;
 }
 
 type Authorized = Extract<TokenCheck, { ok: true }>;
@@ -20,7 +25,8 @@ type Authorized = Extract<TokenCheck, { ok: true }>;
 const refusals = {
   missing: { status: 401, code: 'TokenMissing', message: 'Send a Direct Line token as "Authorization: Bearer <token>".' },
   invalid: { status: 401, code: 'TokenInvalid', message: 'This token is not valid.' },
-  expired: { status: 401, code: 'TokenExpired', message: 'This token has expired; get a new one.' },
+  // 403, as Direct Line answers: its clients then report ExpiredToken, and the page renews the token.
+  expired: { status: 403, code: 'TokenExpired', message: 'This token has expired; get a new one.' },
 } as const;
 
 /** Errors in the shape Direct Line itself uses, so Direct Line clients can read them. */
@@ -28,10 +34,19 @@ function sendError(res: Response, status: number, code: string, message: string,
   res.send(status, { error: { code, message, ...(problems ? { problems } : {}) } });
 }
 
+/** This service's origin as the client reached it, for URLs the client is given. */
+function originOf(req: Request, deps: Pick<DirectLineRoutesDeps, 'publicUrl' | 'trustedProxyHops'>): string {
+  if (deps.publicUrl) return deps.publicUrl;
+  const forwardedProto = deps.trustedProxyHops > 0 ? String(req.header('x-forwarded-proto') ?? '').split(',')[0].trim() : '';
+  const secure = forwardedProto ? forwardedProto === 'https' : req.isSecure();
+  return `${secure ? 'https' : 'http'}://${req.header('host') ?? 'localhost'}`;
+}
+
 /**
- * The part of the Direct Line 3.0 protocol that Web Chat uses, with polling: start or resume a
- * conversation, post an activity, get activities after a watermark, refresh the token. Every
- * route needs a token, and a token only opens its own conversation.
+ * The part of the Direct Line 3.0 protocol that Web Chat uses: start or resume a conversation
+ * (with a `streamUrl` for the WebSocket stream, `streams.ts`), post an activity, get activities
+ * after a watermark (polling), refresh the token. Every route needs a token, and a token only
+ * opens its own conversation.
  */
 export function directLineRoutes(deps: DirectLineRoutesDeps): RouteRegistrar {
   const authorize = (req: Request, res: Response): Authorized | undefined => {
@@ -49,11 +64,13 @@ export function directLineRoutes(deps: DirectLineRoutesDeps): RouteRegistrar {
     return check;
   };
 
-  const conversationAnswer = (auth: Authorized) => ({
-    conversationId: auth.grant.conversationId,
-    token: auth.token,
-    expires_in: auth.expiresIn,
-  });
+  const conversationAnswer = (req: Request, auth: Authorized, watermark: string) => {
+    const stream = new URL(`${directLineBasePath}/conversations/${encodeURIComponent(auth.grant.conversationId)}/stream`, originOf(req, deps));
+    stream.protocol = stream.protocol === 'https:' ? 'wss:' : 'ws:';
+    stream.searchParams.set('watermark', watermark);
+    stream.searchParams.set('t', deps.tokens.issueStreamTicket(auth.grant));
+    return { conversationId: auth.grant.conversationId, token: auth.token, expires_in: auth.expiresIn, streamUrl: stream.href };
+  };
 
   return (server: Server) => {
     // The token already names its conversation, so starting and reconnecting (Web Chat does that
@@ -61,8 +78,13 @@ export function directLineRoutes(deps: DirectLineRoutesDeps): RouteRegistrar {
     const openConversation = (status: 200 | 201) => async (req: Request, res: Response) => {
       const auth = authorize(req, res);
       if (!auth) return;
+      const watermark = new URLSearchParams(req.getQuery()).get('watermark') ?? '';
+      if (!parseWatermark(watermark)) {
+        sendError(res, 400, 'BadArgument', 'watermark must be one this service gave, or empty.');
+        return;
+      }
       await deps.conversations.start(auth.grant);
-      res.send(status, conversationAnswer(auth));
+      res.send(status, conversationAnswer(req, auth, watermark));
     };
     server.post(`${directLineBasePath}/conversations`, openConversation(201));
     server.get(`${directLineBasePath}/conversations/:conversationId`, openConversation(200));
@@ -89,12 +111,13 @@ export function directLineRoutes(deps: DirectLineRoutesDeps): RouteRegistrar {
     server.get(`${directLineBasePath}/conversations/:conversationId/activities`, async (req: Request, res: Response) => {
       const auth = authorize(req, res);
       if (!auth) return;
-      const watermark = parseWatermark(new URLSearchParams(req.getQuery()).get('watermark'));
-      if (watermark === undefined) {
-        sendError(res, 400, 'BadArgument', 'watermark must be a whole number of activities (0 or more).');
+      const from = parseWatermark(new URLSearchParams(req.getQuery()).get('watermark'));
+      if (!from) {
+        sendError(res, 400, 'BadArgument', 'watermark must be one this service gave, or empty.');
         return;
       }
-      res.send(200, await deps.conversations.read(auth.grant, watermark));
+      const page = await deps.conversations.read(auth.grant, from);
+      res.send(200, { activities: page.activities, watermark: page.watermark });
     });
 
     server.post(`${directLineBasePath}/tokens/refresh`, async (req: Request, res: Response) => {
@@ -104,10 +127,4 @@ export function directLineRoutes(deps: DirectLineRoutesDeps): RouteRegistrar {
       res.send(200, { conversationId: fresh.conversationId, token: fresh.token, expires_in: fresh.expiresIn });
     });
   };
-}
-
-/** Absent or empty means "from the start", as Direct Line clients send `?watermark=` at first. */
-function parseWatermark(raw: string | null): number | undefined {
-  if (raw === null || raw === '') return 0;
-  return /^\d{1,9}$/.test(raw) ? Number(raw) : undefined;
 }

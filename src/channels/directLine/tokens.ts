@@ -24,30 +24,68 @@ export type TokenCheck =
 
 const issuer = 'evc-cable-release-bot';
 const audience = 'directline';
+/** Stream tickets open a WebSocket only; they sit in a URL, so they live just long enough to connect with. */
+const streamAudience = 'directline-stream';
+export const streamTicketSeconds = 120;
+
+export interface DirectLineTokensOptions {
+  secret: string;
+  ttlSeconds: number;
+  /** How long after expiry a token can still be exchanged for a new one to the same conversation (`renew`). */
+  renewableForSeconds: number;
+}
 
 /**
  * Short-lived Direct Line tokens, signed with HS256. A token is bound to one conversation and one
- * user: the routes refuse it for any other conversation, and it cannot be extended once expired.
+ * user: the routes refuse it for any other conversation. A valid token is refreshed by the Direct
+ * Line client; one that expired (a laptop asleep past its life) is renewed by the page, within
+ * `renewableForSeconds`, into a new token for the same conversation, so its history is kept.
  */
 export class DirectLineTokens {
-  constructor(private readonly options: { secret: string; ttlSeconds: number }) {}
+  constructor(private readonly options: DirectLineTokensOptions) {}
 
   issue(grant: TokenGrant): IssuedToken {
-    const token = jwt.sign({ conv: grant.conversationId, ch: grant.channelId }, this.options.secret, {
-      algorithm: 'HS256',
-      expiresIn: this.options.ttlSeconds,
-      subject: grant.userId,
-      issuer,
-      audience,
-    });
-    return { ...grant, token, expiresIn: this.options.ttlSeconds };
+    return { ...grant, token: this.sign(grant, audience, this.options.ttlSeconds), expiresIn: this.options.ttlSeconds };
   }
 
   check(authorization: string | undefined): TokenCheck {
-    const token = /^Bearer (\S+)$/i.exec(authorization ?? '')?.[1];
+    return this.verify(bearerToken(authorization), audience);
+  }
+
+  /** The ticket a `streamUrl` carries: it opens that conversation's WebSocket stream, and nothing else. */
+  issueStreamTicket(grant: TokenGrant): string {
+    return this.sign(grant, streamAudience, streamTicketSeconds);
+  }
+
+  checkStreamTicket(ticket: string | null): TokenCheck {
+    return this.verify(ticket ?? undefined, streamAudience);
+  }
+
+  /** A new token for the conversation of an expired one, if it expired within `renewableForSeconds`; a valid one is refreshed instead. */
+  renew(authorization: string | undefined): IssuedToken | undefined {
+    const token = bearerToken(authorization);
+    if (!token) return undefined;
+    const check = this.verify(token, audience, { ignoreExpiration: true });
+    if (!check.ok) return undefined;
+    const claims = jwt.decode(token) as jwt.JwtPayload;
+    const expiredFor = Math.floor(Date.now() / 1000) - (claims.exp ?? 0);
+    return expiredFor <= this.options.renewableForSeconds ? this.issue(check.grant) : undefined;
+  }
+
+  private sign(grant: TokenGrant, tokenAudience: string, ttlSeconds: number): string {
+    return jwt.sign({ conv: grant.conversationId, ch: grant.channelId }, this.options.secret, {
+      algorithm: 'HS256',
+      expiresIn: ttlSeconds,
+      subject: grant.userId,
+      issuer,
+      audience: tokenAudience,
+    });
+  }
+
+  private verify(token: string | undefined, tokenAudience: string, options: { ignoreExpiration?: boolean } = {}): TokenCheck {
     if (!token) return { ok: false, reason: 'missing' };
     try {
-      const claims = jwt.verify(token, this.options.secret, { algorithms: ['HS256'], issuer, audience });
+      const claims = jwt.verify(token, this.options.secret, { algorithms: ['HS256'], issuer, audience: tokenAudience, ...options });
       if (typeof claims === 'string' || typeof claims.conv !== 'string' || !claims.sub || !claims.exp) return { ok: false, reason: 'invalid' };
       const channelId = directLineChannels.find((channel) => channel === claims.ch);
       if (!channelId) return { ok: false, reason: 'invalid' };
@@ -57,6 +95,10 @@ export class DirectLineTokens {
       return { ok: false, reason: error instanceof jwt.TokenExpiredError ? 'expired' : 'invalid' };
     }
   }
+}
+
+function bearerToken(authorization: string | undefined): string | undefined {
+  return /^Bearer (\S+)$/i.exec(authorization ?? '')?.[1];
 }
 
 /**

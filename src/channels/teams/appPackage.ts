@@ -10,6 +10,13 @@ export interface TeamsAppOptions {
   developer: { name: string; websiteUrl: string };
 }
 
+/** A page under the developer's site: `/privacy` after its path, its query kept (`https://x.example/en?r=1` gives `https://x.example/en/privacy?r=1`). */
+export function pageUnder(websiteUrl: string, page: string): string {
+  const url = new URL(websiteUrl);
+  url.pathname = `${url.pathname.replace(/\/+$/, '')}/${page}`;
+  return url.href;
+}
+
 /** The Teams app manifest (schema 1.17): a bot for 1:1 chats, group chats and team channels. */
 export function teamsManifest(options: TeamsAppOptions) {
   const { appId, developer } = options;
@@ -21,8 +28,8 @@ export function teamsManifest(options: TeamsAppOptions) {
     developer: {
       name: developer.name,
       websiteUrl: developer.websiteUrl,
-      privacyUrl: `${developer.websiteUrl}/privacy`,
-      termsOfUseUrl: `${developer.websiteUrl}/terms`,
+      privacyUrl: pageUnder(developer.websiteUrl, 'privacy'),
+      termsOfUseUrl: pageUnder(developer.websiteUrl, 'terms'),
     },
     name: { short: 'Cable release', full: 'Charging cable release assistant' },
     description: {

@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import type { DirectLineTokens } from '../directLine/tokens';
+import type { DirectLineTokens, IssuedToken } from '../directLine/tokens';
 
 /** What the page needs to open a conversation: where Direct Line is, and a token for it. */
 export interface WebChatSession {
@@ -14,14 +14,29 @@ export interface WebChatSession {
 
 export type WebChatSessionSource = () => Promise<WebChatSession>;
 
+/** A new token for the conversation of an expired one (`Authorization: Bearer <expired token>`), or undefined. */
+export type WebChatSessionRenewal = (authorization: string) => WebChatSession | undefined;
+
 /** Direct Line user ids start with `dl_`, which Azure requires for ids set in a token. */
 const newUserId = () => `dl_${randomBytes(12).toString('base64url')}`;
 
+const sessionOf = (issued: IssuedToken): WebChatSession => ({
+  conversationId: issued.conversationId,
+  token: issued.token,
+  expires_in: issued.expiresIn,
+  userId: issued.userId,
+});
+
 /** Sessions on the self-hosted Direct Line: a new conversation, and a token bound to it. */
 export function selfHostedSessions(tokens: DirectLineTokens): WebChatSessionSource {
-  return async () => {
-    const issued = tokens.issue({ conversationId: randomUUID(), userId: newUserId(), channelId: 'webchat' });
-    return { conversationId: issued.conversationId, token: issued.token, expires_in: issued.expiresIn, userId: issued.userId };
+  return async () => sessionOf(tokens.issue({ conversationId: randomUUID(), userId: newUserId(), channelId: 'webchat' }));
+}
+
+/** On the self-hosted Direct Line, a page back from a sleep longer than its token's life keeps its conversation. */
+export function selfHostedRenewal(tokens: DirectLineTokens): WebChatSessionRenewal {
+  return (authorization) => {
+    const issued = tokens.renew(authorization);
+    return issued && sessionOf(issued);
   };
 }
 
