@@ -97,6 +97,9 @@ function refuseUnsafeProduction(env: Env, ctx: z.RefinementCtx): void {
   if (!env.WEBCHAT_TOKEN_SECRET || Buffer.byteLength(env.WEBCHAT_TOKEN_SECRET) < 32) {
     missing('WEBCHAT_TOKEN_SECRET', 'must be at least 32 bytes when NODE_ENV=production');
   }
+  if (env.INSIGHTS_TOKEN && Buffer.byteLength(env.INSIGHTS_TOKEN) < 32) {
+    missing('INSIGHTS_TOKEN', 'must be at least 32 bytes when NODE_ENV=production (or unset: the insights stay closed)');
+  }
 }
 
 const envShape = z.object({
@@ -160,6 +163,10 @@ const envShape = z.object({
   TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
   METRICS_TOKEN: optionalString,
   WEBCHAT_EMBED_ORIGINS: optionalString.transform((value) => (value ? value.split(',').map((o) => o.trim()).filter(Boolean) : [])).pipe(z.array(z.url({ protocol: /^https?$/ }))),
+
+  // Insights for the support team (README "Insights")
+  INSIGHTS_TOKEN: optionalString,
+  INSIGHTS_RETENTION_DAYS: positiveInt.max(366).default(30),
 });
 const envSchema = envShape.superRefine(checkRedisTopology).superRefine(refuseUnsafeProduction);
 
@@ -236,6 +243,8 @@ export interface Config {
     readonly trustedProxyHops: number;
   };
   readonly metrics: { readonly token?: string };
+  /** Unset token: the insights are open in development and test, closed in production. */
+  readonly insights: { readonly token?: string; readonly retentionDays: number };
   /** Sites (origins) whose pages may show the chat page in a frame. */
   readonly webPage: { readonly embedOrigins: readonly string[] };
 }
@@ -342,6 +351,7 @@ export function loadConfig(env: Record<string, string | undefined> = { ...readDo
       trustedProxyHops: e.TRUSTED_PROXY_HOPS,
     },
     metrics: { token: e.METRICS_TOKEN },
+    insights: { token: e.INSIGHTS_TOKEN, retentionDays: e.INSIGHTS_RETENTION_DAYS },
     webPage: { embedOrigins: e.WEBCHAT_EMBED_ORIGINS },
   });
 }

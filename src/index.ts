@@ -24,6 +24,11 @@ import { type Content, loadContent } from './content/loadContent';
 import { ConversationRecords } from './conversation/conversationRecord';
 import { HandoffDialog } from './conversation/handoffDialog';
 import { MainDialog } from './conversation/mainDialog';
+import { procedureStepsOf } from './insights/procedureSteps';
+import { createInsightsRecorder, type InsightsRecorder } from './insights/recorder';
+import { RedisInsightsStore } from './insights/redisInsightsStore';
+import { insightsRoutes } from './insights/routes';
+import { type InsightsStore, MemoryInsightsStore } from './insights/store';
 import { inputLimitsMiddleware } from './inputLimits';
 import { createLogger, type Logger } from './logger';
 import { loadRecognizer } from './nlu/model';
@@ -53,6 +58,8 @@ export interface BotRuntime {
   inputLimits: Middleware;
   /** The Redis client state uses, when Redis is configured: channel stores share it (and its shutdown). */
   redis?: RedisClient;
+  /** What the conversations tell the support team (`recorder`), and where it is kept (read by `/api/insights`). */
+  insights: { recorder: InsightsRecorder; store: InsightsStore };
   readinessChecks: ReadinessCheck[];
   close(): Promise<void>;
 }
@@ -74,6 +81,8 @@ export function buildBotRuntime(
   if (redis) metrics.watchRedisErrors(redis, 'state');
   const state = redis ? redisConversationState(redis, config, messages, logger) : memoryConversationState(config, messages, logger);
   if (state.kind === 'memory') logger.warn('No Redis configured: conversation state is kept in memory, in this process only');
+  const { retentionDays } = config.insights;
+  const insightsStore = redis ? new RedisInsightsStore(redis, { keyPrefix: config.redis.keyPrefix, retentionDays }) : new MemoryInsightsStore({ retentionDays });
 
   const { conversationState } = state;
   const dialogState = conversationState.createProperty<DialogState>('DialogState');
@@ -102,6 +111,7 @@ export function buildBotRuntime(
     turnGuard: state.createTurnGuard(onTurnError),
     inputLimits: inputLimitsMiddleware({ maxMessageChars: config.limits.maxMessageChars, messages, metrics, logger }),
     redis,
+    insights: { recorder: createInsightsRecorder({ store: insightsStore, logger, redis }), store: insightsStore },
     readinessChecks: [
       { name: 'contentAndModel', isReady: async () => true },
       { name: 'conversationState', isReady: async () => state.isReady() },
@@ -197,6 +207,7 @@ export function buildService(config: Config, logger: Logger): Service {
   const adapter = new CloudAdapter(new BotFrameworkRequestAuthentication(config.botFramework));
   adapter.onTurnError = runtime.onTurnError;
   const teams = teamsMiddleware(config, logger, runtime.content);
+  if (config.env === 'production' && !config.insights.token) logger.warn('INSIGHTS_TOKEN is not set: the insights API stays closed');
   // Refused tenants are turned away before anything reads or writes state.
   adapter.use(runtime.turnMetrics, teams.tenantGate, runtime.turnGuard, ...teams.conversation, runtime.inputLimits);
 
@@ -211,6 +222,13 @@ export function buildService(config: Config, logger: Logger): Service {
       metricsRoute(registry, config.metrics.token),
       botFrameworkEndpoint(adapter, runtime.bot, rateLimits.conversationTurns),
       ...webChatRoutes(config, logger, runtime, rateLimits),
+      insightsRoutes({
+        store: runtime.insights.store,
+        procedureSteps: procedureStepsOf(runtime.content),
+        retentionDays: config.insights.retentionDays,
+        access: { token: config.insights.token, production: config.env === 'production' },
+        pageHeaders: webPageSecurityHeaders({ embedOrigins: [] }),
+      }),
     ],
   });
 
