@@ -157,9 +157,10 @@
     });
   }
 
-  function drawCounts(id, counts, empty, label) {
+  /** Rows of `counts`, largest first, or in the order of `byKey` when given. */
+  function drawCounts(id, counts, empty, label, byKey) {
     var total = sum(Object.values(counts));
-    var entries = Object.entries(counts).sort(function (a, b) { return b[1] - a[1]; });
+    var entries = Object.entries(counts).sort(byKey || function (a, b) { return b[1] - a[1]; });
     fillTable(
       id,
       entries.map(function (entry) {
@@ -193,7 +194,9 @@
         drawDaily(s);
         drawProcedures(s);
         drawCounts('handoffs', s.handoffs, 'No handoffs in this period.', function (reason) { return reason.replace(/_/g, ' '); });
-        drawCounts('ratings', s.ratings, 'No ratings in this period.', function (score) { return score + ' of 5'; });
+        drawCounts('ratings', s.ratings, 'No ratings in this period.', function (score) { return score + ' of 5'; }, function (a, b) {
+          return Number(b[0]) - Number(a[0]);
+        });
         drawMisunderstood(s);
         main.hidden = false;
         document.body.dataset.loaded = daysSelect.value;
