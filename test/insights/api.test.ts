@@ -11,7 +11,7 @@ import { deleteKeysUnder } from '../../src/state/redisKeys';
 import { connectTestClient, randomPrefix, sharedRedisUrl } from '../state/redisTestKit';
 import { type RunningService, startService } from '../support/service';
 import { waitFor } from '../support/waitFor';
-import { recordSampleConversations, sampleFigures } from './sampleConversations';
+import { recordSampleConversations, sampleFigures, sampleMisunderstood } from './sampleConversations';
 
 const silent = createLogger({ logLevel: 'silent', env: 'test' });
 const yesterday = new Date(Date.now() - 24 * 3600 * 1000);
@@ -60,13 +60,7 @@ describe('GET /api/insights over the real endpoint, insights in Redis', () => {
       {
         at: expect.stringMatching(new RegExp(`^${dayOf(new Date())}T`)),
         conversation: expect.stringMatching(/^[0-9a-f]{16}$/),
-        text: 'erm the kona charger thing is doing the beepy thing',
-        stage: 'start',
-        topLabels: [
-          { intent: 'cable_stuck', confidence: 0.31 },
-          { intent: 'out_of_scope', confidence: 0.22 },
-        ],
-        why: 'not_recognised',
+        ...sampleMisunderstood,
       },
     ]);
   });
@@ -98,7 +92,7 @@ describe('GET /api/insights over the real endpoint, insights in Redis', () => {
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('text/plain; charset=utf-8');
     expect(response.headers.get('content-disposition')).toBe(`attachment; filename="misunderstood-${dayOf(new Date())}.txt"`);
-    expect(await response.text()).toContain('\n? | erm the kona charger thing is doing the beepy thing\n');
+    expect(await response.text()).toContain(`\n? | ${sampleMisunderstood.text}\n`);
   });
 });
 

@@ -1,5 +1,16 @@
 import type { InsightsRecorder } from '../../src/insights/recorder';
 
+/** The one message not understood among them (nothing personal in it: stored as it is). */
+export const sampleMisunderstood = {
+  text: 'erm the kona charger thing is doing the beepy thing',
+  stage: 'start',
+  topLabels: [
+    { intent: 'cable_stuck' as const, confidence: 0.31 },
+    { intent: 'out_of_scope' as const, confidence: 0.22 },
+  ],
+  why: 'not_recognised' as const,
+};
+
 /**
  * Six conversations' events, as the engine would send them: one freed at the second step and
  * rated, one handed off for a damaged pin, one left at a step, one that went from "which end?" to
@@ -38,16 +49,7 @@ export function recordSampleConversations(insights: InsightsRecorder): void {
   insights.record(cancelled, { type: 'procedure_ended', procedure: 'stuck_in_charger', result: 'cancelled', step: 'socket_connector_technique' });
 
   const person = 'conversation-person';
-  insights.record(person, {
-    type: 'misunderstood',
-    text: 'erm the kona charger thing is doing the beepy thing',
-    stage: 'start',
-    topLabels: [
-      { intent: 'cable_stuck', confidence: 0.31 },
-      { intent: 'out_of_scope', confidence: 0.22 },
-    ],
-    why: 'not_recognised',
-  });
+  insights.record(person, { type: 'misunderstood', ...sampleMisunderstood });
   insights.record(person, { type: 'handoff', reason: 'customer_request' });
 
   insights.record('conversation-rating', { type: 'rating', score: 4 });
