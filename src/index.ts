@@ -83,6 +83,7 @@ export function buildBotRuntime(
   if (state.kind === 'memory') logger.warn('No Redis configured: conversation state is kept in memory, in this process only');
   const { retentionDays } = config.insights;
   const insightsStore = redis ? new RedisInsightsStore(redis, { keyPrefix: config.redis.keyPrefix, retentionDays }) : new MemoryInsightsStore({ retentionDays });
+  const insights = { recorder: createInsightsRecorder({ store: insightsStore, logger, redis }), store: insightsStore };
 
   const { conversationState } = state;
   const dialogState = conversationState.createProperty<DialogState>('DialogState');
@@ -111,7 +112,7 @@ export function buildBotRuntime(
     turnGuard: state.createTurnGuard(onTurnError),
     inputLimits: inputLimitsMiddleware({ maxMessageChars: config.limits.maxMessageChars, messages, metrics, logger }),
     redis,
-    insights: { recorder: createInsightsRecorder({ store: insightsStore, logger, redis }), store: insightsStore },
+    insights,
     readinessChecks: [
       { name: 'contentAndModel', isReady: async () => true },
       { name: 'conversationState', isReady: async () => state.isReady() },
