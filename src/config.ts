@@ -101,6 +101,9 @@ function refuseUnsafeProduction(env: Env, ctx: z.RefinementCtx): void {
   if (!env.WEBCHAT_TOKEN_SECRET || Buffer.byteLength(env.WEBCHAT_TOKEN_SECRET) < 32) {
     missing('WEBCHAT_TOKEN_SECRET', 'must be at least 32 bytes when NODE_ENV=production');
   }
+  if (env.INSIGHTS_TOKEN && Buffer.byteLength(env.INSIGHTS_TOKEN) < 32) {
+    missing('INSIGHTS_TOKEN', 'must be at least 32 bytes when NODE_ENV=production (or unset: the insights stay closed)');
+  }
 }
 
 const envShape = z.object({
@@ -175,6 +178,10 @@ const envShape = z.object({
   TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
   METRICS_TOKEN: optionalString,
   WEBCHAT_EMBED_ORIGINS: optionalString.transform((value) => (value ? value.split(',').map((o) => o.trim()).filter(Boolean) : [])).pipe(z.array(z.url({ protocol: /^https?$/ }))),
+
+  // Insights for the support team (README "Insights")
+  INSIGHTS_TOKEN: optionalString,
+  INSIGHTS_RETENTION_DAYS: positiveInt.max(366).default(30),
 });
 const envSchema = envShape.superRefine(checkRedisTopology).superRefine(refuseUnsafeProduction);
 
@@ -261,6 +268,8 @@ export interface Config {
   readonly metrics: { readonly token?: string };
   /** How clients reach this service (https://bot.example.com): stream URLs and photo links; stream URLs come from the request when unset. */
   readonly publicUrl?: string;
+  /** Unset token: the insights are open in development and test, closed in production. */
+  readonly insights: { readonly token?: string; readonly retentionDays: number };
   /** Sites (origins) whose pages may show the chat page in a frame. */
   readonly webPage: { readonly embedOrigins: readonly string[] };
 }
@@ -372,6 +381,7 @@ export function loadConfig(env: Record<string, string | undefined> = { ...readDo
     },
     metrics: { token: e.METRICS_TOKEN },
     publicUrl: e.PUBLIC_URL?.replace(/\/+$/, ''),
+    insights: { token: e.INSIGHTS_TOKEN, retentionDays: e.INSIGHTS_RETENTION_DAYS },
     webPage: { embedOrigins: e.WEBCHAT_EMBED_ORIGINS },
   });
 }

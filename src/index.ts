@@ -26,6 +26,11 @@ import { webChatTokenRoute } from './channels/webchat/tokenRoute';
 import { type Config, ConfigError, loadConfig } from './config';
 import { type Content, loadContent } from './content/loadContent';
 import { ConversationEngine } from './conversation/engine';
+import { procedureStepsOf } from './insights/procedureSteps';
+import { createInsightsRecorder, type InsightsRecorder } from './insights/recorder';
+import { RedisInsightsStore } from './insights/redisInsightsStore';
+import { insightsRoutes } from './insights/routes';
+import { type InsightsStore, MemoryInsightsStore } from './insights/store';
 import { inputLimitsMiddleware } from './inputLimits';
 import { createLogger, type Logger, routeConsoleToLog } from './logger';
 import { loadRecognizer } from './nlu/model';
@@ -53,6 +58,8 @@ export interface BotRuntime {
   inputLimits: Middleware;
   /** The Redis client state uses, when Redis is configured: channel stores share it (and its shutdown). */
   redis?: RedisClient;
+  /** What the conversations tell the support team (`recorder`), and where it is kept (read by `/api/insights`). */
+  insights: { recorder: InsightsRecorder; store: InsightsStore };
   readinessChecks: ReadinessCheck[];
   close(): Promise<void>;
 }
@@ -74,6 +81,9 @@ export function buildBotRuntime(
   if (redis) metrics.watchRedisErrors(redis, 'state');
   const state = redis ? redisConversationState(redis, config, messages, logger) : memoryConversationState(config, messages, logger, parts.memoryStorage);
   if (state.kind === 'memory') logger.warn('No Redis configured: conversation state is kept in memory, in this process only');
+  const { retentionDays } = config.insights;
+  const insightsStore = redis ? new RedisInsightsStore(redis, { keyPrefix: config.redis.keyPrefix, retentionDays }) : new MemoryInsightsStore({ retentionDays });
+  const insights = { recorder: createInsightsRecorder({ store: insightsStore, logger, redis }), store: insightsStore };
 
   const { conversationState } = state;
   const tickets = parts.ticketDelivery ? { delivery: parts.ticketDelivery, close: async () => {} } : startTicketDelivery(config, logger, metrics);
@@ -90,6 +100,7 @@ export function buildBotRuntime(
     turnGuard: state.createTurnGuard(onTurnError),
     inputLimits: inputLimitsMiddleware({ maxMessageChars: config.limits.maxMessageChars, messages, metrics, logger }),
     redis,
+    insights,
     readinessChecks: [
       { name: 'contentAndModel', isReady: async () => true },
       { name: 'conversationState', isReady: async () => state.isReady() },
@@ -203,6 +214,7 @@ export function buildService(config: Config, logger: Logger): Service {
   const adapter = new EndpointAdapter(new BotFrameworkRequestAuthentication(config.botFramework), config.connectorTimeoutMs);
   adapter.onTurnError = runtime.onTurnError;
   const teams = teamsMiddleware(config, logger, runtime.content);
+  if (config.env === 'production' && !config.insights.token) logger.warn('INSIGHTS_TOKEN is not set: the insights API stays closed');
   // Refused tenants are turned away before anything reads or writes state.
   adapter.use(runtime.turnMetrics, teams.tenantGate, typingIndicator({ logger }), runtime.turnGuard, ...teams.conversation, runtime.inputLimits);
   const webChat = webChatRoutes(config, logger, runtime, rateLimits);
@@ -225,6 +237,13 @@ export function buildService(config: Config, logger: Logger): Service {
         logger,
       }),
       ...webChat.routes,
+      insightsRoutes({
+        store: runtime.insights.store,
+        procedureSteps: procedureStepsOf(runtime.content),
+        retentionDays: config.insights.retentionDays,
+        access: { token: config.insights.token, production: config.env === 'production' },
+        pageHeaders: webPageSecurityHeaders({ embedOrigins: [] }),
+      }),
     ],
   });
 

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { contentDirs } from '../paths';
 import { knowledgeId } from './knowledge';
-import { ContentError, loadYamlFile, yamlFilesIn } from './loadYaml';
+import { ContentError, loadYamlFile, yamlFilesIn } from '../yamlFiles';
 
 /**
  * Model-specific release facts: what a named car or home charger does to let go of the plug, each

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { loadContent } from '../../src/content/loadContent';
-import { ContentError } from '../../src/content/loadYaml';
+import { ContentError } from '../../src/yamlFiles';
 import {
   chargerTopics,
   loadCatalogue,

@@ -20,6 +20,7 @@ describe('configuration in production', () => {
     ['no tenant for a single-tenant bot', { MicrosoftAppType: 'SingleTenant' }, 'MicrosoftAppTenantId'],
     ['no web chat token secret', { WEBCHAT_TOKEN_SECRET: '' }, 'WEBCHAT_TOKEN_SECRET'],
     ['a web chat token secret of 31 bytes', { WEBCHAT_TOKEN_SECRET: 'x'.repeat(31) }, 'WEBCHAT_TOKEN_SECRET'],
+    ['an insights token of 31 bytes', { INSIGHTS_TOKEN: 'x'.repeat(31) }, 'INSIGHTS_TOKEN'],
   ])('refuses to start with %s, naming the variable', (_kind, change, variable) => {
     const problems = configProblems({ ...production, ...change });
     expect(problems).toHaveLength(1);

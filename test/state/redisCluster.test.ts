@@ -4,6 +4,8 @@ import { RedisRedeliveryLedger } from '../../src/state/redeliveryLedger';
 import type { RedisClient } from '../../src/state/redisClient';
 import { redisKeyFor } from '../../src/state/redisKeys';
 import { RedisStorage } from '../../src/state/redisStorage';
+import { RedisInsightsStore } from '../../src/insights/redisInsightsStore';
+import { insightsStoreContract } from '../insights/storeContract';
 import { lockContract } from './lockContract';
 import { OwnedRedisCluster } from './redisTestKit';
 import { storageContract } from './storageContract';
@@ -96,4 +98,8 @@ describe('on a Redis Cluster, turns of many conversations at once', () => {
     expect(Object.values(saved).map((item) => item.step)).toEqual(conversations.map(() => 1));
     expect(await Promise.all(conversations.map((conversation) => ledger.wasProcessed(conversation, 'activity-1')))).toEqual(conversations.map(() => true));
   });
+});
+
+describe('on a Redis Cluster, the insights store keeps its figures (all its keys in one slot)', () => {
+  insightsStoreContract((retentionDays) => new RedisInsightsStore(client, { keyPrefix: `insights${++conversationNumber}:`, retentionDays }));
 });

@@ -77,7 +77,8 @@ const pageFiles: Record<string, string> = {
   '/static/favicon.svg': 'favicon.svg',
 };
 
-function sendFile(res: Response, file: string, cacheControl: string): void {
+/** Streams one file with its content type; also serves the insights page. */
+export function sendFile(res: Response, file: string, cacheControl: string): void {
   res.writeHead(200, { 'Content-Type': contentTypes[path.extname(file)], 'Cache-Control': cacheControl });
   fs.createReadStream(file).pipe(res);
 }
