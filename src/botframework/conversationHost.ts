@@ -1,4 +1,5 @@
-import type { Activity, TurnContext } from 'botbuilder';
+import { type Activity, type ConversationReference, TurnContext } from 'botbuilder';
+import { z } from 'zod';
 import { raisedByOf } from '../channels/teams/fieldStaff';
 import type { ConversationEngine, TurnInput, TurnResult } from '../conversation/engine';
 import type { Effect } from '../conversation/turn';
@@ -7,6 +8,7 @@ import { hashId, type Logger } from '../logger';
 import { intentLabels } from '../nlu/types';
 import type { Metrics } from '../observability/metrics';
 import type { SnapshotConversationState } from '../state/snapshotConversationState';
+import type { Ticket, TranscriptEntry } from '../tickets/ticket';
 import { handoffInitiation } from './handoffInitiation';
 import { legacyConversation, legacyProperties } from './legacyState';
 import { renderReplies } from './replyRendering';
@@ -15,11 +17,35 @@ import { renderReplies } from './replyRendering';
 export const conversationProperty = 'conversation';
 
 
+/**
+ * A live handoff's events come into the driver's conversation as an event activity of this name,
+ * whose value is a `LiveEvent`: so they take the conversation's lock and state like any turn.
+ */
+export const liveEventName = 'evc.liveHandoff';
+
+const liveEventSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('liveJoined'), staffName: z.string().min(1).max(100), reference: z.string().min(1).max(40), ticketId: z.string().min(1).max(64) }),
+  z.object({ kind: z.literal('liveMessage'), staffName: z.string().min(1).max(100), text: z.string().min(1).max(4000) }),
+  z.object({ kind: z.literal('liveEnded'), staffName: z.string().min(1).max(100) }),
+]);
+export type LiveEvent = z.output<typeof liveEventSchema>;
+
+/** Where a live handoff's driver side meets the staff side (the Teams channel): see src/channels/liveAgents. */
+export interface LiveAgentHub {
+  /** Offer the ticket to staff (a new thread); `driver` is where to deliver their answers. */
+  offer(ticket: Ticket, driver: Partial<ConversationReference>): Promise<void>;
+  /** The driver's message, to the person who took the ticket over. */
+  relay(reference: string, text: string, hazard: boolean): Promise<void>;
+  /** The person left: the live part of the conversation, for the ticket. */
+  ended(reference: string, ticketId: string, transcript: TranscriptEntry[]): Promise<void>;
+}
+
 export interface ConversationHostDeps {
   engine: ConversationEngine;
   conversationState: SnapshotConversationState;
   metrics: Metrics;
   logger: Logger;
+  liveAgents?: LiveAgentHub;
 }
 
 type StateObject = Record<string, unknown>;
@@ -34,15 +60,20 @@ const knownIntents = new Set<string>(intentLabels);
 export class ConversationHost {
   constructor(private readonly deps: ConversationHostDeps) {}
 
-  async handle(context: TurnContext, kind: TurnInput['kind']): Promise<void> {
+  async handle(context: TurnContext, kind: 'start' | 'message' | 'live'): Promise<void> {
     const started = process.hrtime.bigint();
     const { engine, conversationState, logger } = this.deps;
+    const input = inputOf(context.activity, kind);
+    if (!input) {
+      logger.warn({ conversation: hashId(context.activity.conversation?.id) }, 'live handoff event not as expected: ignored');
+      return;
+    }
     const raw = (await conversationState.load(context)) as StateObject;
     const stored = raw[conversationProperty] ?? legacyConversation(raw);
     const { conversation, problems } = engine.restore(stored);
     if (problems.length > 0) logger.warn({ conversation: hashId(context.activity.conversation?.id), problems }, 'stored conversation not as expected: set right');
 
-    const result = await engine.turn(conversation, inputOf(context.activity, kind));
+    const result = await engine.turn(conversation, input);
     raw[conversationProperty] = result.conversation;
     for (const property of legacyProperties) delete raw[property];
 
@@ -75,7 +106,25 @@ export class ConversationHost {
           break;
         case 'rated':
           break;
+        case 'liveHandoffRequested':
+          await this.toLiveAgents('offer', () => this.deps.liveAgents?.offer(effect.ticket, TurnContext.getConversationReference(context.activity)));
+          break;
+        case 'relayToStaff':
+          await this.toLiveAgents('relay', () => this.deps.liveAgents?.relay(effect.reference, effect.text, effect.hazard));
+          break;
+        case 'liveEnded':
+          await this.toLiveAgents('end', () => this.deps.liveAgents?.ended(effect.reference, effect.ticketId, effect.transcript));
+          break;
       }
+    }
+  }
+
+  /** The staff side failing must not fail the driver's turn: the ticket stands whatever happens there. */
+  private async toLiveAgents(what: string, call: () => Promise<void> | undefined): Promise<void> {
+    try {
+      await call();
+    } catch (error) {
+      this.deps.logger.error({ err: error, what }, 'live handoff: the staff side could not be reached');
     }
   }
 
@@ -100,15 +149,25 @@ export class ConversationHost {
 }
 
 /** The engine's view of an activity: its words, a form's answers, who writes and on which channel. */
-function inputOf(activity: Partial<Activity>, kind: TurnInput['kind']): TurnInput {
-  const answers = contactAnswersValueSchema.safeParse(activity.value);
-  return {
-    kind,
-    text: typeof activity.text === 'string' ? activity.text : '',
-    contactAnswers: answers.success ? answers.data.contactAnswers : undefined,
+function inputOf(activity: Partial<Activity>, kind: 'start' | 'message' | 'live'): TurnInput | undefined {
+  const where = {
     conversationId: activity.conversation?.id ?? '',
     channelId: activity.channelId ?? '',
     locale: activity.locale,
+  };
+  if (kind === 'live') {
+    const event = liveEventSchema.safeParse(activity.value);
+    if (!event.success) return undefined;
+    const { data } = event;
+    const liveTicket = data.kind === 'liveJoined' ? { reference: data.reference, ticketId: data.ticketId } : undefined;
+    return { ...where, kind: data.kind, text: data.kind === 'liveMessage' ? data.text : '', staffName: data.staffName, liveTicket };
+  }
+  const answers = contactAnswersValueSchema.safeParse(activity.value);
+  return {
+    ...where,
+    kind,
+    text: typeof activity.text === 'string' ? activity.text : '',
+    contactAnswers: answers.success ? answers.data.contactAnswers : undefined,
     staff: raisedByOf(activity),
   };
 }

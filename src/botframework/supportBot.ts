@@ -1,5 +1,5 @@
 import { TeamsActivityHandler } from 'botbuilder';
-import type { ConversationHost } from './conversationHost';
+import { type ConversationHost, liveEventName } from './conversationHost';
 
 /**
  * Routes activities: a conversation opened by someone other than the bot is greeted, every message
@@ -16,6 +16,11 @@ export class SupportBot extends TeamsActivityHandler {
     });
     this.onMessage(async (context, next) => {
       await host.handle(context, 'message');
+      await next();
+    });
+    // A live handoff's events, delivered into the driver's conversation by the live-agent hub.
+    this.onEvent(async (context, next) => {
+      if (context.activity.name === liveEventName) await host.handle(context, 'live');
       await next();
     });
   }

@@ -95,6 +95,7 @@ export const messagesSchema = z
     handoffNext: text,
     handoffNextForStaff: text,
     handoffReasons: exactlyEach(handoffReasons, text),
+    live: z.object({ offered: text, closed: text, joined: text, says: text, left: text, stillStuck: text }).strict(),
     teamsTenantRefused: text,
     allStepsTitle: text,
     allStepsWhichProcedure: text,

@@ -29,7 +29,7 @@ export interface ConversationRecord {
 
 /** What each entry of a stored record must look like before a turn relies on it. */
 const entrySchemas = {
-  transcript: z.object({ from: z.enum(['user', 'bot']), text: z.string(), at: z.string() }) satisfies z.ZodType<TranscriptEntry>,
+  transcript: z.object({ from: z.enum(['user', 'bot', 'staff']), text: z.string(), at: z.string() }) satisfies z.ZodType<TranscriptEntry>,
   outcomes: z.object({
     result: z.enum(['freed', 'handoff', 'cancelled', 'closed']),
     scenario: z.string().optional(),

@@ -16,12 +16,24 @@ export interface HandoffState {
   askedStillWanted?: boolean;
 }
 
+/** A person from the support team has joined the chat (a live handoff, from Teams). */
+export interface LiveState {
+  /** The ticket the person took over. */
+  reference: string;
+  ticketId: string;
+  staffName: string;
+  since: string;
+}
+
 /** Where a conversation stands: exactly one of these at a time. */
 export type Stage =
   | { kind: 'idle' }
   | { kind: 'guiding'; guide: GuideState }
   | { kind: 'handoff'; handoff: HandoffState }
-  | { kind: 'rating'; attempts: number };
+  | { kind: 'rating'; attempts: number }
+  | { kind: 'live'; live: LiveState }
+  /** The person left the chat: the bot asks whether the cable is free. */
+  | { kind: 'afterLive'; reference: string };
 
 /** Everything the bot keeps about one conversation: one state property, plain JSON. */
 export interface StoredConversation {
@@ -86,6 +98,8 @@ export const stageSchema = z.union([
   z.object({ kind: z.literal('guiding'), guide: guideSchema }),
   z.object({ kind: z.literal('handoff'), handoff: handoffSchema }),
   z.object({ kind: z.literal('rating'), attempts: z.number() }),
+  z.object({ kind: z.literal('live'), live: z.object({ reference: z.string(), ticketId: z.string(), staffName: z.string(), since: z.string() }) }),
+  z.object({ kind: z.literal('afterLive'), reference: z.string() }),
 ]);
 
 /**

@@ -1,11 +1,13 @@
 import type { Content } from '../content/loadContent';
+import { fillTemplate, userText } from '../content/messages';
 import type { SubmittedAnswers } from '../handoff/contactInterview';
 import type { KnownContact, StaffIdentity } from '../handoff/handoffRequest';
+import type { LiveAgents } from '../handoff/liveAgents';
 import type { Logger } from '../logger';
 import type { DamageDetail, Recognition, Recognizer } from '../nlu/types';
 import type { TicketDelivery } from '../tickets/delivery';
 import { withTranscript } from './conversationRecord';
-import { type HandoffState, restoreConversation, type Stage, type StoredConversation } from './conversationState';
+import { type HandoffState, type LiveState, restoreConversation, type Stage, type StoredConversation } from './conversationState';
 import { type Decision, type Ending, Guide, type GuideState } from './guide';
 import { type HandoffContext, HandoffStage } from './handoffStage';
 import { KnowledgeSearch } from './knowledgeSearch';
@@ -17,6 +19,8 @@ export interface EngineDeps {
   content: Content;
   recognizer: Recognizer;
   tickets: TicketDelivery;
+  /** Support staff who can take a chat over live (Teams), when configured. */
+  liveAgents?: LiveAgents;
   /** What the user is told about when to expect contact, e.g. "within 24 hours". */
   responseTime: string;
   logger: Logger;
@@ -24,9 +28,17 @@ export interface EngineDeps {
 
 /** One inbound event of a conversation, as the host hands it over. */
 export interface TurnInput {
-  /** `start`: the conversation was opened (say hello); `message`: the user wrote something. */
-  kind: 'start' | 'message';
+  /**
+   * `start`: the conversation was opened (say hello); `message`: the user wrote something. In a live
+   * handoff: `liveJoined` (a person took the chat over), `liveMessage` (they wrote `text` to the
+   * driver), `liveEnded` (they left).
+   */
+  kind: 'start' | 'message' | 'liveJoined' | 'liveMessage' | 'liveEnded';
   text: string;
+  /** The person of the support team, in a live handoff. */
+  staffName?: string;
+  /** The ticket they took over (`liveJoined`). */
+  liveTicket?: { reference: string; ticketId: string };
   /** Several contact answers at once, from a channel's form (Teams). */
   contactAnswers?: SubmittedAnswers;
   conversationId: string;
@@ -67,6 +79,7 @@ export class ConversationEngine {
     this.handoff = new HandoffStage({
       messages: deps.content.messages,
       tickets: deps.tickets,
+      liveAgents: deps.liveAgents,
       responseTime: deps.responseTime,
       logger: deps.logger,
       vehicleMakeOf: (text) => deps.recognizer.entitiesOf(text).vehicleMake,
@@ -89,6 +102,7 @@ export class ConversationEngine {
       turn.say(this.messages.lostPlace);
       turn.update({ lostPlace: undefined });
     }
+    if (input.kind === 'liveJoined' || input.kind === 'liveMessage' || input.kind === 'liveEnded') this.live(turn, input);
     if (input.kind === 'message') {
       const recognition = this.deps.recognizer.recognize(input.text, this.replyContext(turn.stage));
       turn.summary.intent = recognition.intent;
@@ -141,7 +155,61 @@ export class ConversationEngine {
         return this.inHandoff(turn, stage.handoff, reading, input);
       case 'rating':
         return this.atRating(turn, stage.attempts, reading, input);
+      case 'live':
+        return this.duringLive(turn, stage.live, reading);
+      case 'afterLive':
+        return this.afterLive(turn, stage.reference, reading, input);
     }
+  }
+
+  /** What the person of the support team does in a live handoff: join, write to the driver, leave. */
+  private live(turn: Turn, input: TurnInput): void {
+    const { live } = this.messages;
+    const name = input.staffName ?? '';
+    const stage = turn.stage;
+    switch (input.kind) {
+      case 'liveJoined':
+        if (!input.liveTicket) return;
+        turn.say(fillTemplate(live.joined, { name: userText(name) }));
+        turn.moveTo({ kind: 'live', live: { ...input.liveTicket, staffName: name, since: turn.now.toISOString() } });
+        return;
+      case 'liveMessage':
+        if (stage.kind === 'live') turn.ask({ text: fillTemplate(live.says, { name: userText(stage.live.staffName), text: input.text }), speaker: stage.live.staffName });
+        return;
+      case 'liveEnded': {
+        if (stage.kind !== 'live') return;
+        const { reference, ticketId, since } = stage.live;
+        const transcript = turn.state.record.transcript.filter((entry) => entry.at >= since);
+        turn.effect({ kind: 'liveEnded', reference, ticketId, transcript });
+        const { buttons } = this.messages;
+        turn.ask({ text: fillTemplate(live.left, { name: userText(stage.live.staffName) }), buttons: [buttons.freed, buttons.stillStuck] });
+        turn.moveTo({ kind: 'afterLive', reference });
+      }
+    }
+  }
+
+  /** A person has the chat: the driver's words go to them; the bot speaks only for a hazard. */
+  private duringLive(turn: Turn, live: LiveState, reading: Reading): void {
+    const hazard = reading.interruption?.kind === 'hazard';
+    if (hazard) turn.say(...this.guide.texts(undefined, this.deps.content.dialogs.interruptions.damage.safety.say));
+    turn.effect({ kind: 'relayToStaff', reference: live.reference, text: reading.text, hazard });
+  }
+
+  /** The person left: is the cable free now? Anything else is a new message. */
+  private afterLive(turn: Turn, reference: string, reading: Reading, input: TurnInput): void {
+    const { messages } = this;
+    const { interruption } = reading;
+    if (interruption?.kind === 'freed' || (!interruption && reading.answer === 'affirm')) {
+      turn.say(messages.freed);
+      turn.addOutcome({ result: 'freed', step: 'live' });
+      return this.askRating(turn, messages.ratingPrompt, 0);
+    }
+    if (!interruption && reading.answer === 'deny') {
+      turn.say(fillTemplate(messages.live.stillStuck, { reference, responseTime: this.deps.responseTime }));
+      return turn.moveTo({ kind: 'idle' });
+    }
+    turn.moveTo({ kind: 'idle' });
+    return this.atOpening(turn, this.read(turn.stage, reading.text, reading.recognition), input);
   }
 
   /** No procedure running: the first message, or the first after one ended. */
@@ -337,7 +405,7 @@ export class ConversationEngine {
   private keepTranscript(turn: Turn, input: TurnInput): void {
     const at = turn.now.toISOString();
     const said = input.kind === 'message' && input.text ? [{ from: 'user' as const, text: input.text, at }] : [];
-    const answered = turn.replies.slice(turn.untranscribed).map((reply) => ({ from: 'bot' as const, text: reply.text, at }));
+    const answered = turn.replies.slice(turn.untranscribed).map((reply) => ({ from: reply.speaker ? ('staff' as const) : ('bot' as const), text: reply.text, at }));
     const { record } = turn.state;
     turn.update({ record: { ...record, transcript: withTranscript(record.transcript, [...said, ...answered]) } });
   }
@@ -353,6 +421,10 @@ function expectationOf(stage: Stage, guide: Guide): Expectation {
       return { kind: 'handoff' };
     case 'rating':
       return { kind: 'rating' };
+    case 'live':
+      return { kind: 'live' };
+    case 'afterLive':
+      return { kind: 'afterStep' };
   }
 }
 

@@ -3,6 +3,7 @@ import { fillTemplate, type Messages } from '../content/messages';
 import { isProperName } from '../handoff/contactDetails';
 import { ContactInterview, type InterviewPrompt, type InterviewTurn, type SubmittedAnswers } from '../handoff/contactInterview';
 import type { HandoffRequest, KnownContact, StaffIdentity } from '../handoff/handoffRequest';
+import type { LiveAgents } from '../handoff/liveAgents';
 import type { Logger } from '../logger';
 import { sameWords } from '../nlu/textMatching';
 import type { Entities, Recognition } from '../nlu/types';
@@ -15,6 +16,8 @@ import type { Turn } from './turn';
 export interface HandoffStageDeps {
   messages: Messages;
   tickets: TicketDelivery;
+  /** Support staff who can take the chat over live, when configured. */
+  liveAgents?: LiveAgents;
   /** What the user is told about when to expect contact, e.g. "within 24 hours". */
   responseTime: string;
   logger: Logger;
@@ -218,7 +221,20 @@ export class HandoffStage {
     }
     const reference = earlier?.reference ?? created!.reference;
     turn.say(this.ticketMessage(earlier ? this.text.alreadyCreated : this.text.created, reference));
+    if (created) this.offerLive(turn, created);
     turn.moveTo({ kind: 'handoff', handoff: { ...state, reference } });
+  }
+
+  /** Staff on duty may take the chat over now; outside their hours the driver hears when they are back. */
+  private offerLive(turn: Turn, ticket: Ticket): void {
+    const { liveAgents } = this.deps;
+    if (!liveAgents) return;
+    if (liveAgents.availableAt(turn.now)) {
+      turn.say(fillTemplate(this.deps.messages.live.offered, { minutes: liveAgents.waitMinutes, responseTime: this.deps.responseTime }));
+      turn.effect({ kind: 'liveHandoffRequested', ticket });
+    } else {
+      turn.say(fillTemplate(this.deps.messages.live.closed, { next: liveAgents.nextAvailable(turn.now), responseTime: this.deps.responseTime }));
+    }
   }
 
   private ticketMessage(template: string, reference: string): string {

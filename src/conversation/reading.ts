@@ -10,7 +10,11 @@ export type Expectation =
   | { kind: 'opening' }
   | { kind: 'step'; ask: AskKind; step: string }
   | { kind: 'handoff' }
-  | { kind: 'rating' };
+  | { kind: 'rating' }
+  /** A person has the chat: only a hazard is the bot's. */
+  | { kind: 'live' }
+  /** "Is the cable free now?", asked after a live handoff. */
+  | { kind: 'afterStep' };
 
 /** A reply to a step that is neither "it's out" nor "still stuck": what to say and do with it. */
 export type StepReport = 'did_it' | 'tried_before' | 'cannot' | 'partly' | 'waiting';
@@ -147,6 +151,7 @@ function interruptionOf(text: string, recognition: Recognition, deps: ReadingDep
 
 /** The step's answer that an intent or an entity gives, if any. */
 function stepAnswer(expecting: Expectation, recognition: Recognition): AnswerKey | undefined {
+  if (expecting.kind === 'afterStep') return recognition.intent === 'affirm' || recognition.intent === 'deny' ? recognition.intent : undefined;
   if (expecting.kind !== 'step' && expecting.kind !== 'opening') return undefined;
   if (expecting.kind === 'opening' || expecting.ask === 'side') {
     if (recognition.intent === 'stuck_in_car') return 'car';

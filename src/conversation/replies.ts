@@ -10,4 +10,6 @@ export interface Reply {
   text: string;
   buttons?: string[];
   layout?: { form?: ContactForm; summary?: SummaryLayout };
+  /** Said by a person of the support team in a live handoff (their name), not by the bot. */
+  speaker?: string;
 }

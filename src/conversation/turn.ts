@@ -1,4 +1,4 @@
-import type { HandoffReason, Ticket } from '../tickets/ticket';
+import type { HandoffReason, Ticket, TranscriptEntry } from '../tickets/ticket';
 import type { Outcome } from './conversationRecord';
 import type { Stage, StoredConversation } from './conversationState';
 import type { Reply } from './replies';
@@ -12,7 +12,13 @@ export type Effect =
   | { kind: 'procedureResolved'; procedure: string; step: string }
   | { kind: 'procedureHandedOff'; procedure: string; reason: HandoffReason }
   | { kind: 'ticketCreated'; ticket: Ticket }
-  | { kind: 'rated'; score: number };
+  | { kind: 'rated'; score: number }
+  /** Support staff are on duty: offer the ticket to them to take over the chat live. */
+  | { kind: 'liveHandoffRequested'; ticket: Ticket }
+  /** A live handoff: the driver's message goes to the person who took over (`hazard`: shown as one). */
+  | { kind: 'relayToStaff'; reference: string; text: string; hazard: boolean }
+  /** The person left the chat: the live part of the conversation, for the ticket. */
+  | { kind: 'liveEnded'; reference: string; ticketId: string; transcript: TranscriptEntry[] };
 
 /** What the turn's log line and the intent metrics say about it. */
 export interface TurnSummary {

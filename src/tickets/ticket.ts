@@ -37,7 +37,8 @@ export interface TriedStep {
 }
 
 export interface TranscriptEntry {
-  from: 'user' | 'bot';
+  /** `staff`: a person of the support team who joined the chat (since contract 2). */
+  from: 'user' | 'bot' | 'staff';
   text: string;
   at: string;
 }
@@ -83,7 +84,7 @@ const entitiesSchema = z
 export type TicketEntities = z.output<typeof entitiesSchema>;
 
 const transcriptTurnSchema = z
-  .object({ from: z.enum(['user', 'bot']), text: z.string().max(transcriptLimits.maxCharsPerTurn), at: z.iso.datetime() })
+  .object({ from: z.enum(['user', 'bot', 'staff']), text: z.string().max(transcriptLimits.maxCharsPerTurn), at: z.iso.datetime() })
   .strict() satisfies z.ZodType<TranscriptEntry>;
 
 export const ticketSchema = z
