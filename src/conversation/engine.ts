@@ -294,6 +294,7 @@ export class ConversationEngine {
     }
     const { messages } = this;
     if (this.handoff.answersQuestion(state, text, interruption?.kind === 'hazard')) return this.handoff.answer(turn, state, text, recognition, input.contactAnswers, context);
+    if (!interruption && this.handoff.interview.saysCancel(text)) return this.handoff.cancel(turn, state);
     switch (interruption?.kind) {
       case undefined:
         return this.handoff.answer(turn, state, text, recognition, input.contactAnswers, context);
@@ -430,7 +431,7 @@ function expectationOf(stage: Stage, guide: Guide): Expectation {
 
 function handoffContext(input: TurnInput): HandoffContext {
   const { conversationId, channelId, locale, staff, knownContact } = input;
-  return { conversationId, channelId, locale, staff, knownContact };
+  return { conversationId, channelId, locale, staff, knownContact, message: input.kind === 'message' ? input.text : undefined };
 }
 
 const ratingWords: Record<string, number> = { one: 1, two: 2, three: 3, four: 4, five: 5 };

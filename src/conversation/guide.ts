@@ -96,7 +96,8 @@ export class Guide {
   start(reading: Reading): Decision {
     const { messages } = this.deps.content;
     const state = this.fresh(reading);
-    const told = reading.scenario ?? scenarioOfSteps(reading.stepsDone);
+    // "Pulled the manual release in the boot, still locked": the steps done say which end it is.
+    const told = reading.scenario === 'cable_stuck' || !reading.scenario ? (scenarioOfSteps(reading.stepsDone) ?? reading.scenario) : reading.scenario;
     if (told) {
       // "Stuck in my Tesla" says the end already: no need to ask "which end?". Both ends start at
       // the charger procedure, which frees the car end first.
@@ -120,8 +121,15 @@ export class Guide {
     const state = this.noted(previous, reading);
     const step = this.currentStep(state);
     if (reading.answer || reading.scenario || reading.smallTalk) state.unplacedInARow = 0;
-    const { freedEnd } = reading.recognition.entities;
-    if (freedEnd && step.ask === 'freed') return this.oneEndFree(state, step, freedEnd);
+    const { freedEnd, correction, side } = reading.recognition.entities;
+    const end = endOf[state.procedure];
+    // "Hold on, it's the car side that's stuck": a correction of the end comes before any answer.
+    if (correction && side && side !== 'both' && end && side !== end && freedEnd !== end) {
+      return this.switchTo(state, scenarioOfSide[side], reading);
+    }
+    if (freedEnd && step.ask === 'freed') return this.oneEndFree(state, step, freedEnd, correction);
+    // "Both ends are stuck": the car end first, then back to the charger.
+    if (side === 'both' && end && !state.returns.length && step.ask === 'freed') return this.bothEnds(state, step);
     if (reading.stepReport) return this.reported(state, step, reading.stepReport);
     // "Is the power back on?" answered "the lights just came back on".
     const { power } = reading.recognition.entities;
@@ -129,7 +137,9 @@ export class Guide {
     if (reading.answer) return this.answer(state, step, reading.answer);
     if (reading.scenario) {
       if (reading.scenario === state.procedure || reading.scenario === 'cable_stuck') {
-        // "It's still stuck in the car" while freeing the car end is a no, not a new story.
+        // "It's still stuck in the car" while freeing the car end is a no, not a new story; "it's a
+        // Kia Niro, not a Kona" only tells us more, and the step is asked again.
+        if (!reading.recognition.entities.stuck) return this.ask(state, []);
         return step.ask === 'freed' ? this.answer(state, step, 'deny') : this.unplaced(state, false);
       }
       return this.switchTo(state, reading.scenario, reading);
@@ -145,14 +155,33 @@ export class Guide {
    * succeeded, and the other end comes next (the one waiting, or the other end's procedure). The
    * other end: this one is still stuck.
    */
-  private oneEndFree(state: GuideState, step: Step, freed: 'car' | 'charger'): Decision {
+  private oneEndFree(state: GuideState, step: Step, freed: 'car' | 'charger', correction = false): Decision {
     const end = endOf[state.procedure];
     if (end !== freed) return this.answer(state, step, 'deny');
-    state.tried.push({ procedure: state.procedure, step: step.id, outcome: 'freed' });
-    if (state.returns.length > 0) return this.follow(state, 'success', []);
     const other = freed === 'car' ? 'charger' : 'car';
     state.entities.side = other;
+    // "Actually it's the car side, the wallbox end came out": the driver corrects the end, and says so.
+    if (correction) return this.switchTo(state, scenarioOfSide[other], nothingSaid);
+    state.tried.push({ procedure: state.procedure, step: step.id, outcome: 'freed' });
+    if (state.returns.length > 0) return this.follow(state, 'success', []);
     return this.enter(state, scenarioOfSide[other], nothingSaid, [this.deps.content.messages.oneEndFree]);
+  }
+
+  /**
+   * Both ends turn out to be stuck: working on the car end, the charger end comes next; working on
+   * the charger end, the car end comes first (as the procedures do when "both" is the answer).
+   */
+  private bothEnds(state: GuideState, step: Step): Decision {
+    const { messages } = this.deps.content;
+    if (state.procedure === 'stuck_in_car') {
+      state.returns.push({ procedure: 'stuck_in_charger', step: this.procedure('stuck_in_charger').steps[0].id });
+      state.entities.side = 'both';
+      return this.ask(state, [messages.bothEnds]);
+    }
+    state.entities.side = 'both';
+    state.returns.push({ procedure: state.procedure, step: step.id });
+    state.procedure = 'stuck_in_car';
+    return this.follow(state, { step: this.procedure('stuck_in_car').steps[0].id }, [messages.bothEnds, this.fill(state, messages.scenarios.stuck_in_car.intro)]);
   }
 
   /** A reply that is neither "it's out" nor "still stuck" (see `StepReport`). */
@@ -188,6 +217,9 @@ export class Guide {
   /** What the message adds to what we know (entities, steps done), before anything is decided. */
   noted(previous: GuideState, reading: Reading): GuideState {
     const state = this.withFacts(previous, reading);
+    // "Scratch that, I haven't unlocked it": what was said to be done before is not.
+    const notDone = reading.recognition.entities.stepsNotDone ?? [];
+    state.tried = state.tried.filter((tried) => !(tried.outcome === 'tried_before' && notDone.includes(tried.step)));
     this.noteAlreadyTried(state, reading.stepsDone);
     return state;
   }
@@ -199,7 +231,7 @@ export class Guide {
     const { clarifying } = state;
     delete state.clarifying;
     if (clarifying && reading.stepReport === 'did_it') state.clarifying = true;
-    const { stepsDone: _steps, cableFreed: _freed, stuck: _stuck, freedEnd: _end, power, ...entities } = reading.recognition.entities;
+    const { stepsDone: _steps, stepsNotDone: _notDone, cableFreed: _freed, stuck: _stuck, freedEnd: _end, correction: _correction, power, ...entities } = reading.recognition.entities;
     state.entities = { ...state.entities, ...definedOnly(entities) };
     const cold = reading.recognition.intent === 'cold_weather' || entities.mentions?.includes('cold_weather');
     if (cold || power) state.facts = { ...state.facts, ...(cold ? { cold: true } : {}), ...(power ? { power } : {}) };
@@ -438,10 +470,9 @@ export class Guide {
 
 /** Steps said to be done, when no situation was named: the emergency release is the car's, a restart the charger's. */
 function scenarioOfSteps(steps: readonly string[]): ProcedureScenario | undefined {
-  if (steps.length === 0) return undefined;
   if (steps.includes('emergency_release') || steps.includes('unlock_car')) return 'stuck_in_car';
   if (steps.includes('power_cycle')) return 'stuck_in_charger';
-  return 'cable_stuck';
+  return steps.length > 0 ? 'cable_stuck' : undefined;
 }
 
 function definedOnly(entities: Entities): Entities {

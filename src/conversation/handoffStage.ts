@@ -1,6 +1,6 @@
 import { ZodError } from 'zod';
 import { fillTemplate, type Messages } from '../content/messages';
-import { isProperName } from '../handoff/contactDetails';
+import { contactDetailsIn, isProperName } from '../handoff/contactDetails';
 import { ContactInterview, type InterviewPrompt, type InterviewTurn, type SubmittedAnswers } from '../handoff/contactInterview';
 import type { HandoffRequest, KnownContact, StaffIdentity } from '../handoff/handoffRequest';
 import type { LiveAgents } from '../handoff/liveAgents';
@@ -31,6 +31,8 @@ export interface HandoffContext {
   locale?: string;
   staff?: StaffIdentity;
   knownContact?: KnownContact;
+  /** The message that led to the handoff: "call me on 07700 900123" gives the number already. */
+  message?: string;
 }
 
 /**
@@ -53,10 +55,12 @@ export class HandoffStage {
   /** Starts the handoff: why, what happens next, and the first question (or the ticket it already has). */
   begin(turn: Turn, given: HandoffRequest, context: HandoffContext): void {
     const { messages } = this.deps;
+    const told = context.message ? contactDetailsIn(context.message) : {};
+    const known = { ...told, ...context.knownContact, ...given.knownContact };
     const request: HandoffRequest = {
       ...given,
       ...(context.staff && !given.raisedBy ? { raisedBy: context.staff } : {}),
-      ...(context.knownContact ? { knownContact: { ...context.knownContact, ...given.knownContact } } : {}),
+      ...(Object.keys(known).length > 0 ? { knownContact: known } : {}),
     };
     turn.say(fillTemplate(messages.handoffStarting, { reason: messages.handoffReasons[request.reason] }));
     const existing = turn.state.record.tickets.find((ticket) => ticket.id === ticketId(context.conversationId, request.reason));

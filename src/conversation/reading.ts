@@ -1,7 +1,7 @@
 import type { KnowledgeItem } from '../content/knowledge';
 import type { ButtonKey, Messages, ProcedureScenario } from '../content/messages';
 import type { AnswerKey, AskKind } from '../content/procedures';
-import { isQuestion, sameWords } from '../nlu/textMatching';
+import { isQuestion, opensAsQuestion, sameWords } from '../nlu/textMatching';
 import type { DamageDetail, Recognition } from '../nlu/types';
 import type { KnowledgeSearch } from './knowledgeSearch';
 
@@ -81,13 +81,14 @@ const scenarioIntents = new Set<string>(['stuck_in_car', 'stuck_in_charger', 'ca
  */
 export function readMessage(text: string, recognition: Recognition, expecting: Expectation, deps: ReadingDeps): Reading {
   // A question never reports a step as done: "should I unlock the car?"
-  const stepsDone = isQuestion(text) ? [] : (recognition.entities.stepsDone ?? []);
+  const stepsDone = opensAsQuestion(text) ? [] : (recognition.entities.stepsDone ?? []);
   const reading: Reading = { text, recognition, outOfScope: recognition.intent === 'out_of_scope', stepsDone };
   const button = (Object.keys(stepButtons) as ButtonKey[]).find((key) => sameWords(text, deps.messages.buttons[key]));
   if (button && expecting.kind !== 'handoff') return { ...reading, ...stepButtons[button], stepsDone: [] };
   if (deps.ownWords(text)) return reading;
 
-  const reply = expecting.kind === 'step' && expecting.ask === 'freed' ? recognition.reply : undefined;
+  // A question is never a reply act: "is it ok to take the plug out while charging?" is not "it's out".
+  const reply = expecting.kind === 'step' && expecting.ask === 'freed' && !opensAsQuestion(text) ? recognition.reply : undefined;
   reading.interruption = interruptionOf(text, recognition, deps, reply?.act);
   reading.answer = stepAnswer(expecting, recognition);
   if (reply && expecting.kind === 'step') readAsReply(reading, reply.act, expecting.step);
@@ -105,7 +106,8 @@ const isStepReport = (act: string): act is StepReport => stepReports.has(act);
 /** A reply to "did the cable come free?", read with what the reply model makes of it. */
 function readAsReply(reading: Reading, act: string, step: string): void {
   const { entities } = reading.recognition;
-  if (act === 'freed' && !reading.interruption) reading.interruption = { kind: 'freed' };
+  // "The wallbox end came out, it's the car side that's stuck" frees one end only (the guide's to follow).
+  if (act === 'freed' && !reading.interruption && !entities.stuck) reading.interruption = { kind: 'freed' };
   if (act === 'still_stuck') reading.answer = 'deny';
   if (isStepReport(act)) {
     reading.stepReport = act;
@@ -134,9 +136,10 @@ function interruptionOf(text: string, recognition: Recognition, deps: ReadingDep
     case 'human':
       return { kind: 'person' };
     case 'cancel': {
-      // "I stopped it" and "stopped the charge and it came out" tell of the steps, not of cancelling.
+      // "I stopped it" and "stopped the charge and it came out" tell of the steps, not of cancelling;
+      // "can I take the cover off?" asks, and the knowledge answers it.
       const tellsOfSteps = (replyAct && workedOnTheStep.has(replyAct)) || recognition.entities.stepsDone || recognition.entities.cableFreed;
-      if (!tellsOfSteps) return { kind: 'cancel' };
+      if (!tellsOfSteps && !(asking && deps.search.find(text))) return { kind: 'cancel' };
     }
   }
   // A question the knowledge answers wins over `help`: "can I use a screwdriver?" wants the answer.

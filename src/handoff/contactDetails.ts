@@ -19,9 +19,11 @@ const postcodePattern = /\b(GIR ?0AA|[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2})\b/gi;
  * How people introduce a value: "my name is Sam", "it's Sam Patel", "I live in Leeds". The value
  * follows; what comes after it ("here", "thanks") is trimmed by `cleaned`.
  */
-const nameLeadIns = /^(?:(?:hi|hello|hey)[,!.]?\s+)?(?:my\s+(?:full\s+)?name\s+is|my\s+name's|name\s+is|name's|name:|names|i'm|i\s+am|im|it's|it\s+is|its|this\s+is|call\s+me|you\s+can\s+call\s+me|they\s+call\s+me|the\s+customer\s+is|customer\s+is|customer's\s+name\s+is|customer\s+name\s+is)\s+/i;
+const nameLeadIns = /^(?:(?:hi|hello|hey|sorry|oops|oh|ok|okay|right|yes|yeah|sure)[,!.]?\s+)*(?:my\s+(?:full\s+)?name\s+is|my\s+name's|name\s+is|name's|name:|names|i'm|i\s+am|im|it's|it\s+is|its|this\s+is|call\s+me|you\s+can\s+call\s+me|they\s+call\s+me|the\s+customer\s+is|customer\s+is|customer's\s+name\s+is|customer\s+name\s+is)\s+/i;
 const townLeadIns = /\b(?:live\s+in|living\s+in|based\s+in|located\s+in|lives\s+in|town\s+is|town:|in|at|near|nr|from)\s+(\p{Lu}[\p{L}'.-]*(?:[ -]\p{Lu}[\p{L}'.-]*){0,3})/u;
 const trailingFillers = /[\s,.;:!?]*(?:\b(?:here|thanks|thank\s+you|cheers|please|pls|mate|thx|ta|speaking)\b[\s,.;:!?]*)*$/i;
+/** "Aisha Rahman, not Aysha": the wrong spelling after the right one goes. */
+const notThat = /[\s,;]+not\s+[\p{L}'.-]+(?:\s+[\p{L}'.-]+)?\s*$/u;
 
 /**
  * Words that are never part of a person's name: the chat's own words (the cable, the car, asking,
@@ -30,7 +32,8 @@ const trailingFillers = /[\s,.;:!?]*(?:\b(?:here|thanks|thank\s+you|cheers|pleas
 const notInNames = new Set(
   [
     'the a an is are was were be been am do does did done not no yes yeah yep nope ok okay it its this that these those what why how when where who which',
-    'can could would should will shall may might must have has had need needs want wants my your our their his her me you we they us them i',
+    // Not "will" or "may": they are names too (Will Dunne, May Lee).
+    'can could would should shall might must have has had need needs want wants my your our their his her me you we they us them i',
     'and or but so if then than to of in on at for with from by about as into out up down over off again still just also very really too',
     'cable lead plug cord connector socket port charger charging charge wallbox car vehicle stuck locked lock unlock release emergency boot',
     'help person human agent someone somebody anyone call ring phone email number address postcode town skip cancel stop pass none unknown',
@@ -55,7 +58,7 @@ const maxNameWords = 5;
 
 /** The text with a value's lead-in and trailing politeness removed. */
 function cleaned(text: string, leadIn: RegExp): string {
-  return text.trim().replace(leadIn, '').replace(trailingFillers, '').trim();
+  return text.trim().replace(leadIn, '').replace(trailingFillers, '').replace(notThat, '').replace(trailingFillers, '').trim();
 }
 
 /**
@@ -63,7 +66,7 @@ function cleaned(text: string, leadIn: RegExp): string {
  * initials), at most five words, none of them a word of a sentence or of the chat. Typed in any case.
  */
 export function nameIn(text: string): string | undefined {
-  const candidate = cleaned(text.replace(emailPattern, ' ').replace(phonePattern, ' '), nameLeadIns).replace(/\s+/g, ' ');
+  const candidate = cleaned(text.replace(emailPattern, ' ').replace(phonePattern, ' '), nameLeadIns).replace(/^(?:sorry|oops|oh|ok|okay)[,!.\s]+/i, '').replace(/\s+/g, ' ');
   const parts = candidate.split(' ').filter(Boolean);
   if (parts.length === 0 || parts.length > maxNameWords) return undefined;
   if (!parts.every((part) => nameWord.test(part))) return undefined;

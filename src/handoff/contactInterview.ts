@@ -134,7 +134,7 @@ export class ContactInterview {
     const { stage } = state;
     // Details for other questions given on the way ("sorry, my number is ...") correct those answers.
     const corrected = this.corrections(state, message, stage.kind === 'question' ? stage.question : undefined);
-    const noted = corrected ? [fillTemplate(this.text.corrected, { details: corrected.named })] : [];
+    const noted = corrected ? [fillTemplate(state.forCustomer ? this.text.customerCorrected : this.text.corrected, { details: corrected.named })] : [];
     const current = corrected?.state ?? state;
     switch (stage.kind) {
       case 'question': {
@@ -145,9 +145,7 @@ export class ContactInterview {
       }
       case 'summary':
         if (corrected) return withSaid(this.ask(current, this.summary(current)), noted);
-        if (sameWords(message, buttons.create) || (recognition.intent === 'affirm' && !this.namedQuestion(message, state))) {
-          return { kind: 'confirmed', details: confirmedDetails(state.answers), state };
-        }
+        if (this.confirms(message, recognition, state)) return { kind: 'confirmed', details: confirmedDetails(state.answers), state };
         return this.changeOrRetry(state, message, sameWords(message, buttons.change) || recognition.intent === 'deny', this.text.summaryRetry);
       case 'chooseChange': {
         if (corrected) return withSaid(this.ask({ ...current, stage: { kind: 'summary' } }, this.summary(current)), noted);
@@ -187,10 +185,22 @@ export class ContactInterview {
     return skipping ? skippedAnswer(question) : this.read(question, message, answers);
   }
 
+  /** "Yes, create it", a plain yes, or "looks right, create it" at the summary; "change my email" is not. */
+  private confirms(message: string, recognition: Recognition, state: InterviewState): boolean {
+    if (sameWords(message, this.text.buttons.create)) return true;
+    if (this.namedQuestion(message, state) || recognition.intent === 'deny') return false;
+    return recognition.intent === 'affirm' || this.text.confirmWords.some((phrase) => mentions(message, phrase, ['not', 'no', 'never']));
+  }
+
   /** Whether the message answers the question being asked ("Priya Shah here" at the name question). */
   answersQuestion(state: InterviewState, message: string): boolean {
     const { stage } = state;
     return stage.kind === 'question' && this.read(stage.question, message, state.answers) !== undefined;
+  }
+
+  /** "Cancel please, she'll wait for her husband": stopping the handoff in words. */
+  saysCancel(message: string): boolean {
+    return this.text.cancelWords.some((phrase) => mentions(message, phrase, ['not', 'no', 'never']));
   }
 
   /** The interview's own buttons and words ("Skip", "Change something", a question's label): never read as anything else. */

@@ -31,6 +31,8 @@ export class EntityExtractor {
   private readonly damageWithout: Map<DamageDetail, PhraseMatcher<true>>;
   private readonly stepsDone: PhraseMatcher<string>;
   private readonly attemptFailed: PhraseMatcher<true>;
+  private readonly bothEnds: PhraseMatcher<true>;
+  private readonly corrections: PhraseMatcher<true>;
   private readonly power: PhraseMatcher<'back' | 'off'>;
   private readonly cues: PhraseMatcher<TopicCue>;
   private readonly conversationWords: PhraseMatcher<IntentLabel>;
@@ -60,6 +62,8 @@ export class EntityExtractor {
     );
     this.stepsDone = new PhraseMatcher(phrasesOf(gazetteer.stepsDone, (step) => step));
     this.attemptFailed = new PhraseMatcher(gazetteer.attemptFailed.map((p): [string, true] => [p, true]));
+    this.bothEnds = new PhraseMatcher(gazetteer.bothEnds.map((p): [string, true] => [p, true]));
+    this.corrections = new PhraseMatcher(gazetteer.corrections.map((p): [string, true] => [p, true]));
     this.power = new PhraseMatcher(phrasesOf(gazetteer.power, (state) => state as 'back' | 'off'));
     this.cues = new PhraseMatcher(phrasesOf(gazetteer.topicCues, (topic) => topic as TopicCue));
     this.conversationWords = new PhraseMatcher(phrasesOf(gazetteer.conversationWords, (label) => label as IntentLabel));
@@ -78,7 +82,8 @@ export class EntityExtractor {
     const stuckCues = this.cues.matchAll(text).filter((c) => c.value === 'cable_stuck' && !c.negated);
     const freedCues = this.freed.matchAll(text).filter((m) => !m.negated);
     // "unplugged it from the car but it's stuck in the zappi": one end is free, the other is the stuck one.
-    const freedEnd = stuckCues.length > 0 ? freedEndOf(text, freedCues, mentions) : undefined;
+    const failed = this.attemptFailed.occursIn(text);
+    const freedEnd = stuckCues.length > 0 || failed ? freedEndOf(text, freedCues, mentions) : undefined;
     let side = this.sideOf(text, mentions, stuckCues);
     if (freedEnd) {
       entities.freedEnd = freedEnd;
@@ -91,10 +96,15 @@ export class EntityExtractor {
     const damage = this.damageOf(text);
     if (damage.length > 0) entities.damage = damage;
     // "It won't come out, the release came free" is not news that the cable is out.
-    if (freedCues.length > 0 && stuckCues.length === 0 && !this.attemptFailed.occursIn(text)) entities.cableFreed = true;
-    if (stuckCues.length > 0 || this.attemptFailed.occursIn(text)) entities.stuck = true;
-    const stepsDone = [...new Set(this.stepsDone.matchAll(text).filter((m) => !m.negated).map((m) => m.value))];
+    if (freedCues.length > 0 && stuckCues.length === 0 && !failed) entities.cableFreed = true;
+    if (stuckCues.length > 0 || failed) entities.stuck = true;
+    if (this.corrections.occursIn(text)) entities.correction = true;
+    const stepMentions = this.stepsDone.matchAll(text);
+    const stepsDone = [...new Set(stepMentions.filter((m) => !m.negated).map((m) => m.value))];
     if (stepsDone.length > 0) entities.stepsDone = stepsDone;
+    // "I haven't unlocked it": a step said earlier to be done is not.
+    const stepsNotDone = [...new Set(stepMentions.filter((m) => m.negated).map((m) => m.value))].filter((step) => !stepsDone.includes(step));
+    if (stepsNotDone.length > 0) entities.stepsNotDone = stepsNotDone;
     const power = this.powerOf(text);
     if (power) entities.power = power;
 
@@ -111,24 +121,38 @@ export class EntityExtractor {
   }
 
   /** The car and charger words of a message, makes and brands included ("my Leaf" is the car). */
-  private sideMentions(text: AnalysedText, names: PhraseMatch<Named>[]): PhraseMatch<'car' | 'charger'>[] {
+  private sideMentions(text: AnalysedText, names: PhraseMatch<Named>[]): SideMention[] {
     // "car charging point" is the charger and "charger cable" the cable, but "the car's charging point" is the car.
     const modifierEnds = new Set(this.modifiers.matchAll(text).map((m) => m.start));
     return [
       ...this.sides.matchLongest(text).filter((m) => !modifierEnds.has(m.end) || text.possessive[m.end - 1]),
-      ...names.map((m) => ({ ...m, value: m.value.kind === 'make' ? ('car' as const) : ('charger' as const) })),
-    ];
+      ...names.map((m) => ({ ...m, value: m.value.kind === 'make' ? ('car' as const) : ('charger' as const), isName: true })),
+    ].sort((a, b) => a.start - b.start);
   }
 
-  /** Car, charger or both: places named after "in/from/of..." count first, then any mention. */
-  private sideOf(text: AnalysedText, mentions: PhraseMatch<'car' | 'charger'>[], stuckCues: PhraseMatch<TopicCue>[]): Side | undefined {
+  /**
+   * Car, charger or both: "both ends" says both; after a correction ("the charger, no sorry, the
+   * car") only what follows it counts; then places named after "in/from/of..." count first, then
+   * any mention.
+   */
+  private sideOf(text: AnalysedText, allMentions: SideMention[], stuckCues: PhraseMatch<TopicCue>[]): Side | undefined {
+    if (this.bothEnds.occursIn(text)) return 'both';
+    const correction = this.corrections.matchAll(text).at(-1);
+    const corrected = correction ? allMentions.filter((m) => m.start >= correction.end) : [];
+    const mentions = corrected.length > 0 ? corrected : allMentions;
     const cableStarts = new Set(this.cableWords.matchAll(text).map((m) => m.start));
     // "the car's socket" owns the socket; "the charger's cable" only owns the cable.
     const owners = mentions.filter((m) => (text.possessive[m.end - 1] && !cableStarts.has(m.end)) || ownsPrevious(text, m, mentions));
-    const placed = mentions.filter((m) => isPlace(text, m.start) || text.words[m.end] === 'end' || text.words[m.end] === 'side');
+    const endWords = new Set(['end', 'side']);
+    const placed = mentions.filter((m) => isPlace(text, m.start) || endWords.has(text.words[m.end]) || endWords.has(text.words[m.end - 1]));
     // "i unplugged from the car but the other end is stuck in the charger": the end it is stuck in wins.
     const stuckEnds = new Set(stuckCues.map((c) => c.end));
-    const stuckIn = placed.filter((m) => stuckEnds.has(placeWordStart(text, m.start)));
+    const stuckStarts = new Set(stuckCues.map((c) => c.start));
+    // "stuck in the zappi", "the car end won't release", and what is joined on ("...and also in the car").
+    const stuckIn = placed.filter((m) => stuckEnds.has(placeWordStart(text, m.start)) || [m.end, m.end + 1, m.end + 2].some((at) => stuckStarts.has(at)));
+    for (const m of placed) {
+      if (!stuckIn.includes(m) && stuckIn.some((held) => held.end <= m.start && joinedOn(text, held.end, placeWordStart(text, m.start)))) stuckIn.push(m);
+    }
     const chosen = new Set((owners.length > 0 ? owners : stuckIn.length > 0 ? stuckIn : placed.length > 0 ? placed : mentions).map((m) => m.value));
     if (chosen.size === 2) return 'both';
     return chosen.values().next().value;
@@ -155,7 +179,7 @@ const freedEndReach = 6;
  * The end a freed cue speaks of ("the car side is unplugged", "unplugged it from the car", "unlocked
  * the car and that end came out"): the nearest car or charger word in the same clause.
  */
-function freedEndOf(text: AnalysedText, freedCues: PhraseMatch<true>[], mentions: PhraseMatch<'car' | 'charger'>[]): 'car' | 'charger' | undefined {
+function freedEndOf(text: AnalysedText, freedCues: PhraseMatch<true>[], mentions: SideMention[]): 'car' | 'charger' | undefined {
   const clauseOf = (index: number) => text.words.slice(0, index).filter((word) => word === clauseBreak).length;
   let best: { side: 'car' | 'charger'; distance: number } | undefined;
   for (const cue of freedCues) {
@@ -172,11 +196,24 @@ function freedEndOf(text: AnalysedText, freedCues: PhraseMatch<true>[], mentions
  * "the charging point on my car", "the socket of the wallbox": a side named right after another
  * one with on/of owns it, so it is the end that holds the cable.
  */
-function ownsPrevious(text: AnalysedText, mention: { start: number; value: string }, mentions: { end: number; value: string }[]): boolean {
+function ownsPrevious(text: AnalysedText, mention: { start: number; value: string }, mentions: SideMention[]): boolean {
   let i = mention.start - 1;
   while (i >= 0 && determiners.has(text.words[i])) i--;
   if (i < 0 || !ownerPrepositions.has(text.words[i])) return false;
-  return mentions.some((other) => other.end === i && other.value !== mention.value);
+  // "the charging point on my car" is the car's; "my id3 on my pod point" is a car plugged into a charger.
+  return mentions.some((other) => other.end === i && other.value !== mention.value && !other.isName);
+}
+
+/** A car or charger word; `isName` for a make or brand. */
+type SideMention = PhraseMatch<'car' | 'charger'> & { isName?: boolean };
+
+const joiningWords = new Set(['and', 'also', 'both', 'as', 'well', 'plus', clauseBreak]);
+
+/** Whether only joining words ("and also") stand between `from` and `to`. */
+function joinedOn(text: AnalysedText, from: number, to: number): boolean {
+  if (to < from) return false;
+  const between = text.words.slice(from, to);
+  return between.length > 0 && between.every((word) => joiningWords.has(word));
 }
 
 /** Where the preposition before a side word starts ("stuck| in the car"), or -1 without one. */

@@ -21,6 +21,10 @@ export const gazetteerSchema = z
     topicCues: z.object({ damage: phrases, human: phrases, power_cut: phrases, cold_weather: phrases, cable_stuck: phrases }).strict(),
     /** Phrases that say the cable has come free: news at any stage, not only an answer to "did it come free?". */
     cableFreed: phrases,
+    /** Phrases that say both ends are held ("both ends", "either end"). */
+    bothEnds: phrases,
+    /** Phrases that correct what came before ("no sorry", "I mean"): the end named after them counts. */
+    corrections: phrases,
     /** Phrases that say an attempt did not free the cable ("nada", "no joy"). */
     attemptFailed: phrases,
     /** Phrases that say a step of the procedures was done, by step id. */
@@ -46,7 +50,9 @@ export function loadGazetteer(entitiesFile: string, commonWordsFile: string): Ga
 
 /** The speller of a vocabulary, guarded so that it only corrects clear misspellings into the topic cues' words. */
 export function spellerFor(vocabulary: Record<string, number>, gazetteer: Gazetteer): SpellingCorrector {
-  const cueWords = new Set(Object.values(gazetteer.topicCues).flatMap((cues) => cues.flatMap((cue) => cue.toLowerCase().match(/[a-z0-9]+/g) ?? [])));
+  // Topic cues and damage words alike: "holt" is a name, not "hot".
+  const damagePhrases = Object.values(gazetteer.damage).flatMap((rule) => rule.any);
+  const cueWords = new Set([...Object.values(gazetteer.topicCues).flat(), ...damagePhrases].flatMap((cue) => cue.toLowerCase().match(/[a-z0-9]+/g) ?? []));
   return new SpellingCorrector(new Map(Object.entries(vocabulary)), { cueWords, commonWords: new Set(gazetteer.commonWords) });
 }
 

@@ -52,9 +52,16 @@ export function tokenize(text: string): string[] {
   return splitWords(text).words;
 }
 
+/**
+ * Email addresses and phone numbers stand as one word each: their parts are not words of the
+ * message ("greg.holt@example.com" says nothing about heat).
+ */
+const emailLike = /[\p{L}\p{N}._%+'-]+@[\p{L}\p{N}.-]+\.[\p{L}]{2,}/gu;
+const phoneLike = /(?:\+|\b00)?\d[\d ()./-]{7,}\d/g;
+
 /** The words of `tokenize`, and which of them carried an 's. */
 function splitWords(text: string): { words: string[]; possessive: boolean[] } {
-  let normalised = text.toLowerCase().normalize('NFKD').replace(/[\u0300-\u036f]/g, '').replace(/[\u2018\u2019`´]/g, "'");
+  let normalised = text.replace(emailLike, ' emailaddress ').replace(phoneLike, ' phonenumber ').toLowerCase().normalize('NFKD').replace(/[\u0300-\u036f]/g, '').replace(/[\u2018\u2019`´]/g, "'");
   for (const [pattern, replacement] of contractions) normalised = normalised.replace(pattern, replacement);
   const words: string[] = [];
   const possessive: boolean[] = [];

@@ -75,10 +75,28 @@ export function mentionTest(text: string, negations: readonly string[] = noNegat
 }
 
 const questionOpeners = new Set([
-  'can', 'could', 'should', 'why', 'how', 'what', 'where', 'when', 'which', 'is', 'are', 'do', 'does', 'will', 'would', 'may', 'am',
+  // Not "did": "did that, still stuck" reports.
+  'can', 'could', 'should', 'why', 'how', 'what', 'where', 'when', 'which', 'who', 'is', 'are', 'do', 'does', 'will', 'would', 'may', 'am', 'whats', 'hows', 'wheres',
 ]);
+/** Words people put before a question ("ok but seriously, where is it"): skipped when looking for its opener. */
+const fillers = new Set(['ok', 'okay', 'so', 'but', 'and', 'right', 'hmm', 'um', 'erm', 'seriously', 'also', 'hi', 'hello', 'hey', 'sorry', 'quick', 'question', 'just', 'then', 'well', 'oh', 'wait', 'actually', 'btw', 'please']);
+/** "I want to know where the isolator is", "no idea how to": a question asked as a statement. */
+const askedAsStatement = /(?:tell me|want to know|wondering|wonder|not sure|no idea|any idea|do you know|explain)\s+(?:where|how|what|why|if|whether|when|which)/i;
 
-/** A message asking something rather than answering: ends with "?" or opens like a question. */
+/**
+ * A message asking something rather than answering: it has a "?", opens like a question (after
+ * fillers such as "ok but"), or asks as a statement ("I want to know where the isolator is").
+ */
 export function isQuestion(text: string): boolean {
-  return text.trim().endsWith('?') || questionOpeners.has(words(text)[0] ?? '');
+  return text.includes('?') || opensAsQuestion(text);
+}
+
+/**
+ * A message that is a question as a whole, not one that reports and then asks ("still stuck, what
+ * now?" is still a report of the step).
+ */
+export function opensAsQuestion(text: string): boolean {
+  if (askedAsStatement.test(text)) return true;
+  const opener = words(text).find((word) => !fillers.has(word));
+  return questionOpeners.has(opener ?? '');
 }

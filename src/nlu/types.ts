@@ -43,6 +43,10 @@ export interface Entities {
   freedEnd?: 'car' | 'charger';
   /** Steps of the procedures the message says were done already ("I already stopped it"), by step id. */
   stepsDone?: string[];
+  /** Steps the message says were not done ("I haven't unlocked it"). */
+  stepsNotDone?: string[];
+  /** The message corrects what came before ("no sorry", "actually", "I meant"). */
+  correction?: true;
   /** What the message says of the mains power: back on, or still off. */
   power?: 'back' | 'off';
   /** Topic labels the message also speaks of, kept when the priority rule picked another label. */
