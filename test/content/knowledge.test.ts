@@ -51,6 +51,19 @@ describe('knowledge/', () => {
     expect(riskyAdviceIn('Pull it hard. Never use a screwdriver.')).toEqual(['Pull it hard.']);
   });
 
+  it('reads synonyms.yaml as groups of words, not as items', () => {
+    expect(knowledge.has('groups')).toBe(false);
+    expect(knowledge.synonyms.find((group) => group.includes('wallbox'))?.[0]).toBe('charger');
+  });
+
+  it('rejects a word in two synonym groups, or a group of one word, naming the file', () => {
+    const item = 'items:\n  - id: one\n    kind: tip\n    title: T\n    text: Some text.\n';
+    const twice = folderWith({ 'a.yaml': item, 'synonyms.yaml': 'groups:\n  - [charger, wallbox]\n  - [plug, wallbox]\n' });
+    expect(() => loadKnowledge(twice)).toThrow(/synonyms\.yaml[\s\S]*"wallbox" is already in another group/);
+    const lonely = folderWith({ 'a.yaml': item, 'synonyms.yaml': 'groups:\n  - [charger]\n' });
+    expect(() => loadKnowledge(lonely)).toThrow(/synonyms\.yaml[\s\S]*at least two words/);
+  });
+
   it('links each installer criterion to a handoff reason', () => {
     const reasons = knowledge.items.filter((i) => i.handoffReason).map((i) => i.handoffReason);
     expect(reasons.sort()).toEqual(['dashboard_error', 'emergency_release_failed', 'pin_damaged', 'socket_stuck_after_reset']);
