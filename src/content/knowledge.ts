@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { handoffReasons } from '../tickets/ticket';
@@ -26,28 +27,48 @@ export const knowledgeFileSchema = z.object({ items: z.array(knowledgeItemSchema
 
 export type KnowledgeItem = z.output<typeof knowledgeItemSchema>;
 
-/** The knowledge items by id, in file order. */
+/** `synonyms.yaml`: groups of words and phrases that mean the same to the search. */
+export const synonymsFileSchema = z
+  .object({ groups: z.array(z.array(z.string().trim().toLowerCase().min(1)).min(2, 'a group needs at least two words')) })
+  .strict()
+  .superRefine(({ groups }, context) => {
+    const seen = new Set<string>();
+    groups.forEach((group, index) => {
+      for (const word of group) {
+        if (seen.has(word)) context.addIssue({ code: 'custom', path: ['groups', index], message: `"${word}" is already in another group` });
+        seen.add(word);
+      }
+    });
+  });
+
+/** The knowledge items by id, in file order, and the words the search reads as one. */
 export interface Knowledge {
   readonly items: readonly KnowledgeItem[];
+  /** Each group is read as its first word ("wallbox" as "charger"). */
+  readonly synonyms: ReadonlyArray<readonly string[]>;
   get(id: string): KnowledgeItem;
   has(id: string): boolean;
 }
 
-/** messages.yaml shares the folder but is templates, not knowledge items. */
+/** Files of the folder that are not knowledge items: the bot's message templates and the search's synonyms. */
 const templatesFile = 'messages.yaml';
+const synonymsFile = 'synonyms.yaml';
 
 export function loadKnowledge(dir = contentDirs.knowledge): Knowledge {
   const items: KnowledgeItem[] = [];
   const byId = new Map<string, KnowledgeItem>();
-  for (const file of yamlFilesIn(dir).filter((f) => path.basename(f) !== templatesFile)) {
+  for (const file of yamlFilesIn(dir).filter((f) => ![templatesFile, synonymsFile].includes(path.basename(f)))) {
     for (const item of loadYamlFile(file, knowledgeFileSchema).items) {
       if (byId.has(item.id)) throw new ContentError(file, [`${item.id}: this id is already used in another item`]);
       byId.set(item.id, item);
       items.push(item);
     }
   }
+  const synonymsPath = path.join(dir, synonymsFile);
+  const synonyms = fs.existsSync(synonymsPath) ? loadYamlFile(synonymsPath, synonymsFileSchema).groups : [];
   return {
     items,
+    synonyms,
     has: (id) => byId.has(id),
     get(id) {
       const item = byId.get(id);

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { loadKnowledge } from '../../src/content/knowledge';
 import { ContentError } from '../../src/yamlFiles';
 import { loadMessages } from '../../src/content/messages';
+import { riskyAdviceIn } from '../support/adviceRules';
 
 function folderWith(files: Record<string, string>): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'knowledge-'));
@@ -29,6 +30,9 @@ describe('knowledge/', () => {
       'installer_emergency_release_failed', 'installer_dashboard_error',
       // the three questions
       'faq_finished_but_locked', 'faq_power_cut', 'faq_cold_night',
+      // what drivers ask mid-procedure that the steps don't say
+      'never_do_summary', 'never_lubricate', 'no_hot_water', 'isolator_location', 'drive_off', 'plug_release_button',
+      'stuck_cable_safe', 'leave_it_connected', 'charger_types',
     ];
     expect(expected.filter((id) => !knowledge.has(id))).toEqual([]);
   });
@@ -36,6 +40,28 @@ describe('knowledge/', () => {
   it('keeps the numbers drivers need: wait 5 to 10 seconds, restart for 30 seconds', () => {
     expect(knowledge.get('wait_after_stop').text).toMatch(/5 to 10 seconds/);
     expect(knowledge.get('power_cycle').text).toMatch(/30 seconds/);
+  });
+
+  it('never advises force, tools, sprays, prising or opening the charger: a sentence naming one says not to', () => {
+    const risky = knowledge.items.flatMap((item) => riskyAdviceIn(item.text).map((sentence) => `${item.id}: ${sentence}`));
+    expect(risky).toEqual([]);
+  });
+
+  it('the advice check itself flags a sentence that advises force', () => {
+    expect(riskyAdviceIn('Pull it hard. Never use a screwdriver.')).toEqual(['Pull it hard.']);
+  });
+
+  it('reads synonyms.yaml as groups of words, not as items', () => {
+    expect(knowledge.has('groups')).toBe(false);
+    expect(knowledge.synonyms.find((group) => group.includes('wallbox'))?.[0]).toBe('charger');
+  });
+
+  it('rejects a word in two synonym groups, or a group of one word, naming the file', () => {
+    const item = 'items:\n  - id: one\n    kind: tip\n    title: T\n    text: Some text.\n';
+    const twice = folderWith({ 'a.yaml': item, 'synonyms.yaml': 'groups:\n  - [charger, wallbox]\n  - [plug, wallbox]\n' });
+    expect(() => loadKnowledge(twice)).toThrow(/synonyms\.yaml[\s\S]*"wallbox" is already in another group/);
+    const lonely = folderWith({ 'a.yaml': item, 'synonyms.yaml': 'groups:\n  - [charger]\n' });
+    expect(() => loadKnowledge(lonely)).toThrow(/synonyms\.yaml[\s\S]*at least two words/);
   });
 
   it('links each installer criterion to a handoff reason', () => {
