@@ -47,6 +47,11 @@ export function checkContent(knowledge: Knowledge, messages: Messages, dialogs: 
   needKnowledge('dialogs/interruptions.yaml damage', damage.say);
   needKnowledge('dialogs/interruptions.yaml damage.safety', damage.safety.say);
   needKnowledge('dialogs/interruptions.yaml advice.cold', dialogs.interruptions.advice.cold);
+  for (const item of knowledge.items) {
+    if (!item.onlyAfter) continue;
+    needKnowledge(`knowledge ${item.id} onlyAfter.instead`, item.onlyAfter.instead);
+    for (const step of item.onlyAfter.steps) if (!isStepAnywhere(dialogs, step)) problems.push(`knowledge ${item.id}: onlyAfter names unknown step "${step}"`);
+  }
   return problems;
 }
 

@@ -20,6 +20,11 @@ export const knowledgeItemSchema = z
     askedAs: z.array(z.string().min(1)).default([]),
     /** For installer criteria: the handoff reason this criterion leads to. */
     handoffReason: z.enum(handoffReasons).optional(),
+    /**
+     * Asked about before any of `steps` was tried, the answer is `instead`: where the emergency
+     * release is, asked before the normal unlock, gets "it's the last resort" and not its place.
+     */
+    onlyAfter: z.object({ steps: z.array(knowledgeId).min(1), instead: z.array(knowledgeId).min(1) }).strict().optional(),
   })
   .strict();
 

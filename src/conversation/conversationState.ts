@@ -59,7 +59,7 @@ const guideSchema = z.object({
   entities,
   unplacedInARow: z.number(),
   clarifying: z.literal(true).optional(),
-  facts: z.object({ cold: z.literal(true).optional(), coldAdviceGiven: z.literal(true).optional(), power: z.enum(['back', 'off']).optional() }).optional(),
+  facts: z.object({ clarified: z.literal(true).optional(), cold: z.literal(true).optional(), coldAdviceGiven: z.literal(true).optional(), power: z.enum(['back', 'off']).optional() }).optional(),
 });
 
 const question = z.enum(handoffQuestions);

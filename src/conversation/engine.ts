@@ -1,3 +1,4 @@
+import type { KnowledgeItem } from '../content/knowledge';
 import type { Content } from '../content/loadContent';
 import { fillTemplate, userText } from '../content/messages';
 import type { SubmittedAnswers } from '../handoff/contactInterview';
@@ -227,7 +228,7 @@ export class ConversationEngine {
       case 'question': {
         // A question before any procedure: answered, then on to the situation the message tells of,
         // or to working out which end is stuck.
-        const answer = this.guide.spoken(state, interruption.item.text);
+        const answer = this.answerTo(interruption.item, state, reading.stepsDone.map((step) => ({ step }))).join(' ');
         const told = reading.scenario || reading.stepsDone.length > 0 ? this.guide.start(reading) : undefined;
         return this.play(turn, told ? { ...told, say: [answer, ...told.say] } : this.guide.reask(state, [answer]), true, input);
       }
@@ -249,12 +250,19 @@ export class ConversationEngine {
       case 'freed':
         return this.play(turn, this.guide.freedAtStep(state), false, input);
       case 'question':
-        return this.play(turn, this.guide.reask(state, [this.guide.spoken(state, interruption.item.text), this.messages.faqResume]), false, input);
+        return this.play(turn, this.guide.reask(state, [...this.answerTo(interruption.item, state, state.tried), this.messages.faqResume]), false, input);
       case 'help':
         return this.play(turn, this.guide.helpAtStep(state), false, input);
       default:
         return this.play(turn, this.interrupted(state, interruption)!, false, input);
     }
+  }
+
+  /** A knowledge item as the answer to a question, unless it may only be given after steps not tried yet. */
+  private answerTo(item: KnowledgeItem, state: GuideState | undefined, tried: readonly { step: string }[]): string[] {
+    const { onlyAfter } = item;
+    if (onlyAfter && !tried.some((done) => onlyAfter.steps.includes(done.step))) return this.guide.texts(state, onlyAfter.instead);
+    return [this.guide.spoken(state, item.text)];
   }
 
   /** A hazard, damage or a person: the procedure goes to a person, with what must be said first. */
@@ -314,7 +322,7 @@ export class ConversationEngine {
       case 'cancel':
         return this.handoff.cancel(turn, state);
       case 'question':
-        return this.handoff.reask(turn, state, [this.guide.spoken(undefined, interruption.item.text), messages.faqResume]);
+        return this.handoff.reask(turn, state, [...this.answerTo(interruption.item, undefined, state.request.stepsTried), messages.faqResume]);
       case 'help':
         return this.handoff.reask(turn, state, [messages.handoff.help]);
       case 'freed':

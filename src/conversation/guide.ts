@@ -25,6 +25,8 @@ export interface GuideState {
 }
 
 export interface GuideFacts {
+  /** The driver has been asked "did it come free after that?" once: from then on "done" means still stuck. */
+  clarified?: true;
   /** Frost, ice or freezing weather came up: the cold advice goes with the first step after it. */
   cold?: true;
   coldAdviceGiven?: true;
@@ -139,8 +141,9 @@ export class Guide {
       if (reading.scenario === state.procedure || reading.scenario === 'cable_stuck') {
         // "It's still stuck in the car" while freeing the car end is a no, not a new story; "it's a
         // Kia Niro, not a Kona" only tells us more, and the step is asked again.
-        if (!reading.recognition.entities.stuck) return this.ask(state, []);
-        return step.ask === 'freed' ? this.answer(state, step, 'deny') : this.unplaced(state, false);
+        // At "which end?" or "is the power back?" it only says again that it is stuck: the question again.
+        if (!reading.recognition.entities.stuck || step.ask !== 'freed') return this.ask(state, []);
+        return this.answer(state, step, 'deny');
       }
       return this.switchTo(state, reading.scenario, reading);
     }
@@ -194,9 +197,10 @@ export class Guide {
         this.record(state, step, 'deny', 'tried_before');
         return this.follow(state, targetsOf(step).deny!, [stepReplies.triedBefore]);
       case 'did_it':
-        // Done, but did it work? Asked once; "done" again to that question is not "it's out".
-        if (asked) return this.answer(state, step, 'deny');
+        // Done, but did it work? Asked once a procedure: "done" again, or to that question, is not "it's out".
+        if (asked || state.facts?.clarified) return this.answer(state, step, 'deny');
         state.clarifying = true;
+        state.facts = { ...state.facts, clarified: true };
         return { kind: 'ask', say: [], prompt: { ...this.prompt(step), text: clarify.didItWork }, state };
       case 'cannot': {
         // The step explained another way once; if it still cannot be done, on to the next thing.

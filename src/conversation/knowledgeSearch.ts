@@ -281,9 +281,13 @@ function wordsOf(text: string): string[] {
   return tokensOf(text).filter((word) => word !== clauseBreak);
 }
 
-/** What the assistant does not answer: the examples labelled out_of_scope that the recognizer learns from. */
+/**
+ * What the assistant does not answer: our own examples labelled out_of_scope (near the topic: apps,
+ * prices, charging speed). The general-English ones from CLINC150 are far from any question here.
+ */
 function outOfScopeExamples(intentsDir = contentDirs.intents): string[] {
   return exampleFolders
+    .filter((folder) => folder === 'examples')
     .flatMap((folder) => yamlFilesIn(path.join(intentsDir, folder)))
     .map((file) => loadYamlFile(file, examplesFileSchema))
     .filter((file) => file.intent === 'out_of_scope')

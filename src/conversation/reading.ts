@@ -1,7 +1,7 @@
 import type { KnowledgeItem } from '../content/knowledge';
 import type { ButtonKey, Messages, ProcedureScenario } from '../content/messages';
 import type { AnswerKey, AskKind } from '../content/procedures';
-import { isQuestion, opensAsQuestion, sameWords } from '../nlu/textMatching';
+import { isQuestion, opensAsQuestion, sameWords, words } from '../nlu/textMatching';
 import type { DamageDetail, Recognition } from '../nlu/types';
 import type { KnowledgeSearch } from './knowledgeSearch';
 
@@ -90,9 +90,14 @@ export function readMessage(text: string, recognition: Recognition, expecting: E
   // A question is never a reply act: "is it ok to take the plug out while charging?" is not "it's out".
   const reply = expecting.kind === 'step' && expecting.ask === 'freed' && !opensAsQuestion(text) ? recognition.reply : undefined;
   reading.interruption = interruptionOf(text, recognition, deps, reply?.act);
-  reading.answer = stepAnswer(expecting, recognition);
+  reading.answer = stepAnswer(expecting, recognition, text);
   if (reply && expecting.kind === 'step') readAsReply(reading, reply.act, expecting.step);
   if (!reading.interruption && isQuestion(text) && !deps.search.find(text)) reading.unansweredQuestion = true;
+  // "Where's that normally?", "how do I do that?": about what was just said, not a new question.
+  if (reading.interruption?.kind === 'question' && expecting.kind === 'step' && refersBack(text)) {
+    reading.interruption = undefined;
+    reading.unansweredQuestion = true;
+  }
   if (scenarioIntents.has(recognition.intent)) reading.scenario = recognition.intent as ProcedureScenario;
   if (recognition.intent === 'greeting' || recognition.intent === 'thanks') reading.smallTalk = recognition.intent;
   return reading;
@@ -102,6 +107,14 @@ export function readMessage(text: string, recognition: Recognition, expecting: E
 const workedOnTheStep = new Set<string>(['freed', 'still_stuck', 'did_it', 'tried_before', 'partly']);
 const stepReports = new Set<string>(['did_it', 'tried_before', 'cannot', 'partly', 'waiting']);
 const isStepReport = (act: string): act is StepReport => stepReports.has(act);
+
+const bothWords = new Set(['both', 'ends', 'end', 'sides', 'side', 'of', 'them', 'please', 'the']);
+
+/** A short question pointing back at the step ("where's that?", "how do I do it?"). */
+function refersBack(text: string): boolean {
+  const said = words(text);
+  return said.length <= 6 && said.some((word) => word === 'that' || word === 'it' || word === 'this' || word === 'those') && /^(where|how|what|which)/.test(said[0] ?? '');
+}
 
 /** A reply to "did the cable come free?", read with what the reply model makes of it. */
 function readAsReply(reading: Reading, act: string, step: string): void {
@@ -153,14 +166,23 @@ function interruptionOf(text: string, recognition: Recognition, deps: ReadingDep
 }
 
 /** The step's answer that an intent or an entity gives, if any. */
-function stepAnswer(expecting: Expectation, recognition: Recognition): AnswerKey | undefined {
+function stepAnswer(expecting: Expectation, recognition: Recognition, text: string): AnswerKey | undefined {
   if (expecting.kind === 'afterStep') return recognition.intent === 'affirm' || recognition.intent === 'deny' ? recognition.intent : undefined;
   if (expecting.kind !== 'step' && expecting.kind !== 'opening') return undefined;
   if (expecting.kind === 'opening' || expecting.ask === 'side') {
+    // "Both" to "which end?": the button's word alone.
+    if (words(text).length > 0 && words(text).every((word) => bothWords.has(word))) return 'both';
     if (recognition.intent === 'stuck_in_car') return 'car';
     if (recognition.intent === 'stuck_in_charger') return 'charger';
     if (recognition.entities.side) return recognition.entities.side;
   }
   if (recognition.intent === 'affirm' || recognition.intent === 'deny') return recognition.intent;
+  // "No, it's still stuck in the wallbox" is a stuck cable by the label rules, and a no to the question.
+  const first = words(text)[0] ?? '';
+  if (yesWords.has(first)) return 'affirm';
+  if (noWords.has(first)) return 'deny';
   return undefined;
 }
+
+const yesWords = new Set(['yes', 'yeah', 'yep', 'yup', 'yea', 'aye']);
+const noWords = new Set(['no', 'nope', 'nah', 'negative']);

@@ -8,15 +8,16 @@ export const priorityOrder: readonly IntentLabel[] = [
 ];
 const topicLabels: ReadonlySet<IntentLabel> = new Set(priorityOrder.slice(0, 7));
 const stuckLabels: ReadonlySet<IntentLabel> = new Set<IntentLabel>(['stuck_in_car', 'stuck_in_charger', 'cable_stuck']);
+const conversationalLabels: ReadonlySet<IntentLabel> = new Set<IntentLabel>(['affirm', 'deny', 'cancel', 'help', 'thanks', 'greeting']);
 /** Topics a rule may raise over the classifier's choice: they outrank everything a stuck cable says. */
 const overridingTopics: ReadonlySet<IntentLabel> = new Set<IntentLabel>(['damage', 'human', 'power_cut', 'cold_weather']);
 
 /**
  * Topics the classifier may only give when a rule found their cue: word overlap alone ("the cable
  * is jammed in the port") made a stuck cable look like the cold, and a stuck cable never says
- * "power cut" or "frost" without naming it.
+ * "power cut" or "frost" without naming it; "pushed it in and pulled, nada" is not damage.
  */
-const cueRequired: ReadonlySet<IntentLabel> = new Set<IntentLabel>(['power_cut', 'cold_weather']);
+const cueRequired: ReadonlySet<IntentLabel> = new Set<IntentLabel>(['power_cut', 'cold_weather', 'damage']);
 
 /** Drops cue-required topics the rules did not find and renormalises the rest of the ranking. */
 function withoutUncuedTopics(ranking: RankedIntent[], findings: RuleFindings): RankedIntent[] {
@@ -71,9 +72,11 @@ export function decide(classifierRanking: RankedIntent[] | undefined, findings: 
   let intent: IntentLabel | 'none' = classified;
   const surelyOutOfScope = classified === 'out_of_scope' && (top?.confidence ?? 0) >= sureOutOfScope;
   if (!surelyOutOfScope) {
-    const candidates = [...findings.topics].filter(
-      (t) => (classified === 'out_of_scope' ? cueRequired.has(t) : overridingTopics.has(t)) || ((classified === 'none' || classified === 'out_of_scope') && stuckLabels.has(t)),
-    );
+    // A stuck end the rules found outranks a plain yes or no ("no, it's still stuck in the wallbox"),
+    // but "still stuck" alone is a no (the label list gives it as one).
+    const unplaced = classified === 'none' || classified === 'out_of_scope';
+    const overrides = (t: IntentLabel) => stuckLabels.has(t) && (unplaced || (conversationalLabels.has(classified as IntentLabel) && t !== 'cable_stuck'));
+    const candidates = [...findings.topics].filter((t) => (classified === 'out_of_scope' ? cueRequired.has(t) : overridingTopics.has(t)) || overrides(t));
     if (classified !== 'none') candidates.push(classified);
     if (candidates.length > 0) intent = candidates.reduce((best, t) => (rankOf(t) < rankOf(best) ? t : best));
   }

@@ -15,7 +15,7 @@ export interface RuleFindings {
 }
 
 /** Words before a side word that make it the place the cable is held: "stuck IN the car". */
-const placePrepositions = new Set(['in', 'into', 'from', 'of', 'out', 'at', 'to']);
+const placePrepositions = new Set(['in', 'into', 'from', 'of', 'out', 'at', 'to', 'between']);
 const ownerPrepositions = new Set(['on', 'of']);
 const determiners = new Set(['the', 'my', 'our', 'your', 'a', 'its', 'their', 'his', 'her', 'this', 'that']);
 
@@ -79,7 +79,10 @@ export class EntityExtractor {
     if (brand) entities.chargerBrand = brand.value.name;
 
     const mentions = this.sideMentions(text, names);
-    const stuckCues = this.cues.matchAll(text).filter((c) => c.value === 'cable_stuck' && !c.negated);
+    const stepMentions = this.stepsDone.matchAll(text);
+    // "Locked it with the fob, then unlocked it": a step told of, not a cable that is locked.
+    const inStep = (cue: PhraseMatch<TopicCue>) => stepMentions.some((step) => cue.start < step.end && step.start < cue.end);
+    const stuckCues = this.cues.matchAll(text).filter((c) => c.value === 'cable_stuck' && !c.negated && !inStep(c));
     const freedCues = this.freed.matchAll(text).filter((m) => !m.negated);
     // "unplugged it from the car but it's stuck in the zappi": one end is free, the other is the stuck one.
     const failed = this.attemptFailed.occursIn(text);
@@ -99,8 +102,8 @@ export class EntityExtractor {
     if (freedCues.length > 0 && stuckCues.length === 0 && !failed) entities.cableFreed = true;
     if (stuckCues.length > 0 || failed) entities.stuck = true;
     if (this.corrections.occursIn(text)) entities.correction = true;
-    const stepMentions = this.stepsDone.matchAll(text);
-    const stepsDone = [...new Set(stepMentions.filter((m) => !m.negated).map((m) => m.value))];
+    // Steps in a sentence that asks ("can I just pull the emergency release?") are not done.
+    const stepsDone = [...new Set(stepMentions.filter((m) => !m.negated && !text.asked[m.start]).map((m) => m.value))];
     if (stepsDone.length > 0) entities.stepsDone = stepsDone;
     // "I haven't unlocked it": a step said earlier to be done is not.
     const stepsNotDone = [...new Set(stepMentions.filter((m) => m.negated).map((m) => m.value))].filter((step) => !stepsDone.includes(step));
@@ -135,8 +138,11 @@ export class EntityExtractor {
    * car") only what follows it counts; then places named after "in/from/of..." count first, then
    * any mention.
    */
-  private sideOf(text: AnalysedText, allMentions: SideMention[], stuckCues: PhraseMatch<TopicCue>[]): Side | undefined {
+  private sideOf(text: AnalysedText, named: SideMention[], stuckCues: PhraseMatch<TopicCue>[]): Side | undefined {
     if (this.bothEnds.occursIn(text)) return 'both';
+    // "Stuck in the charger, not the car": the end said not to be it is not.
+    const affirmed = named.filter((m) => !m.negated);
+    const allMentions = affirmed.length > 0 ? affirmed : named;
     const correction = this.corrections.matchAll(text).at(-1);
     const corrected = correction ? allMentions.filter((m) => m.start >= correction.end) : [];
     const mentions = corrected.length > 0 ? corrected : allMentions;
@@ -145,16 +151,22 @@ export class EntityExtractor {
     const owners = mentions.filter((m) => (text.possessive[m.end - 1] && !cableStarts.has(m.end)) || ownsPrevious(text, m, mentions));
     const endWords = new Set(['end', 'side']);
     const placed = mentions.filter((m) => isPlace(text, m.start) || endWords.has(text.words[m.end]) || endWords.has(text.words[m.end - 1]));
+    // "Stuck between my Leaf and the Zappi": what is joined on to a place is a place too.
+    for (const m of mentions) {
+      if (!placed.includes(m) && placed.some((at) => at.end <= m.start && joinedOn(text, at.end, joinPoint(text, m.start)))) placed.push(m);
+    }
     // "i unplugged from the car but the other end is stuck in the charger": the end it is stuck in wins.
     const stuckEnds = new Set(stuckCues.map((c) => c.end));
     const stuckStarts = new Set(stuckCues.map((c) => c.start));
     // "stuck in the zappi", "the car end won't release", and what is joined on ("...and also in the car").
     const stuckIn = placed.filter((m) => stuckEnds.has(placeWordStart(text, m.start)) || [m.end, m.end + 1, m.end + 2].some((at) => stuckStarts.has(at)));
     for (const m of placed) {
-      if (!stuckIn.includes(m) && stuckIn.some((held) => held.end <= m.start && joinedOn(text, held.end, placeWordStart(text, m.start)))) stuckIn.push(m);
+      if (!stuckIn.includes(m) && stuckIn.some((held) => held.end <= m.start && joinedOn(text, held.end, joinPoint(text, m.start)))) stuckIn.push(m);
     }
     const chosen = new Set((owners.length > 0 ? owners : stuckIn.length > 0 ? stuckIn : placed.length > 0 ? placed : mentions).map((m) => m.value));
-    if (chosen.size === 2) return 'both';
+    // "The car is at 100% and the charger says complete": both named, neither placed: which is stuck is not said.
+    const onlyNamed = owners.length === 0 && stuckIn.length === 0 && placed.length === 0;
+    if (chosen.size === 2) return onlyNamed ? undefined : 'both';
     return chosen.values().next().value;
   }
 
@@ -202,6 +214,15 @@ function ownsPrevious(text: AnalysedText, mention: { start: number; value: strin
   if (i < 0 || !ownerPrepositions.has(text.words[i])) return false;
   // "the charging point on my car" is the car's; "my id3 on my pod point" is a car plugged into a charger.
   return mentions.some((other) => other.end === i && other.value !== mention.value && !other.isName);
+}
+
+/** Where a side word's phrase starts: its preposition, or its determiners ("...and the Zappi"). */
+function joinPoint(text: AnalysedText, start: number): number {
+  const preposition = placeWordStart(text, start);
+  if (preposition >= 0) return preposition;
+  let at = start;
+  while (at - 1 >= 0 && determiners.has(text.words[at - 1])) at--;
+  return at;
 }
 
 /** A car or charger word; `isName` for a make or brand. */

@@ -134,3 +134,37 @@ export function shuffle<T>(items: T[], random: () => number): T[] {
 export function evaluateRecognizer(recognize: (text: string) => RecognizedIntent, examples: LabelledText[]): EvaluationReport {
   return scorePredictions(examples.map((example) => ({ ...example, predicted: recognize(example.text) })));
 }
+
+const domainLabels: readonly IntentLabel[] = ['stuck_in_car', 'stuck_in_charger', 'cable_stuck', 'power_cut', 'cold_weather', 'damage', 'human'];
+const smallTalkLabels: readonly IntentLabel[] = ['greeting', 'thanks', 'help', 'cancel', 'affirm', 'deny'];
+
+/** The recognizer on messages from sources it was never trained on, as the targets are set. */
+export interface HeldOutReport {
+  /** Macro-F1 over the stuck-cable topics, on the domain source. */
+  domainMacroF1: number;
+  /** Share of out-of-scope messages (all sources) read as out of scope (`none` counts). */
+  oosRecall: number;
+  /** Share of greetings, thanks, help, cancel, yes and no (all sources) read as what they are. */
+  smallTalkRecall: number;
+  /** The whole report of each source. */
+  sources: Record<string, EvaluationReport>;
+}
+
+/** Scores the recognizer on held-out sources, by source (`domain` names the one with the stuck-cable topics). */
+export function evaluateHeldOut(recognize: (text: string) => RecognizedIntent, sources: Record<string, LabelledText[]>, domain: string): HeldOutReport {
+  const reports = Object.fromEntries(Object.entries(sources).map(([name, examples]) => [name, evaluateRecognizer(recognize, examples)]));
+  const all = Object.entries(sources).flatMap(([name, examples]) => examples.map((example) => ({ ...example, source: name })));
+  const predicted = new Map(all.map((example) => [example, asScored(recognize(example.text))]));
+  const recallOf = (labels: readonly IntentLabel[]) => {
+    const relevant = all.filter((example) => labels.includes(example.intent));
+    return relevant.filter((example) => predicted.get(example) === example.intent).length / Math.max(1, relevant.length);
+  };
+  const domainReport = reports[domain];
+  const domainF1s = domainLabels.map((label) => domainReport?.perIntent[label]?.f1 ?? 0);
+  return {
+    domainMacroF1: domainF1s.reduce((a, b) => a + b, 0) / domainF1s.length,
+    oosRecall: recallOf(['out_of_scope']),
+    smallTalkRecall: recallOf(smallTalkLabels),
+    sources: reports,
+  };
+}

@@ -15,6 +15,8 @@ export interface AnalysedText {
   possessive: boolean[];
   /** True where a negation ("no", "not", "never"...) closely precedes the word in the same clause. */
   negated: boolean[];
+  /** True where the word's clause ends in "?": "can I pull the emergency release?" asks, it does not tell. */
+  asked: boolean[];
 }
 
 export const clauseBreak = ',';
@@ -60,27 +62,35 @@ const emailLike = /[\p{L}\p{N}._%+'-]+@[\p{L}\p{N}.-]+\.[\p{L}]{2,}/gu;
 const phoneLike = /(?:\+|\b00)?\d[\d ()./-]{7,}\d/g;
 
 /** The words of `tokenize`, and which of them carried an 's. */
-function splitWords(text: string): { words: string[]; possessive: boolean[] } {
-  let normalised = text.replace(emailLike, ' emailaddress ').replace(phoneLike, ' phonenumber ').toLowerCase().normalize('NFKD').replace(/[\u0300-\u036f]/g, '').replace(/[\u2018\u2019`´]/g, "'");
+function splitWords(text: string): { words: string[]; possessive: boolean[]; asked: boolean[] } {
+  // "-4" and "minus 4" are the same cold.
+  let normalised = text.replace(emailLike, ' emailaddress ').replace(phoneLike, ' phonenumber ').replace(/(^|[\s(])-(\d)/g, '$1minus $2').toLowerCase().normalize('NFKD').replace(/[\u0300-\u036f]/g, '').replace(/[\u2018\u2019`´]/g, "'");
   for (const [pattern, replacement] of contractions) normalised = normalised.replace(pattern, replacement);
   const words: string[] = [];
   const possessive: boolean[] = [];
+  const asked: boolean[] = [];
+  let clauseStart = 0;
   for (const match of normalised.matchAll(/[a-z0-9]+|(?<=[a-z0-9])'s\b|[,.;:!?()]/g)) {
     const token = match[0];
+    if (token === '?') asked.fill(true, clauseStart, words.length);
     if (token === "'s") possessive[words.length - 1] = true;
     else if (/^[a-z0-9]/.test(token)) {
       words.push(token);
       possessive.push(false);
+      asked.push(false);
     } else if (words.length > 0 && words[words.length - 1] !== clauseBreak) {
       words.push(clauseBreak);
       possessive.push(false);
+      asked.push(false);
+      if (token !== ',') clauseStart = words.length;
     }
   }
   if (words[words.length - 1] === clauseBreak) {
     words.pop();
     possessive.pop();
+    asked.pop();
   }
-  return { words, possessive };
+  return { words, possessive, asked };
 }
 
 const stemCache = new Map<string, string>();
@@ -162,5 +172,5 @@ export function analyse(text: string, speller?: SpellingCorrector): AnalysedText
     }
     if (negators.has(word)) reach = negationReach;
   });
-  return { words, stems, possessive: split.possessive, negated };
+  return { words, stems, possessive: split.possessive, negated, asked: split.asked };
 }

@@ -79,7 +79,9 @@ const questionOpeners = new Set([
   'can', 'could', 'should', 'why', 'how', 'what', 'where', 'when', 'which', 'who', 'is', 'are', 'do', 'does', 'will', 'would', 'may', 'am', 'whats', 'hows', 'wheres',
 ]);
 /** Words people put before a question ("ok but seriously, where is it"): skipped when looking for its opener. */
-const fillers = new Set(['ok', 'okay', 'so', 'but', 'and', 'right', 'hmm', 'um', 'erm', 'seriously', 'also', 'hi', 'hello', 'hey', 'sorry', 'quick', 'question', 'just', 'then', 'well', 'oh', 'wait', 'actually', 'btw', 'please']);
+const fillers = new Set(['ok', 'okay', 'so', 'but', 'and', 'right', 'hmm', 'um', 'erm', 'seriously', 'also', 'hi', 'hello', 'hey', 'sorry', 'quick', 'question', 'just', 'then', 'well', 'oh', 'wait', 'actually', 'btw', 'please', 'fine', 'cool', 'alright', 'great', 'thanks']);
+/** Openers that, followed by "not", state rather than ask: "can't get it out", "won't come out". */
+const statedWithNot = new Set(['can', 'could', 'do', 'does', 'will', 'would', 'is', 'are']);
 /** "I want to know where the isolator is", "no idea how to": a question asked as a statement. */
 const askedAsStatement = /(?:tell me|want to know|wondering|wonder|not sure|no idea|any idea|do you know|explain)\s+(?:where|how|what|why|if|whether|when|which)/i;
 
@@ -97,6 +99,9 @@ export function isQuestion(text: string): boolean {
  */
 export function opensAsQuestion(text: string): boolean {
   if (askedAsStatement.test(text)) return true;
-  const opener = words(text).find((word) => !fillers.has(word));
-  return questionOpeners.has(opener ?? '');
+  const said = words(text);
+  const at = said.findIndex((word) => !fillers.has(word));
+  const opener = said[at] ?? '';
+  if (statedWithNot.has(opener) && said[at + 1] === 'not') return false;
+  return questionOpeners.has(opener) || (opener === 'what' && said[at + 1] === 'about');
 }
