@@ -20,7 +20,7 @@ export function randomPrefix(): string {
 /** A fail-fast client built exactly as the service builds it. */
 export async function connectTestClient(url = sharedRedisUrl): Promise<RedisClient> {
   const client = createRedisClient(
-    { url, connection: { kind: 'single', url }, keyPrefix: '', connectTimeoutMs: 2_000, commandTimeoutMs: 2_000 },
+    { connection: { kind: 'single', url }, keyPrefix: '', connectTimeoutMs: 2_000, commandTimeoutMs: 2_000 },
     silentLogger,
   );
   await whenRedisReady(client, 5_000);
