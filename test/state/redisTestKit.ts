@@ -9,7 +9,8 @@ import pino from 'pino';
 import { createRedisClient, createStateRedisClient, whenRedisReady, type RedisClient } from '../../src/state/redisClient';
 import { deleteKeysUnder } from '../../src/state/redisKeys';
 
-export const sharedRedisUrl = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
+/** The run's private redis-server, started by the global setup (test/environment/globalSetup.ts). */
+export const sharedRedisUrl = process.env.TEST_REDIS_URL ?? 'redis://test-redis-not-started:1';
 export const silentLogger = pino({ level: 'silent' });
 
 /** A fresh prefix per test, so tests share the server without seeing each other's keys. */
