@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { runBenchmark } from '../../src/bench/benchmark';
-import { LoadDriver } from '../../src/bench/loadDriver';
+import { runBenchmark } from '../../tools/bench/benchmark';
+import { LoadDriver } from '../../tools/bench/loadDriver';
 import { sharedRedisUrl } from '../state/redisTestKit';
 
 describe('the load benchmark, as a short smoke run', () => {

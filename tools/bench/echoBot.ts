@@ -1,9 +1,9 @@
 import { ActivityHandler, CloudAdapter, ConversationState, MemoryStorage, type TurnContext } from 'botbuilder';
 import type { Request, Response, Server } from 'restify';
-import type { Config } from '../config';
-import type { Logger } from '../logger';
-import { BotFrameworkRequestAuthentication } from '../security/botFrameworkAuthentication';
-import { createHttpService, type HttpService } from '../server';
+import type { Config } from '#service/config';
+import type { Logger } from '#service/logger';
+import { BotFrameworkRequestAuthentication } from '#service/security/botFrameworkAuthentication';
+import { createHttpService, type HttpService } from '#service/server';
 
 /** The smallest useful Bot Framework bot: reads and writes one state property, echoes the text. */
 class EchoBot extends ActivityHandler {
