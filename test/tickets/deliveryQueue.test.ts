@@ -145,6 +145,7 @@ describe('the ticket queue on Redis', () => {
     expect(bed.lines.find((line) => line.level === 50)).toMatchObject({
       ticketId: ticket.id,
       msg: 'ticket refused by the receiver; moved to the dead letter',
+      err: { type: 'PermanentDeliveryError', message: 'HTTP 400: bad ticket' },
     });
     expect(await countedFor(bed.metrics.ticketsDeadLettered, 'refusing')).toBe(1);
     expect(await countedFor(bed.metrics.ticketsRetried, 'refusing')).toBe(0);
