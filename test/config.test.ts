@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { configuredEnvironment, loadConfig, readDotEnv } from '../src/config';
 import { configProblems } from './support/config';
+import { runNode } from './support/process';
 
 describe('configuration', () => {
   it('has working defaults for every variable', () => {
@@ -62,6 +63,12 @@ describe('configuration', () => {
     const problems = configProblems({ PORT: '99999', TICKET_WEBHOOK_URL: 'https://hooks.example.com/t', CONVERSATION_LOCK_TTL_MS: '1000', CONVERSATION_LOCK_WAIT_MS: '2000' });
     expect(problems.map((p) => p.split(':')[0]).sort()).toEqual(['CONVERSATION_LOCK_WAIT_MS', 'PORT', 'TICKET_WEBHOOK_SECRET']);
     expect(() => loadConfig({ PORT: '99999', NODE_ENV: 'production' })).toThrow(/PORT: [^]*MicrosoftAppId: required when NODE_ENV=production/);
+  });
+
+  it('stops the service before it listens, with exit code 1 and one message naming every bad variable', async () => {
+    const { code, stdout, stderr } = await runNode('index.js', { env: { PORT: '99999', TICKET_WEBHOOK_URL: 'https://hooks.example.com/t' } }).finished;
+    expect({ code, stdout }).toEqual({ code: 1, stdout: '' });
+    expect(stderr).toMatch(/^Invalid configuration:\n {2}- PORT: .*\n {2}- TICKET_WEBHOOK_SECRET: required with TICKET_WEBHOOK_URL.*\n$/);
   });
 
   it('leaves out a rule between variables when one it reads is bad by itself, already named', () => {
