@@ -34,7 +34,7 @@ const hostPortList = optionalString.pipe(
     .optional(),
 );
 /** The shortest web chat token life accepted: the Direct Line client's 15-minute refresh, and 5 minutes for its retries. */
-export const minTokenTtlSeconds = 20 * 60;
+const minTokenTtlSeconds = 20 * 60;
 /** The publisher shown in Teams when none is configured: placeholders, to be replaced before publishing. */
 export const defaultTeamsDeveloper = { name: 'EV charger support', websiteUrl: 'https://www.example.com' } as const;
 const booleanFlag = z.enum(['true', 'false', '1', '0', '']).transform((flag) => flag === 'true' || flag === '1');
@@ -61,50 +61,6 @@ const redisEnv = {
   CONVERSATION_LOCK_RETRY_MS: positiveInt.default(20),
   REDELIVERY_TTL_SECONDS: positiveInt.default(24 * 3600),
 };
-
-/** Each problem names the variable to fix. */
-function checkRedisTopology(e: Env, ctx: z.RefinementCtx): void {
-  const problem = (variable: string, message: string) => ctx.addIssue({ code: 'custom', path: [variable], message });
-  const chosen = [
-    e.REDIS_URL && 'REDIS_URL',
-    e.REDIS_SENTINELS && 'REDIS_SENTINELS',
-    e.REDIS_CLUSTER_NODES && 'REDIS_CLUSTER_NODES',
-  ].filter((name): name is string => Boolean(name));
-  if (chosen.length > 1) {
-    for (const name of chosen) problem(name, `set only one of REDIS_URL, REDIS_SENTINELS, REDIS_CLUSTER_NODES (got ${chosen.join(', ')})`);
-  }
-  if (e.REDIS_SENTINELS && !e.REDIS_SENTINEL_NAME) problem('REDIS_SENTINEL_NAME', 'required with REDIS_SENTINELS (the master group name)');
-  if (!e.REDIS_SENTINELS && (e.REDIS_SENTINEL_NAME || e.REDIS_SENTINEL_PASSWORD)) {
-    problem(e.REDIS_SENTINEL_NAME ? 'REDIS_SENTINEL_NAME' : 'REDIS_SENTINEL_PASSWORD', 'only used with REDIS_SENTINELS');
-  }
-  if (e.REDIS_URL) {
-    for (const name of ['REDIS_USERNAME', 'REDIS_PASSWORD', 'REDIS_TLS'] as const) {
-      if (e[name]) problem(name, 'with REDIS_URL, put credentials and TLS in the URL (rediss://user:password@host:port)');
-    }
-  }
-  if (e.CONVERSATION_LOCK_WAIT_MS >= e.CONVERSATION_LOCK_TTL_MS) {
-    problem('CONVERSATION_LOCK_WAIT_MS', 'must be shorter than CONVERSATION_LOCK_TTL_MS');
-  }
-}
-
-/** Production faces the internet: no anonymous emulator endpoint, no guessable web chat secret. */
-function refuseUnsafeProduction(env: Env, ctx: z.RefinementCtx): void {
-  if (env.NODE_ENV !== 'production') return;
-  const missing = (variable: string, why: string) => ctx.addIssue({ code: 'custom', path: [variable], message: why });
-  if (!env.MicrosoftAppId) missing('MicrosoftAppId', 'required when NODE_ENV=production');
-  if (env.MicrosoftAppType !== 'UserAssignedMSI' && !env.MicrosoftAppPassword) {
-    missing('MicrosoftAppPassword', `required when NODE_ENV=production and MicrosoftAppType=${env.MicrosoftAppType}`);
-  }
-  if (env.MicrosoftAppType !== 'MultiTenant' && !env.MicrosoftAppTenantId) {
-    missing('MicrosoftAppTenantId', `required when NODE_ENV=production and MicrosoftAppType=${env.MicrosoftAppType}`);
-  }
-  if (!env.WEBCHAT_TOKEN_SECRET || Buffer.byteLength(env.WEBCHAT_TOKEN_SECRET) < 32) {
-    missing('WEBCHAT_TOKEN_SECRET', 'must be at least 32 bytes when NODE_ENV=production');
-  }
-  if (env.INSIGHTS_TOKEN && Buffer.byteLength(env.INSIGHTS_TOKEN) < 32) {
-    missing('INSIGHTS_TOKEN', 'must be at least 32 bytes when NODE_ENV=production (or unset: the insights stay closed)');
-  }
-}
 
 const envShape = z.object({
   // Service
@@ -183,9 +139,114 @@ const envShape = z.object({
   INSIGHTS_TOKEN: optionalString,
   INSIGHTS_RETENTION_DAYS: positiveInt.max(366).default(30),
 });
-const envSchema = envShape.superRefine(checkRedisTopology).superRefine(refuseUnsafeProduction);
+type Env = z.output<typeof envShape>;
+/** Adds a problem, naming the variable to fix. */
+type Problem = (variable: string, message: string) => void;
 
-export type Env = z.output<typeof envShape>;
+/** One Redis topology at most, and the variables each one takes. */
+function checkRedisTopology(e: Env, problem: Problem): void {
+  const chosen = [
+    e.REDIS_URL && 'REDIS_URL',
+    e.REDIS_SENTINELS && 'REDIS_SENTINELS',
+    e.REDIS_CLUSTER_NODES && 'REDIS_CLUSTER_NODES',
+  ].filter((name): name is string => Boolean(name));
+  if (chosen.length > 1) {
+    for (const name of chosen) problem(name, `set only one of REDIS_URL, REDIS_SENTINELS, REDIS_CLUSTER_NODES (got ${chosen.join(', ')})`);
+  }
+  if (e.REDIS_SENTINELS && !e.REDIS_SENTINEL_NAME) problem('REDIS_SENTINEL_NAME', 'required with REDIS_SENTINELS (the master group name)');
+  if (!e.REDIS_SENTINELS && (e.REDIS_SENTINEL_NAME || e.REDIS_SENTINEL_PASSWORD)) {
+    problem(e.REDIS_SENTINEL_NAME ? 'REDIS_SENTINEL_NAME' : 'REDIS_SENTINEL_PASSWORD', 'only used with REDIS_SENTINELS');
+  }
+  if (e.REDIS_URL) {
+    for (const name of ['REDIS_USERNAME', 'REDIS_PASSWORD', 'REDIS_TLS'] as const) {
+      if (e[name]) problem(name, 'with REDIS_URL, put credentials and TLS in the URL (rediss://user:password@host:port)');
+    }
+  }
+}
+
+function checkLockTimings(e: Env, problem: Problem): void {
+  if (e.CONVERSATION_LOCK_WAIT_MS >= e.CONVERSATION_LOCK_TTL_MS) {
+    problem('CONVERSATION_LOCK_WAIT_MS', 'must be shorter than CONVERSATION_LOCK_TTL_MS');
+  }
+}
+
+/** The ticket system the variables choose: TICKET_ADAPTER, else the one whose variables are set, else the outbox file. */
+function ticketAdapterKind(e: Env) {
+  const webhookSet = e.TICKET_WEBHOOK_URL !== undefined || e.TICKET_WEBHOOK_SECRET !== undefined;
+  const zendeskSet = [e.ZENDESK_SUBDOMAIN, e.ZENDESK_EMAIL, e.ZENDESK_API_TOKEN].some((value) => value !== undefined);
+  return { webhookSet, zendeskSet, kind: e.TICKET_ADAPTER ?? (webhookSet ? 'webhook' : zendeskSet ? 'zendesk' : 'outbox') };
+}
+
+/** The chosen ticket system has everything it needs, and nothing half-configured is left beside it. */
+function checkTicketAdapter(e: Env, problem: Problem): void {
+  const { webhookSet, zendeskSet, kind } = ticketAdapterKind(e);
+  if (!e.TICKET_ADAPTER && webhookSet && zendeskSet) {
+    problem('TICKET_ADAPTER', 'both the webhook and Zendesk are configured; set TICKET_ADAPTER=webhook or zendesk');
+  }
+  if (kind === 'webhook' || webhookSet) {
+    if (!e.TICKET_WEBHOOK_URL) problem('TICKET_WEBHOOK_URL', 'required for the webhook adapter');
+    if (!e.TICKET_WEBHOOK_SECRET) problem('TICKET_WEBHOOK_SECRET', 'required with TICKET_WEBHOOK_URL (receivers verify the signature)');
+  }
+  if (kind === 'zendesk' || zendeskSet) {
+    for (const name of ['ZENDESK_SUBDOMAIN', 'ZENDESK_EMAIL', 'ZENDESK_API_TOKEN'] as const) {
+      if (e[name] === undefined) problem(name, 'required for the Zendesk adapter (with the other ZENDESK_ variables)');
+    }
+  }
+}
+
+function checkTicketDelivery(e: Env, problem: Problem): void {
+  if (e.TICKET_BACKOFF_BASE_MS > e.TICKET_BACKOFF_MAX_MS) problem('TICKET_BACKOFF_BASE_MS', 'must not exceed TICKET_BACKOFF_MAX_MS');
+  if (e.TICKET_WORKER === 'standalone' && !redisConnection(e)) {
+    problem('TICKET_WORKER', '"standalone" needs Redis (REDIS_URL, REDIS_SENTINELS or REDIS_CLUSTER_NODES); without it tickets are delivered in-process');
+  }
+}
+
+/** Production faces the internet: no anonymous emulator endpoint, no guessable web chat secret. */
+function refuseUnsafeProduction(e: Env, problem: Problem): void {
+  if (e.NODE_ENV !== 'production') return;
+  if (!e.MicrosoftAppId) problem('MicrosoftAppId', 'required when NODE_ENV=production');
+  if (e.MicrosoftAppType !== 'UserAssignedMSI' && !e.MicrosoftAppPassword) {
+    problem('MicrosoftAppPassword', `required when NODE_ENV=production and MicrosoftAppType=${e.MicrosoftAppType}`);
+  }
+  if (e.MicrosoftAppType !== 'MultiTenant' && !e.MicrosoftAppTenantId) {
+    problem('MicrosoftAppTenantId', `required when NODE_ENV=production and MicrosoftAppType=${e.MicrosoftAppType}`);
+  }
+  if (!e.WEBCHAT_TOKEN_SECRET || Buffer.byteLength(e.WEBCHAT_TOKEN_SECRET) < 32) {
+    problem('WEBCHAT_TOKEN_SECRET', 'must be at least 32 bytes when NODE_ENV=production');
+  }
+  if (e.INSIGHTS_TOKEN && Buffer.byteLength(e.INSIGHTS_TOKEN) < 32) {
+    problem('INSIGHTS_TOKEN', 'must be at least 32 bytes when NODE_ENV=production (or unset: the insights stay closed)');
+  }
+}
+
+/** The rules between variables; each is judged on variables that are valid by themselves. */
+const crossChecks = [checkRedisTopology, checkLockTimings, checkTicketAdapter, checkTicketDelivery, refuseUnsafeProduction];
+const skipped = Symbol('reads a variable already reported bad');
+
+/**
+ * Runs the cross checks even when some variables are bad, so that one message names every problem.
+ * A check that reads a bad variable is left out: that variable's own problem is already named, and
+ * its value is not of its type.
+ */
+function checkAcrossVariables(e: Env, ctx: z.RefinementCtx): void {
+  const bad = new Set(ctx.issues.map((issue) => issue.path?.[0]));
+  const valid = new Proxy(e, {
+    get: (target, name) => {
+      if (bad.has(name as string)) throw skipped;
+      return target[name as keyof Env];
+    },
+  });
+  for (const check of crossChecks) {
+    const found: [string, string][] = [];
+    try {
+      check(valid, (variable, message) => found.push([variable, message]));
+    } catch (error) {
+      if (error === skipped) continue;
+      throw error;
+    }
+    for (const [variable, message] of found) ctx.addIssue({ code: 'custom', path: [variable], message });
+  }
+}
 
 type HostPort = { readonly host: string; readonly port: number };
 type RedisCredentials = { readonly username?: string; readonly password?: string; readonly tls: boolean };
@@ -205,129 +266,24 @@ function redisConnection(e: Env): RedisConnection | undefined {
   return undefined;
 }
 
-export interface Config {
-  readonly env: Env['NODE_ENV'];
-  readonly port: number;
-  readonly logLevel: Env['LOG_LEVEL'];
-  readonly maxBodyBytes: number;
-  readonly shutdownGraceMs: number;
-  readonly keepAliveTimeoutMs: number;
-  readonly botFramework: {
-    readonly appId?: string;
-    readonly appPassword?: string;
-    readonly appType: Env['MicrosoftAppType'];
-    readonly tenantId?: string;
-  };
-  /** How long one call to a channel's connector (a reply), its retries included, may take. */
-  readonly connectorTimeoutMs: number;
-  readonly redis: {
-    /** Kept for callers that only ask "single Redis URL set?"; `connection` covers every topology. */
-    readonly url?: string;
-    readonly connection?: RedisConnection;
-    readonly keyPrefix: string;
-    readonly connectTimeoutMs: number;
-    readonly commandTimeoutMs: number;
-  };
-  readonly conversationState: {
-    readonly ttlSeconds: number;
-    readonly maxItemBytes: number;
-    readonly lockTtlMs: number;
-    readonly lockWaitMs: number;
-    readonly lockRetryMs: number;
-    readonly redeliveryTtlSeconds: number;
-  };
-  readonly tickets: TicketsConfig;
-  readonly webchat: {
-    /** Unset: a random secret per process (development only). */
-    readonly tokenSecret?: string;
-    readonly tokenTtlSeconds: number;
-    readonly tokensPerMinutePerIp: number;
-    readonly maxActivityBytes: number;
-    /** What each conversation's Direct Line activity log keeps, and one read returns. */
-    readonly log: { readonly maxActivities: number; readonly maxBytes: number; readonly maxPageBytes: number };
-    /** Set: the widget uses Azure's Direct Line instead of the self-hosted one. */
-    readonly azureDirectLine?: { readonly secret: string; readonly domain: string };
-  };
-  readonly teams: {
-    readonly allowedTenantIds: readonly string[];
-    /** Shown in the Teams app store entry; the URL also gives the privacy and terms pages. */
-    readonly developer: { readonly name: string; readonly websiteUrl: string };
-    /** The app package's version (TEAMS_APP_VERSION); unset: package.json's. */
-    readonly appVersion?: string;
-  };
-  readonly limits: {
-    readonly maxMessageChars: number;
-    readonly conversationTurns: RateLimitConfig;
-    /** Web chat token requests per client address (WEBCHAT_TOKENS_PER_MINUTE). */
-    readonly tokenRequests: RateLimitConfig;
-    /** Unauthenticated requests to /api/messages per client address, answered 401 until 429. */
-    readonly refusedRequests: RateLimitConfig;
-    /** How many proxies in front of the service append to X-Forwarded-For (0: use the socket address). */
-    readonly trustedProxyHops: number;
-  };
-  readonly metrics: { readonly token?: string };
-  /** How clients reach this service (https://bot.example.com): stream URLs and photo links; stream URLs come from the request when unset. */
-  readonly publicUrl?: string;
-  /** Unset token: the insights are open in development and test, closed in production. */
-  readonly insights: { readonly token?: string; readonly retentionDays: number };
-  /** Sites (origins) whose pages may show the chat page in a frame. */
-  readonly webPage: { readonly embedOrigins: readonly string[] };
-}
-
-export interface RateLimitConfig {
-  readonly points: number;
-  readonly windowSeconds: number;
-}
-
 export type TicketAdapterConfig =
   | { readonly kind: 'webhook'; readonly url: string; readonly secret: string }
   | { readonly kind: 'zendesk'; readonly subdomain: string; readonly email: string; readonly apiToken: string }
   | { readonly kind: 'outbox' };
 
-export interface TicketsConfig {
-  readonly adapter: TicketAdapterConfig;
-  /** Absolute path of the JSONL outbox: the default adapter, and the fallback without Redis. */
-  readonly outboxFile: string;
-  /** What the user is told, e.g. "within 24 hours". */
-  readonly responseTime: { readonly hours: number; readonly text: string };
-  readonly retry: { readonly attempts: number; readonly backoffBaseMs: number; readonly backoffMaxMs: number };
-  readonly timeoutMs: number;
-  /** `standalone`: the service only enqueues and `npm run worker` delivers. */
-  readonly worker: Env['TICKET_WORKER'];
-  /** Delivered tickets stay in Redis this long, so a late duplicate is still recognised. */
-  readonly keepDeliveredHours: number;
+/** The adapter `checkTicketAdapter` accepted: its variables are there. */
+function ticketAdapter(e: Env): TicketAdapterConfig {
+  const { kind } = ticketAdapterKind(e);
+  if (kind === 'webhook') return { kind, url: e.TICKET_WEBHOOK_URL!, secret: e.TICKET_WEBHOOK_SECRET! };
+  if (kind === 'zendesk') return { kind, subdomain: e.ZENDESK_SUBDOMAIN!, email: e.ZENDESK_EMAIL!, apiToken: e.ZENDESK_API_TOKEN! };
+  return { kind };
 }
 
-/** Thrown before the service listens; its message names every bad variable and why. */
-export class ConfigError extends Error {
-  constructor(readonly problems: string[]) {
-    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
-    this.name = 'ConfigError';
-  }
-}
+const withoutTrailingSlash = (url: string) => url.replace(/\/+$/, '');
 
-function deepFreeze<T extends object>(value: T): Readonly<T> {
-  for (const child of Object.values(value)) {
-    if (child && typeof child === 'object') deepFreeze(child);
-  }
-  return Object.freeze(value);
-}
-
-/** Variables from `.env` at the project root, if present; the real environment wins. */
-export function readDotEnv(file = path.join(projectRoot, '.env')): Record<string, string> {
-  if (!fs.existsSync(file)) return {};
-  return parseEnv(fs.readFileSync(file, 'utf8')) as Record<string, string>;
-}
-
-export function loadConfig(env: Record<string, string | undefined> = { ...readDotEnv(), ...process.env }): Config {
-  const result = envSchema.safeParse(env);
-  if (!result.success) {
-    throw new ConfigError(result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
-  }
-  const e = result.data;
-  const tickets = ticketsConfig(e);
-  if (Array.isArray(tickets)) throw new ConfigError(tickets);
-  return deepFreeze({
+/** The service's view of valid variables, grouped by the module that reads them. */
+function toConfig(e: Env) {
+  return {
     env: e.NODE_ENV,
     port: e.PORT,
     logLevel: e.LOG_LEVEL,
@@ -340,9 +296,9 @@ export function loadConfig(env: Record<string, string | undefined> = { ...readDo
       appType: e.MicrosoftAppType,
       tenantId: e.MicrosoftAppTenantId,
     },
+    /** How long one call to a channel's connector (a reply), its retries included, may take. */
     connectorTimeoutMs: e.CONNECTOR_TIMEOUT_MS,
     redis: {
-      url: e.REDIS_URL,
       connection: redisConnection(e),
       keyPrefix: e.REDIS_KEY_PREFIX,
       connectTimeoutMs: e.REDIS_CONNECT_TIMEOUT_MS,
@@ -356,77 +312,100 @@ export function loadConfig(env: Record<string, string | undefined> = { ...readDo
       lockRetryMs: e.CONVERSATION_LOCK_RETRY_MS,
       redeliveryTtlSeconds: e.REDELIVERY_TTL_SECONDS,
     },
-    tickets,
+    tickets: {
+      adapter: ticketAdapter(e),
+      /** Absolute path of the JSONL outbox: the default adapter, and the fallback without Redis. */
+      outboxFile: path.resolve(projectRoot, e.TICKET_OUTBOX_FILE),
+      /** What the user is told, e.g. "within 24 hours". */
+      responseTime: e.TICKET_RESPONSE_TIME_TEXT ?? `within ${e.TICKET_RESPONSE_HOURS} hours`,
+      retry: { attempts: e.TICKET_DELIVERY_ATTEMPTS, backoffBaseMs: e.TICKET_BACKOFF_BASE_MS, backoffMaxMs: e.TICKET_BACKOFF_MAX_MS },
+      timeoutMs: e.TICKET_DELIVERY_TIMEOUT_MS,
+      /** `standalone`: the service only enqueues and `npm run worker` delivers. */
+      worker: e.TICKET_WORKER,
+      /** Delivered tickets stay in Redis this long, so a late duplicate is still recognised. */
+      keepDeliveredHours: e.TICKET_KEEP_DELIVERED_HOURS,
+    },
     webchat: {
+      /** Unset: a random secret per process (development only). */
       tokenSecret: e.WEBCHAT_TOKEN_SECRET,
       tokenTtlSeconds: e.WEBCHAT_TOKEN_TTL_SECONDS,
-      tokensPerMinutePerIp: e.WEBCHAT_TOKENS_PER_MINUTE,
       maxActivityBytes: e.DIRECT_LINE_MAX_ACTIVITY_BYTES,
+      /** What each conversation's Direct Line activity log keeps, and one read returns. */
       log: { maxActivities: e.DIRECT_LINE_LOG_MAX_ACTIVITIES, maxBytes: e.DIRECT_LINE_LOG_MAX_BYTES, maxPageBytes: e.DIRECT_LINE_PAGE_MAX_BYTES },
-      azureDirectLine: e.DIRECT_LINE_SECRET
-        ? { secret: e.DIRECT_LINE_SECRET, domain: e.DIRECT_LINE_DOMAIN.replace(/\/+$/, '') }
-        : undefined,
+      /** Set: the widget uses Azure's Direct Line instead of the self-hosted one. */
+      azureDirectLine: e.DIRECT_LINE_SECRET ? { secret: e.DIRECT_LINE_SECRET, domain: withoutTrailingSlash(e.DIRECT_LINE_DOMAIN) } : undefined,
     },
     teams: {
       allowedTenantIds: e.TEAMS_ALLOWED_TENANT_IDS,
-      developer: { name: e.TEAMS_DEVELOPER_NAME, websiteUrl: e.TEAMS_DEVELOPER_URL.replace(/\/+$/, '') },
+      /** Shown in the Teams app store entry; the URL also gives the privacy and terms pages. */
+      developer: { name: e.TEAMS_DEVELOPER_NAME, websiteUrl: withoutTrailingSlash(e.TEAMS_DEVELOPER_URL) },
+      /** The app package's version (TEAMS_APP_VERSION); unset: package.json's. */
       appVersion: e.TEAMS_APP_VERSION,
     },
     limits: {
       maxMessageChars: e.MAX_MESSAGE_CHARS,
       conversationTurns: { points: e.RATE_LIMIT_CONVERSATION_TURNS, windowSeconds: e.RATE_LIMIT_CONVERSATION_WINDOW_SECONDS },
+      /** Web chat token requests per client address (WEBCHAT_TOKENS_PER_MINUTE). */
       tokenRequests: { points: e.WEBCHAT_TOKENS_PER_MINUTE, windowSeconds: 60 },
+      /** Unauthenticated requests to /api/messages per client address, answered 401 until 429. */
       refusedRequests: { points: e.RATE_LIMIT_REFUSED_REQUESTS_PER_MINUTE, windowSeconds: 60 },
+      /** How many proxies in front of the service append to X-Forwarded-For (0: use the socket address). */
       trustedProxyHops: e.TRUSTED_PROXY_HOPS,
     },
     metrics: { token: e.METRICS_TOKEN },
-    publicUrl: e.PUBLIC_URL?.replace(/\/+$/, ''),
+    /** How clients reach this service (https://bot.example.com): stream URLs and photo links; stream URLs come from the request when unset. */
+    publicUrl: e.PUBLIC_URL === undefined ? undefined : withoutTrailingSlash(e.PUBLIC_URL),
+    /** Unset token: the insights are open in development and test, closed in production. */
     insights: { token: e.INSIGHTS_TOKEN, retentionDays: e.INSIGHTS_RETENTION_DAYS },
+    /** Sites (origins) whose pages may show the chat page in a frame. */
     webPage: { embedOrigins: e.WEBCHAT_EMBED_ORIGINS },
-  });
+  };
 }
 
-/** The ticket section, or the problems with how its variables combine. */
-function ticketsConfig(e: Env): TicketsConfig | string[] {
-  const problems: string[] = [];
-  const webhookSet = e.TICKET_WEBHOOK_URL !== undefined || e.TICKET_WEBHOOK_SECRET !== undefined;
-  const zendeskVars = { ZENDESK_SUBDOMAIN: e.ZENDESK_SUBDOMAIN, ZENDESK_EMAIL: e.ZENDESK_EMAIL, ZENDESK_API_TOKEN: e.ZENDESK_API_TOKEN };
-  const zendeskSet = Object.values(zendeskVars).some((value) => value !== undefined);
-  const kind = e.TICKET_ADAPTER ?? (webhookSet ? 'webhook' : zendeskSet ? 'zendesk' : 'outbox');
+const configSchema = envShape.superRefine(checkAcrossVariables, { when: () => true }).transform(toConfig);
 
-  if (!e.TICKET_ADAPTER && webhookSet && zendeskSet) {
-    problems.push('TICKET_ADAPTER: both the webhook and Zendesk are configured; set TICKET_ADAPTER=webhook or zendesk');
-  }
-  if (kind === 'webhook' || webhookSet) {
-    if (!e.TICKET_WEBHOOK_URL) problems.push('TICKET_WEBHOOK_URL: required for the webhook adapter');
-    if (!e.TICKET_WEBHOOK_SECRET) problems.push('TICKET_WEBHOOK_SECRET: required with TICKET_WEBHOOK_URL (receivers verify the signature)');
-  }
-  if (kind === 'zendesk' || zendeskSet) {
-    for (const [name, value] of Object.entries(zendeskVars)) {
-      if (value === undefined) problems.push(`${name}: required for the Zendesk adapter (with the other ZENDESK_ variables)`);
-    }
-  }
-  if (e.TICKET_BACKOFF_BASE_MS > e.TICKET_BACKOFF_MAX_MS) {
-    problems.push('TICKET_BACKOFF_BASE_MS: must not exceed TICKET_BACKOFF_MAX_MS');
-  }
-  if (e.TICKET_WORKER === 'standalone' && !redisConnection(e)) {
-    problems.push('TICKET_WORKER: "standalone" needs Redis (REDIS_URL, REDIS_SENTINELS or REDIS_CLUSTER_NODES); without it tickets are delivered in-process');
-  }
-  if (problems.length) return problems;
+type DeepReadonly<T> = T extends readonly (infer Item)[]
+  ? readonly DeepReadonly<Item>[]
+  : T extends object
+    ? { readonly [K in keyof T]: DeepReadonly<T[K]> }
+    : T;
 
-  const adapter: TicketAdapterConfig =
-    kind === 'webhook'
-      ? { kind, url: e.TICKET_WEBHOOK_URL!, secret: e.TICKET_WEBHOOK_SECRET! }
-      : kind === 'zendesk'
-        ? { kind, subdomain: e.ZENDESK_SUBDOMAIN!, email: e.ZENDESK_EMAIL!, apiToken: e.ZENDESK_API_TOKEN! }
-        : { kind };
-  return {
-    adapter,
-    outboxFile: path.resolve(projectRoot, e.TICKET_OUTBOX_FILE),
-    responseTime: { hours: e.TICKET_RESPONSE_HOURS, text: e.TICKET_RESPONSE_TIME_TEXT ?? `within ${e.TICKET_RESPONSE_HOURS} hours` },
-    retry: { attempts: e.TICKET_DELIVERY_ATTEMPTS, backoffBaseMs: e.TICKET_BACKOFF_BASE_MS, backoffMaxMs: e.TICKET_BACKOFF_MAX_MS },
-    timeoutMs: e.TICKET_DELIVERY_TIMEOUT_MS,
-    worker: e.TICKET_WORKER,
-    keepDeliveredHours: e.TICKET_KEEP_DELIVERED_HOURS,
-  };
+/** What the service is configured with, frozen: derived from the schema, so a variable is written down once. */
+export type Config = DeepReadonly<z.output<typeof configSchema>>;
+export type TicketsConfig = Config['tickets'];
+export type RateLimitConfig = Config['limits']['conversationTurns'];
+
+/** Thrown before the service listens; its message names every bad variable and why. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+function deepFreeze<T extends object>(value: T): DeepReadonly<T> {
+  for (const child of Object.values(value)) {
+    if (child && typeof child === 'object') deepFreeze(child);
+  }
+  return Object.freeze(value) as DeepReadonly<T>;
+}
+
+/** Variables from `.env` at the project root, if present. */
+export function readDotEnv(file = path.join(projectRoot, '.env')): Record<string, string> {
+  if (!fs.existsSync(file)) return {};
+  return parseEnv(fs.readFileSync(file, 'utf8')) as Record<string, string>;
+}
+
+/**
+ * The variables the process is configured with: its environment over `.env`. Under NODE_ENV=test
+ * (jest sets it) no `.env` is read, so a developer's own settings never change what the tests see.
+ */
+export function configuredEnvironment(env: Record<string, string | undefined> = process.env, dotEnvFile?: string): Record<string, string | undefined> {
+  return env.NODE_ENV === 'test' ? { ...env } : { ...readDotEnv(dotEnvFile), ...env };
+}
+
+export function loadConfig(env: Record<string, string | undefined> = configuredEnvironment()): Config {
+  const result = configSchema.safeParse(env);
+  if (!result.success) throw new ConfigError(result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
+  return deepFreeze(result.data);
 }

@@ -87,7 +87,7 @@ export function buildBotRuntime(
 
   const { conversationState } = state;
   const tickets = parts.ticketDelivery ? { delivery: parts.ticketDelivery, close: async () => {} } : startTicketDelivery(config, logger, metrics);
-  const engine = new ConversationEngine({ content, recognizer, tickets: tickets.delivery, responseTime: config.tickets.responseTime.text, logger });
+  const engine = new ConversationEngine({ content, recognizer, tickets: tickets.delivery, responseTime: config.tickets.responseTime, logger });
   const bot = new SupportBot(new ConversationHost({ engine, conversationState, metrics, logger }));
   const onTurnError = createTurnErrorHandler({ conversationState, messages, logger });
 

@@ -5,8 +5,8 @@ import { z } from 'zod';
 
 /** Content that fails its schema: names the file and every bad field so an author can fix it. */
 export class ContentError extends Error {
-  constructor(readonly file: string, readonly problems: string[]) {
-    super(`Invalid content in ${file}:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  constructor(readonly file: string, readonly problems: string[], options?: ErrorOptions) {
+    super(`Invalid content in ${file}:\n${problems.map((p) => `  - ${p}`).join('\n')}`, options);
     this.name = 'ContentError';
   }
 }
@@ -21,7 +21,7 @@ export function loadYamlFile<S extends z.ZodType>(file: string, schema: S): z.ou
   try {
     raw = parse(fs.readFileSync(file, 'utf8'));
   } catch (error) {
-    throw new ContentError(file, [(error as Error).message]);
+    throw new ContentError(file, [(error as Error).message], { cause: error });
   }
   const result = schema.safeParse(raw);
   if (!result.success) throw new ContentError(file, describeIssues(result.error));

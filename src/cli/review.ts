@@ -13,13 +13,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { readDotEnv } from '../config';
+import { configuredEnvironment } from '../config';
 import { parseLabellingFile } from '../insights/labelling';
 import { applyReview, type Figures } from '../insights/review';
 import { defaultFolds } from '../nlu/evaluation';
 import { contentDirs } from '../paths';
 
-const env = { ...readDotEnv(), ...process.env };
+const env = configuredEnvironment();
 
 async function download(values: { url?: string; days: string; out?: string }): Promise<number> {
   const base = values.url ?? `http://localhost:${env.PORT ?? 3978}`;

@@ -23,7 +23,8 @@ export class BotFrameworkRequestAuthentication extends ConfigurationBotFramework
       return await super.authenticateRequest(activity, authHeader);
     } catch (error) {
       if (error instanceof AuthenticationError) throw error;
-      throw new AuthenticationError('Unauthorized. The token could not be verified.', StatusCodes.UNAUTHORIZED);
+      // botframework-connector's constructor takes no options; the cause says what jsonwebtoken refused.
+      throw Object.assign(new AuthenticationError('Unauthorized. The token could not be verified.', StatusCodes.UNAUTHORIZED), { cause: error });
     }
   }
 }

@@ -139,16 +139,50 @@ export function whenRedisReady(client: RedisClient, timeoutMs: number): Promise<
 /** Redis error replies (their first word is the error code) that mean "not now": failover, loading, cluster down. */
 const unavailableReplyCodes = new Set(['CLUSTERDOWN', 'TRYAGAIN', 'MASTERDOWN', 'LOADING', 'READONLY']);
 
+/** Node's codes for a network between the service and Redis that failed: refused, reset, unreachable, unresolved. */
+const networkErrorCodes = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ECONNABORTED',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ERR_SOCKET_CLOSED',
+  'ERR_STREAM_DESTROYED',
+  'ERR_STREAM_WRITE_AFTER_END',
+]);
+
+/** ioredis's errors of a connection it cannot use: these classes, by name (ioredis does not export them)... */
+const connectionErrorNames = new Set(['MaxRetriesPerRequestError', 'ClusterAllFailedError']);
+/** ...and plain errors that carry no code, known only by their words (ioredis 5). */
+const connectionErrorMessages = [
+  'Connection is closed.',
+  'Command timed out',
+  "Stream isn't writeable and enableOfflineQueue options is false",
+  "Cluster isn't ready and enableOfflineQueue options is false",
+  'None of startup nodes is available',
+  'Cluster is disconnected.',
+  'Node is disconnected',
+];
+
 /**
  * True when a command of `client` failed because Redis cannot be reached right now rather than
- * because of a bug or bad data. A command is refused by the server with a `ReplyError` (its code
- * says which); every other way a command fails (connection closed, offline queue off, timed out,
- * out of retries, no cluster node) is the connection's.
+ * because of a bug or bad data. While the client is not connected every failure is the outage's.
+ * Otherwise by code first: a network error's, then a Redis error reply's; then by the kind of ioredis
+ * error, and only for ioredis's errors that have no code, by their text. Anything else (a TypeError,
+ * a reply such as WRONGTYPE) is not an outage.
  */
 export function isRedisUnavailable(client: RedisClient, error: unknown): boolean {
   if (!isRedisReady(client)) return true;
-  if (error instanceof ReplyError) return unavailableReplyCodes.has(String((error as Error).message).split(' ', 1)[0]);
-  return error instanceof Error;
+  if (!(error instanceof Error)) return false;
+  const { code } = error as NodeJS.ErrnoException;
+  if (typeof code === 'string') return networkErrorCodes.has(code);
+  if (error instanceof ReplyError) return unavailableReplyCodes.has(error.message.split(' ', 1)[0]);
+  if (connectionErrorNames.has(error.name)) return true;
+  return connectionErrorMessages.some((text) => error.message.startsWith(text));
 }
 
 /**

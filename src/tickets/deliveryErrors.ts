@@ -8,8 +8,9 @@ export class RetryableDeliveryError extends Error {
     message: string,
     /** From the receiver's `Retry-After`: wait at least this long before the next attempt. */
     readonly retryAfterMs?: number,
+    options?: ErrorOptions,
   ) {
-    super(message);
+    super(message, options);
     this.name = 'RetryableDeliveryError';
   }
 }

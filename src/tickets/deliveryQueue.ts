@@ -48,7 +48,7 @@ export interface TicketQueueOptions extends QueueLocation {
  * listener BullMQ prints each to stderr.
  */
 function bullmqErrorLogger(connection: RedisClient, logger: Logger, source: string): (error: Error) => void {
-  return (error) => logger[isRedisReady(connection) ? 'error' : 'debug']({ err: error.message }, `${source} error`);
+  return (error) => logger[isRedisReady(connection) ? 'error' : 'debug']({ err: error }, `${source} error`);
 }
 
 export interface TicketQueue extends TicketDelivery {
@@ -127,18 +127,18 @@ export function startTicketWorker(options: TicketWorkerOptions): TicketWorker {
       metrics.ticketsDelivered.inc(destination);
       return receipt;
     } catch (error) {
-      const message = (error as Error).message;
       if (error instanceof PermanentDeliveryError) {
-        logger.error({ ...log, err: message }, 'ticket refused by the receiver; moved to the dead letter');
+        logger.error({ ...log, err: error }, 'ticket refused by the receiver; moved to the dead letter');
         deadLettered('refused');
-        throw new UnrecoverableError(message);
+        // BullMQ keeps the message as the job's failed reason; its constructor takes no options.
+        throw Object.assign(new UnrecoverableError(error.message), { cause: error });
       }
       const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
       if (lastAttempt) {
-        logger.error({ ...log, err: message }, 'ticket delivery failed on every attempt; moved to the dead letter');
+        logger.error({ ...log, err: error }, 'ticket delivery failed on every attempt; moved to the dead letter');
         deadLettered('attempts_exhausted');
       } else {
-        logger.warn({ ...log, err: message }, 'ticket delivery failed; will retry');
+        logger.warn({ ...log, err: error }, 'ticket delivery failed; will retry');
         metrics.ticketsRetried.inc(destination);
       }
       throw error;
@@ -159,7 +159,7 @@ export function startTicketWorker(options: TicketWorkerOptions): TicketWorker {
     async close(force = false) {
       const closed = worker.close(force).then(
         () => true,
-        (error: Error) => (logger.warn({ err: error.message }, 'ticket worker closed with an error'), true),
+        (error: Error) => (logger.warn({ err: error }, 'ticket worker closed with an error'), true),
       );
       if (!(await Promise.race([closed, sleep(options.closeWaitMs, false, { ref: false })]))) {
         logger.warn({ waitedMs: options.closeWaitMs }, 'ticket worker did not stop within the wait (a slow delivery, or Redis unreachable); a delivery in hand is retried later');

@@ -43,10 +43,7 @@ export function createInProcessDelivery(options: InProcessDeliveryOptions): Tick
         if (error instanceof PermanentDeliveryError || attemptsMade >= retry.attempts) throw error;
         const retryInMs = retryDelayMs(attemptsMade, error, retry);
         metrics.ticketsRetried.inc(destination);
-        logger.warn(
-          { ticketId: ticket.id, attempt: attemptsMade, retryInMs, adapter: adapter.name, err: (error as Error).message },
-          'ticket delivery failed; will retry',
-        );
+        logger.warn({ ticketId: ticket.id, attempt: attemptsMade, retryInMs, adapter: adapter.name, err: error }, 'ticket delivery failed; will retry');
         await sleep(retryInMs, undefined, { signal: shutdown.signal });
       }
     }
@@ -61,13 +58,14 @@ export function createInProcessDelivery(options: InProcessDeliveryOptions): Tick
         undelivered.add(ticket.id);
         deadLettered(failure instanceof PermanentDeliveryError ? 'refused' : 'attempts_exhausted');
       }
-      const why = shutdown.signal.aborted ? 'service shut down before delivery' : (failure as Error).message;
+      // At shutdown the failure is the aborted wait between attempts; the last attempt's error was logged.
+      const why = shutdown.signal.aborted ? { shutDown: true } : { err: failure };
       try {
         await outbox.deliver(ticket);
-        logger.error({ ticketId: ticket.id, adapter: adapter.name, err: why }, 'ticket not delivered; appended to the outbox file');
+        logger.error({ ticketId: ticket.id, adapter: adapter.name, ...why }, 'ticket not delivered; appended to the outbox file');
       } catch (error) {
         logger.fatal(
-          { ticketId: ticket.id, reference: ticket.reference, err: why, outboxError: (error as Error).message },
+          { ticketId: ticket.id, reference: ticket.reference, ...why, outboxError: error },
           'ticket not delivered and the outbox file cannot be written',
         );
       }

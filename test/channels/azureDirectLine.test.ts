@@ -9,8 +9,10 @@ mockOutsideHttp('127.0.0.1');
 describe('the web chat token route with Azure Direct Line (DIRECT_LINE_SECRET set)', () => {
   afterEach(() => nock.cleanAll());
 
+  let logs: Record<string, unknown>[] = [];
   async function tokenRoute(env: Record<string, string>) {
-    const running: RunningService = await startService({ DIRECT_LINE_SECRET: secret, ...env });
+    const running: RunningService = await startService({ DIRECT_LINE_SECRET: secret, ...env }, { captureLogs: true });
+    logs = running.logs;
     try {
       return await directLineClient(running.baseUrl).call('POST', `${running.baseUrl}/api/webchat/token`);
     } finally {
@@ -50,11 +52,20 @@ describe('the web chat token route with Azure Direct Line (DIRECT_LINE_SECRET se
     ['refuses the secret', (scope: nock.Interceptor) => scope.reply(403, { error: { code: 'BadArgument' } })],
     ['answers something unexpected', (scope: nock.Interceptor) => scope.reply(200, '<html>maintenance</html>')],
     ['cannot be reached', (scope: nock.Interceptor) => scope.replyWithError('getaddrinfo ENOTFOUND')],
-  ])('answers 502, without the secret, when Azure %s', async (_case, respond) => {
+  ])('answers 502, without the secret, when Azure %s, and logs why', async (_case, respond) => {
     respond(nock('https://directline.botframework.com').post('/v3/directline/tokens/generate'));
     const answer = await tokenRoute({});
     expect(answer.status).toBe(502);
     expect(answer.body.code).toBe('DirectLineUnavailable');
     expect(JSON.stringify(answer.body)).not.toContain(secret);
+    expect(logs.find((line) => line.msg === 'Azure Direct Line token exchange failed')).toMatchObject({ err: { type: 'DirectLineUnavailableError' } });
+    expect(JSON.stringify(logs)).not.toContain(secret);
+  });
+
+  it('logs the network error under the one it caused when Azure cannot be reached', async () => {
+    nock('https://directline.botframework.com').post('/v3/directline/tokens/generate').replyWithError({ code: 'ENOTFOUND', message: 'getaddrinfo ENOTFOUND directline.botframework.com' });
+    await tokenRoute({});
+    const failed = logs.find((line) => line.msg === 'Azure Direct Line token exchange failed') as { err: { message: string } };
+    expect(failed.err.message).toMatch(/^Azure Direct Line did not issue a token: unreachable: .*getaddrinfo ENOTFOUND/);
   });
 });

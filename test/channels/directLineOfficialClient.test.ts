@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { whenRedisReady } from '../../src/state/redisClient';
 import { deleteKeysUnder } from '../../src/state/redisKeys';
+import { sharedRedisUrl as redisUrl } from '../state/redisTestKit';
 import { directLineClient } from '../support/directLine';
 import { content, instruction } from '../support/guidedChat';
 import { ConnectionStatus, officialClient } from '../support/officialDirectLine';
@@ -10,7 +11,6 @@ import { waitFor } from '../support/waitFor';
 
 const { messages } = content;
 const [firstStep, secondStep] = content.dialogs.procedures.get('stuck_in_car')!.steps.map((step) => instruction(...step.say));
-const redisUrl = 'redis://127.0.0.1:6379';
 const start = (text: string) => text.slice(0, 50);
 
 describe('the official Direct Line client (botframework-directlinejs), two instances on one Redis', () => {

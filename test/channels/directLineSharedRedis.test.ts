@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { whenRedisReady } from '../../src/state/redisClient';
+import { sharedRedisUrl as redisUrl } from '../state/redisTestKit';
 import { type ActivityPage, botTexts, directLineClient, userMessage } from '../support/directLine';
 import { content, instruction } from '../support/guidedChat';
 import { type RunningService, startService } from '../support/service';
 
 const { messages } = content;
 const [firstStep, secondStep] = content.dialogs.procedures.get('stuck_in_car')!.steps.map((step) => instruction(...step.say));
-const redisUrl = 'redis://127.0.0.1:6379';
 
 describe('two service instances sharing Redis', () => {
   const keyPrefix = `test-directline-${randomUUID()}:`;

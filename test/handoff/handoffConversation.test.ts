@@ -12,7 +12,7 @@ const { messages } = content;
 const { buttons } = messages;
 const handoff = messages.handoff;
 const { questions } = handoff;
-const responseTime = loadConfig({}).tickets.responseTime.text;
+const responseTime = loadConfig({}).tickets.responseTime;
 
 const created = (reference: string) => fillTemplate(handoff.created, { reference, responseTime });
 const alreadyCreated = (reference: string) => fillTemplate(handoff.alreadyCreated, { reference, responseTime });

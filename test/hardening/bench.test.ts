@@ -1,11 +1,12 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { runBenchmark } from '../../src/bench/benchmark';
-import { LoadDriver } from '../../src/bench/loadDriver';
+import { runBenchmark } from '../../tools/bench/benchmark';
+import { LoadDriver } from '../../tools/bench/loadDriver';
+import { sharedRedisUrl } from '../state/redisTestKit';
 
 describe('the load benchmark, as a short smoke run', () => {
   it('drives the baseline and the service in memory and with Redis, every turn answered', async () => {
-    const options = { conversations: 8, concurrency: 4, halfRateSeconds: 0.5, memoryConversations: 10, redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379' };
+    const options = { conversations: 8, concurrency: 4, halfRateSeconds: 0.5, memoryConversations: 10, redisUrl: sharedRedisUrl };
     const result = await runBenchmark(options);
     expect(result.targets.map((t) => t.target)).toEqual(['baseline echo bot', 'service, memory', 'service, Redis']);
     for (const target of result.targets) {

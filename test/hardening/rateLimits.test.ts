@@ -7,6 +7,7 @@ import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/logger';
 import { createMetrics } from '../../src/observability/metrics';
 import { clientAddressOf, createRateLimits, type RateLimits } from '../../src/security/rateLimits';
+import { sharedRedisUrl } from '../state/redisTestKit';
 import { messageActivity, postActivity } from '../support/http';
 import { type RunningService, startService } from '../support/service';
 
@@ -90,7 +91,7 @@ describe('limits shared through Redis', () => {
   const prefix = `test-ratelimit-${randomUUID()}:`;
   let redis: Redis;
   beforeAll(async () => {
-    redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+    redis = new Redis(sharedRedisUrl);
     await redis.ping();
   });
   afterAll(async () => {

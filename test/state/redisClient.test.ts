@@ -1,7 +1,7 @@
-import type { Redis } from 'ioredis';
+import { ReplyError, type Redis } from 'ioredis';
 import { loadConfig } from '../../src/config';
 import { buildBotRuntime } from '../../src/index';
-import { closeRedisClient, createRedisClient, isRedisReady, reconnectDelayMs, whenRedisReady } from '../../src/state/redisClient';
+import { closeRedisClient, createRedisClient, isRedisReady, isRedisUnavailable, reconnectDelayMs, whenRedisReady } from '../../src/state/redisClient';
 import { createBullmqConnection } from '../../src/tickets/deliveryQueue';
 import { waitFor } from '../support/waitFor';
 import { memoryTicketDelivery } from '../support/guidedChat';
@@ -47,6 +47,39 @@ describe('the Redis client', () => {
 
       // Returns (the test would time out otherwise): shutdown can go on.
       await closeRedisClient(client, 200);
+    } finally {
+      client.disconnect();
+      await own.remove();
+    }
+  });
+
+  test('tells an outage from a bug or bad data by the error code first, by words only for ioredis errors that have none', async () => {
+    const own = new OwnedRedisServer(await freePort());
+    const client = createRedisClient({ connection: { kind: 'single', url: own.url }, keyPrefix: '', connectTimeoutMs: 2_000, commandTimeoutMs: 300 }, silentLogger);
+    try {
+      await own.start();
+      await whenRedisReady(client, 10_000);
+      const failureOf = (command: Promise<unknown>) => command.then(() => undefined, (error: unknown) => error);
+      await client.set('k', 'a string');
+      const wrongType = await failureOf(client.hget('k', 'field'));
+      expect(wrongType).toBeInstanceOf(ReplyError);
+      expect(isRedisUnavailable(client, wrongType)).toBe(false);
+      // Redis answers nothing for a while, as when it hangs: the command times out, the connection stays up.
+      await client.call('CLIENT', 'PAUSE', '1000', 'ALL');
+      const timedOut = await failureOf(client.get('k'));
+      expect(isRedisReady(client)).toBe(true);
+      expect(isRedisUnavailable(client, timedOut)).toBe(true);
+
+      expect(isRedisUnavailable(client, new ReplyError('LOADING Redis is loading the dataset in memory'))).toBe(true);
+      expect(isRedisUnavailable(client, new ReplyError('READONLY You can\'t write against a read only replica.'))).toBe(true);
+      expect(isRedisUnavailable(client, Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }))).toBe(true);
+      // The code decides, whatever the words.
+      expect(isRedisUnavailable(client, Object.assign(new Error('Connection is closed.'), { code: 'ERR_INVALID_ARG_TYPE' }))).toBe(false);
+      expect(isRedisUnavailable(client, new TypeError('Cannot read properties of undefined'))).toBe(false);
+
+      await own.stop();
+      await waitFor(() => !isRedisReady(client), 'the client to report Redis unreachable', 5_000);
+      expect(isRedisUnavailable(client, new TypeError('anything, while Redis is unreachable'))).toBe(true);
     } finally {
       client.disconnect();
       await own.remove();

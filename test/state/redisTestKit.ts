@@ -9,7 +9,8 @@ import pino from 'pino';
 import { createRedisClient, createStateRedisClient, whenRedisReady, type RedisClient } from '../../src/state/redisClient';
 import { deleteKeysUnder } from '../../src/state/redisKeys';
 
-export const sharedRedisUrl = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
+/** The run's private redis-server, started by the global setup (test/environment/globalSetup.ts). */
+export const sharedRedisUrl = process.env.TEST_REDIS_URL ?? 'redis://test-redis-not-started:1';
 export const silentLogger = pino({ level: 'silent' });
 
 /** A fresh prefix per test, so tests share the server without seeing each other's keys. */
@@ -20,7 +21,7 @@ export function randomPrefix(): string {
 /** A fail-fast client built exactly as the service builds it. */
 export async function connectTestClient(url = sharedRedisUrl): Promise<RedisClient> {
   const client = createRedisClient(
-    { url, connection: { kind: 'single', url }, keyPrefix: '', connectTimeoutMs: 2_000, commandTimeoutMs: 2_000 },
+    { connection: { kind: 'single', url }, keyPrefix: '', connectTimeoutMs: 2_000, commandTimeoutMs: 2_000 },
     silentLogger,
   );
   await whenRedisReady(client, 5_000);

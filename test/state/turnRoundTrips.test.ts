@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { loadConfig } from '../../src/config';
 import { buildService, type Service } from '../../src/index';
 import { createLogger } from '../../src/logger';
-import { countRoundTrips } from '../../src/state/roundTripCounter';
+import { countRoundTrips } from '../../tools/roundTripCounter';
 import { messageActivity, postActivity } from '../support/http';
 import { waitUntilUp } from '../support/process';
 import { sharedRedisUrl, useSharedRedis } from './redisTestKit';

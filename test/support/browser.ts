@@ -3,9 +3,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { type BrowserContext, chromium } from 'playwright-core';
 
-export const chromiumPath = '/usr/bin/chromium';
+/** The machine's Chromium or Chrome, found by the global setup (test/environment/prerequisites.ts). */
+function chromiumPath(): string {
+  const found = process.env.CHROMIUM_PATH;
+  if (!found) throw new Error('CHROMIUM_PATH is not set: run the tests through jest, whose global setup finds Chromium');
+  return found;
+}
 
-/** Debian's Chromium, headless, with the flags that keep it off the network; a fresh profile each time. */
+/** The installed Chromium, headless, with the flags that keep it off the network; a fresh profile each time. */
 export interface BrowserSession {
   context: BrowserContext;
   close(): Promise<void>;
@@ -14,7 +19,7 @@ export interface BrowserSession {
 export async function launchChromium(): Promise<BrowserSession> {
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'chromium-profile-'));
   const context = await chromium.launchPersistentContext(profile, {
-    executablePath: chromiumPath,
+    executablePath: chromiumPath(),
     headless: true,
     args: [
       '--headless',

@@ -101,9 +101,13 @@ describe.each(receivers)('the $name adapter', ({ adapter, intercept, expectedBod
     expect((error as Error).message).toMatch(/did not answer within 50 ms/);
   });
 
-  it('calls a refused connection retryable', async () => {
+  it('calls a refused connection retryable, with the network error as its cause', async () => {
     intercept().replyWithError({ code: 'ECONNREFUSED', message: 'connect ECONNREFUSED' });
-    await expect(adapter().deliver(ticket)).rejects.toBeInstanceOf(RetryableDeliveryError);
+    const error = await adapter().deliver(ticket).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RetryableDeliveryError);
+    expect((error as Error).message).toMatch(/unreachable$/);
+    const causes = (e: unknown): unknown[] => (e instanceof Error && e.cause !== undefined ? [e.cause, ...causes(e.cause)] : []);
+    expect(causes(error)).toContainEqual(expect.objectContaining({ code: 'ECONNREFUSED' }));
   });
 
   describe('retried by the delivery policy', () => {
@@ -143,7 +147,11 @@ describe.each(receivers)('the $name adapter', ({ adapter, intercept, expectedBod
       await waitFor(() => outboxed.length === 1);
       expect(scope.isDone()).toBe(true);
       expect(lines.filter((line) => line.msg === 'ticket delivery failed; will retry')).toEqual([]);
-      expect(lines.find((line) => line.level === 50)).toMatchObject({ ticketId: ticket.id, msg: 'ticket not delivered; appended to the outbox file' });
+      expect(lines.find((line) => line.level === 50)).toMatchObject({
+        ticketId: ticket.id,
+        msg: 'ticket not delivered; appended to the outbox file',
+        err: { type: 'PermanentDeliveryError', message: expect.stringContaining('answered HTTP 400'), stack: expect.any(String) },
+      });
       await service.close();
     });
   });

@@ -9,7 +9,7 @@ describe('ticket configuration', () => {
     expect(tickets.adapter).toEqual({ kind: 'outbox' });
     expect(tickets.outboxFile).toBe(path.join(projectRoot, 'data/tickets.jsonl'));
     expect(tickets.worker).toBe('embedded');
-    expect(tickets.responseTime).toEqual({ hours: 24, text: 'within 24 hours' });
+    expect(tickets.responseTime).toBe('within 24 hours');
   });
 
   it('chooses the webhook when its URL and secret are set', () => {
@@ -29,7 +29,7 @@ describe('ticket configuration', () => {
       TICKET_BACKOFF_BASE_MS: '10',
       TICKET_BACKOFF_MAX_MS: '40',
     });
-    expect(tickets.responseTime.text).toBe('by the end of the next working day');
+    expect(tickets.responseTime).toBe('by the end of the next working day');
     expect(tickets.retry).toEqual({ attempts: 3, backoffBaseMs: 10, backoffMaxMs: 40 });
   });
 

@@ -9,11 +9,11 @@ import { createZendeskAdapter } from '../../src/tickets/adapters/zendesk';
 import { PermanentDeliveryError, RetryableDeliveryError } from '../../src/tickets/deliveryErrors';
 import { createBullmqConnection, createTicketQueue, startTicketWorker, type TicketWorker } from '../../src/tickets/deliveryQueue';
 import { buildTicket, type Ticket } from '../../src/tickets/ticket';
+import { sharedRedisUrl as redisUrl } from '../state/redisTestKit';
 import { mockOutsideHttp } from '../support/outsideHttp';
 import { waitFor } from '../support/waitFor';
 import { capturedLogger, countedFor, distinctTickets, handoffInput, testMetrics, tinyRetry } from './fixtures';
 
-const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const redisConfig = loadConfig({ REDIS_URL: redisUrl }).redis;
 mockOutsideHttp();
 
@@ -145,6 +145,7 @@ describe('the ticket queue on Redis', () => {
     expect(bed.lines.find((line) => line.level === 50)).toMatchObject({
       ticketId: ticket.id,
       msg: 'ticket refused by the receiver; moved to the dead letter',
+      err: { type: 'PermanentDeliveryError', message: 'HTTP 400: bad ticket' },
     });
     expect(await countedFor(bed.metrics.ticketsDeadLettered, 'refusing')).toBe(1);
     expect(await countedFor(bed.metrics.ticketsRetried, 'refusing')).toBe(0);

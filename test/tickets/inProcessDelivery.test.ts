@@ -56,7 +56,7 @@ describe('delivery without Redis', () => {
     expect(await countedFor(metrics.ticketsDeadLettered, 'flaky')).toBe(1);
     expect(await countedFor(metrics.ticketsDelivered, 'flaky')).toBe(0);
     expect(await outbox.ids()).toEqual([ticket.id]);
-    expect(lines.at(-1)).toMatchObject({ level: 50, ticketId: ticket.id, err: 'down' });
+    expect(lines.at(-1)).toMatchObject({ level: 50, ticketId: ticket.id, err: { type: 'RetryableDeliveryError', message: 'down' } });
     await delivery.close();
   });
 

@@ -3,10 +3,10 @@ import { Queue } from 'bullmq';
 import { loadConfig } from '../../src/config';
 import { createBullmqConnection } from '../../src/tickets/deliveryQueue';
 import { startTicketDelivery } from '../../src/tickets/startTicketDelivery';
+import { sharedRedisUrl as redisUrl } from '../state/redisTestKit';
 import { waitFor } from '../support/waitFor';
 import { capturedLogger, sampleTicket, tempOutboxFile, testMetrics } from './fixtures';
 
-const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 const outbox = tempOutboxFile();
 

@@ -41,8 +41,8 @@ export function selfHostedRenewal(tokens: DirectLineTokens): WebChatSessionRenew
 }
 
 export class DirectLineUnavailableError extends Error {
-  constructor(readonly reason: string) {
-    super(`Azure Direct Line did not issue a token: ${reason}`);
+  constructor(reason: string, options?: ErrorOptions) {
+    super(`Azure Direct Line did not issue a token: ${reason}`, options);
     this.name = 'DirectLineUnavailableError';
   }
 }
@@ -69,7 +69,7 @@ export function azureDirectLineSessions(options: { secret: string; domain: strin
         signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
       });
     } catch (error) {
-      throw new DirectLineUnavailableError((error as Error).message);
+      throw new DirectLineUnavailableError('unreachable', { cause: error });
     }
     if (!response.ok) throw new DirectLineUnavailableError(`HTTP ${response.status}`);
     const generated = generatedTokenSchema.safeParse(await response.json().catch(() => undefined));

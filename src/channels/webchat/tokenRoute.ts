@@ -38,7 +38,7 @@ export function webChatTokenRoute(deps: WebChatTokenRouteDeps): RouteRegistrar {
         res.send(200, await deps.sessions());
       } catch (error) {
         if (!(error instanceof DirectLineUnavailableError)) throw error;
-        deps.logger.error({ reason: error.reason }, 'Azure Direct Line token exchange failed');
+        deps.logger.error({ err: error }, 'Azure Direct Line token exchange failed');
         res.send(502, { code: 'DirectLineUnavailable', message: 'The chat service is unavailable; please try again later.' });
       }
     });

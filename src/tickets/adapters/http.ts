@@ -54,9 +54,7 @@ export async function postJson(url: string, body: string, headers: Record<string
   } catch (error) {
     // A DOMException, which is not always `instanceof Error`: its name tells a timeout apart.
     const timedOut = (error as { name?: unknown }).name === 'TimeoutError';
-    throw new RetryableDeliveryError(
-      timedOut ? `${host} did not answer within ${timeoutMs} ms` : `${host} unreachable: ${(error as Error).message}`,
-    );
+    throw new RetryableDeliveryError(timedOut ? `${host} did not answer within ${timeoutMs} ms` : `${host} unreachable`, undefined, { cause: error });
   }
   if (response.ok) return response;
   const fields = fieldNamesIn(await response.text().catch(() => ''));

@@ -1,4 +1,4 @@
-import type { RedisClient } from './redisClient';
+import type { RedisClient } from '#service/state/redisClient';
 
 export interface RoundTripCounts {
   commands: number;

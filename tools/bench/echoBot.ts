@@ -1,9 +1,9 @@
 import { ActivityHandler, CloudAdapter, ConversationState, MemoryStorage, type TurnContext } from 'botbuilder';
 import type { Request, Response, Server } from 'restify';
-import type { Config } from '../config';
-import type { Logger } from '../logger';
-import { BotFrameworkRequestAuthentication } from '../security/botFrameworkAuthentication';
-import { createHttpService, type HttpService } from '../server';
+import type { Config } from '#service/config';
+import type { Logger } from '#service/logger';
+import { BotFrameworkRequestAuthentication } from '#service/security/botFrameworkAuthentication';
+import { createHttpService, type HttpService } from '#service/server';
 
 /** The smallest useful Bot Framework bot: reads and writes one state property, echoes the text. */
 class EchoBot extends ActivityHandler {
@@ -30,8 +30,8 @@ class EchoBot extends ActivityHandler {
  * The benchmark's baseline: the same restify service shape, server settings and CloudAdapter as the
  * real service, with in-memory state and no recognizer, dialogs, limits or metrics.
  */
-export function echoBotService(logger: Logger, settings: Pick<Config, 'maxBodyBytes' | 'shutdownGraceMs' | 'keepAliveTimeoutMs'>): HttpService {
-  const adapter = new CloudAdapter(new BotFrameworkRequestAuthentication({ appType: 'MultiTenant' }));
+export function echoBotService(logger: Logger, settings: Pick<Config, 'botFramework' | 'maxBodyBytes' | 'shutdownGraceMs' | 'keepAliveTimeoutMs'>): HttpService {
+  const adapter = new CloudAdapter(new BotFrameworkRequestAuthentication(settings.botFramework));
   const bot = new EchoBot(new ConversationState(new MemoryStorage()));
   const route = (server: Server) =>
     server.post('/api/messages', async (req: Request, res: Response) => {

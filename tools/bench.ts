@@ -3,7 +3,7 @@
  * the same load of release conversations; prints turns per second, p50/p99 and the ratio to the
  * baseline, then resident memory over a long run. `--quick` for a short run.
  */
-import { type BenchmarkOptions, formatBenchmark, runBenchmark } from '../bench/benchmark';
+import { type BenchmarkOptions, formatBenchmark, runBenchmark } from './bench/benchmark';
 
 async function main(): Promise<void> {
   const quick = process.argv.includes('--quick');

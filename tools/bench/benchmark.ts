@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { loadConfig } from '../config';
-import { buildService } from '../index';
-import { createLogger } from '../logger';
-import type { HttpService } from '../server';
-import { deleteKeysUnder } from '../state/redisKeys';
+import { loadConfig } from '#service/config';
+import { buildService } from '#service/index';
+import { createLogger } from '#service/logger';
+import type { HttpService } from '#service/server';
+import { deleteKeysUnder } from '#service/state/redisKeys';
 import { echoBotService } from './echoBot';
 import { type Conversation, LoadDriver, type LoadResult, percentile } from './loadDriver';
 

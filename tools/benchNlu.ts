@@ -6,12 +6,12 @@
  */
 import { parseArgs } from 'node:util';
 import { BayesClassifier } from 'natural/lib/natural/classifiers';
-import { defaultFolds, scorePredictions, stratifiedFolds, type Prediction } from '../nlu/evaluation';
-import type { Gazetteer } from '../nlu/gazetteer';
-import { loadTrainingData, type LabelledText } from '../nlu/trainingData';
-import { modelKind, trainingProcedure } from '../nlu/training';
-import { contentDirs } from '../paths';
-import type { IntentLabel, RecognizedIntent } from '../nlu/types';
+import { defaultFolds, scorePredictions, stratifiedFolds, type Prediction } from '#service/nlu/evaluation';
+import type { Gazetteer } from '#service/nlu/gazetteer';
+import { loadTrainingData, type LabelledText } from '#service/nlu/trainingData';
+import { modelKind, trainingProcedure } from '#service/nlu/training';
+import { contentDirs } from '#service/paths';
+import type { IntentLabel, RecognizedIntent } from '#service/nlu/types';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { Nlp } = require('@nlpjs/nlp') as { Nlp: new (settings: object) => NlpJs };

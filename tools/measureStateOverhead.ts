@@ -7,13 +7,13 @@
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { ActivityTypes, DeliveryModes, TestAdapter } from 'botbuilder';
-import { type Config, loadConfig } from '../config';
-import { loadMessages } from '../content/messages';
-import { createLogger } from '../logger';
-import { memoryConversationState, redisConversationState, type ConversationStateBackend } from '../state/conversationStateBackend';
-import { createStateRedisClient, whenRedisReady } from '../state/redisClient';
-import { deleteKeysUnder } from '../state/redisKeys';
-import { countRoundTrips } from '../state/roundTripCounter';
+import { type Config, loadConfig } from '#service/config';
+import { loadMessages } from '#service/content/messages';
+import { createLogger } from '#service/logger';
+import { memoryConversationState, redisConversationState, type ConversationStateBackend } from '#service/state/conversationStateBackend';
+import { createStateRedisClient, whenRedisReady } from '#service/state/redisClient';
+import { deleteKeysUnder } from '#service/state/redisKeys';
+import { countRoundTrips } from './roundTripCounter';
 
 /**
  * A turn as the bot takes it: load the conversation state, change it, reply, save it. With
