@@ -24,8 +24,8 @@ const customerQuestion = z.object({ ask: text, retry: text }).strict();
 
 const handoffSchema = z
   .object({
-    questions: exactlyEach(handoffQuestions, handoffQuestion).extend({ vehicle: handoffQuestion.extend({ askModel: text }) }),
-    customerQuestions: exactlyEach(handoffQuestions, customerQuestion).extend({ vehicle: customerQuestion.extend({ askModel: text }) }),
+    questions: exactlyEach(handoffQuestions, handoffQuestion).extend({ charger: handoffQuestion.extend({ askModel: text }), vehicle: handoffQuestion.extend({ askModel: text }) }),
+    customerQuestions: exactlyEach(handoffQuestions, customerQuestion).extend({ charger: customerQuestion.extend({ askModel: text }), vehicle: customerQuestion.extend({ askModel: text }) }),
     skipWords: z.array(text).min(1),
     buttons: z.object({ skip: text, create: text, change: text, cancel: text, send: text, keepGoing: text, noLonger: text }).strict(),
     summary: text,

@@ -63,6 +63,8 @@ const outcomeOf: Record<AnswerKey, { freed: StepOutcome; other: StepOutcome }> =
 };
 
 const scenarioOfSide = { car: 'stuck_in_car', charger: 'stuck_in_charger', both: 'stuck_in_charger' } as const;
+/** Situations that change the procedure when they come up in the middle of another. */
+const newSituations = new Set<ProcedureScenario>(['cold_weather', 'power_cut']);
 /** The end a procedure frees, for those that free one end. */
 const endOf: Partial<Record<ProcedureScenario, 'car' | 'charger'>> = { stuck_in_car: 'car', stuck_in_charger: 'charger' };
 
@@ -136,6 +138,12 @@ export class Guide {
     // "Is the power back on?" answered "the lights just came back on".
     const { power } = reading.recognition.entities;
     if (step.ask === 'yes_no' && power) return this.answer(state, step, power === 'back' ? 'affirm' : 'deny');
+    // "No, and it's -5 out here": a new situation is followed, whatever else is said (a power cut
+    // outranks the cold, whose advice then comes with the power cut's steps).
+    const situation = reading.scenario;
+    if (situation && newSituations.has(situation) && situation !== state.procedure && !(situation === 'cold_weather' && state.procedure === 'power_cut')) {
+      return this.switchTo(state, situation, reading);
+    }
     if (reading.answer) return this.answer(state, step, reading.answer);
     if (reading.scenario) {
       if (reading.scenario === state.procedure || reading.scenario === 'cable_stuck') {
@@ -347,13 +355,15 @@ export class Guide {
         const step = this.stepOf(state.procedure, target.step);
         state.step = step.id;
         const knownSide = state.entities.side;
-        if (step.ask === 'freed' && state.tried.some((t) => t.step === step.id)) {
+        // A step tried, or one whose every part was ("fully charged" covers locking and unlocking), is skipped.
+        const tried = (id: string) => state.tried.some((t) => t.step === id);
+        if (step.ask === 'freed' && (tried(step.id) || (step.covers.length > 0 && step.covers.every(tried)))) {
           skipped.push(this.title(step));
           target = targetsOf(step).deny!;
         } else if (step.ask === 'side' && knownSide) {
           if (!state.tried.some((t) => t.step === step.id && t.procedure === state.procedure)) this.record(state, step, knownSide);
           // Its question is answered already; what it says still needs saying ("the charger end has to wait").
-          say.push(...this.instruction(state, step));
+          say.push(...this.instruction(state, step), ...this.factAdvice(state, step));
           target = targetsOf(step)[knownSide]!;
         } else if (step.ask === 'yes_no' && step.answeredBy && state.facts?.[step.answeredBy]) {
           // "Is the power back?" after "the power's back on": answered already.

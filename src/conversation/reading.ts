@@ -94,9 +94,10 @@ export function readMessage(text: string, recognition: Recognition, expecting: E
   if (reply && expecting.kind === 'step') readAsReply(reading, reply.act, expecting.step);
   if (!reading.interruption && isQuestion(text) && !deps.search.find(text)) reading.unansweredQuestion = true;
   // "Where's that normally?", "how do I do that?": about what was just said, not a new question.
-  if (reading.interruption?.kind === 'question' && expecting.kind === 'step' && refersBack(text)) {
+  if ((reading.interruption?.kind === 'question' || reading.unansweredQuestion) && expecting.kind === 'step' && refersBack(text)) {
     reading.interruption = undefined;
     reading.unansweredQuestion = true;
+    reading.outOfScope = false;
   }
   if (scenarioIntents.has(recognition.intent)) reading.scenario = recognition.intent as ProcedureScenario;
   if (recognition.intent === 'greeting' || recognition.intent === 'thanks') reading.smallTalk = recognition.intent;
@@ -150,9 +151,9 @@ function interruptionOf(text: string, recognition: Recognition, deps: ReadingDep
       return { kind: 'person' };
     case 'cancel': {
       // "I stopped it" and "stopped the charge and it came out" tell of the steps, not of cancelling;
-      // "can I take the cover off?" asks, and the knowledge answers it.
+      // "how do I end it?" and "can I take the cover off?" ask.
       const tellsOfSteps = (replyAct && workedOnTheStep.has(replyAct)) || recognition.entities.stepsDone || recognition.entities.cableFreed;
-      if (!tellsOfSteps && !(asking && deps.search.find(text))) return { kind: 'cancel' };
+      if (!tellsOfSteps && !opensAsQuestion(text)) return { kind: 'cancel' };
     }
   }
   // A question the knowledge answers wins over `help`: "can I use a screwdriver?" wants the answer.

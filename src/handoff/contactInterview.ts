@@ -21,6 +21,8 @@ export interface Answers {
   postcode?: string;
   town?: string;
   chargerModel?: string;
+  /** The charger's brand the conversation named: the model question asks for that brand's model. */
+  chargerBrand?: string;
   vehicleMake?: string;
   vehicleModel?: string;
 }
@@ -119,7 +121,7 @@ export class ContactInterview {
       phone: valid(phoneSchema, known.phone),
       postcode: valid(postcodeSchema, known.postcode),
       town: valid(townSchema, known.town),
-      chargerModel: valid(chargerModelSchema, request.entities.chargerBrand),
+      chargerBrand: valid(chargerModelSchema, request.entities.chargerBrand),
       vehicleMake: valid(vehicleMakeSchema, request.entities.vehicleMake),
     };
     const essentialOnly = request.reason === 'safety_hazard';
@@ -236,10 +238,11 @@ export class ContactInterview {
     return state.forCustomer ? this.text.customerQuestions[question] : this.text.questions[question];
   }
 
+  /** The question, for the make or brand already named: "Which model is your Kia?", "Which Ohme model?". */
   private askText(state: InterviewState, question: HandoffQuestion): string {
-    const make = state.answers.vehicleMake;
     const wording = this.wording(state, question);
-    return question === 'vehicle' && make && wording.askModel ? fillTemplate(wording.askModel, { make: userText(make) }) : wording.ask;
+    const named = question === 'vehicle' ? state.answers.vehicleMake : question === 'charger' ? state.answers.chargerBrand : undefined;
+    return named && wording.askModel ? fillTemplate(wording.askModel, { make: userText(named), brand: userText(named) }) : wording.ask;
   }
 
   private open(state: InterviewState): HandoffQuestion[] {
@@ -317,7 +320,7 @@ export class ContactInterview {
       [summaryLabels.phone, answers.phone],
       [summaryLabels.postcode, answers.postcode],
       [summaryLabels.town, answers.town],
-      [summaryLabels.charger, answers.chargerModel],
+      [summaryLabels.charger, answers.chargerModel ?? answers.chargerBrand],
       [summaryLabels.vehicle, vehicle || undefined],
     ];
     const facts = lines.filter((line): line is [string, string] => line[1] !== undefined).map(([label, value]) => ({ label, value: userText(value) }));
@@ -354,7 +357,11 @@ export class ContactInterview {
         return postcode || town ? { postcode, town } : undefined;
       }
       case 'charger': {
-        const chargerModel = valid(chargerModelSchema, productIn(message));
+        const typed = productIn(message);
+        // "Home Pro" to "Which Ohme model?" is an Ohme Home Pro.
+        const brand = answers.chargerBrand;
+        const named = typed && brand && !typed.toLowerCase().includes(brand.toLowerCase().split(' ').at(-1)!) ? `${brand} ${typed}` : typed;
+        const chargerModel = valid(chargerModelSchema, named);
         return chargerModel ? { chargerModel } : undefined;
       }
       case 'vehicle':
@@ -438,7 +445,7 @@ function confirmedDetails(answers: Answers): ConfirmedDetails {
     contact: dropUndefined({ name: answers.name ?? '', email: answers.email, phone: answers.phone }) as Contact,
     site: dropUndefined({ postcode: answers.postcode, town: answers.town }) as Site,
     vehicle: dropUndefined({ make: answers.vehicleMake, model: answers.vehicleModel }),
-    charger: dropUndefined({ model: answers.chargerModel }),
+    charger: dropUndefined({ model: answers.chargerModel ?? answers.chargerBrand }),
   });
 }
 

@@ -64,7 +64,13 @@ const phoneLike = /(?:\+|\b00)?\d[\d ()./-]{7,}\d/g;
 /** The words of `tokenize`, and which of them carried an 's. */
 function splitWords(text: string): { words: string[]; possessive: boolean[]; asked: boolean[] } {
   // "-4" and "minus 4" are the same cold.
-  let normalised = text.replace(emailLike, ' emailaddress ').replace(phoneLike, ' phonenumber ').replace(/(^|[\s(])-(\d)/g, '$1minus $2').toLowerCase().normalize('NFKD').replace(/[\u0300-\u036f]/g, '').replace(/[\u2018\u2019`´]/g, "'");
+  let normalised = text
+    .replace(emailLike, ' emailaddress ')
+    .replace(phoneLike, ' phonenumber ')
+    .replace(/(^|[\s(])-(\d)/g, '$1minus $2')
+    // A dash between words breaks a sentence like a semicolon: "ended it already - is it safe to pull?"
+    .replace(/\s[-–—]+\s/g, ' ; ')
+    .toLowerCase().normalize('NFKD').replace(/[\u0300-\u036f]/g, '').replace(/[\u2018\u2019`´]/g, "'");
   for (const [pattern, replacement] of contractions) normalised = normalised.replace(pattern, replacement);
   const words: string[] = [];
   const possessive: boolean[] = [];
