@@ -15,7 +15,7 @@ import { buildTicket, type Ticket, transcriptLimits } from '../../src/tickets/ti
 import { liveChatUpdate, type TicketUpdate, ticketUpdateSchema } from '../../src/tickets/ticketUpdate';
 import { mockOutsideHttp } from '../support/outsideHttp';
 import { waitFor } from '../support/waitFor';
-import { capturedLogger, handoffInput, sampleTicket, tempOutboxFile, testMetrics, tinyRetry } from './fixtures';
+import { capturedLogger, handoffInput, sampleTicket, tempOutboxFile, testMetrics } from './fixtures';
 
 mockOutsideHttp();
 afterEach(() => nock.cleanAll());
