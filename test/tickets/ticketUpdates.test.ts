@@ -203,7 +203,9 @@ describe('updates on the ticket queue (Redis)', () => {
       await queue.update(waitingUpdate);
       await queue.update(waitingUpdate);
       // The ticket system is down: the update waits for its ticket rather than going first.
-      await waitFor(() => lines.some((line) => line.msg === 'ticket update delivery failed; will retry' && line.err === `its ticket ${waiting.id} is not delivered yet`));
+      // (The error as its message, or as the logged Error object.)
+      const errorText = (err: unknown) => (typeof err === 'string' ? err : (err as { message?: string } | undefined)?.message);
+      await waitFor(() => lines.some((line) => line.msg === 'ticket update delivery failed; will retry' && errorText(line.err) === `its ticket ${waiting.id} is not delivered yet`));
       system.state.open = true;
       await waitFor(() => system.received.length === 2, 'the ticket and its update');
       expect(system.received.map((entry) => entry.id)).toEqual([waiting.id, waitingUpdate.id]);
