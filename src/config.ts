@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseEnv } from 'node:util';
 import { z } from 'zod';
+import { parseDutyHours } from './channels/liveAgents/dutyHours';
 import { projectRoot } from './paths';
 
 /**
@@ -126,6 +127,22 @@ const envShape = z.object({
   // Teams takes an updated app only with a higher version: raise it for each upload.
   TEAMS_APP_VERSION: optionalString.pipe(z.string().regex(/^\d{1,5}\.\d{1,5}\.\d{1,5}$/, 'must be major.minor.patch, e.g. 1.0.3').optional()),
 
+  // Live handoff: support staff take chats over from a Teams channel (README "Live handoff to support staff")
+  LIVE_AGENTS_TEAMS_CHANNEL_ID: optionalString.pipe(
+    z.string().regex(/^19:[^\s;]+@thread\.[a-z0-9]+$/i, 'must be a Teams channel id, e.g. 19:abc123...@thread.tacv2 (the channel link\'s part after /channel/, URL-decoded)').optional(),
+  ),
+  // The global Bot Connector endpoint of Teams, for messages the bot starts (Microsoft: proactive messages).
+  LIVE_AGENTS_TEAMS_SERVICE_URL: z.url({ protocol: /^https?$/ }).default('https://smba.trafficmanager.net/teams/'),
+  LIVE_AGENTS_TEAMS_TENANT_ID: optionalString.pipe(z.guid('must be the Entra tenant id (a GUID) of the support team').optional()),
+  LIVE_AGENTS_HOURS: optionalString.transform((text, ctx) => {
+    if (text === undefined) return undefined;
+    const parsed = parseDutyHours(text);
+    if (parsed.ok) return parsed.hours;
+    ctx.addIssue({ code: 'custom', message: parsed.problem });
+    return z.NEVER;
+  }),
+  LIVE_AGENTS_WAIT_MINUTES: positiveInt.max(240).default(10),
+
   // Hardening: input and rate limits, metrics, web page embedding
   MAX_MESSAGE_CHARS: positiveInt.default(1000),
   RATE_LIMIT_CONVERSATION_TURNS: positiveInt.default(30),
@@ -217,10 +234,25 @@ function refuseUnsafeProduction(e: Env, problem: Problem): void {
   if (e.INSIGHTS_TOKEN && Buffer.byteLength(e.INSIGHTS_TOKEN) < 32) {
     problem('INSIGHTS_TOKEN', 'must be at least 32 bytes when NODE_ENV=production (or unset: the insights stay closed)');
   }
+  if (e.LIVE_AGENTS_TEAMS_CHANNEL_ID && !e.LIVE_AGENTS_TEAMS_SERVICE_URL.startsWith('https:')) {
+    problem('LIVE_AGENTS_TEAMS_SERVICE_URL', 'must be https when NODE_ENV=production');
+  }
+}
+
+/** The live handoff is on when its channel is set; its tenant and hours come with it. */
+function checkLiveAgents(e: Env, problem: Problem): void {
+  if (!e.LIVE_AGENTS_TEAMS_CHANNEL_ID) {
+    for (const name of ['LIVE_AGENTS_TEAMS_TENANT_ID', 'LIVE_AGENTS_HOURS'] as const) {
+      if (e[name]) problem(name, 'only used with LIVE_AGENTS_TEAMS_CHANNEL_ID (the Teams channel where staff take chats over)');
+    }
+    return;
+  }
+  if (!e.LIVE_AGENTS_TEAMS_TENANT_ID) problem('LIVE_AGENTS_TEAMS_TENANT_ID', 'required with LIVE_AGENTS_TEAMS_CHANNEL_ID (the tenant of the support team)');
+  if (!e.LIVE_AGENTS_HOURS) problem('LIVE_AGENTS_HOURS', 'required with LIVE_AGENTS_TEAMS_CHANNEL_ID: when staff are on duty, e.g. "Mon-Fri 08:00-18:00 Europe/London" or "always"');
 }
 
 /** The rules between variables; each is judged on variables that are valid by themselves. */
-const crossChecks = [checkRedisTopology, checkLockTimings, checkTicketAdapter, checkTicketDelivery, refuseUnsafeProduction];
+const crossChecks = [checkRedisTopology, checkLockTimings, checkTicketAdapter, checkTicketDelivery, checkLiveAgents, refuseUnsafeProduction];
 const skipped = Symbol('reads a variable already reported bad');
 
 /**
@@ -359,6 +391,20 @@ function toConfig(e: Env) {
     insights: { token: e.INSIGHTS_TOKEN, retentionDays: e.INSIGHTS_RETENTION_DAYS },
     /** Sites (origins) whose pages may show the chat page in a frame. */
     webPage: { embedOrigins: e.WEBCHAT_EMBED_ORIGINS },
+    /** Set: staff on duty can take a chat over from this Teams channel; unset: tickets only. */
+    liveAgents: liveAgentsConfig(e),
+  };
+}
+
+/** Checked by `checkLiveAgents`: with a channel, the tenant and the hours are there. */
+function liveAgentsConfig(e: Env) {
+  if (!e.LIVE_AGENTS_TEAMS_CHANNEL_ID || !e.LIVE_AGENTS_TEAMS_TENANT_ID || !e.LIVE_AGENTS_HOURS) return undefined;
+  return {
+    /** Where escalations are posted as threads, and the only tenant and channel that may take them over. */
+    teams: { channelId: e.LIVE_AGENTS_TEAMS_CHANNEL_ID, serviceUrl: e.LIVE_AGENTS_TEAMS_SERVICE_URL, tenantId: e.LIVE_AGENTS_TEAMS_TENANT_ID },
+    hours: e.LIVE_AGENTS_HOURS,
+    /** How long the driver is told someone may take to join. */
+    waitMinutes: e.LIVE_AGENTS_WAIT_MINUTES,
   };
 }
 
@@ -409,3 +455,5 @@ export function loadConfig(env: Record<string, string | undefined> = configuredE
   if (!result.success) throw new ConfigError(result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
   return deepFreeze(result.data);
 }
+
+export type LiveAgentsConfig = NonNullable<Config['liveAgents']>;

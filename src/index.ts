@@ -2,7 +2,7 @@
  * The composition root: the only place that builds things and wires them together. Reading this
  * file tells you the whole system. `main()` runs when the file is started as the service.
  */
-import type { Middleware, Storage } from 'botbuilder';
+import type { Middleware, Storage, TurnContext } from 'botbuilder';
 import { Registry } from 'prom-client';
 import type { Server } from 'restify';
 import { ConversationHost } from './botframework/conversationHost';
@@ -17,6 +17,12 @@ import { directLineRoutes } from './channels/directLine/routes';
 import { DirectLineStreams } from './channels/directLine/streams';
 import { DirectLineTokens, tokenSecretOrDevSecret } from './channels/directLine/tokens';
 import { InProcessAdapter } from './channels/inProcessAdapter';
+import { driverDelivery } from './channels/liveAgents/driverDelivery';
+import { dutyHoursAgents } from './channels/liveAgents/dutyHours';
+import { LiveHandoffs } from './channels/liveAgents/liveHandoffs';
+import { staffActions } from './channels/liveAgents/staffActions';
+import { SupportChannel } from './channels/liveAgents/supportChannel';
+import { TeamsLiveAgentHub } from './channels/liveAgents/teamsLiveAgentHub';
 import { fieldStaffSteps, teamsInput, teamsTenantGate } from './channels/teams/teamsMiddleware';
 import { typingIndicator } from './channels/typingIndicator';
 import { embeddingRoutes } from './channels/webchat/embedding';
@@ -60,6 +66,8 @@ export interface BotRuntime {
   redis?: RedisClient;
   /** What the conversations tell the support team (`recorder`), and where it is kept (read by `/api/insights`). */
   insights: { recorder: InsightsRecorder; store: InsightsStore };
+  /** The live handoff's records and the support team's Teams channel, when LIVE_AGENTS_* configure one. */
+  liveHandoff?: LiveHandoffParts;
   readinessChecks: ReadinessCheck[];
   close(): Promise<void>;
 }
@@ -87,8 +95,17 @@ export function buildBotRuntime(
 
   const { conversationState } = state;
   const tickets = parts.ticketDelivery ? { delivery: parts.ticketDelivery, close: async () => {} } : startTicketDelivery(config, logger, metrics);
-  const engine = new ConversationEngine({ content, recognizer, tickets: tickets.delivery, responseTime: config.tickets.responseTime, logger });
-  const bot = new SupportBot(new ConversationHost({ engine, conversationState, metrics, logger }));
+  const liveHandoff = config.liveAgents && liveHandoffParts(config, config.liveAgents, state.storage);
+  const engine = new ConversationEngine({
+    content,
+    recognizer,
+    tickets: tickets.delivery,
+    liveAgents: config.liveAgents && dutyHoursAgents(config.liveAgents.hours, config.liveAgents.waitMinutes),
+    responseTime: config.tickets.responseTime,
+    logger,
+  });
+  const hub = liveHandoff && new TeamsLiveAgentHub({ ...liveHandoff, tickets: tickets.delivery, texts: messages.liveStaff, logger });
+  const bot = new SupportBot(new ConversationHost({ engine, conversationState, metrics, logger, liveAgents: hub }));
   const onTurnError = createTurnErrorHandler({ conversationState, messages, logger });
 
   return {
@@ -101,6 +118,7 @@ export function buildBotRuntime(
     inputLimits: inputLimitsMiddleware({ maxMessageChars: config.limits.maxMessageChars, messages, metrics, logger }),
     redis,
     insights,
+    liveHandoff,
     readinessChecks: [
       { name: 'contentAndModel', isReady: async () => true },
       { name: 'conversationState', isReady: async () => state.isReady() },
@@ -111,6 +129,24 @@ export function buildBotRuntime(
       await state.close();
     },
   };
+}
+
+interface LiveHandoffParts {
+  handoffs: LiveHandoffs;
+  channel: SupportChannel;
+  /** The only tenant and channel whose people may take chats over. */
+  support: { channelId: string; tenantId: string };
+}
+
+/** The live handoff's records (kept like conversation state) and the support team's channel, reached with the bot's credentials. */
+function liveHandoffParts(config: Config, live: NonNullable<Config['liveAgents']>, storage: Storage): LiveHandoffParts {
+  const channel = new SupportChannel({
+    ...live.teams,
+    authentication: new BotFrameworkRequestAuthentication(config.botFramework),
+    botAppId: config.botFramework.appId,
+    timeoutMs: config.connectorTimeoutMs,
+  });
+  return { handoffs: new LiveHandoffs(storage), channel, support: live.teams };
 }
 
 /** Microsoft Teams: which tenants are served, what the bot reads there, and how it answers (cards). */
@@ -146,7 +182,7 @@ function directLineLog(config: Config, logger: Logger, redis: RedisClient | unde
 }
 
 /** The website widget: the chat page, its token route and the self-hosted Direct Line (polling and streams). */
-function webChatRoutes(config: Config, logger: Logger, runtime: BotRuntime, rateLimits: RateLimits): { routes: RouteRegistrar[]; close(): Promise<void> } {
+function webChatRoutes(config: Config, logger: Logger, runtime: BotRuntime, rateLimits: RateLimits): { routes: RouteRegistrar[]; conversations: DirectLineConversations; close(): Promise<void> } {
   const { webchat } = config;
   const tokens = new DirectLineTokens({
     secret: tokenSecretOrDevSecret(webchat.tokenSecret, logger),
@@ -192,6 +228,7 @@ function webChatRoutes(config: Config, logger: Logger, runtime: BotRuntime, rate
   ];
   return {
     routes,
+    conversations,
     close: async () => {
       await streams.close();
       await log.close();
@@ -215,9 +252,20 @@ export function buildService(config: Config, logger: Logger): Service {
   adapter.onTurnError = runtime.onTurnError;
   const teams = teamsMiddleware(config, logger, runtime.content);
   if (config.env === 'production' && !config.insights.token) logger.warn('INSIGHTS_TOKEN is not set: the insights API stays closed');
-  // Refused tenants are turned away before anything reads or writes state.
-  adapter.use(runtime.turnMetrics, teams.tenantGate, typingIndicator({ logger }), runtime.turnGuard, ...teams.conversation, runtime.inputLimits);
   const webChat = webChatRoutes(config, logger, runtime, rateLimits);
+  const logic = (context: TurnContext) => runtime.bot.run(context);
+  // The support team's actions in their Teams channel, delivered into the driver's conversation the way its messages come.
+  const liveStaff = runtime.liveHandoff && [
+    staffActions({
+      ...runtime.liveHandoff,
+      deliver: driverDelivery({ directLine: webChat.conversations, endpoint: adapter, botAppId: config.botFramework.appId, logic }),
+      turnGuard: runtime.turnGuard,
+      texts: runtime.content.messages.liveStaff,
+      logger,
+    }),
+  ];
+  // Refused tenants are turned away before anything reads or writes state.
+  adapter.use(runtime.turnMetrics, ...(liveStaff ?? []), teams.tenantGate, typingIndicator({ logger }), runtime.turnGuard, ...teams.conversation, runtime.inputLimits);
 
   const http = createHttpService({
     logger,
@@ -230,7 +278,7 @@ export function buildService(config: Config, logger: Logger): Service {
       metricsRoute(registry, config.metrics.token),
       botFrameworkEndpoint({
         adapter,
-        logic: (context) => runtime.bot.run(context),
+        logic,
         conversationTurns: rateLimits.conversationTurns,
         refusedRequests: rateLimits.refusedRequests,
         clientAddress: clientAddressOf(config.limits.trustedProxyHops),

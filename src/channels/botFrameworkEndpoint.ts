@@ -1,7 +1,8 @@
-import { type Activity, CloudAdapter, type InvokeResponse, type TurnContext } from 'botbuilder';
+import { randomUUID } from 'node:crypto';
+import { type Activity, CloudAdapter, type ConversationReference, type InvokeResponse, TurnContext } from 'botbuilder';
 // CloudAdapter.process runs this on every activity before its turn (timestamps as Dates); so does this endpoint.
 import { validateAndFixActivity } from 'botbuilder/lib/activityValidator';
-import { type AuthenticateRequestResult, AuthenticationError, type BotFrameworkAuthentication } from 'botframework-connector';
+import { type AuthenticateRequestResult, AuthenticationConstants, AuthenticationError, type BotFrameworkAuthentication } from 'botframework-connector';
 import type { Request, Response, Server } from 'restify';
 import type { Logger } from '../logger';
 import { internalErrorBody } from '../security/errorBodies';
@@ -28,6 +29,21 @@ export class EndpointAdapter extends CloudAdapter {
   runTurn(authenticated: AuthenticateRequestResult, activity: Activity, logic: (context: TurnContext) => Promise<void>): Promise<InvokeResponse | undefined> {
     const connectorFactory = authenticated.connectorFactory && boundedConnectorFactory(authenticated.connectorFactory, this.connectorTimeoutMs);
     return this.processActivity({ ...authenticated, connectorFactory }, activity, logic);
+  }
+
+  /**
+   * Runs `activity` as a turn of the conversation of `reference`, started by the bot (a proactive
+   * turn, as `continueConversationAsync` runs one, with this activity instead of its continuation
+   * event): the same middleware and bounded replies, which go to the conversation's channel with the
+   * bot's credentials.
+   */
+  async runProactiveTurn(botAppId: string | undefined, reference: Partial<ConversationReference>, activity: Partial<Activity>, logic: (context: TurnContext) => Promise<void>): Promise<void> {
+    const claimsIdentity = this.createClaimsIdentity(botAppId);
+    const addressed = TurnContext.applyConversationReference({ ...activity }, reference, true) as Activity;
+    // A turn of its own: not the id of the message the reference was taken from, which was processed already.
+    addressed.id = randomUUID();
+    const connectorFactory = this.authentication.createConnectorFactory(claimsIdentity);
+    await this.runTurn({ claimsIdentity, audience: AuthenticationConstants.ToChannelFromBotOAuthScope, connectorFactory }, addressed, logic);
   }
 }
 

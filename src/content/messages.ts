@@ -54,6 +54,36 @@ const handoffSchema = z
   })
   .strict();
 
+/** What the support team reads in its Teams channel during a live handoff (src/channels/liveAgents). */
+const liveStaffSchema = z
+  .object({
+    cardTitle: text,
+    cardIntro: text,
+    labels: z
+      .object({ reference: text, reason: text, scenario: text, contact: text, site: text, vehicle: text, charger: text, stepsTried: text, lastMessages: text, notGiven: text })
+      .strict(),
+    speakers: z.object({ user: text, bot: text }).strict(),
+    waiting: text,
+    takenBy: text,
+    endedBy: text,
+    closedBy: text,
+    buttons: z.object({ takeOver: text, end: text }).strict(),
+    joined: text,
+    alreadyTaken: text,
+    alreadyYours: text,
+    notTaken: text,
+    notYours: text,
+    alreadyEnded: text,
+    notOpen: text,
+    unreachable: text,
+    tooLong: text,
+    refused: text,
+    driverSays: text,
+    driverHazard: text,
+    transcriptTitle: text,
+  })
+  .strict();
+
 export const buttonKeys = ['freed', 'stillStuck', 'yes', 'no', 'car', 'charger', 'both', 'damaged', 'person'] as const;
 export type ButtonKey = (typeof buttonKeys)[number];
 
@@ -100,6 +130,7 @@ export const messagesSchema = z
     handoffNextForStaff: text,
     handoffReasons: exactlyEach(handoffReasons, text),
     live: z.object({ offered: text, closed: text, joined: text, says: text, left: text, stillStuck: text }).strict(),
+    liveStaff: liveStaffSchema,
     teamsTenantRefused: text,
     allStepsTitle: text,
     allStepsWhichProcedure: text,

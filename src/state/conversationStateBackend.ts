@@ -17,6 +17,8 @@ export interface ConversationStateBackend {
   readonly kind: 'redis' | 'memory';
   /** The bot's conversation state; the turn guard reads it ahead for the turn. */
   readonly conversationState: SnapshotConversationState;
+  /** The store under it (same TTL and eTag checks), for other records that live as long as a conversation. */
+  readonly storage: Storage;
   /** The guard to `adapter.use` before any other middleware that reads or writes state. */
   createTurnGuard(recoverTurn: TurnGuardDependencies['recoverTurn']): ConversationTurnGuard;
   /** For `/readyz`: false while Redis is unreachable; always true in memory. */
@@ -34,7 +36,7 @@ function lockTimings(state: Config['conversationState']) {
 function stateOn(storage: Storage) {
   const conversationState = new SnapshotConversationState(storage);
   const loadState = (context: TurnContext, force: boolean) => conversationState.load(context, force);
-  return { conversationState, loadState };
+  return { conversationState, loadState, storage };
 }
 
 /** State, lock and redelivery marks in Redis, shared by every instance using the same Redis. */
@@ -43,7 +45,7 @@ export function redisConversationState(client: RedisClient, config: Config, mess
   const state = config.conversationState;
   const onSetAside = (key: string, eTag: string) =>
     logger.error({ conversation: hashId(conversationIdInKey(key)), setAsideAs: `*:unreadable:${eTag}` }, 'unreadable conversation state set aside: the conversation starts afresh');
-  const { conversationState, loadState } = stateOn(
+  const { conversationState, loadState, storage } = stateOn(
     new RedisStorage(client, { keyPrefix, ttlSeconds: state.ttlSeconds, maxItemBytes: state.maxItemBytes, onSetAside }),
   );
   // One lock and one ledger for every guard made here: exclusion holds across adapters.
@@ -59,6 +61,7 @@ export function redisConversationState(client: RedisClient, config: Config, mess
   return {
     kind: 'redis',
     conversationState,
+    storage,
     createTurnGuard: (recoverTurn) => new ConversationTurnGuard({ ...guarded, recoverTurn }),
     isReady: () => isRedisReady(client),
     close: () => closeRedisClient(client),
@@ -88,6 +91,7 @@ export function memoryConversationState(
   return {
     kind: 'memory',
     conversationState,
+    storage,
     createTurnGuard: (recoverTurn) => new ConversationTurnGuard({ ...guarded, recoverTurn }),
     isReady: () => true,
     close: async () => {},

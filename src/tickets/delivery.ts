@@ -1,4 +1,5 @@
 import type { Ticket } from './ticket';
+import type { TicketUpdate } from './ticketUpdate';
 
 /**
  * Where the handoff dialog hands a finished ticket. `submit` returns as soon as the ticket is safely
@@ -15,5 +16,10 @@ export interface TicketDelivery {
    * the queue this is a read of Redis, shared by every instance; it rejects while Redis is unreachable.
    */
   refused(ticketIds: readonly string[]): Promise<string[]>;
+  /**
+   * Adds `update` to its ticket, in the background like a ticket: delivered once the ticket is, with
+   * the same retries; an update whose id was already submitted is not delivered again.
+   */
+  update(update: TicketUpdate): Promise<void>;
   close(): Promise<void>;
 }

@@ -1,19 +1,22 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
+import { Job, Queue, UnrecoverableError, Worker } from 'bullmq';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
 import { countDeadLettersFor, type QueueDepthSource, type TicketMetrics } from '../observability/metrics';
 import { createRedisClient, isRedisReady, type RedisClient } from '../state/redisClient';
-import type { TicketAdapter } from './adapters/adapter';
+import type { DeliveryReceipt, TicketAdapter } from './adapters/adapter';
 import type { TicketDelivery } from './delivery';
-import { PermanentDeliveryError } from './deliveryErrors';
+import { PermanentDeliveryError, RetryableDeliveryError } from './deliveryErrors';
 import { retryDelayMs, type RetryPolicy } from './retryPolicy';
 import { ticketSchema, type Ticket } from './ticket';
+import { ticketUpdateSchema, type TicketUpdate } from './ticketUpdate';
 
 /**
  * The durable delivery queue on Redis (BullMQ). The job id is the ticket id, so a second enqueue of
  * the same ticket is a no-op. Retryable failures wait with exponential backoff and jitter (at least
  * as long as a `Retry-After` asked); permanent ones go straight to the failed set, the dead letter.
+ * Updates to tickets are jobs of the same queue (`update`, their id the job id), delivered once
+ * their ticket is.
  */
 
 export interface QueueLocation {
@@ -57,23 +60,27 @@ export interface TicketQueue extends TicketDelivery {
 }
 
 export function createTicketQueue(options: TicketQueueOptions): TicketQueue {
-  const queue = new Queue<Ticket>(options.queueName ?? defaults.queueName, {
+  const queue = new Queue<Ticket | TicketUpdate>(options.queueName ?? defaults.queueName, {
     connection: options.connection,
     prefix: options.prefix ?? defaults.prefix,
   });
   queue.on('error', bullmqErrorLogger(options.connection, options.logger, 'ticket queue'));
+  const jobOptions = (jobId: string) => ({
+    jobId,
+    attempts: options.retry.attempts,
+    backoff: { type: backoffType },
+    removeOnComplete: { age: options.keepDeliveredHours * 3600 },
+    removeOnFail: false,
+  });
   return {
     async submit(ticket) {
-      await queue.add('deliver', ticket, {
-        jobId: ticket.id,
-        attempts: options.retry.attempts,
-        backoff: { type: backoffType },
-        removeOnComplete: { age: options.keepDeliveredHours * 3600 },
-        removeOnFail: false,
-      });
+      await queue.add('deliver', ticket, jobOptions(ticket.id));
       // `add` of an existing id keeps the stored job: its ticket holds the reference the user already has.
       const stored = await queue.getJob(ticket.id);
-      return stored?.data ?? ticket;
+      return (stored?.data as Ticket | undefined) ?? ticket;
+    },
+    async update(update) {
+      await queue.add('update', update, jobOptions(update.id));
     },
     async refused(ticketIds) {
       // The failed set is the dead letter: a failed attempt that will be retried waits in `delayed`.
@@ -113,7 +120,34 @@ export function startTicketWorker(options: TicketWorkerOptions): TicketWorker {
   const destination = { destination: adapter.name };
   const deadLettered = countDeadLettersFor(metrics, adapter.name);
 
-  async function deliver(job: Job<Ticket>) {
+  /** One attempt at `send`: a permanent failure, or the last attempt failing, moves the job to the dead letter. Tickets are counted in the metrics. */
+  async function attempt(job: Job, what: 'ticket' | 'ticket update', log: Record<string, unknown>, send: () => Promise<DeliveryReceipt>) {
+    const counted = what === 'ticket';
+    try {
+      const receipt = await send();
+      logger.info({ ...log, externalId: receipt.externalId }, `${what} delivered`);
+      if (counted) metrics.ticketsDelivered.inc(destination);
+      return receipt;
+    } catch (error) {
+      if (error instanceof PermanentDeliveryError) {
+        logger.error({ ...log, err: error }, `${what} refused by the receiver; moved to the dead letter`);
+        if (counted) deadLettered('refused');
+        // BullMQ keeps the message as the job's failed reason; its constructor takes no options.
+        throw Object.assign(new UnrecoverableError(error.message), { cause: error });
+      }
+      const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+      if (lastAttempt) {
+        logger.error({ ...log, err: error }, `${what} delivery failed on every attempt; moved to the dead letter`);
+        if (counted) deadLettered('attempts_exhausted');
+      } else {
+        logger.warn({ ...log, err: error }, `${what} delivery failed; will retry`);
+        if (counted) metrics.ticketsRetried.inc(destination);
+      }
+      throw error;
+    }
+  }
+
+  async function deliverTicket(job: Job) {
     const log = { ticketId: job.id, attempt: job.attemptsMade + 1, adapter: adapter.name };
     const parsed = ticketSchema.safeParse(job.data);
     if (!parsed.success) {
@@ -121,31 +155,28 @@ export function startTicketWorker(options: TicketWorkerOptions): TicketWorker {
       deadLettered('invalid_ticket');
       throw new UnrecoverableError('job data is not a valid ticket');
     }
-    try {
-      const receipt = await adapter.deliver(parsed.data);
-      logger.info({ ...log, reference: parsed.data.reference, externalId: receipt.externalId }, 'ticket delivered');
-      metrics.ticketsDelivered.inc(destination);
-      return receipt;
-    } catch (error) {
-      if (error instanceof PermanentDeliveryError) {
-        logger.error({ ...log, err: error }, 'ticket refused by the receiver; moved to the dead letter');
-        deadLettered('refused');
-        // BullMQ keeps the message as the job's failed reason; its constructor takes no options.
-        throw Object.assign(new UnrecoverableError(error.message), { cause: error });
-      }
-      const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-      if (lastAttempt) {
-        logger.error({ ...log, err: error }, 'ticket delivery failed on every attempt; moved to the dead letter');
-        deadLettered('attempts_exhausted');
-      } else {
-        logger.warn({ ...log, err: error }, 'ticket delivery failed; will retry');
-        metrics.ticketsRetried.inc(destination);
-      }
-      throw error;
-    }
+    return attempt(job, 'ticket', { ...log, reference: parsed.data.reference }, () => adapter.deliver(parsed.data));
   }
 
-  const worker = new Worker<Ticket>(options.queueName ?? defaults.queueName, deliver, {
+  /** After its ticket: while that is still being delivered the update waits (retried); a ticket given up takes its update with it. */
+  async function deliverUpdate(job: Job) {
+    const log = { updateId: job.id, attempt: job.attemptsMade + 1, adapter: adapter.name };
+    const parsed = ticketUpdateSchema.safeParse(job.data);
+    if (!parsed.success) {
+      logger.error({ ...log, issues: parsed.error.issues.length }, 'ticket update job holds no valid update; moved to the dead letter');
+      throw new UnrecoverableError('job data is not a valid ticket update');
+    }
+    const update = parsed.data;
+    // 'unknown': delivered so long ago that its job was removed, or delivered before the queue was used.
+    const ticketState = (await (await Job.fromId(worker, update.ticketId))?.getState()) ?? 'unknown';
+    return attempt(job, 'ticket update', { ...log, ticketId: update.ticketId }, async () => {
+      if (ticketState === 'failed') throw new PermanentDeliveryError(`its ticket ${update.ticketId} was not delivered (dead letter)`);
+      if (ticketState !== 'completed' && ticketState !== 'unknown') throw new RetryableDeliveryError(`its ticket ${update.ticketId} is not delivered yet`);
+      return adapter.deliverUpdate(update);
+    });
+  }
+
+  const worker: Worker = new Worker(options.queueName ?? defaults.queueName, (job) => (job.name === 'update' ? deliverUpdate(job) : deliverTicket(job)), {
     connection: options.connection,
     prefix: options.prefix ?? defaults.prefix,
     concurrency: 4,

@@ -83,7 +83,7 @@ const entitiesSchema = z
 /** What the conversation recognised about the situation, as installers get it. */
 export type TicketEntities = z.output<typeof entitiesSchema>;
 
-const transcriptTurnSchema = z
+export const transcriptTurnSchema = z
   .object({ from: z.enum(['user', 'bot', 'staff']), text: z.string().max(transcriptLimits.maxCharsPerTurn), at: z.iso.datetime() })
   .strict() satisfies z.ZodType<TranscriptEntry>;
 
@@ -140,7 +140,7 @@ export function newTicketReference(): string {
 }
 
 /** Keeps the most recent turns, each cut to the per-turn limit, so a long chat still fits a ticket. */
-function capTranscript(turns: TranscriptEntry[]): TranscriptEntry[] {
+export function capTranscript(turns: TranscriptEntry[]): TranscriptEntry[] {
   return turns.slice(-transcriptLimits.maxTurns).map((turn) =>
     turn.text.length > transcriptLimits.maxCharsPerTurn
       ? { ...turn, text: `${turn.text.slice(0, transcriptLimits.maxCharsPerTurn - 1)}…` }

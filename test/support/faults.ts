@@ -16,6 +16,7 @@ const { buttons, handoff } = content.messages;
 export async function localTicketEndpoint() {
   const arrivals = new Map<string, number>();
   const references: string[] = [];
+  const bodies: Record<string, unknown>[] = [];
   const state = { down: false, failuresLeft: 0, requests: 0 };
   const server = http.createServer((req, res) => {
     let body = '';
@@ -30,6 +31,7 @@ export async function localTicketEndpoint() {
       }
       const key = String(req.headers['idempotency-key']);
       arrivals.set(key, (arrivals.get(key) ?? 0) + 1);
+      bodies.push(JSON.parse(body) as Record<string, unknown>);
       references.push((JSON.parse(body) as { reference: string }).reference);
       res.writeHead(201, { 'content-type': 'application/json' });
       res.end('{"id":"installer-ticket"}');
@@ -39,8 +41,10 @@ export async function localTicketEndpoint() {
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/tickets`,
     arrivals,
-    /** The reference of every ticket taken, in order of arrival. */
+    /** The reference of every ticket (and ticket update) taken, in order of arrival. */
     references,
+    /** What was taken, parsed, in order of arrival. */
+    bodies,
     state,
     failNext(requests: number) {
       state.failuresLeft = requests;

@@ -10,6 +10,7 @@ import { createLogger } from '../../src/logger';
 import type { Recognizer } from '../../src/nlu/types';
 import type { TicketDelivery } from '../../src/tickets/delivery';
 import type { Ticket } from '../../src/tickets/ticket';
+import type { TicketUpdate } from '../../src/tickets/ticketUpdate';
 import { conversationWith } from './conversation';
 
 export const content = loadContent();
@@ -69,15 +70,17 @@ export async function guidedChat(recognizer: Recognizer, options: { ticketDelive
 }
 
 /**
- * A ticket delivery in memory: keeps the first ticket of each id and returns it, like the real ones;
- * `refuse(id)` makes it report that ticket refused by the receiver.
+ * A ticket delivery in memory: keeps the first ticket of each id and returns it, like the real ones,
+ * and the updates; `refuse(id)` makes it report that ticket refused by the receiver.
  */
 export function memoryTicketDelivery() {
   const accepted = new Map<string, Ticket>();
+  const updates: TicketUpdate[] = [];
   const refusedIds = new Set<string>();
   let submissions = 0;
   return {
     tickets: () => [...accepted.values()],
+    updates: () => [...updates],
     submissions: () => submissions,
     refuse: (ticketId: string) => void refusedIds.add(ticketId),
     async submit(ticket: Ticket): Promise<Ticket> {
@@ -87,6 +90,9 @@ export function memoryTicketDelivery() {
     },
     async refused(ticketIds: readonly string[]) {
       return ticketIds.filter((id) => refusedIds.has(id));
+    },
+    async update(update: TicketUpdate) {
+      updates.push(update);
     },
     async close() {},
   } satisfies TicketDelivery & Record<string, unknown>;

@@ -40,3 +40,43 @@ export const cardText = (card: CardJson) =>
     .filter((block) => block.text !== undefined)
     .map((block) => block.text)
     .join('\n');
+
+/** Teams' own ids of a team and of its channel where the support team takes live chats over. */
+export const supportTeam = { teamId: '19:support-team-7c1e@thread.tacv2', channelId: '19:live-chats-2b9f@thread.tacv2' };
+export const supportStaff = {
+  priya: { id: '29:priya', name: 'Priya Sharma', aadObjectId: '3c2b1a09-8f7e-4d6c-9b5a-4e3d2c1b0a98' },
+  tom: { id: '29:tom', name: 'Tom Baker', aadObjectId: '9d8c7b6a-5e4f-4a3b-8c2d-1e0f9a8b7c6d' },
+};
+
+let staffActivities = 0;
+
+/**
+ * What Teams posts for something a person does in a channel thread (`<channel>;messageid=<root>`):
+ * a message (the bot @mentioned, as Teams only sends the bot those) or a card button's submit
+ * (`value`, no text), with the channel and the tenant in `channelData`. Replies go to `serviceUrl`.
+ */
+export function channelThreadActivity(
+  serviceUrl: string,
+  thread: string,
+  from: Activity['from'],
+  what: { text: string } | { value: Record<string, unknown> },
+  where: { tenant?: string; channelId?: string } = {},
+): Partial<Activity> {
+  staffActivities += 1;
+  const tenant = where.tenant ?? ourTenant;
+  const channelId = where.channelId ?? thread.split(';')[0];
+  const mention = `<at>${teamsBot.name}</at>`;
+  return {
+    type: 'message',
+    id: `staff-activity-${Date.now()}-${staffActivities}`,
+    channelId: 'msteams',
+    serviceUrl,
+    from,
+    recipient: teamsBot,
+    conversation: { id: thread, isGroup: true, conversationType: 'channel', tenantId: tenant } as Activity['conversation'],
+    channelData: { teamsChannelId: channelId, teamsTeamId: supportTeam.teamId, channel: { id: channelId }, team: { id: supportTeam.teamId }, tenant: { id: tenant } },
+    ...('text' in what
+      ? { text: `${mention} ${what.text}`, entities: [{ type: 'mention', text: mention, mentioned: teamsBot }] }
+      : { value: what.value, replyToId: thread.split('=')[1] }),
+  };
+}

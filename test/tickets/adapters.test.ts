@@ -7,7 +7,7 @@ import { PermanentDeliveryError, RetryableDeliveryError } from '../../src/ticket
 import { createInProcessDelivery } from '../../src/tickets/inProcessDelivery';
 import { mockOutsideHttp } from '../support/outsideHttp';
 import { waitFor } from '../support/waitFor';
-import { capturedLogger, sampleTicket, testMetrics, tinyRetry } from './fixtures';
+import { capturedLogger, noUpdates, sampleTicket, testMetrics, tinyRetry } from './fixtures';
 
 const ticket = sampleTicket();
 const secret = 'webhook-test-secret';
@@ -114,7 +114,7 @@ describe.each(receivers)('the $name adapter', ({ adapter, intercept, expectedBod
     function delivery() {
       const { logger, lines } = capturedLogger();
       const outboxed: string[] = [];
-      const outbox: TicketAdapter = { name: 'outbox', deliver: async (t) => (outboxed.push(t.id), { system: 'outbox' }) };
+      const outbox: TicketAdapter = { name: 'outbox', deliver: async (t) => (outboxed.push(t.id), { system: 'outbox' }), deliverUpdate: noUpdates };
       return { lines, outboxed, service: createInProcessDelivery({ adapter: adapter(), outbox, retry: tinyRetry, logger, metrics: testMetrics() }) };
     }
     const delivered = (lines: { msg: string }[]) => lines.some((line) => line.msg === 'ticket delivered');

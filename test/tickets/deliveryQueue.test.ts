@@ -9,10 +9,11 @@ import { createZendeskAdapter } from '../../src/tickets/adapters/zendesk';
 import { PermanentDeliveryError, RetryableDeliveryError } from '../../src/tickets/deliveryErrors';
 import { createBullmqConnection, createTicketQueue, startTicketWorker, type TicketWorker } from '../../src/tickets/deliveryQueue';
 import { buildTicket, type Ticket } from '../../src/tickets/ticket';
+import type { TicketUpdate } from '../../src/tickets/ticketUpdate';
 import { sharedRedisUrl as redisUrl } from '../state/redisTestKit';
 import { mockOutsideHttp } from '../support/outsideHttp';
 import { waitFor } from '../support/waitFor';
-import { capturedLogger, countedFor, distinctTickets, handoffInput, testMetrics, tinyRetry } from './fixtures';
+import { capturedLogger, countedFor, distinctTickets, handoffInput, noUpdates, testMetrics, tinyRetry } from './fixtures';
 
 const redisConfig = loadConfig({ REDIS_URL: redisUrl }).redis;
 mockOutsideHttp();
@@ -52,6 +53,7 @@ function testBed() {
 /** A ticket system that records what it took and can be switched down and up. */
 function ticketSystem() {
   const received: Ticket[] = [];
+  const updates: TicketUpdate[] = [];
   const state = { down: false };
   const adapter: TicketAdapter = {
     name: 'recording',
@@ -60,8 +62,13 @@ function ticketSystem() {
       received.push(ticket);
       return { system: 'recording' };
     },
+    async deliverUpdate(update) {
+      if (state.down) throw new RetryableDeliveryError('down');
+      updates.push(update);
+      return { system: 'recording' };
+    },
   };
-  return { adapter, received, state };
+  return { adapter, received, updates, state };
 }
 
 let bed: ReturnType<typeof testBed>;
@@ -134,6 +141,7 @@ describe('the ticket queue on Redis', () => {
         calls++;
         throw new PermanentDeliveryError('HTTP 400: bad ticket');
       },
+      deliverUpdate: noUpdates,
     };
     await bed.queue().submit(ticket);
     bed.worker(refusing);
@@ -173,6 +181,7 @@ describe('the ticket queue on Redis', () => {
     const hanging: TicketAdapter = {
       name: 'hanging',
       deliver: () => new Promise((resolve) => (release = () => resolve({ system: 'hanging' }))),
+      deliverUpdate: noUpdates,
     };
     const ticket = buildTicket(handoffInput());
     await bed.queue().submit(ticket);
@@ -201,6 +210,7 @@ describe('which tickets the installers will not get', () => {
         if (ticket.id === waiting.id) throw new RetryableDeliveryError('busy', 60_000);
         return { system: 'picky' };
       },
+      deliverUpdate: noUpdates,
     };
     return adapter;
   }

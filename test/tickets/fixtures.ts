@@ -40,6 +40,11 @@ export function distinctTickets(count: number): Ticket[] {
   return Array.from({ length: count }, (_, i) => buildTicket(handoffInput({ conversationId: `conv-${i}` })));
 }
 
+/** `deliverUpdate` of a test ticket system that is only ever given tickets. */
+export const noUpdates = async (): Promise<never> => {
+  throw new Error('this test sends no ticket updates');
+};
+
 export const tinyRetry: RetryPolicy = { attempts: 5, backoffBaseMs: 5, backoffMaxMs: 20 };
 
 export interface LogLine {

@@ -4,22 +4,21 @@ import { PermanentDeliveryError, RetryableDeliveryError } from '../../src/ticket
 import { createInProcessDelivery } from '../../src/tickets/inProcessDelivery';
 import type { RetryPolicy } from '../../src/tickets/retryPolicy';
 import { buildTicket, type Ticket } from '../../src/tickets/ticket';
+import type { TicketUpdate } from '../../src/tickets/ticketUpdate';
 import { waitFor } from '../support/waitFor';
-import { capturedLogger, countedFor, handoffInput, sampleTicket, tempOutboxFile, testMetrics, tinyRetry } from './fixtures';
+import { capturedLogger, countedFor, handoffInput, noUpdates, sampleTicket, tempOutboxFile, testMetrics, tinyRetry } from './fixtures';
 
 /** A ticket system that is down for its first `failures` calls. */
 function flakySystem(failures: number) {
-  const received: Ticket[] = [];
+  const received: (Ticket | TicketUpdate)[] = [];
   let calls = 0;
-  const adapter: TicketAdapter = {
-    name: 'flaky',
-    async deliver(ticket) {
-      calls++;
-      if (calls <= failures) throw new RetryableDeliveryError('down');
-      received.push(ticket);
-      return { system: 'flaky' };
-    },
+  const take = async (entry: Ticket | TicketUpdate) => {
+    calls++;
+    if (calls <= failures) throw new RetryableDeliveryError('down');
+    received.push(entry);
+    return { system: 'flaky' };
   };
+  const adapter: TicketAdapter = { name: 'flaky', deliver: take, deliverUpdate: take };
   return { adapter, received, calls: () => calls };
 }
 
@@ -82,6 +81,7 @@ describe('delivery without Redis', () => {
         if (ticket.id === failing.id) throw new RetryableDeliveryError('down');
         return { system: 'picky' };
       },
+      deliverUpdate: noUpdates,
     };
     const { delivery, metrics } = deliveryTo(adapter);
     for (const ticket of [refused, failing, delivered]) await delivery.submit(ticket);

@@ -1,10 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import { type Activity, type ChannelAccount, DeliveryModes, type TurnContext } from 'botbuilder';
+import { type Activity, type ChannelAccount, type ConversationReference, DeliveryModes, type TurnContext } from 'botbuilder';
 import type { InProcessAdapter } from '../inProcessAdapter';
 import type { PostedActivity } from './activitySchema';
 import type { ActivityPage, ConversationLog } from './conversationLog';
-import type { TokenGrant } from './tokens';
+import { directLineChannels, type TokenGrant } from './tokens';
 import type { LogPosition } from './watermark';
+
+/** The service URL of every activity of these conversations: what tells their conversation references apart. */
+const inProcessServiceUrl = 'directline://in-process';
+
+/** A user in a conversation of this Direct Line, as a conversation reference names them. */
+export type DirectLineParty = TokenGrant & { userName?: string };
 
 export interface DirectLineConversationsDeps {
   /** Configured by the composition root with the same middleware and turn error handler as the other adapters. */
@@ -52,8 +58,24 @@ export class DirectLineConversations {
     return this.deps.log.read(grant.conversationId, from);
   }
 
-  private async runTurn(grant: TokenGrant, activity: Partial<Activity>): Promise<void> {
-    await this.deps.adapter.processActivity(this.addressed(grant, activity), this.deps.logic, async (reply) => {
+  /** The conversation of this Direct Line that `reference` is of (its replies go to the log, on any instance sharing it), if it is one. */
+  conversationOf(reference: Partial<ConversationReference>): DirectLineParty | undefined {
+    const { serviceUrl, conversation, user } = reference;
+    const channelId = directLineChannels.find((channel) => channel === reference.channelId);
+    if (serviceUrl !== inProcessServiceUrl || !conversation?.id || !user?.id || !channelId) return undefined;
+    return { conversationId: conversation.id, userId: user.id, channelId, userName: user.name };
+  }
+
+  /**
+   * Runs a turn on an activity from inside the service (a live handoff's event) in one of these
+   * conversations (`conversationOf`): the bot's replies go to its log like any others.
+   */
+  async runInConversation(conversation: DirectLineParty, activity: Partial<Activity>, logic: (context: TurnContext) => Promise<void>): Promise<void> {
+    await this.runTurn(conversation, { ...activity, from: this.user(conversation, conversation.userName) }, logic);
+  }
+
+  private async runTurn(grant: TokenGrant, activity: Partial<Activity>, logic = this.deps.logic): Promise<void> {
+    await this.deps.adapter.processActivity(this.addressed(grant, activity), logic, async (reply) => {
       const stamped = { ...reply, timestamp: new Date() };
       await (reply.type === 'typing' ? this.deps.log.broadcast(grant.conversationId, stamped) : this.deps.log.append(grant.conversationId, stamped));
     });
@@ -68,7 +90,7 @@ export class DirectLineConversations {
       ...activity,
       deliveryMode: DeliveryModes.Normal,
       channelId: grant.channelId,
-      serviceUrl: 'directline://in-process',
+      serviceUrl: inProcessServiceUrl,
       conversation: { id: grant.conversationId } as Activity['conversation'],
       recipient: this.bot,
     };

@@ -5,11 +5,11 @@ import type { ContactForm, SummaryLayout } from '../../handoff/contactInterview'
 /** What Teams renders on desktop and mobile. */
 const cardVersion = '1.5';
 
-type CardElement = Record<string, unknown>;
+export type CardElement = Record<string, unknown>;
 
-const textBlock = (text: string, extra: CardElement = {}): CardElement => ({ type: 'TextBlock', text, wrap: true, ...extra });
+export const textBlock = (text: string, extra: CardElement = {}): CardElement => ({ type: 'TextBlock', text, wrap: true, ...extra });
 
-function adaptiveCard(body: CardElement[], actions: CardElement[] = []): Attachment {
+export function adaptiveCard(body: CardElement[], actions: CardElement[] = []): Attachment {
   return CardFactory.adaptiveCard({
     type: 'AdaptiveCard',
     $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',

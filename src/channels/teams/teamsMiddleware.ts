@@ -54,7 +54,7 @@ export function teamsInput(): Middleware {
  * The text without the bot's @mention. A message with no recipient or with entities botbuilder
  * cannot read (Teams never sends those, a forged request might) keeps its text as it is.
  */
-function withoutBotMention(activity: Activity): string {
+export function withoutBotMention(activity: Activity): string {
   if (!activity.recipient?.id) return activity.text.trim();
   const entities = Array.isArray(activity.entities) ? activity.entities.filter(isWellFormedEntity) : undefined;
   return TurnContext.removeRecipientMention({ ...activity, entities }).trim();

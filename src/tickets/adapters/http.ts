@@ -37,17 +37,18 @@ export function fieldNamesIn(body: string): string[] {
 }
 
 /**
- * POSTs `body` (sent byte for byte as given) and returns the successful response; every failure
- * becomes a classified delivery error naming the host, the status and the fields the receiver
- * named, never the credentials nor what the receiver quoted back (it goes to the logs and the queue).
+ * Sends `body` (byte for byte as given; none for a GET) and returns the successful response; every
+ * failure becomes a classified delivery error naming the host, the status and the fields the
+ * receiver named, never the credentials nor what the receiver quoted back (it goes to the logs and
+ * the queue).
  */
-export async function postJson(url: string, body: string, headers: Record<string, string>, timeoutMs: number): Promise<Response> {
+export async function sendJson(method: 'GET' | 'POST' | 'PUT', url: string, body: string | undefined, headers: Record<string, string>, timeoutMs: number): Promise<Response> {
   const host = new URL(url).host;
   let response: Response;
   try {
     response = await fetch(url, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json', Accept: 'application/json', ...headers },
+      method,
+      headers: { ...(body === undefined ? {} : { 'Content-Type': 'application/json' }), Accept: 'application/json', ...headers },
       body,
       signal: AbortSignal.timeout(timeoutMs),
     });
@@ -64,3 +65,5 @@ export async function postJson(url: string, body: string, headers: Record<string
   }
   throw new PermanentDeliveryError(message);
 }
+
+export const postJson = (url: string, body: string, headers: Record<string, string>, timeoutMs: number) => sendJson('POST', url, body, headers, timeoutMs);

@@ -1,9 +1,10 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Ticket } from '../ticket';
+import type { TicketUpdate } from '../ticketUpdate';
 import type { TicketAdapter } from './adapter';
 
-/** What this adapter knows of the file: which one it is, how long it was, and the ticket ids in it. */
+/** What this adapter knows of the file: which one it is, how long it was, and the ids (tickets and updates) in it. */
 interface KnownFile {
   readonly ino: number;
   readonly size: number;
@@ -34,9 +35,10 @@ async function statOrNone(file: string) {
 }
 
 /**
- * Appends each ticket as one JSON line to a local file, flushed to disk before the ticket counts as
- * delivered: the embedded default when no ticket system is configured, and the last resort when one
- * cannot be reached. A ticket id already in the file is not appended again.
+ * Appends each ticket, and each update to a ticket, as one JSON line to a local file, flushed to
+ * disk before it counts as delivered: the embedded default when no ticket system is configured, and
+ * the last resort when one cannot be reached. An id (ticket or update) already in the file is not
+ * appended again.
  *
  * The ids are read from the file once and then kept, so an append does not re-read a file that
  * grows with every handoff. The file is read again whenever it is not as this adapter left it (a
@@ -57,11 +59,11 @@ export function createOutboxAdapter(options: { file: string }): TicketAdapter {
     return known;
   }
 
-  async function append(ticket: Ticket) {
+  async function append(entry: Ticket | TicketUpdate) {
     const before = await knownFile();
-    if (!before.ids.has(ticket.id)) {
+    if (!before.ids.has(entry.id)) {
       await fs.mkdir(path.dirname(options.file), { recursive: true });
-      const line = `${before.endsWithNewline ? '' : '\n'}${JSON.stringify(ticket)}\n`;
+      const line = `${before.endsWithNewline ? '' : '\n'}${JSON.stringify(entry)}\n`;
       const file = await fs.open(options.file, 'a');
       try {
         // appendFile writes until every byte is out or fails (a full disk); a single write() may stop short.
@@ -70,20 +72,18 @@ export function createOutboxAdapter(options: { file: string }): TicketAdapter {
         const after = await file.stat();
         const expectedSize = before.size + Buffer.byteLength(line);
         // Another writer in between: read the whole file again next time.
-        known = after.size === expectedSize ? { ino: after.ino, size: after.size, ids: before.ids.add(ticket.id), endsWithNewline: true } : undefined;
+        known = after.size === expectedSize ? { ino: after.ino, size: after.size, ids: before.ids.add(entry.id), endsWithNewline: true } : undefined;
       } finally {
         await file.close();
       }
     }
-    return { system: 'outbox', externalId: ticket.id };
+    return { system: 'outbox', externalId: entry.id };
   }
 
-  return {
-    name: 'outbox',
-    deliver(ticket: Ticket) {
-      const appended = previous.then(() => append(ticket));
-      previous = appended.catch(() => undefined);
-      return appended;
-    },
+  const appendInTurn = (entry: Ticket | TicketUpdate) => {
+    const appended = previous.then(() => append(entry));
+    previous = appended.catch(() => undefined);
+    return appended;
   };
+  return { name: 'outbox', deliver: appendInTurn, deliverUpdate: appendInTurn };
 }

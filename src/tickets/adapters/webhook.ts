@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import type { Ticket } from '../ticket';
+import type { TicketUpdate } from '../ticketUpdate';
 import type { TicketAdapter } from './adapter';
 import { postJson } from './http';
 
@@ -14,19 +15,19 @@ export function webhookSignature(body: string, secret: string): string {
   return `sha256=${createHmac('sha256', secret).update(body, 'utf8').digest('hex')}`;
 }
 
-/** POSTs the ticket JSON as is, signed, with the ticket id as `Idempotency-Key`. */
+/**
+ * POSTs the ticket JSON as is, signed, with the ticket id as `Idempotency-Key`; an update the same
+ * way to the same URL, with its own id as the key and `X-Ticket-Event: updated`.
+ */
 export function createWebhookAdapter(options: WebhookOptions): TicketAdapter {
+  const post = async (payload: Ticket | TicketUpdate, headers: Record<string, string> = {}) => {
+    const body = JSON.stringify(payload);
+    await postJson(options.url, body, { 'Idempotency-Key': payload.id, 'X-Signature-256': webhookSignature(body, options.secret), ...headers }, options.timeoutMs);
+    return { system: 'webhook' };
+  };
   return {
     name: 'webhook',
-    async deliver(ticket: Ticket) {
-      const body = JSON.stringify(ticket);
-      await postJson(
-        options.url,
-        body,
-        { 'Idempotency-Key': ticket.id, 'X-Signature-256': webhookSignature(body, options.secret) },
-        options.timeoutMs,
-      );
-      return { system: 'webhook' };
-    },
+    deliver: (ticket) => post(ticket),
+    deliverUpdate: (update) => post(update, { 'X-Ticket-Event': 'updated' }),
   };
 }

@@ -1,6 +1,8 @@
+import { RetryableDeliveryError } from '../deliveryErrors';
 import type { Ticket } from '../ticket';
+import type { TicketUpdate } from '../ticketUpdate';
 import type { TicketAdapter } from './adapter';
-import { postJson } from './http';
+import { postJson, sendJson } from './http';
 
 export interface ZendeskOptions {
   readonly subdomain: string;
@@ -48,11 +50,35 @@ export function zendeskTicketBody(ticket: Ticket) {
   };
 }
 
-/** `POST /api/v2/tickets` with an API token; Zendesk honours `Idempotency-Key` on ticket creation. */
+/** The internal note an update adds to the Zendesk ticket. */
+export function updateNote(update: TicketUpdate): string {
+  return [
+    `Live chat on ${update.reference}${update.staff ? ` with ${update.staff.name}` : ''}:`,
+    '',
+    ...update.transcript.map((turn) => `${turn.from}: ${turn.text}`),
+  ].join('\n');
+}
+
+/**
+ * `POST /api/v2/tickets` with an API token; Zendesk honours `Idempotency-Key` on ticket creation.
+ * An update finds the ticket by its `external_id` (our ticket id) and adds an internal note to it.
+ */
 export function createZendeskAdapter(options: ZendeskOptions): TicketAdapter {
   const url = `https://${options.subdomain}.zendesk.com/api/v2/tickets`;
   const authorization = `Basic ${Buffer.from(`${options.email}/token:${options.apiToken}`).toString('base64')}`;
   return {
+    async deliverUpdate(update: TicketUpdate) {
+      const search = `https://${options.subdomain}.zendesk.com/api/v2/tickets.json?external_id=${encodeURIComponent(update.ticketId)}`;
+      const found = (await (await sendJson('GET', search, undefined, { Authorization: authorization }, options.timeoutMs)).json().catch(() => undefined)) as
+        | { tickets?: { id?: number }[] }
+        | undefined;
+      const zendeskId = found?.tickets?.[0]?.id;
+      // Its ticket may still be on its way (retried): the update waits for it.
+      if (zendeskId === undefined) throw new RetryableDeliveryError(`${options.subdomain}.zendesk.com has no ticket ${update.ticketId} yet`);
+      const body = JSON.stringify({ ticket: { comment: { body: updateNote(update), public: false } } });
+      await sendJson('PUT', `${url}/${zendeskId}.json`, body, { Authorization: authorization }, options.timeoutMs);
+      return { system: 'zendesk', externalId: String(zendeskId) };
+    },
     name: 'zendesk',
     async deliver(ticket: Ticket) {
       const response = await postJson(
