@@ -61,7 +61,7 @@ export function targetsOf(step: Step): Partial<Record<AnswerKey, Target>> {
 }
 
 function allTargets(step: Step): Target[] {
-  return Object.values(targetsOf(step)).filter((t): t is Target => t !== undefined);
+  return [...Object.values(targetsOf(step)), step.ifSideUnknown].filter((t): t is Target => t !== undefined);
 }
 
 function checkTarget(

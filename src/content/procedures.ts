@@ -47,6 +47,8 @@ export const stepSchema = z
     help: z.array(knowledgeId).default([]),
     /** A yes/no step that what the driver already said answers (the power being back or still off). */
     answeredBy: z.enum(['power']).optional(),
+    /** A side step that asks nothing when the end is not known yet: where to go instead. */
+    ifSideUnknown: targetSchema.optional(),
     /** Once done and still stuck, a criterion for a person is met: a procedure entered after it starts here. */
     decisive: z.boolean().default(false),
   })
@@ -62,6 +64,9 @@ export const stepSchema = z
       for (const key of allowed.filter((k) => !(k in step.on))) {
         ctx.addIssue({ code: 'custom', path: ['on', key], message: `a ${step.ask} step must say where "${key}" leads` });
       }
+    }
+    if (step.ifSideUnknown && step.ask !== 'side') {
+      ctx.addIssue({ code: 'custom', path: ['ifSideUnknown'], message: 'only a side step can go elsewhere when the end is unknown' });
     }
     if (step.ask === 'freed' && step.say.length === 0) {
       ctx.addIssue({ code: 'custom', path: ['say'], message: 'a freed step needs an instruction to say' });

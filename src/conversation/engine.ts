@@ -303,6 +303,9 @@ export class ConversationEngine {
     const { messages } = this;
     if (this.handoff.answersQuestion(state, text, interruption?.kind === 'hazard')) return this.handoff.answer(turn, state, text, recognition, input.contactAnswers, context);
     if (!interruption && this.handoff.interview.saysCancel(text)) return this.handoff.cancel(turn, state);
+    // "Do you still want someone to contact you?": a person, a cancel or the cable being out answer it.
+    const answersStillWanted = !interruption || ['person', 'cancel', 'freed'].includes(interruption.kind);
+    if (state.askedStillWanted && answersStillWanted) return this.handoff.answer(turn, state, text, recognition, input.contactAnswers, context);
     switch (interruption?.kind) {
       case undefined:
         return this.handoff.answer(turn, state, text, recognition, input.contactAnswers, context);

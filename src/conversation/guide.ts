@@ -311,8 +311,6 @@ export class Guide {
   /** Starts a procedure the user named, at an entry point their words match, or at its first step. */
   private enter(state: GuideState, scenario: ProcedureScenario, said: Said, say: string[]): Decision {
     const procedure = this.procedure(scenario);
-    const mentioned = mentionTest(said.text, entryNegations);
-    const entry = procedure.entryPoints.find((e) => e.phrases.some(mentioned));
     if (scenario === 'stuck_in_car') state.entities.side ??= 'car';
     if (scenario === 'stuck_in_charger') state.entities.side ??= 'charger';
     state.procedure = scenario;
@@ -321,14 +319,20 @@ export class Guide {
     // A step already done that meets a criterion for a person (the emergency release pulled, still
     // stuck): nothing before it needs trying again.
     const decisive = procedure.steps.find((step) => step.decisive && state.tried.some((tried) => tried.step === step.id));
-    return this.follow(state, { step: decisive?.id ?? entry?.step ?? procedure.steps[0].id }, say);
+    return this.follow(state, { step: decisive?.id ?? this.entryStep(scenario, said) ?? procedure.steps[0].id }, say, said);
+  }
+
+  /** The entry point the driver's words match ("fully charged but still locked"), if any. */
+  private entryStep(scenario: ProcedureScenario, said: Said): string | undefined {
+    const mentioned = mentionTest(said.text, entryNegations);
+    return this.procedure(scenario).entryPoints.find((e) => e.phrases.some(mentioned))?.step;
   }
 
   /**
    * Moves along the procedures until a step needs the driver: skips steps already tried (as if they
    * had not worked), answers "which end?" from what the driver said, returns from called procedures.
    */
-  private follow(state: GuideState, first: Target, say: string[]): Decision {
+  private follow(state: GuideState, first: Target, say: string[], said?: Said): Decision {
     const { messages } = this.deps.content;
     const skipped: string[] = [];
     const withSkipped = (rest: string[]) =>
@@ -350,7 +354,8 @@ export class Guide {
         if (target.then) state.returns.push({ procedure: state.procedure, step: target.then });
         state.procedure = target.procedure;
         say.push(this.fill(state, messages.scenarios[target.procedure].intro));
-        target = { step: this.procedure(target.procedure).steps[0].id };
+        // "Finished charging but stuck at both ends": the car's procedure starts where those words say.
+        target = { step: (said && this.entryStep(target.procedure, said)) ?? this.procedure(target.procedure).steps[0].id };
       } else {
         const step = this.stepOf(state.procedure, target.step);
         state.step = step.id;
@@ -365,6 +370,8 @@ export class Guide {
           // Its question is answered already; what it says still needs saying ("the charger end has to wait").
           say.push(...this.instruction(state, step), ...this.factAdvice(state, step));
           target = targetsOf(step)[knownSide]!;
+        } else if (step.ask === 'side' && step.ifSideUnknown) {
+          target = step.ifSideUnknown;
         } else if (step.ask === 'yes_no' && step.answeredBy && state.facts?.[step.answeredBy]) {
           // "Is the power back?" after "the power's back on": answered already.
           const answer = state.facts[step.answeredBy] === 'back' ? 'affirm' : 'deny';

@@ -5,7 +5,7 @@ import { ContactInterview, type InterviewPrompt, type InterviewTurn, type Submit
 import type { HandoffRequest, KnownContact, StaffIdentity } from '../handoff/handoffRequest';
 import type { LiveAgents } from '../handoff/liveAgents';
 import type { Logger } from '../logger';
-import { sameWords } from '../nlu/textMatching';
+import { opensWithYesOrNo, sameWords } from '../nlu/textMatching';
 import type { Entities, Recognition } from '../nlu/types';
 import type { TicketDelivery } from '../tickets/delivery';
 import { buildTicket, damageDetails, type HandoffReason, ticketId, type Ticket, type TicketEntities, ticketTopics } from '../tickets/ticket';
@@ -158,8 +158,11 @@ export class HandoffStage {
 
   private answerStillWanted(turn: Turn, state: HandoffState, message: string, recognition: Recognition): void {
     const { keepGoing, noLonger } = this.text.buttons;
-    const yes = sameWords(message, keepGoing) || recognition.intent === 'affirm' || recognition.intent === 'human';
-    const no = sameWords(message, noLonger) || recognition.intent === 'deny' || recognition.intent === 'cancel';
+    // "no im fine now thanks", "yes, I still want the socket checked", "nah it's out, all good".
+    const opensWith = opensWithYesOrNo(message);
+    const yes = sameWords(message, keepGoing) || opensWith === 'yes' || (!opensWith && (recognition.intent === 'affirm' || recognition.intent === 'human'));
+    const no =
+      sameWords(message, noLonger) || opensWith === 'no' || (!opensWith && ['deny', 'cancel', 'thanks'].includes(recognition.intent)) || !!recognition.entities.cableFreed;
     if (yes) return this.reask(turn, { ...state, askedStillWanted: undefined }, [this.text.continuing]);
     if (no) {
       turn.say(this.text.noLongerWanted);

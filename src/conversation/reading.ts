@@ -1,7 +1,7 @@
 import type { KnowledgeItem } from '../content/knowledge';
 import type { ButtonKey, Messages, ProcedureScenario } from '../content/messages';
 import type { AnswerKey, AskKind } from '../content/procedures';
-import { isQuestion, opensAsQuestion, sameWords, words } from '../nlu/textMatching';
+import { isQuestion, onlyYes, opensAsQuestion, opensWithYesOrNo, sameWords, words } from '../nlu/textMatching';
 import type { DamageDetail, Recognition } from '../nlu/types';
 import type { KnowledgeSearch } from './knowledgeSearch';
 
@@ -100,6 +100,12 @@ export function readMessage(text: string, recognition: Recognition, expecting: E
     reading.outOfScope = false;
   }
   if (scenarioIntents.has(recognition.intent)) reading.scenario = recognition.intent as ProcedureScenario;
+  // "Car's at 100% but the cable's still stuck" opens a conversation: not a "no" but a stuck cable.
+  const stuckMention = recognition.entities.mentions?.find((label) => scenarioIntents.has(label));
+  if (expecting.kind === 'opening' && (recognition.intent === 'affirm' || recognition.intent === 'deny') && stuckMention) {
+    reading.scenario = stuckMention as ProcedureScenario;
+    if (reading.answer === 'affirm' || reading.answer === 'deny') reading.answer = undefined;
+  }
   if (recognition.intent === 'greeting' || recognition.intent === 'thanks') reading.smallTalk = recognition.intent;
   return reading;
 }
@@ -123,13 +129,15 @@ function readAsReply(reading: Reading, act: string, step: string): void {
   // "The wallbox end came out, it's the car side that's stuck" frees one end only (the guide's to follow).
   if (act === 'freed' && !reading.interruption && !entities.stuck) reading.interruption = { kind: 'freed' };
   if (act === 'still_stuck') reading.answer = 'deny';
-  if (isStepReport(act)) {
-    reading.stepReport = act;
+  // "yep stopped it", "pushed it in, held the button and pulled": the step done, whether it worked unsaid.
+  const toldOfTheStep = act !== 'freed' && act !== 'still_stuck' && !reading.interruption && reading.answer !== 'deny' && reading.stepsDone.includes(step);
+  const report = isStepReport(act) ? act : toldOfTheStep ? 'did_it' : undefined;
+  // "yep!!" to "did it come free?" is a yes, whatever else it could report.
+  if (report && !onlyYes(reading.text)) {
+    reading.stepReport = report;
     // "ok done" and "yes i did that" say the step was done, not that the cable came out.
     if (reading.answer === 'affirm') reading.answer = undefined;
   }
-  // "pushed it in, held the button and pulled, nada": the step done, the words for the result unknown.
-  if (!reading.answer && !reading.stepReport && !reading.interruption && reading.stepsDone.includes(step)) reading.stepReport = 'did_it';
   // "yep done it, still locked in": whatever else it says, the cable is not out.
   if (entities.stuck && !entities.freedEnd && (reading.answer === 'affirm' || reading.stepReport === 'did_it')) {
     reading.answer = 'deny';
@@ -153,7 +161,9 @@ function interruptionOf(text: string, recognition: Recognition, deps: ReadingDep
       // "I stopped it" and "stopped the charge and it came out" tell of the steps, not of cancelling;
       // "how do I end it?" and "can I take the cover off?" ask.
       const tellsOfSteps = (replyAct && workedOnTheStep.has(replyAct)) || recognition.entities.stepsDone || recognition.entities.cableFreed;
-      if (!tellsOfSteps && !opensAsQuestion(text)) return { kind: 'cancel' };
+      // "whats the stuff i should avoid doing?" asks too; "cancel?" alone still cancels.
+      const asks = opensAsQuestion(text) || (asking && words(text).length > 3);
+      if (!tellsOfSteps && !asks) return { kind: 'cancel' };
     }
   }
   // A question the knowledge answers wins over `help`: "can I use a screwdriver?" wants the answer.
@@ -177,13 +187,10 @@ function stepAnswer(expecting: Expectation, recognition: Recognition, text: stri
     if (recognition.intent === 'stuck_in_charger') return 'charger';
     if (recognition.entities.side) return recognition.entities.side;
   }
+  const opensWith = opensWithYesOrNo(text);
+  // "how do I get it out then?" is no yes, whatever its words look like to the classifier.
+  if (opensAsQuestion(text) && !opensWith) return undefined;
   if (recognition.intent === 'affirm' || recognition.intent === 'deny') return recognition.intent;
   // "No, it's still stuck in the wallbox" is a stuck cable by the label rules, and a no to the question.
-  const first = words(text)[0] ?? '';
-  if (yesWords.has(first)) return 'affirm';
-  if (noWords.has(first)) return 'deny';
-  return undefined;
+  return opensWith === 'yes' ? 'affirm' : opensWith === 'no' ? 'deny' : undefined;
 }
-
-const yesWords = new Set(['yes', 'yeah', 'yep', 'yup', 'yea', 'aye']);
-const noWords = new Set(['no', 'nope', 'nah', 'negative']);

@@ -17,6 +17,8 @@ export interface RuleFindings {
 /** Words before a side word that make it the place the cable is held: "stuck IN the car". */
 const placePrepositions = new Set(['in', 'into', 'from', 'of', 'out', 'at', 'to', 'between']);
 const ownerPrepositions = new Set(['on', 'of']);
+/** People who "came out" or "have come out" are a visit, not a cable coming free. */
+const visitors = new Set(['engineer', 'installer', 'technician', 'electrician', 'someone', 'somebody', 'person', 'anyone', 'anybody', 'man', 'guy', 'he', 'she', 'they']);
 const determiners = new Set(['the', 'my', 'our', 'your', 'a', 'its', 'their', 'his', 'her', 'this', 'that']);
 
 /** Rule- and gazetteer-based recognition of entities and topic cues; no model involved. */
@@ -83,7 +85,7 @@ export class EntityExtractor {
     // "Locked it with the fob, then unlocked it": a step told of, not a cable that is locked.
     const inStep = (cue: PhraseMatch<TopicCue>) => stepMentions.some((step) => cue.start < step.end && step.start < cue.end);
     const stuckCues = this.cues.matchAll(text).filter((c) => c.value === 'cable_stuck' && !c.negated && !inStep(c));
-    const freedCues = this.freed.matchAll(text).filter((m) => !m.negated);
+    const freedCues = this.freed.matchAll(text).filter((m) => !m.negated && !visitors.has(text.words[m.start - 1] ?? ''));
     // "unplugged it from the car but it's stuck in the zappi": one end is free, the other is the stuck one.
     const failed = this.attemptFailed.occursIn(text);
     const freedEnd = stuckCues.length > 0 || failed ? freedEndOf(text, freedCues, mentions) : undefined;

@@ -31,6 +31,13 @@ const scopeEnders = new Set([
   'in', 'into', 'at', 'on', 'after', 'during', 'since', 'due', 'from', 'as', 'when', 'while', 'until', 'now',
 ]);
 const negationReach = 4;
+/**
+ * A "no" that answers or exclaims rather than negates: "oh no its smoking", "no, the plug is hot",
+ * "no it's still stuck". Before a subject or after an interjection, it negates nothing that follows.
+ */
+const interjections = new Set(['oh', 'ah', 'uh', 'omg', 'god', 'oops']);
+const subjects = new Set(['it', 'the', 'i', 'there', 'this', 'that', 'my', 'we', 'he', 'she', 'they', 'you', 'its', 'now']);
+const exclaims = (words: string[], i: number) => words[i] === 'no' && (interjections.has(words[i - 1] ?? '') || subjects.has(words[i + 1] ?? ''));
 
 // Spelled-out forms, longest first; bare forms ("wont", "dont") are how people type on phones.
 const contractions: [RegExp, string][] = [
@@ -176,7 +183,7 @@ export function analyse(text: string, speller?: SpellingCorrector): AnalysedText
       negated[i] = true;
       reach--;
     }
-    if (negators.has(word)) reach = negationReach;
+    if (negators.has(word) && !exclaims(words, i)) reach = negationReach;
   });
   return { words, stems, possessive: split.possessive, negated, asked: split.asked };
 }

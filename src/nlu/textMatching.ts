@@ -105,3 +105,20 @@ export function opensAsQuestion(text: string): boolean {
   if (statedWithNot.has(opener) && said[at + 1] === 'not') return false;
   return questionOpeners.has(opener) || (opener === 'what' && said[at + 1] === 'about');
 }
+
+const yesWords = new Set(['yes', 'yeah', 'yep', 'yup', 'yea', 'yeh', 'ya', 'yh', 'aye', 'yas']);
+const noWords = new Set(['no', 'nope', 'nah', 'negative']);
+/** "yesss", "yeahhh", "nooo": the word without its drawn-out letters. */
+const plainWord = (word: string) => word.replace(/(.)\1+/g, '$1');
+
+/** The yes or no a message opens with ("nah I'm fine now", "yep!! it's out"), if any. */
+export function opensWithYesOrNo(text: string): 'yes' | 'no' | undefined {
+  const first = plainWord(words(text)[0] ?? '');
+  return yesWords.has(first) ? 'yes' : noWords.has(first) ? 'no' : undefined;
+}
+
+/** A message that is nothing but yes ("yep!!", "yes yes"). */
+export function onlyYes(text: string): boolean {
+  const said = words(text);
+  return said.length > 0 && said.every((word) => yesWords.has(plainWord(word)));
+}
