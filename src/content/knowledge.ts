@@ -3,6 +3,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { handoffReasons } from '../tickets/ticket';
 import { contentDirs } from '../paths';
+import { chargerTopics, vehicleTopics } from './releaseTopics';
 import { ContentError, loadYamlFile, yamlFilesIn } from '../yamlFiles';
 
 export const knowledgeId = z.string().regex(/^[a-z][a-z0-9_]*$/, 'ids are lower_snake_case');
@@ -25,6 +26,16 @@ export const knowledgeItemSchema = z
      * release is, asked before the normal unlock, gets "it's the last resort" and not its place.
      */
     onlyAfter: z.object({ steps: z.array(knowledgeId).min(1), instead: z.array(knowledgeId).min(1) }).strict().optional(),
+    /**
+     * What the maker of the driver's car or charger says on these topics (knowledge/vehicles/,
+     * knowledge/chargers/), said right after this item once the driver has named their model.
+     */
+    refinedBy: z
+      .object({ vehicle: z.array(z.enum(vehicleTopics)).default([]), charger: z.array(z.enum(chargerTopics)).default([]) })
+      .strict()
+      .optional(),
+    /** Its answer goes on with the sources of the model facts said so far ("where does this come from?"). */
+    listsSources: z.literal(true).optional(),
   })
   .strict();
 

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { contentDirs } from '../paths';
 import { knowledgeId } from './knowledge';
+import { type ChargerTopic, chargerTopics, type VehicleTopic, vehicleTopics } from './releaseTopics';
 import { ContentError, loadYamlFile, yamlFilesIn } from '../yamlFiles';
 
 /**
@@ -10,18 +11,6 @@ import { ContentError, loadYamlFile, yamlFilesIn } from '../yamlFiles';
  * (knowledge/chargers/); knowledge/README.md explains the fields and topics to support authors.
  */
 
-export const vehicleTopics = [
-  'unlock_port',
-  'port_release_button',
-  'charge_lock_setting',
-  'emergency_release',
-  'cold_weather',
-  'power_cut',
-] as const;
-export type VehicleTopic = (typeof vehicleTopics)[number];
-
-export const chargerTopics = ['tethered', 'end_session', 'socket_unlock', 'cable_lock_setting', 'power_off_release', 'restart'] as const;
-export type ChargerTopic = (typeof chargerTopics)[number];
 
 const text = z.string().trim().min(1);
 
@@ -119,7 +108,14 @@ const entrySchema = <T extends string>(topics: readonly [T, ...T[]]) => ({
 const fileSchema = <T extends string>(topics: readonly [T, ...T[]]) => {
   const entry = entrySchema(topics);
   const model = z.object({ ...entry, years: yearRange.optional() }).strict();
-  return z.object({ ...entry, models: z.array(model).default([]) }).strict();
+  return z
+    .object({
+      ...entry,
+      /** The brand's name is also what people call any such product ("wallbox"): only its models' names count. */
+      nameIsGeneric: z.boolean().default(false),
+      models: z.array(model).default([]),
+    })
+    .strict();
 };
 
 type RawFile<T extends string> = z.output<ReturnType<typeof fileSchema<T>>>;
@@ -152,6 +148,8 @@ export interface ReleaseMake<T extends string> {
   readonly name: string;
   readonly aliases: readonly string[];
   readonly file: string;
+  /** Its name alone does not say it is this brand ("a wallbox" is any home charger). */
+  readonly nameIsGeneric: boolean;
   /** Facts that hold for every model. */
   readonly facts: readonly ReleaseFact<T>[];
   readonly models: readonly ReleaseModel<T>[];
@@ -263,6 +261,7 @@ function buildMake<T extends string>(file: string, raw: RawFile<T>): ReleaseMake
     name: raw.name,
     aliases: raw.aliases,
     file,
+    nameIsGeneric: raw.nameIsGeneric,
     facts: makeFacts,
     models,
     model: (id) => models.find((m) => m.id === id),

@@ -59,7 +59,16 @@ const guideSchema = z.object({
   entities,
   unplacedInARow: z.number(),
   clarifying: z.literal(true).optional(),
-  facts: z.object({ clarified: z.literal(true).optional(), cold: z.literal(true).optional(), coldAdviceGiven: z.literal(true).optional(), power: z.enum(['back', 'off']).optional() }).optional(),
+  facts: z
+    .object({
+      clarified: z.literal(true).optional(),
+      cold: z.literal(true).optional(),
+      coldAdviceGiven: z.literal(true).optional(),
+      power: z.enum(['back', 'off']).optional(),
+      products: z.object({ vehicle: z.string().optional(), charger: z.string().optional() }).optional(),
+      given: z.array(z.string()).max(50).optional(),
+    })
+    .optional(),
 });
 
 const question = z.enum(handoffQuestions);
@@ -83,6 +92,9 @@ const handoffSchema = z.object({
     entities,
     knownContact: z.record(z.string(), z.string()).optional(),
     raisedBy: z.object({ entraObjectId: z.string(), name: z.string() }).optional(),
+    vehicle: z.object({ make: z.string().optional(), model: z.string().optional() }).optional(),
+    charger: z.object({ model: z.string().optional() }).optional(),
+    factsGiven: z.array(z.object({ about: z.string(), topic: z.string(), sources: z.array(z.string()) })).optional(),
   }),
   interview: interviewSchema,
   reference: z.string().optional(),

@@ -12,6 +12,7 @@ import { type HandoffState, type LiveState, restoreConversation, type Stage, typ
 import { type Decision, type Ending, Guide, type GuideState } from './guide';
 import { type HandoffContext, HandoffStage } from './handoffStage';
 import { KnowledgeSearch } from './knowledgeSearch';
+import { ProductFacts } from './productFacts';
 import { type Expectation, type Interruption, type Reading, readMessage } from './reading';
 import type { Reply } from './replies';
 import { Turn, type Effect, type TurnSummary } from './turn';
@@ -72,11 +73,15 @@ const ratings = ['1', '2', '3', '4', '5'];
 export class ConversationEngine {
   private readonly guide: Guide;
   private readonly handoff: HandoffStage;
-  private readonly search: KnowledgeSearch;
+  /** The knowledge search, asked without the car and charger names ("where's the release on a Model Y?"). */
+  private readonly search: Pick<KnowledgeSearch, 'find'>;
+  private readonly products: ProductFacts;
 
   constructor(private readonly deps: EngineDeps) {
-    this.guide = new Guide({ content: deps.content });
-    this.search = new KnowledgeSearch(deps.content.knowledge);
+    this.products = new ProductFacts(deps.content.releaseFacts, deps.content.messages.productFacts);
+    this.guide = new Guide({ content: deps.content, products: this.products });
+    const search = new KnowledgeSearch(deps.content.knowledge);
+    this.search = { find: (question) => search.find(this.products.withoutNames(question)) };
     this.handoff = new HandoffStage({
       messages: deps.content.messages,
       tickets: deps.tickets,
@@ -228,8 +233,9 @@ export class ConversationEngine {
       case 'question': {
         // A question before any procedure: answered, then on to the situation the message tells of,
         // or to working out which end is stuck.
-        const answer = this.answerTo(interruption.item, state, reading.stepsDone.map((step) => ({ step }))).join(' ');
         const told = reading.scenario || reading.stepsDone.length > 0 ? this.guide.start(reading) : undefined;
+        const kept = told?.kind === 'ask' ? told.state : state;
+        const answer = this.answerTo(interruption.item, kept, reading.stepsDone.map((step) => ({ step })), reading.text).join(' ');
         return this.play(turn, told ? { ...told, say: [answer, ...told.say] } : this.guide.reask(state, [answer]), true, input);
       }
       case 'help':
@@ -250,7 +256,7 @@ export class ConversationEngine {
       case 'freed':
         return this.play(turn, this.guide.freedAtStep(state), false, input);
       case 'question':
-        return this.play(turn, this.guide.reask(state, [...this.answerTo(interruption.item, state, state.tried), this.messages.faqResume]), false, input);
+        return this.play(turn, this.guide.reask(state, [...this.answerTo(interruption.item, state, state.tried, reading.text), this.messages.faqResume]), false, input);
       case 'help':
         return this.play(turn, this.guide.helpAtStep(state), false, input);
       default:
@@ -259,10 +265,18 @@ export class ConversationEngine {
   }
 
   /** A knowledge item as the answer to a question, unless it may only be given after steps not tried yet. */
-  private answerTo(item: KnowledgeItem, state: GuideState | undefined, tried: readonly { step: string }[]): string[] {
+  /**
+   * A question's answer from the guide, with what the maker of a car or charger named (before or in
+   * the question) adds; "where does this come from?" also lists the sources of what they said.
+   */
+  private answerTo(item: KnowledgeItem, state: GuideState | undefined, tried: readonly { step: string }[], question: string): string[] {
     const { onlyAfter } = item;
-    if (onlyAfter && !tried.some((done) => onlyAfter.steps.includes(done.step))) return this.guide.texts(state, onlyAfter.instead);
-    return [this.guide.spoken(state, item.text)];
+    const early = onlyAfter && !tried.some((done) => onlyAfter.steps.includes(done.step));
+    const ids = early ? onlyAfter.instead : [item.id];
+    const answer = early ? this.guide.texts(state, ids) : [this.guide.spoken(state, item.text)];
+    answer.push(...this.guide.makersSay(state, ids, this.products.named(question)));
+    if (item.listsSources) answer.push(...this.products.sourcesOf(state?.facts?.given ?? []));
+    return answer;
   }
 
   /** A hazard, damage or a person: the procedure goes to a person, with what must be said first. */
@@ -325,7 +339,7 @@ export class ConversationEngine {
       case 'cancel':
         return this.handoff.cancel(turn, state);
       case 'question':
-        return this.handoff.reask(turn, state, [...this.answerTo(interruption.item, undefined, state.request.stepsTried), messages.faqResume]);
+        return this.handoff.reask(turn, state, [...this.answerTo(interruption.item, undefined, state.request.stepsTried, text), messages.faqResume]);
       case 'help':
         return this.handoff.reask(turn, state, [messages.handoff.help]);
       case 'freed':

@@ -6,6 +6,7 @@ import type { HandoffRequest } from '../handoff/handoffRequest';
 import { mentionTest } from '../nlu/textMatching';
 import type { Entities } from '../nlu/types';
 import type { HandoffReason, StepOutcome, TriedStep } from '../tickets/ticket';
+import type { GivenFact, NamedProducts, ProductFacts } from './productFacts';
 import type { Reading, StepReport } from './reading';
 import type { Reply } from './replies';
 
@@ -32,6 +33,10 @@ export interface GuideFacts {
   coldAdviceGiven?: true;
   /** The mains power, as last said: it answers "is the power back?". */
   power?: 'back' | 'off';
+  /** The car and charger models the driver named (knowledge/vehicles/, knowledge/chargers/). */
+  products?: NamedProducts;
+  /** Their makers' facts said so far: "where does this come from?" lists their sources. */
+  given?: GivenFact[];
 }
 
 export interface GuidePrompt {
@@ -84,7 +89,7 @@ const maxMovesPerTurn = 100;
  * engine's; this is the procedure itself.
  */
 export class Guide {
-  constructor(private readonly deps: { content: Content }) {}
+  constructor(private readonly deps: { content: Content; products: ProductFacts }) {}
 
   /** The state a procedure starts from, with what the first message already said. */
   fresh(reading: Reading): GuideState {
@@ -150,11 +155,14 @@ export class Guide {
         // "It's still stuck in the car" while freeing the car end is a no, not a new story; "it's a
         // Kia Niro, not a Kona" only tells us more, and the step is asked again.
         // At "which end?" or "is the power back?" it only says again that it is stuck: the question again.
-        if (!reading.recognition.entities.stuck || step.ask !== 'freed') return this.ask(state, []);
+        if (!reading.recognition.entities.stuck || step.ask !== 'freed') return this.ask(state, this.newlyNamed(previous, state, step));
         return this.answer(state, step, 'deny');
       }
       return this.switchTo(state, reading.scenario, reading);
     }
+    // "It's a Mach-E": what Ford says about this step, and the step's question again.
+    const news = this.newlyNamed(previous, state, step);
+    if (news.length > 0) return this.reask(state, news);
     if (reading.smallTalk) return this.ask(state, []);
     // "How do I do that?", "where's that on a Mach-E?": the step again, rather than not understood.
     if (reading.unansweredQuestion && !reading.outOfScope) return this.reask(state, [this.deps.content.messages.stepReplies.stepAgain, ...this.instruction(state, step)]);
@@ -247,6 +255,9 @@ export class Guide {
     state.entities = { ...state.entities, ...definedOnly(entities) };
     const cold = reading.recognition.intent === 'cold_weather' || entities.mentions?.includes('cold_weather');
     if (cold || power) state.facts = { ...state.facts, ...(cold ? { cold: true } : {}), ...(power ? { power } : {}) };
+    // "Sorry, I meant the Leaf": the model named last is the one.
+    const named = this.deps.products.named(reading.text);
+    if (named.vehicle || named.charger) state.facts = { ...state.facts, products: { ...state.facts?.products, ...named } };
     return state;
   }
 
@@ -423,11 +434,17 @@ export class Guide {
 
   /** Hands the procedure to a person (`say` goes first). */
   handoff(state: GuideState, reason: HandoffReason, say: string[]): Decision {
-    return {
-      kind: 'end',
-      say,
-      ending: { outcome: 'handoff', request: { reason, scenario: state.procedure, stepsTried: state.tried, entities: state.entities } },
+    const { products } = this.deps;
+    const named = state.facts?.products ?? {};
+    const request: HandoffRequest = {
+      reason,
+      scenario: state.procedure,
+      stepsTried: state.tried,
+      entities: state.entities,
+      ...products.ticketNames(named),
+      ...(state.facts?.given?.length ? { factsGiven: products.ticketFacts(state.facts.given) } : {}),
     };
+    return { kind: 'end', say, ending: { outcome: 'handoff', request } };
   }
 
   private noteAlreadyTried(state: GuideState, steps: readonly string[]): void {
@@ -442,8 +459,37 @@ export class Guide {
   }
 
   /** A step's instruction as one message (or none for a bare question). */
+  /** The step's instruction, then what the maker of the driver's car or charger adds to it. */
   private instruction(state: GuideState, step: Step): string[] {
-    return step.say.length > 0 ? [this.texts(state, step.say).join(' ')] : [];
+    if (step.say.length === 0) return [];
+    return [this.texts(state, step.say).join(' '), ...this.makersSay(state, step.say)];
+  }
+
+  /**
+   * What the makers of the named car and charger say on these knowledge items' topics, noted as
+   * given. Without a known car at the emergency release, the driver is asked for it.
+   */
+  makersSay(state: GuideState | undefined, ids: readonly string[], named: NamedProducts = {}): string[] {
+    const { products, content } = this.deps;
+    const items = ids.map((id) => content.knowledge.get(id));
+    const known = { ...state?.facts?.products, ...named };
+    const { texts, given } = products.refine(items, known);
+    if (state && given.length > 0) state.facts = { ...state.facts, given: [...new Set([...(state.facts?.given ?? []), ...given])] };
+    const aboutTheRelease = items.some((item) => item.refinedBy?.vehicle.includes('emergency_release'));
+    if (aboutTheRelease && products.worthAskingForModel(known, state?.entities.vehicleMake)) texts.push(content.messages.productFacts.askVehicle);
+    return texts;
+  }
+
+  /** A car or charger named just now: what its maker says about the step waiting, if anything new. */
+  private newlyNamed(previous: GuideState, state: GuideState, step: Step): string[] {
+    const before = previous.facts?.products ?? {};
+    const now = state.facts?.products ?? {};
+    if (before.vehicle === now.vehicle && before.charger === now.charger) return [];
+    const alreadyGiven = previous.facts?.given ?? [];
+    const items = step.say.map((id) => this.deps.content.knowledge.get(id));
+    const { texts, given } = this.deps.products.refine(items, now, alreadyGiven);
+    if (given.length > 0) state.facts = { ...state.facts, given: [...alreadyGiven, ...given] };
+    return texts;
   }
 
   private title(step: Step): string {

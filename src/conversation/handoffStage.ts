@@ -191,10 +191,11 @@ export class HandoffStage {
   private async createTicket(turn: Turn, state: HandoffState, confirmed: Extract<InterviewTurn, { kind: 'confirmed' }>, context: HandoffContext): Promise<void> {
     const { tickets, logger } = this.deps;
     const { request } = state;
-    const { knownContact: _known, ...handoff } = request;
+    const { knownContact: _known, factsGiven, ...handoff } = request;
     const input = {
       ...handoff,
       ...confirmed.details,
+      ...(factsGiven?.length ? { releaseFacts: factsGiven } : {}),
       entities: ticketEntities(request.entities),
       transcript: turn.state.record.transcript,
       conversationId: context.conversationId,

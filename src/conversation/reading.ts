@@ -54,7 +54,7 @@ export interface Reading {
 
 export interface ReadingDeps {
   messages: Messages;
-  search: KnowledgeSearch;
+  search: Pick<KnowledgeSearch, 'find'>;
   /** Damage details that are a hazard to the person, not just to the plug. */
   hazardDetails: readonly DamageDetail[];
   /** Words a stage answers with that the recognizer would read otherwise ("Skip" is not cancel). */
@@ -94,7 +94,8 @@ export function readMessage(text: string, recognition: Recognition, expecting: E
   if (reply && expecting.kind === 'step') readAsReply(reading, reply.act, expecting.step);
   if (!reading.interruption && isQuestion(text) && !deps.search.find(text)) reading.unansweredQuestion = true;
   // "Where's that normally?", "how do I do that?": about what was just said, not a new question.
-  if ((reading.interruption?.kind === 'question' || reading.unansweredQuestion) && expecting.kind === 'step' && refersBack(text)) {
+  const asksForSources = reading.interruption?.kind === 'question' && reading.interruption.item.listsSources;
+  if ((reading.interruption?.kind === 'question' || reading.unansweredQuestion) && !asksForSources && expecting.kind === 'step' && refersBack(text)) {
     reading.interruption = undefined;
     reading.unansweredQuestion = true;
     reading.outOfScope = false;

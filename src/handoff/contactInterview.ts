@@ -97,6 +97,7 @@ const optionalQuestions: readonly HandoffQuestion[] = ['charger', 'vehicle'];
 
 const vehicleShape = ticketSchema.shape.vehicle.shape;
 const vehicleMakeSchema = vehicleShape.make.unwrap();
+const vehicleModelSchema = vehicleShape.model.unwrap();
 const chargerModelSchema = ticketSchema.shape.charger.shape.model.unwrap();
 
 export interface ContactInterviewDeps {
@@ -122,7 +123,10 @@ export class ContactInterview {
       postcode: valid(postcodeSchema, known.postcode),
       town: valid(townSchema, known.town),
       chargerBrand: valid(chargerModelSchema, request.entities.chargerBrand),
-      vehicleMake: valid(vehicleMakeSchema, request.entities.vehicleMake),
+      // A model named earlier in the conversation ("my Mach-E") is not asked for again.
+      chargerModel: valid(chargerModelSchema, request.charger?.model),
+      vehicleMake: valid(vehicleMakeSchema, request.vehicle?.make ?? request.entities.vehicleMake),
+      vehicleModel: valid(vehicleModelSchema, request.vehicle?.model),
     };
     const essentialOnly = request.reason === 'safety_hazard';
     const settled = handoffQuestions.filter((question) => isAnswered(question, answers) || (essentialOnly && optionalQuestions.includes(question)));

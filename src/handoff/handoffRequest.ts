@@ -1,5 +1,7 @@
 import type { Entities } from '../nlu/types';
-import type { HandoffReason, TriedStep } from '../tickets/ticket';
+import type { HandoffReason, ReleaseFactGiven, Ticket, TriedStep } from '../tickets/ticket';
+
+export type { ReleaseFactGiven };
 
 /** What a channel already knows about the user (e.g. Teams); the handoff does not ask for it again. */
 export interface KnownContact {
@@ -26,4 +28,9 @@ export interface HandoffRequest {
   /** Filled by channels that know the user; each value is checked like a typed answer. */
   knownContact?: KnownContact;
   raisedBy?: StaffIdentity;
+  /** The car and charger models named in the conversation; the interview's answers come first. */
+  vehicle?: Ticket['vehicle'];
+  charger?: Ticket['charger'];
+  /** The makers' facts the driver was given (knowledge/vehicles/, knowledge/chargers/). */
+  factsGiven?: ReleaseFactGiven[];
 }

@@ -80,6 +80,11 @@ const entitiesSchema = z
   })
   .strict();
 
+const releaseFactGivenSchema = z
+  .object({ about: shortText(120), topic: shortText(40), sources: z.array(shortText(600)).min(1).max(5) })
+  .strict();
+export type ReleaseFactGiven = z.output<typeof releaseFactGivenSchema>;
+
 /** What the conversation recognised about the situation, as installers get it. */
 export type TicketEntities = z.output<typeof entitiesSchema>;
 
@@ -106,6 +111,8 @@ export const ticketSchema = z
     stepsTried: z.array(z.object({ procedure: shortText(60), step: shortText(80), outcome: z.enum(stepOutcomes) }).strict() satisfies z.ZodType<TriedStep>),
     entities: entitiesSchema,
     transcript: z.array(transcriptTurnSchema).max(transcriptLimits.maxTurns),
+    /** What the makers of the driver's car or charger say, as the driver was told it, with the sources. */
+    releaseFacts: z.array(releaseFactGivenSchema).max(20).optional(),
     /** Set when field staff raised the ticket for a customer (Teams). */
     raisedBy: z.object({ entraObjectId: z.uuid(), name: shortText(100) }).strict().optional(),
   })
@@ -114,7 +121,7 @@ export const ticketSchema = z
 export type Ticket = z.output<typeof ticketSchema>;
 
 /** Everything the handoff knows when the user confirms. `buildTicket` adds id, reference and time. */
-export type HandoffInput = Pick<Ticket, 'reason' | 'stepsTried' | 'entities' | 'channel' | 'contact' | 'site' | 'raisedBy'> & {
+export type HandoffInput = Pick<Ticket, 'reason' | 'stepsTried' | 'entities' | 'channel' | 'contact' | 'site' | 'raisedBy' | 'releaseFacts'> & {
   /** The procedure running when the handoff was decided, if any. */
   scenario?: string;
   transcript: TranscriptEntry[];

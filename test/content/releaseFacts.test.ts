@@ -2,16 +2,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { loadContent } from '../../src/content/loadContent';
+import { loadRecognizer } from '../../src/nlu/model';
+import { isEnglishWord } from '../../src/nlu/englishWords';
 import { ContentError } from '../../src/yamlFiles';
-import {
-  chargerTopics,
-  loadCatalogue,
-  loadReleaseFacts,
-  riskyInstructions,
-  vehicleTopics,
-  type ReleaseCatalogue,
-  type ReleaseFact,
-} from '../../src/content/releaseFacts';
+import { loadCatalogue, loadReleaseFacts, riskyInstructions, type ReleaseCatalogue, type ReleaseFact } from '../../src/content/releaseFacts';
+import { chargerTopics, vehicleTopics } from '../../src/content/releaseTopics';
 
 const facts = loadReleaseFacts();
 
@@ -191,5 +186,26 @@ describe('release facts are refused when', () => {
   it('lets a sentence that says not to do it through', () => {
     expect(riskyInstructions("Don't lever the pin with a screwdriver. Never open the charger.")).toEqual([]);
     expect(riskyInstructions('Pull the purple lever in the boot.')).toEqual([]);
+  });
+});
+
+describe('the recognizer knows every car and charger name of the release facts', () => {
+  const recognizer = loadRecognizer();
+  const plain = (name: string) => name.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
+  const namesOf = <T extends string>(catalogue: ReleaseCatalogue<T>) =>
+    catalogue.makes.flatMap((make) =>
+      [make.name.toLowerCase(), ...make.aliases, ...make.models.flatMap((model) => [model.name.toLowerCase(), ...model.aliases])]
+        // An everyday word ("leaf") is a car only in context; the release facts check that (productFacts.test.ts).
+        .filter((name) => !(/^[a-z]+$/.test(name) && isEnglishWord(name)) && !name.includes('('))
+        .map((name) => [make.name, name] as const),
+    );
+
+  it.each(namesOf(facts.vehicles))('%s: "%s" names the car make', (make, name) => {
+    expect(plain(recognizer.entitiesOf(`it's stuck in my ${name}`).vehicleMake ?? '')).toBe(plain(make));
+  });
+
+  // "tesla" alone is the car; "tesla wall connector" the charger.
+  it.each(namesOf(facts.chargers).filter(([, name]) => name !== 'tesla' && name !== 'tesla energy' && name !== 'wallbox'))('%s: "%s" names a charger brand', (_brand, name) => {
+    expect(recognizer.entitiesOf(`it's stuck in my ${name}`).chargerBrand).toBeDefined();
   });
 });

@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Activity } from 'botbuilder';
 import { parse } from 'yaml';
 import { z } from 'zod';
+import type { ReleaseCatalogue } from '../../src/content/releaseFacts';
 import type { StoredConversation } from '../../src/conversation/conversationState';
 import type { Recognizer } from '../../src/nlu/types';
 import type { Ticket } from '../../src/tickets/ticket';
@@ -220,12 +221,21 @@ function checkExpectations(expected: Expectations, facts: TurnFacts): string[] {
   return failures;
 }
 
+/** A maker's documented step for its own product (a screwdriver on Nissan's bonnet-lock release screw), as the maker words it. */
+const { vehicles, chargers } = content.releaseFacts;
+const everyFact = <T extends string>(catalogue: ReleaseCatalogue<T>) =>
+  catalogue.makes.flatMap((make) => [...make.facts, ...make.models.flatMap((model) => catalogue.topics.flatMap((topic) => model.factsFor(topic)))]);
+const makersOwnSteps = [...everyFact(vehicles), ...everyFact(chargers)]
+  .filter((fact) => fact.makersOwnStep)
+  .map((fact) => fact.text.replace(/\s+/g, ' '));
+
 /** The safety rules, over every reply of every conversation. */
 function checkRules(replies: string[], saidSoFar: string[], after: StoredConversation | undefined): string[] {
   const failures: string[] = [];
   for (const reply of replies) {
     for (const sentence of reply.split(/(?<=[.!?:;])\s+|\n+/)) {
-      if (riskyAdvice.test(sentence) && !negative.test(sentence)) failures.push(`RULE: advises force or tools: "${sentence}"`);
+      const makersStep = makersOwnSteps.some((text) => text.includes(sentence.trim()));
+      if (riskyAdvice.test(sentence) && !negative.test(sentence) && !makersStep) failures.push(`RULE: advises force or tools: "${sentence}"`);
     }
   }
   const safety = patternsOf('safety', 'webchat')[0];
