@@ -335,6 +335,8 @@ export class ConversationEngine {
         }
         return this.handoff.reask(turn, { ...state, request: { ...state.request, entities: { ...state.request.entities, damage: interruption.details } } }, [messages.handoff.noted]);
       case 'person':
+        // "Sam here, ring me on 07700 900777": the details are the answer; the person is on the way.
+        if (this.handoff.givesDetails(state, text)) return this.handoff.answer(turn, state, text, recognition, input.contactAnswers, context);
         return this.handoff.reask(turn, state, [messages.handoff.alreadyInProgress]);
       case 'cancel':
         return this.handoff.cancel(turn, state);
@@ -351,6 +353,19 @@ export class ConversationEngine {
   private atRating(turn: Turn, attempts: number, reading: Reading, input: TurnInput): void {
     const { messages } = this;
     const { interruption } = reading;
+    // "4. how do I stop it happening again?": the rating, and the question answered; the cable is out,
+    // so no procedure starts again.
+    if (interruption?.kind === 'question' && !reading.scenario) {
+      const answer = this.answerTo(interruption.item, undefined, [], reading.text);
+      const score = ratingIn(reading.text.match(/^\W*\w+/)?.[0] ?? '');
+      if (score === undefined) {
+        turn.say(...answer);
+        return this.askRating(turn, messages.ratingPrompt, attempts + 1);
+      }
+      this.rate(turn, score);
+      turn.say(...answer);
+      return;
+    }
     const somethingNew = reading.scenario || (interruption && interruption.kind !== 'cancel' && interruption.kind !== 'freed');
     if (somethingNew) {
       // Not a rating but something new (another stuck cable, a question, a hazard): the rating can wait.
@@ -358,19 +373,20 @@ export class ConversationEngine {
       return this.atOpening(turn, this.read(turn.stage, reading.text, reading.recognition), input);
     }
     const score = ratingIn(reading.text);
-    if (score !== undefined) {
-      turn.rateLastOutcome(score);
-      turn.effect({ kind: 'rated', score });
-      turn.say(messages.ratingThanks);
-      turn.moveTo({ kind: 'idle' });
-      return;
-    }
+    if (score !== undefined) return this.rate(turn, score);
     if (interruption || reading.smallTalk || attempts >= 1) {
       turn.say(reading.smallTalk === 'thanks' ? messages.youreWelcome : messages.ratingSkipped);
       turn.moveTo({ kind: 'idle' });
       return;
     }
     this.askRating(turn, messages.ratingRetry, attempts + 1);
+  }
+
+  private rate(turn: Turn, score: number): void {
+    turn.rateLastOutcome(score);
+    turn.effect({ kind: 'rated', score });
+    turn.say(this.messages.ratingThanks);
+    turn.moveTo({ kind: 'idle' });
   }
 
   private askRating(turn: Turn, text: string, attempts: number): void {

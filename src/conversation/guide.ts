@@ -113,12 +113,12 @@ export class Guide {
       const side = state.entities.side;
       const byEnd = told === 'cable_stuck' || (told === 'stuck_in_car' && side === 'both');
       const scenario = byEnd && side ? scenarioOfSide[side] : told;
-      return this.enter(state, scenario, reading, [this.fill(state, messages.scenarios[scenario].intro)]);
+      return this.enter(state, scenario, reading, this.introOf(state, scenario));
     }
     const side = reading.answer === 'car' || reading.answer === 'charger' || reading.answer === 'both' ? reading.answer : undefined;
     if (side) {
       state.entities.side = side;
-      return this.enter(state, scenarioOfSide[side], reading, [this.fill(state, messages.scenarios[scenarioOfSide[side]].intro)]);
+      return this.enter(state, scenarioOfSide[side], reading, this.introOf(state, scenarioOfSide[side]));
     }
     if (reading.smallTalk === 'thanks') return { kind: 'end', say: [messages.youreWelcome], ending: { outcome: 'closed' } };
     if (reading.smallTalk === 'greeting') return this.follow(state, { step: state.step }, []);
@@ -333,6 +333,13 @@ export class Guide {
     return this.follow(state, { step: decisive?.id ?? this.entryStep(scenario, said) ?? procedure.steps[0].id }, say, said);
   }
 
+  /** How a procedure starts; none for one that hands over at once to the end known to come first (both ends: the car's). */
+  private introOf(state: GuideState, scenario: ProcedureScenario): string[] {
+    const [first] = this.procedure(scenario).steps;
+    if (first.ask === 'side' && state.entities.side === 'both') return [];
+    return [this.fill(state, this.deps.content.messages.scenarios[scenario].intro)];
+  }
+
   /** The entry point the driver's words match ("fully charged but still locked"), if any. */
   private entryStep(scenario: ProcedureScenario, said: Said): string | undefined {
     const mentioned = mentionTest(said.text, entryNegations);
@@ -364,7 +371,8 @@ export class Guide {
       } else if ('procedure' in target) {
         if (target.then) state.returns.push({ procedure: state.procedure, step: target.then });
         state.procedure = target.procedure;
-        say.push(this.fill(state, messages.scenarios[target.procedure].intro));
+        // Both ends: "the car end first, then the charger", not the two procedures' introductions.
+        say.push(...(target.then && state.entities.side === 'both' ? [messages.bothEnds] : this.introOf(state, target.procedure)));
         // "Finished charging but stuck at both ends": the car's procedure starts where those words say.
         target = { step: (said && this.entryStep(target.procedure, said)) ?? this.procedure(target.procedure).steps[0].id };
       } else {

@@ -93,6 +93,12 @@ export class HandoffStage {
     return !hazardWords || (stage.kind === 'question' && stage.question === 'name' && isProperName(message));
   }
 
+  /** Whether the message carries contact details or the answer waited for ("Sam here, call me on ..."). */
+  givesDetails(state: HandoffState, message: string): boolean {
+    if (state.askedStillWanted || state.reference) return false;
+    return Object.keys(contactDetailsIn(message)).length > 0 || this.interview.answersQuestion(state.interview, message);
+  }
+
   /** After the ticket exists: a repeated "yes, create it" gets the reference again; anything else is a new message. */
   repeatsConfirmation(state: HandoffState, message: string, recognition: Recognition): boolean {
     return !!state.reference && (sameWords(message, this.text.buttons.create) || recognition.intent === 'affirm');

@@ -174,6 +174,13 @@ export class KnowledgeSearch {
       const scored = this.bestItemFor(this.termsOf(part));
       if (scored && (!best || scored.score * partOfMessageFactor > best.score)) best = { index: scored.index, score: scored.score * partOfMessageFactor };
     }
+    // "Where do I stop it in the car? There's no button on the charger": the sentence with the
+    // question mark is the question, the rest is what the driver sees; it wins unless clearly worse.
+    const asked = (question.match(/[^.!?]*\?/g) ?? []).join(' ');
+    if (asked.trim() && asked.trim().length < question.trim().length) {
+      const scored = this.bestItemFor(this.termsOf(wordsOf(asked).map((word) => this.corrected(word))));
+      if (scored && scored.score >= minScore && (!best || scored.score > best.score * partOfMessageFactor)) best = scored;
+    }
     return best && best.score >= minScore ? { item: this.items[best.index], coverage: best.score } : undefined;
   }
 

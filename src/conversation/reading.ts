@@ -116,7 +116,8 @@ const workedOnTheStep = new Set<string>(['freed', 'still_stuck', 'did_it', 'trie
 const stepReports = new Set<string>(['did_it', 'tried_before', 'cannot', 'partly', 'waiting']);
 const isStepReport = (act: string): act is StepReport => stepReports.has(act);
 
-const bothWords = new Set(['both', 'ends', 'end', 'sides', 'side', 'of', 'them', 'please', 'the']);
+/** "Both", "erm both i think", "both ends mate": the words of a plain "both". */
+const bothWords = new Set(['both', 'ends', 'end', 'sides', 'side', 'of', 'them', 'please', 'the', 'erm', 'um', 'umm', 'er', 'uh', 'i', 'think', 'reckon', 'guess', 'probably', 'its', 'it', 'is', 'mate', 'actually', 'well']);
 
 /** A short question pointing back at the step ("where's that?", "how do I do it?"). */
 function refersBack(text: string): boolean {
@@ -183,7 +184,8 @@ function stepAnswer(expecting: Expectation, recognition: Recognition, text: stri
   if (expecting.kind !== 'step' && expecting.kind !== 'opening') return undefined;
   if (expecting.kind === 'opening' || expecting.ask === 'side') {
     // "Both" to "which end?": the button's word alone.
-    if (words(text).length > 0 && words(text).every((word) => bothWords.has(word))) return 'both';
+    const said = words(text);
+    if (said.includes('both') && said.every((word) => bothWords.has(word))) return 'both';
     if (recognition.intent === 'stuck_in_car') return 'car';
     if (recognition.intent === 'stuck_in_charger') return 'charger';
     if (recognition.entities.side) return recognition.entities.side;

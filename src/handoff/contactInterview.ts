@@ -393,7 +393,10 @@ export class ContactInterview {
     if (found.postcode || found.town) {
       take('site', dropUndefined({ postcode: found.postcode, town: found.town }), ...(found.postcode ? [detailNames.postcode] : []), ...(found.town ? [detailNames.town] : []));
     }
-    if (found.name && valid(nameSchema, found.name)) take('name', { name: found.name }, detailNames.name);
+    // "Oh it's Stockport" at the town question is the town, not a new name.
+    const answered = asked ? Object.values(this.read(asked, message, state.answers) ?? {}).map((value) => String(value).toLowerCase()) : [];
+    const isTheAnswer = (value: string) => answered.includes(value.toLowerCase());
+    if (found.name && valid(nameSchema, found.name) && !isTheAnswer(found.name)) take('name', { name: found.name }, detailNames.name);
     return named.length > 0 ? { state: current, named: named.join(' and ') } : undefined;
   }
 

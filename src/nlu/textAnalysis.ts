@@ -56,6 +56,10 @@ const contractions: [RegExp, string][] = [
 ];
 
 
+/** Words that open a question clause, and clauses that only suppose ("if I unlock it, ..."). */
+const askingOpeners = new Set(['should', 'can', 'could', 'shall', 'would', 'will', 'is', 'are', 'do', 'does', 'what', 'how', 'where', 'why', 'when', 'which', 'whats', 'wheres', 'hows', 'am', 'may', 'must']);
+const conditionalOpeners = new Set(['if', 'when', 'once', 'before', 'after', 'unless', 'until', 'whether']);
+
 /** Lower-cases, expands contractions and splits into words and clause breaks. */
 export function tokenize(text: string): string[] {
   return splitWords(text).words;
@@ -83,11 +87,23 @@ function splitWords(text: string): { words: string[]; possessive: boolean[]; ask
   const possessive: boolean[] = [];
   const asked: boolean[] = [];
   let clauseStart = 0;
+  let commaStarts: number[] = [];
+  let afterComma = false;
   for (const match of normalised.matchAll(/[a-z0-9]+|(?<=[a-z0-9])'s\b|[,.;:!?()]/g)) {
     const token = match[0];
-    if (token === '?') asked.fill(true, clauseStart, words.length);
+    if (token === '?') {
+      // "already ended it and did the fob thing, should I pull the tab now?": only the part from the
+      // question asks; "if I unlock it, can I pull it?" asks all of it.
+      const opener = [...commaStarts].reverse().find((start) => askingOpeners.has(words[start]));
+      const from = opener !== undefined && !commaStarts.some((start) => start < opener && conditionalOpeners.has(words[start])) && !conditionalOpeners.has(words[clauseStart]) ? opener : clauseStart;
+      asked.fill(true, from, words.length);
+    }
+    if (token === ',') afterComma = true;
+    else if (!/^[a-z0-9]/.test(token) && token !== "'s") commaStarts = [];
     if (token === "'s") possessive[words.length - 1] = true;
     else if (/^[a-z0-9]/.test(token)) {
+      if (afterComma) commaStarts.push(words.length);
+      afterComma = false;
       words.push(token);
       possessive.push(false);
       asked.push(false);
