@@ -105,7 +105,7 @@ export function buildBotRuntime(
     logger,
   });
   const hub = liveHandoff && new TeamsLiveAgentHub({ ...liveHandoff, tickets: tickets.delivery, texts: messages.liveStaff, logger });
-  const bot = new SupportBot(new ConversationHost({ engine, conversationState, metrics, logger, liveAgents: hub }));
+  const bot = new SupportBot(new ConversationHost({ engine, conversationState, metrics, logger, liveAgents: hub, insights: insights.recorder }));
   const onTurnError = createTurnErrorHandler({ conversationState, messages, logger });
 
   return {

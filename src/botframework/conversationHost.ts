@@ -2,8 +2,11 @@ import { type Activity, type ConversationReference, TurnContext } from 'botbuild
 import { z } from 'zod';
 import { raisedByOf } from '../channels/teams/fieldStaff';
 import type { ConversationEngine, TurnInput, TurnResult } from '../conversation/engine';
+import type { StoredConversation } from '../conversation/conversationState';
 import type { Effect } from '../conversation/turn';
 import { contactAnswersValueSchema } from '../handoff/contactInterview';
+import type { InsightsRecorder } from '../insights/recorder';
+import { insightEventsOf } from '../insights/turnEvents';
 import { hashId, type Logger } from '../logger';
 import { intentLabels } from '../nlu/types';
 import type { Metrics } from '../observability/metrics';
@@ -46,6 +49,8 @@ export interface ConversationHostDeps {
   metrics: Metrics;
   logger: Logger;
   liveAgents?: LiveAgentHub;
+  /** What each turn tells the support team (GET /api/insights). */
+  insights?: InsightsRecorder;
 }
 
 type StateObject = Record<string, unknown>;
@@ -74,6 +79,7 @@ export class ConversationHost {
     if (problems.length > 0) logger.warn({ conversation: hashId(context.activity.conversation?.id), problems }, 'stored conversation not as expected: set right');
 
     const result = await engine.turn(conversation, input);
+    this.recordInsights(context, conversation, result, input);
     raw[conversationProperty] = result.conversation;
     for (const property of legacyProperties) delete raw[property];
 
@@ -81,6 +87,13 @@ export class ConversationHost {
     await this.carryOut(context, result.effects);
     await conversationState.saveChanges(context, false);
     this.logTurn(context, result, started);
+  }
+
+  private recordInsights(context: TurnContext, before: StoredConversation, result: TurnResult, input: TurnInput): void {
+    const { insights } = this.deps;
+    if (!insights) return;
+    const conversationId = context.activity.conversation?.id ?? 'unknown';
+    for (const event of insightEventsOf(before, result, input.kind === 'message' ? input.text : undefined)) insights.record(conversationId, event);
   }
 
   private async carryOut(context: TurnContext, effects: Effect[]): Promise<void> {

@@ -113,6 +113,7 @@ export class ConversationEngine {
       const recognition = this.deps.recognizer.recognize(input.text, this.replyContext(turn.stage));
       turn.summary.intent = recognition.intent;
       turn.summary.confidence = recognition.confidence;
+      turn.summary.ranking = recognition.ranking;
       await this.dispatch(turn, this.read(turn.stage, input.text, recognition), input);
     }
     const stage = turn.stage;
@@ -252,7 +253,7 @@ export class ConversationEngine {
     const state = this.guide.noted(previous, reading);
     switch (interruption.kind) {
       case 'cancel':
-        return this.play(turn, { kind: 'end', say: [this.messages.cancelled], ending: { outcome: 'cancelled', scenario: state.procedure } }, false, input);
+        return this.play(turn, { kind: 'end', say: [this.messages.cancelled], ending: { outcome: 'cancelled', scenario: state.procedure, step: state.step } }, false, input);
       case 'freed':
         return this.play(turn, this.guide.freedAtStep(state), false, input);
       case 'question':
@@ -397,6 +398,10 @@ export class ConversationEngine {
   /** Says the decision's messages, then asks the next step or concludes. `starting`: no procedure was running. */
   private play(turn: Turn, decision: Decision, starting: boolean, input: TurnInput): void {
     if (starting) this.countStart(turn, decision);
+    if (decision.misread) turn.summary.misunderstood = decision.misread === 'clarifying' ? 'clarifying_question' : starting ? 'not_recognised' : 'unreadable_reply';
+    const { ending } = decision.kind === 'end' ? decision : { ending: undefined };
+    turn.summary.tried = decision.kind === 'ask' ? decision.state.tried : ending?.outcome === 'freed' ? ending.stepsTried : ending?.outcome === 'handoff' ? ending.request.stepsTried : undefined;
+    if (decision.skipped) turn.summary.skipped = [...(turn.summary.skipped ?? []), ...decision.skipped];
     turn.say(...decision.say);
     if (decision.kind === 'ask') {
       turn.ask({ text: decision.prompt.text, buttons: decision.prompt.buttons });
@@ -408,6 +413,8 @@ export class ConversationEngine {
 
   /** A procedure begins when the first message leads to a step, or straight to an outcome (freed, handoff). */
   private countStart(turn: Turn, decision: Decision): void {
+    // A message nothing could be made of starts nothing, though the bot asks where the cable is stuck.
+    if (decision.misread === 'unplaced') return;
     const procedure =
       decision.kind === 'ask'
         ? decision.state.procedure
@@ -435,7 +442,7 @@ export class ConversationEngine {
         return this.handoff.begin(turn, request, handoffContext(input));
       }
       case 'cancelled':
-        turn.addOutcome({ result: 'cancelled', scenario: ending.scenario });
+        turn.addOutcome({ result: 'cancelled', scenario: ending.scenario, step: ending.step });
         return turn.moveTo({ kind: 'idle' });
       case 'closed':
         turn.addOutcome({ result: 'closed' });

@@ -47,11 +47,17 @@ export interface GuidePrompt {
 export type Ending =
   | { outcome: 'freed'; scenario: ProcedureScenario; step: string; stepsTried: TriedStep[] }
   | { outcome: 'handoff'; request: HandoffRequest }
-  | { outcome: 'cancelled'; scenario?: ProcedureScenario }
+  | { outcome: 'cancelled'; scenario?: ProcedureScenario; step?: string }
   | { outcome: 'closed' };
 
 /** What to say this turn, then either the question to ask (and the state to keep) or how it ended. */
-export type Decision = { say: string[] } & ({ kind: 'ask'; prompt: GuidePrompt; state: GuideState } | { kind: 'end'; ending: Ending });
+export type Decision = {
+  say: string[];
+  /** The message could not be placed (`unplaced`), or the bot asks whether it worked (`clarifying`). */
+  misread?: 'unplaced' | 'clarifying';
+  /** Steps passed over this turn because they were tried already. */
+  skipped?: { procedure: ProcedureScenario; step: string }[];
+} & ({ kind: 'ask'; prompt: GuidePrompt; state: GuideState } | { kind: 'end'; ending: Ending });
 
 const buttonsFor: Record<AskKind, ButtonKey[]> = {
   freed: ['freed', 'stillStuck', 'damaged', 'person'],
@@ -217,7 +223,7 @@ export class Guide {
         if (asked || state.facts?.clarified) return this.answer(state, step, 'deny');
         state.clarifying = true;
         state.facts = { ...state.facts, clarified: true };
-        return { kind: 'ask', say: [], prompt: { ...this.prompt(step), text: clarify.didItWork }, state };
+        return { kind: 'ask', say: [], prompt: { ...this.prompt(step), text: clarify.didItWork }, state, misread: 'clarifying' };
       case 'cannot': {
         // The step explained another way once; if it still cannot be done, on to the next thing.
         state.unplacedInARow += 1;
@@ -352,14 +358,16 @@ export class Guide {
    */
   private follow(state: GuideState, first: Target, say: string[], said?: Said): Decision {
     const { messages } = this.deps.content;
-    const skipped: string[] = [];
+    const skipped: Step[] = [];
     const withSkipped = (rest: string[]) =>
-      skipped.length > 0 ? [...say, fillTemplate(messages.alreadyTried, { steps: skipped.join(', ') }), ...rest] : [...say, ...rest];
+      skipped.length > 0 ? [...say, fillTemplate(messages.alreadyTried, { steps: skipped.map((step) => this.title(step)).join(', ') }), ...rest] : [...say, ...rest];
+    const skippedIds: { procedure: ProcedureScenario; step: string }[] = [];
+    const noting = (decision: Decision): Decision => (skippedIds.length > 0 ? { ...decision, skipped: skippedIds } : decision);
     let target = first;
     for (let move = 0; move < maxMovesPerTurn; move += 1) {
       if (target === 'success') {
         const back = state.returns.pop();
-        if (!back) return this.freed(state, withSkipped([]));
+        if (!back) return noting(this.freed(state, withSkipped([])));
         state.procedure = back.procedure;
         say.push(messages.oneEndFree);
         target = { step: back.step };
@@ -367,7 +375,7 @@ export class Guide {
         const steps = this.procedure(state.procedure).steps;
         target = { step: steps[steps.findIndex((s) => s.id === state.step) + 1].id };
       } else if ('handoff' in target) {
-        return this.handoff(state, target.handoff, withSkipped(this.texts(state, target.say)));
+        return noting(this.handoff(state, target.handoff, withSkipped(this.texts(state, target.say))));
       } else if ('procedure' in target) {
         if (target.then) state.returns.push({ procedure: state.procedure, step: target.then });
         state.procedure = target.procedure;
@@ -382,7 +390,8 @@ export class Guide {
         // A step tried, or one whose every part was ("fully charged" covers locking and unlocking), is skipped.
         const tried = (id: string) => state.tried.some((t) => t.step === id);
         if (step.ask === 'freed' && (tried(step.id) || (step.covers.length > 0 && step.covers.every(tried)))) {
-          skipped.push(this.title(step));
+          skipped.push(step);
+          skippedIds.push({ procedure: state.procedure, step: step.id });
           target = targetsOf(step).deny!;
         } else if (step.ask === 'side' && knownSide) {
           if (!state.tried.some((t) => t.step === step.id && t.procedure === state.procedure)) this.record(state, step, knownSide);
@@ -397,7 +406,7 @@ export class Guide {
           this.record(state, step, answer);
           target = targetsOf(step)[answer]!;
         } else {
-          return this.ask(state, withSkipped([...this.instruction(state, step), ...this.factAdvice(state, step)]));
+          return noting(this.ask(state, withSkipped([...this.instruction(state, step), ...this.factAdvice(state, step)])));
         }
       }
     }
@@ -416,9 +425,9 @@ export class Guide {
     state.unplacedInARow += 1;
     if (state.unplacedInARow >= 2) {
       const step = this.currentStep(state);
-      return { kind: 'ask', say: [], prompt: { ...this.prompt(step), text: messages.notUnderstoodAgain }, state };
+      return { kind: 'ask', say: [], prompt: { ...this.prompt(step), text: messages.notUnderstoodAgain }, state, misread: 'unplaced' };
     }
-    return this.ask(state, [outOfScope ? messages.outOfScope : messages.notUnderstood]);
+    return { ...this.ask(state, [outOfScope ? messages.outOfScope : messages.notUnderstood]), misread: 'unplaced' };
   }
 
   /** The step's question as a reply with its answer buttons. */

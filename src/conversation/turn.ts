@@ -1,4 +1,5 @@
-import type { HandoffReason, Ticket, TranscriptEntry } from '../tickets/ticket';
+import type { RankedIntent } from '../nlu/types';
+import type { HandoffReason, Ticket, TranscriptEntry, TriedStep } from '../tickets/ticket';
 import type { Outcome } from './conversationRecord';
 import type { Stage, StoredConversation } from './conversationState';
 import type { Reply } from './replies';
@@ -20,11 +21,22 @@ export type Effect =
   /** The person left the chat: the live part of the conversation, for the ticket. */
   | { kind: 'liveEnded'; reference: string; ticketId: string; transcript: TranscriptEntry[] };
 
-/** What the turn's log line and the intent metrics say about it. */
+/** Why a message could not be used: for the insights' review of what the bot did not understand. */
+export const misunderstandings = ['not_recognised', 'clarifying_question', 'unreadable_reply'] as const;
+export type Misunderstanding = (typeof misunderstandings)[number];
+
+/** What the turn's log line, the metrics and the insights say about it. */
 export interface TurnSummary {
   intent?: string;
   confidence?: number;
+  /** The recognizer's best labels for the message. */
+  ranking?: RankedIntent[];
   step?: string;
+  /** The guide's steps tried by the end of the turn, also when its procedure ended this turn. */
+  tried?: TriedStep[];
+  misunderstood?: Misunderstanding;
+  /** Steps passed over because they were tried already. */
+  skipped?: { procedure: string; step: string }[];
 }
 
 /**

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { handoffReasons } from '../tickets/ticket';
 import { intentLabels } from '../nlu/types';
+import { misunderstandings } from '../conversation/turn';
 
 /**
  * What the conversation engine tells the insights, one event per fact, as the turn happens.
@@ -17,7 +18,6 @@ const contentId = z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, 'a content id (lowe
 
 export const stepOutcomes = ['freed', 'still_stuck', 'skipped', 'tried_before'] as const;
 export const procedureResults = ['resolved', 'cancelled', 'continued'] as const;
-export const misunderstandings = ['not_recognised', 'clarifying_question', 'unreadable_reply'] as const;
 export const ratingScores = ['1', '2', '3', '4', '5'] as const;
 
 export const rankedIntentSchema = z.object({ intent: z.enum(intentLabels), confidence: z.number().min(0).max(1) }).strict();
