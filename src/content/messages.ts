@@ -131,7 +131,7 @@ export const messagesSchema = z
     handoffReasons: exactlyEach(handoffReasons, text),
     live: z.object({ offered: text, closed: text, joined: text, says: text, left: text, stillStuck: text }).strict(),
     liveStaff: liveStaffSchema,
-    productFacts: z.object({ fact: text, source: text, askVehicle: text, sourcesIntro: text, sourceLine: text, noneYet: text }).strict(),
+    productFacts: z.object({ fact: text, source: text, askVehicle: text, sourcesIntro: text, sourceLine: text, noneYet: text, noted: text }).strict(),
     teamsTenantRefused: text,
     allStepsTitle: text,
     allStepsWhichProcedure: text,

@@ -242,7 +242,7 @@ export class ConversationEngine {
       case 'help':
         return this.play(turn, this.guide.reask(state, [this.messages.help]), true, input);
       default:
-        return this.play(turn, this.interrupted(state, interruption)!, true, input);
+        return this.play(turn, this.interrupted(state, interruption, reading)!, true, input);
     }
   }
 
@@ -261,7 +261,7 @@ export class ConversationEngine {
       case 'help':
         return this.play(turn, this.guide.helpAtStep(state), false, input);
       default:
-        return this.play(turn, this.interrupted(state, interruption)!, false, input);
+        return this.play(turn, this.interrupted(state, interruption, reading)!, false, input);
     }
   }
 
@@ -281,7 +281,7 @@ export class ConversationEngine {
   }
 
   /** A hazard, damage or a person: the procedure goes to a person, with what must be said first. */
-  private interrupted(state: GuideState, interruption: Interruption): Decision | undefined {
+  private interrupted(state: GuideState, interruption: Interruption, reading: Reading): Decision | undefined {
     switch (interruption.kind) {
       case 'hazard': {
         const { safety } = this.deps.content.dialogs.interruptions.damage;
@@ -292,7 +292,7 @@ export class ConversationEngine {
         return this.guide.handoff(state, this.damageReason(interruption.details), this.guide.texts(state, damage.say));
       }
       case 'person':
-        return this.guide.handoff(state, this.deps.content.dialogs.interruptions.human.reason, []);
+        return this.guide.personWanted(state, reading, this.deps.content.dialogs.interruptions.human.reason);
       default:
         return undefined;
     }

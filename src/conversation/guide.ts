@@ -119,6 +119,12 @@ export class Guide {
       const side = state.entities.side;
       const byEnd = told === 'cable_stuck' || (told === 'stuck_in_car' && side === 'both');
       const scenario = byEnd && side ? scenarioOfSide[side] : told;
+      // "It's a Tesla Wall Connector": a charger with a fixed cable has no socket to hold it.
+      if (scenario === 'stuck_in_charger' && this.tethered(state)) {
+        state.entities.side = 'car';
+        const why = [this.texts(state, ['charger_types'])[0], ...this.makersSay(state, ['charger_types'])];
+        return this.enter(state, 'stuck_in_car', reading, [...why, ...this.introOf(state, 'stuck_in_car')]);
+      }
       return this.enter(state, scenario, reading, this.introOf(state, scenario));
     }
     const side = reading.answer === 'car' || reading.answer === 'charger' || reading.answer === 'both' ? reading.answer : undefined;
@@ -339,6 +345,11 @@ export class Guide {
     return this.follow(state, { step: decisive?.id ?? this.entryStep(scenario, said) ?? procedure.steps[0].id }, say, said);
   }
 
+  /** The driver's charger has its cable fixed to it: said so ("tethered"), or its maker says so. */
+  private tethered(state: GuideState): boolean {
+    return state.entities.chargerType === 'tethered' || this.deps.products.isTethered(state.facts?.products);
+  }
+
   /** How a procedure starts; none for one that hands over at once to the end known to come first (both ends: the car's). */
   private introOf(state: GuideState, scenario: ProcedureScenario): string[] {
     const [first] = this.procedure(scenario).steps;
@@ -464,6 +475,27 @@ export class Guide {
     return { kind: 'end', say, ending: { outcome: 'handoff', request } };
   }
 
+  /**
+   * A person asked for. When a criterion for an installer is met already (the emergency release
+   * pulled and the plug still held: "pulled it, still locked, raise a job"), the handoff is for it.
+   */
+  personWanted(state: GuideState, reading: Reading, reason: HandoffReason): Decision {
+    this.noteAlreadyTried(state, reading.stepsDone);
+    const waiting = this.isCurrent(state) ? this.currentStep(state) : undefined;
+    const stillStuck = reading.answer === 'deny' || !!reading.recognition.entities.stuck;
+    for (const procedure of this.deps.content.dialogs.procedures.values()) {
+      for (const step of procedure.steps) {
+        const deny = targetsOf(step).deny;
+        if (!step.decisive || !deny || typeof deny !== 'object' || !('handoff' in deny)) continue;
+        const tried = state.tried.some((t) => t.step === step.id && t.outcome !== 'freed');
+        if (!(tried && stillStuck) && !(waiting?.id === step.id && stillStuck)) continue;
+        if (waiting?.id === step.id) state.tried.push({ procedure: state.procedure, step: step.id, outcome: 'still_stuck' });
+        return this.handoff(state, deny.handoff, this.texts(state, deny.say));
+      }
+    }
+    return this.handoff(state, reason, []);
+  }
+
   private noteAlreadyTried(state: GuideState, steps: readonly string[]): void {
     for (const step of steps) {
       if (!state.tried.some((t) => t.step === step)) state.tried.push({ procedure: state.procedure, step, outcome: 'tried_before' });
@@ -506,7 +538,10 @@ export class Guide {
     const items = step.say.map((id) => this.deps.content.knowledge.get(id));
     const { texts, given } = this.deps.products.refine(items, now, alreadyGiven);
     if (given.length > 0) state.facts = { ...state.facts, given: [...alreadyGiven, ...given] };
-    return texts;
+    if (texts.length > 0) return texts;
+    // Nothing its maker says about this step: noted all the same, and the step asked again.
+    const changed = now.vehicle !== before.vehicle ? this.deps.products.nameOf('vehicle', now.vehicle!) : this.deps.products.nameOf('charger', now.charger!);
+    return changed ? [fillTemplate(this.deps.content.messages.productFacts.noted, { product: changed })] : [];
   }
 
   private title(step: Step): string {

@@ -141,6 +141,12 @@ export class ProductFacts {
     return refinement;
   }
 
+  /** Whether the named charger's maker says its cable is fixed to it. */
+  isTethered(products: NamedProducts | undefined): boolean {
+    const resolved = products?.charger ? this.resolve('charger', products.charger) : undefined;
+    return !!resolved && (resolved.model ?? resolved.make).factsFor('tethered').length > 0;
+  }
+
   /**
    * Whether asking for the car's model could tell the driver where its release is: no model named
    * yet, and the make (if one was named) has a model whose release we know.

@@ -20,7 +20,7 @@ const postcodePattern = /\b(GIR ?0AA|[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2})\b/gi;
  * How people introduce a value: "my name is Sam", "it's Sam Patel", "I live in Leeds". The value
  * follows; what comes after it ("here", "thanks") is trimmed by `cleaned`.
  */
-const nameLeadIns = /^(?:(?:hi|hello|hey|sorry|oops|oh|ok|okay|right|yes|yeah|sure)[,!.]?\s+)*(?:my\s+(?:full\s+)?name\s+is|my\s+name's|name\s+is|name's|name:|names|i'm|i\s+am|im|it's|it\s+is|its|this\s+is|call\s+me|you\s+can\s+call\s+me|they\s+call\s+me|the\s+customer\s+is|customer\s+is|customer's\s+name\s+is|customer\s+name\s+is)\s+/i;
+const nameLeadIns = /^(?:(?:hi|hello|hey|sorry|oops|oh|ok|okay|right|yes|yeah|sure)[,!.]?\s+)*(?:my\s+(?:full\s+)?name\s+is|my\s+name's|name\s+is|name's|name:|names|i'm|i\s+am|im|it's|it\s+is|its|this\s+is|call\s+me|you\s+can\s+call\s+me|they\s+call\s+me|(?:the\s+)?(?:customer|cust|client|driver|owner)(?:'s|s)?\s+(?:name\s+)?is|(?:her|his|their)\s+name\s+is|(?:she|he)\s+is\s+called|(?:she's|he's)\s+called)\s+/i;
 const openingInterjections = /^(?:(?:hi|hello|hey|sorry|oops|oh|ok|okay|right|yes|yeah|sure|um|erm|ah)\b[,!.\s]*)+/i;
 /** Lead-ins that open any sentence ("it's fine", "this is useless", "I'm stuck"), not only a name. */
 const sentenceLeadIn = /^(?:(?:hi|hello|hey|sorry|oops|oh|ok|okay|right|yes|yeah|sure)[,!.]?\s+)*(?:i'm|i\s+am|im|it's|it\s+is|its|this\s+is)\s+$/i;
@@ -71,7 +71,9 @@ function cleaned(text: string, leadIn: RegExp): string {
  */
 export function nameIn(text: string): string | undefined {
   // "Nadia Rahman, her mobile is ...", "Sam here, ring me on ...": the name comes before the comma.
-  const withoutGreeting = text.replace(emailPattern, ' ').replace(phonePattern, ' ').trim().replace(openingInterjections, '');
+  // "<b>Dana</b> **Okafor**": markup pasted or typed around a name is not part of it.
+  const plain = text.replace(/<[^>]*>/g, ' ').replace(/[*_`~]+/g, '');
+  const withoutGreeting = plain.replace(emailPattern, ' ').replace(phonePattern, ' ').trim().replace(openingInterjections, '');
   const firstClause = withoutGreeting.split(/[,;]|\s[-–—]\s/)[0];
   // "this is useless", "im fine": after a lead-in that also opens sentences, one everyday word is no name.
   const leadIn = firstClause.trim().match(nameLeadIns)?.[0];

@@ -17,6 +17,8 @@ export interface RuleFindings {
 /** Words before a side word that make it the place the cable is held: "stuck IN the car". */
 const placePrepositions = new Set(['in', 'into', 'from', 'of', 'out', 'at', 'to', 'between']);
 const ownerPrepositions = new Set(['on', 'of']);
+const lookingWords = new Set(['looking', 'look', 'looked', 'searching', 'search', 'find', 'finding', 'locate', 'where', 'wheres']);
+const lookingReach = 4;
 /** People who "came out" or "have come out" are a visit, not a cable coming free. */
 const visitors = new Set(['engineer', 'installer', 'technician', 'electrician', 'someone', 'somebody', 'person', 'anyone', 'anybody', 'man', 'guy', 'he', 'she', 'they']);
 const determiners = new Set(['the', 'my', 'our', 'your', 'a', 'its', 'their', 'his', 'her', 'this', 'that']);
@@ -39,6 +41,7 @@ export class EntityExtractor {
   private readonly cues: PhraseMatcher<TopicCue>;
   private readonly conversationWords: PhraseMatcher<IntentLabel>;
   private readonly freed: PhraseMatcher<true>;
+  private readonly endFreed: PhraseMatcher<true>;
 
   constructor(gazetteer: Gazetteer) {
     this.names = new PhraseMatcher([
@@ -70,6 +73,7 @@ export class EntityExtractor {
     this.cues = new PhraseMatcher(phrasesOf(gazetteer.topicCues, (topic) => topic as TopicCue));
     this.conversationWords = new PhraseMatcher(phrasesOf(gazetteer.conversationWords, (label) => label as IntentLabel));
     this.freed = new PhraseMatcher(gazetteer.cableFreed.map((p): [string, true] => [p, true]));
+    this.endFreed = new PhraseMatcher(gazetteer.endFreed.map((p): [string, true] => [p, true]));
   }
 
   extract(text: AnalysedText): RuleFindings {
@@ -86,9 +90,14 @@ export class EntityExtractor {
     const inStep = (cue: PhraseMatch<TopicCue>) => stepMentions.some((step) => cue.start < step.end && step.start < cue.end);
     const stuckCues = this.cues.matchAll(text).filter((c) => c.value === 'cable_stuck' && !c.negated && !inStep(c));
     const freedCues = this.freed.matchAll(text).filter((m) => !m.negated && !visitors.has(text.words[m.start - 1] ?? ''));
+    const endCues = this.endFreed.matchAll(text).filter((m) => !m.negated);
     // "unplugged it from the car but it's stuck in the zappi": one end is free, the other is the stuck one.
     const failed = this.attemptFailed.occursIn(text);
-    const freedEnd = stuckCues.length > 0 || failed ? freedEndOf(text, freedCues, mentions) : undefined;
+    const stuckSaid = stuckCues.length > 0 || failed;
+    // "Car end, the charger side came out": with the other end named, the free end says which is stuck.
+    const endFree = freedEndOf(text, stuckSaid ? [...freedCues, ...endCues] : endCues, mentions);
+    const otherNamed = !!endFree && mentions.some((m) => m.value !== endFree);
+    const freedEnd = stuckSaid || otherNamed ? endFree : undefined;
     let side = this.sideOf(text, mentions, stuckCues);
     if (freedEnd) {
       entities.freedEnd = freedEnd;
@@ -101,11 +110,14 @@ export class EntityExtractor {
     const damage = this.damageOf(text);
     if (damage.length > 0) entities.damage = damage;
     // "It won't come out, the release came free" is not news that the cable is out.
-    if (freedCues.length > 0 && stuckCues.length === 0 && !failed) entities.cableFreed = true;
+    // "The car end came out", nothing else said of the other end: the cable is out.
+    if ((freedCues.length > 0 || endCues.length > 0) && !stuckSaid && !freedEnd) entities.cableFreed = true;
     if (stuckCues.length > 0 || failed) entities.stuck = true;
     if (this.corrections.occursIn(text)) entities.correction = true;
-    // Steps in a sentence that asks ("can I just pull the emergency release?") are not done.
-    const stepsDone = [...new Set(stepMentions.filter((m) => !m.negated && !text.asked[m.start]).map((m) => m.value))];
+    // Steps in a sentence that asks ("can I just pull the emergency release?") are not done, nor
+    // what is being looked for ("looking for the manual release").
+    const lookedFor = (m: PhraseMatch<string>) => text.words.slice(Math.max(0, m.start - lookingReach), m.start).some((word) => lookingWords.has(word));
+    const stepsDone = [...new Set(stepMentions.filter((m) => !m.negated && !text.asked[m.start] && !lookedFor(m)).map((m) => m.value))];
     if (stepsDone.length > 0) entities.stepsDone = stepsDone;
     // "I haven't unlocked it": a step said earlier to be done is not.
     const stepsNotDone = [...new Set(stepMentions.filter((m) => m.negated).map((m) => m.value))].filter((step) => !stepsDone.includes(step));
@@ -232,11 +244,14 @@ type SideMention = PhraseMatch<'car' | 'charger'> & { isName?: boolean };
 
 const joiningWords = new Set(['and', 'also', 'both', 'as', 'well', 'plus', clauseBreak]);
 
-/** Whether only joining words ("and also") stand between `from` and `to`. */
+/**
+ * Whether only joining words ("and also", ", and") stand between `from` and `to`; a comma or a full
+ * stop alone joins nothing: "stuck in the car, the ohme app says finished".
+ */
 function joinedOn(text: AnalysedText, from: number, to: number): boolean {
   if (to < from) return false;
   const between = text.words.slice(from, to);
-  return between.length > 0 && between.every((word) => joiningWords.has(word));
+  return between.some((word) => word !== clauseBreak) && between.every((word) => joiningWords.has(word));
 }
 
 /** Where the preposition before a side word starts ("stuck| in the car"), or -1 without one. */

@@ -21,6 +21,8 @@ export const gazetteerSchema = z
     topicCues: z.object({ damage: phrases, human: phrases, power_cut: phrases, cold_weather: phrases, cable_stuck: phrases }).strict(),
     /** Phrases that say the cable has come free: news at any stage, not only an answer to "did it come free?". */
     cableFreed: phrases,
+    /** Phrases that say one end is free ("the car end is fine", "the wallbox side came out"). */
+    endFreed: phrases,
     /** Phrases that say both ends are held ("both ends", "either end"). */
     bothEnds: phrases,
     /** Phrases that correct what came before ("no sorry", "I mean"): the end named after them counts. */
