@@ -51,6 +51,8 @@ const handoffSchema = z
     created: text,
     alreadyCreated: text,
     notCreated: text,
+    /** The receiver refused the ticket for good: said once, on the driver's next message. */
+    notDelivered: text,
   })
   .strict();
 

@@ -18,6 +18,8 @@ export interface CreatedTicket {
   reference: string;
   reason: HandoffReason;
   at: string;
+  /** The driver was told it will not reach the installers (refused for good, or out of attempts). */
+  notDelivered?: true;
 }
 
 /** What is kept about a conversation besides where it stands. */
@@ -39,7 +41,7 @@ const entrySchemas = {
     at: z.string(),
   }) satisfies z.ZodType<Outcome>,
   // Any reason: a ticket created under a reason since renamed must still be found, or it would be created again.
-  tickets: z.object({ id: z.string(), reference: z.string(), reason: z.string(), at: z.string() }),
+  tickets: z.object({ id: z.string(), reference: z.string(), reason: z.string(), at: z.string(), notDelivered: z.literal(true).optional() }),
 };
 
 export const recordSchema = z.object({

@@ -110,6 +110,7 @@ export class ConversationEngine {
     }
     if (input.kind === 'liveJoined' || input.kind === 'liveMessage' || input.kind === 'liveEnded') this.live(turn, input);
     if (input.kind === 'message') {
+      await this.tellOfUndeliveredTickets(turn);
       const recognition = this.deps.recognizer.recognize(input.text, this.replyContext(turn.stage));
       turn.summary.intent = recognition.intent;
       turn.summary.confidence = recognition.confidence;
@@ -120,6 +121,28 @@ export class ConversationEngine {
     if (stage.kind === 'guiding') turn.summary.step = `${stage.guide.procedure}.${stage.guide.step}`;
     this.keepTranscript(turn, input);
     return { replies: turn.replies, conversation: turn.state, effects: turn.effects, summary: turn.summary };
+  }
+
+  /**
+   * A ticket the installers will never get (refused for good, or out of attempts) while the driver
+   * was told someone will call: said once, on their next message, with the other ways to a person.
+   * While the delivery cannot tell (Redis unreachable), it is asked again next time.
+   */
+  private async tellOfUndeliveredTickets(turn: Turn): Promise<void> {
+    const { tickets } = turn.state.record;
+    const pending = tickets.filter((ticket) => !ticket.notDelivered);
+    if (pending.length === 0) return;
+    let refused: string[];
+    try {
+      refused = await this.deps.tickets.refused(pending.map((ticket) => ticket.id));
+    } catch (error) {
+      this.deps.logger.debug({ err: error }, 'could not ask whether tickets were refused; asked again next turn');
+      return;
+    }
+    if (refused.length === 0) return;
+    for (const ticket of pending.filter((t) => refused.includes(t.id))) turn.say(fillTemplate(this.messages.handoff.notDelivered, { reference: ticket.reference }));
+    const record = turn.state.record;
+    turn.update({ record: { ...record, tickets: record.tickets.map((ticket) => (refused.includes(ticket.id) ? { ...ticket, notDelivered: true as const } : ticket)) } });
   }
 
   /** The step whose "did it come free?" the message answers, for the reply model; none elsewhere. */

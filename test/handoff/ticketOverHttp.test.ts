@@ -55,3 +55,32 @@ test('over HTTP with Redis: a redelivered and a repeated "yes, create it" give o
   }
   expect(received).toEqual([expect.objectContaining({ reference, reason: 'customer_request', contact: { name: 'Sam Taylor', phone: '+447700900123' } })]);
 });
+
+test('over HTTP with Redis: a ticket the receiver refuses for good is told to the driver once, on their next message', async () => {
+  nock(webhook).post('/tickets').reply(422, { error: 'unknown site' });
+  const running = await startService({
+    REDIS_URL: sharedRedisUrl,
+    REDIS_KEY_PREFIX: redis.prefix,
+    TICKET_WEBHOOK_URL: `${webhook}/tickets`,
+    TICKET_WEBHOOK_SECRET: 'test-secret',
+    TICKET_OUTBOX_FILE: outbox.path(),
+  });
+  try {
+    await waitUntilUp(`${running.baseUrl}/readyz`);
+    const conversationId = `refused-${randomUUID()}`;
+    const say = async (text: string) => textsOf((await postActivity(running.baseUrl, messageActivity(conversationId, text))).replies);
+    for (const text of ['my cable is stuck in the car', buttons.person, 'Sam Taylor', '07700 900123', 'Leeds', handoff.buttons.skip, handoff.buttons.skip]) await say(text);
+    const reference = (await say(handoff.buttons.create))[0].match(/EVC-[2-9A-HJKMNP-Z]{6}/)![0];
+    const notice = handoff.notDelivered.replace('{reference}', reference);
+    // The queue's worker tries it, is refused with 422, and dead-letters it at once (no retry for a 4xx).
+    let replies: string[] = [];
+    await waitFor(async () => {
+      replies = await say('thanks');
+      return replies.includes(notice);
+    }, 'the driver to be told');
+    expect(replies[0]).toBe(notice);
+    expect(await say('ok, thanks')).not.toContain(notice);
+  } finally {
+    await running.service.stop();
+  }
+});
