@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseEnv } from 'node:util';
 import { z } from 'zod';
-import { parseDutyHours } from './channels/liveAgents/dutyHours';
+import { parseDutyHours } from './dutyHours';
 import { projectRoot } from './paths';
 
 /**

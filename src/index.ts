@@ -18,7 +18,7 @@ import { DirectLineStreams } from './channels/directLine/streams';
 import { DirectLineTokens, tokenSecretOrDevSecret } from './channels/directLine/tokens';
 import { InProcessAdapter } from './channels/inProcessAdapter';
 import { driverDelivery } from './channels/liveAgents/driverDelivery';
-import { dutyHoursAgents } from './channels/liveAgents/dutyHours';
+import { dutyHoursAgents } from './dutyHours';
 import { LiveHandoffs } from './channels/liveAgents/liveHandoffs';
 import { staffActions } from './channels/liveAgents/staffActions';
 import { SupportChannel } from './channels/liveAgents/supportChannel';
@@ -247,7 +247,7 @@ export function buildService(config: Config, logger: Logger): Service {
   const registry = new Registry();
   const metrics = createMetrics(registry);
   const runtime = buildBotRuntime(config, logger, { metrics });
-  const rateLimits = createRateLimits({ limits: config.limits, redis: runtime.redis, keyPrefix: config.redis.keyPrefix, logger, metrics });
+  const rateLimits = createRateLimits({ limits: config.limits, redis: runtime.redis, keyPrefix: config.redis.keyPrefix, logger, onRefused: (limit) => metrics.rateLimited.inc({ limit }) });
   const adapter = new EndpointAdapter(new BotFrameworkRequestAuthentication(config.botFramework), config.connectorTimeoutMs);
   adapter.onTurnError = runtime.onTurnError;
   const teams = teamsMiddleware(config, logger, runtime.content);

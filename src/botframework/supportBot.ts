@@ -1,5 +1,6 @@
 import { TeamsActivityHandler } from 'botbuilder';
-import { type ConversationHost, liveEventName } from './conversationHost';
+import { liveEventName } from '../channels/liveAgents/liveEvents';
+import type { ConversationHost } from './conversationHost';
 
 /**
  * Routes activities: a conversation opened by someone other than the bot is greeted, every message

@@ -1,5 +1,5 @@
 import { BayesClassifier, LogisticRegressionClassifier } from 'natural/lib/natural/classifiers';
-import { seededRandom, shuffle } from './evaluation';
+import { seededRandom, shuffle } from './seededShuffle';
 import { isContextFeature } from './features';
 import type { BayesState, IntentScorer, LinearState } from './intentScorer';
 import { softmaxRanking } from './intentScorer';

@@ -1,3 +1,4 @@
+import { seededRandom, shuffle } from './seededShuffle';
 import { intentLabels, type IntentLabel, type RecognizedIntent } from './types';
 import type { LabelledText } from './trainingData';
 
@@ -109,25 +110,6 @@ export function crossValidate(
     for (const example of test) predictions.push({ ...example, predicted: predict(example.text) });
   }
   return scorePredictions(predictions);
-}
-
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0 || 1;
-  return () => {
-    // xorshift32: small, deterministic, good enough to shuffle folds.
-    state ^= state << 13;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    return (state >>> 0) / 4294967296;
-  };
-}
-
-export function shuffle<T>(items: T[], random: () => number): T[] {
-  for (let i = items.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [items[i], items[j]] = [items[j], items[i]];
-  }
-  return items;
 }
 
 /** Scores a trained recognizer on labelled messages (`npm run eval -- --data FILE`). */

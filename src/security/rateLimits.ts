@@ -2,7 +2,6 @@ import { type RateLimiterAbstract, RateLimiterMemory, RateLimiterRedis, RateLimi
 import type { Request, Response } from 'restify';
 import type { Config, RateLimitConfig } from '../config';
 import type { Logger } from '../logger';
-import type { Metrics } from '../observability/metrics';
 import type { RedisClient } from '../state/redisClient';
 
 export type RateDecision = { allowed: true } | { allowed: false; retryAfterSeconds: number };
@@ -28,7 +27,8 @@ export interface RateLimitDeps {
   redis?: RedisClient;
   keyPrefix?: string;
   logger: Logger;
-  metrics: Metrics;
+  /** Counts a request refused by the named limit (the metrics' `evc_rate_limited_total`). */
+  onRefused: (limit: string) => void;
 }
 
 function rateLimit(name: string, settings: RateLimitConfig, deps: RateLimitDeps): RateLimit {
@@ -45,7 +45,7 @@ function rateLimit(name: string, settings: RateLimitConfig, deps: RateLimitDeps)
         return { allowed: true };
       } catch (refusal) {
         if (refusal instanceof RateLimiterRes) {
-          deps.metrics.rateLimited.inc({ limit: name });
+          deps.onRefused(name);
           return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(refusal.msBeforeNext / 1000)) };
         }
         deps.logger.warn({ err: refusal, limit: name }, 'rate limit could not be checked; request allowed');

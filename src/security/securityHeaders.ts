@@ -1,5 +1,4 @@
-import type { Request, RequestHandler, Response } from 'restify';
-import type { RouteRegistrar } from '../server';
+import type { Request, RequestHandler, Response, Server } from 'restify';
 
 /**
  * Headers every response carries. API answers are JSON that no browser should render, frame or
@@ -12,7 +11,7 @@ const everyResponse: Record<string, string> = {
   'Cross-Origin-Opener-Policy': 'same-origin',
 };
 
-export function securityHeaders(): RouteRegistrar {
+export function securityHeaders(): (server: Server) => void {
   return (server) => {
     server.pre((_req: Request, res: Response, next) => {
       for (const [name, value] of Object.entries(everyResponse)) res.setHeader(name, value);

@@ -1,9 +1,8 @@
 import type { Storage, TurnContext } from 'botbuilder';
 import type { Config } from '../config';
-import type { Messages } from '../content/messages';
 import { hashId, type Logger } from '../logger';
 import { ConversationLock, MemoryLockBackend, RedisLockBackend } from './conversationLock';
-import { ConversationTurnGuard, type TurnGuardDependencies } from './conversationTurnGuard';
+import { ConversationTurnGuard, type GuardMessages, type TurnGuardDependencies } from './conversationTurnGuard';
 import { ExpiringMemoryStorage } from './expiringMemoryStorage';
 import { MemoryRedeliveryLedger, RedisRedeliveryLedger } from './redeliveryLedger';
 import { closeRedisClient, isRedisReady, type RedisClient } from './redisClient';
@@ -27,7 +26,6 @@ export interface ConversationStateBackend {
   close(): Promise<void>;
 }
 
-type GuardMessages = Pick<Messages, 'turnBusy' | 'stateUnavailable'>;
 
 function lockTimings(state: Config['conversationState']) {
   return { ttlMs: state.lockTtlMs, waitMs: state.lockWaitMs, retryMs: state.lockRetryMs };

@@ -1,10 +1,15 @@
 import { DeliveryModes, type Middleware, type TurnContext } from 'botbuilder';
-import type { Messages } from '../content/messages';
 import { hashId, type Logger } from '../logger';
 import type { ConversationLock } from './conversationLock';
 import type { RedeliveryLedger } from './redeliveryLedger';
 import { conversationKey } from './redisKeys';
 import { ETagConflictError } from './stateErrors';
+
+/** What the guard says when a turn cannot run: the content's texts (knowledge/messages.yaml), passed in. */
+export interface GuardMessages {
+  turnBusy: string;
+  stateUnavailable: string;
+}
 
 export interface TurnGuardDependencies {
   readonly lock: ConversationLock;
@@ -12,7 +17,7 @@ export interface TurnGuardDependencies {
   /** Reads the turn's conversation state (`force`: again, though this turn has read it). */
   readonly loadState: (context: TurnContext, force: boolean) => Promise<unknown>;
   /** `turnBusy`: the lock could not be had within its wait; `stateUnavailable`: state is unreachable. */
-  readonly messages: Pick<Messages, 'turnBusy' | 'stateUnavailable'>;
+  readonly messages: GuardMessages;
   readonly logger: Logger;
   /** Whether an error means the state store is unreachable (an outage) rather than a bug. */
   readonly isStateUnavailable: (error: unknown) => boolean;

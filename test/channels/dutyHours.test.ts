@@ -1,4 +1,4 @@
-import { type DutyHours, dutyHoursAgents, parseDutyHours } from '../../src/channels/liveAgents/dutyHours';
+import { type DutyHours, dutyHoursAgents, parseDutyHours } from '../../src/dutyHours';
 import { configProblems } from '../support/config';
 
 function hours(text: string): DutyHours {

@@ -1,11 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { Registry } from 'prom-client';
 import restify from 'restify';
 import { webChatTokenRoute } from '../../src/channels/webchat/tokenRoute';
 import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/logger';
-import { createMetrics } from '../../src/observability/metrics';
 import { clientAddressOf, createRateLimits, type RateLimits } from '../../src/security/rateLimits';
 import { sharedRedisUrl } from '../state/redisTestKit';
 import { messageActivity, postActivity } from '../support/http';
@@ -15,7 +13,7 @@ const logger = createLogger({ env: 'test', logLevel: 'silent' });
 const limits = loadConfig({ RATE_LIMIT_CONVERSATION_TURNS: '3', WEBCHAT_TOKENS_PER_MINUTE: '2' }).limits;
 
 function rateLimits(redis?: Redis, keyPrefix?: string): RateLimits {
-  return createRateLimits({ limits, redis, keyPrefix, logger, metrics: createMetrics(new Registry()) });
+  return createRateLimits({ limits, redis, keyPrefix, logger, onRefused: () => {} });
 }
 
 describe('turns per conversation on /api/messages', () => {

@@ -1,5 +1,5 @@
 import type { ConversationReference, TurnContext } from 'botbuilder';
-import { type LiveEvent, liveEventName } from '../../botframework/conversationHost';
+import { type LiveEvent, liveEventName } from './liveEvents';
 import type { EndpointAdapter } from '../botFrameworkEndpoint';
 import type { DirectLineConversations } from '../directLine/conversations';
 

@@ -1,5 +1,5 @@
 import { type Activity, Channels, type Middleware, type TurnContext } from 'botbuilder';
-import type { LiveEvent } from '../../botframework/conversationHost';
+import type { LiveEvent } from './liveEvents';
 import { fillTemplate, type Messages } from '../../content/messages';
 import { hashId, type Logger } from '../../logger';
 import { tenantOf, withoutBotMention } from '../teams/teamsMiddleware';
@@ -21,7 +21,7 @@ export interface StaffActionsDeps {
   now?: () => Date;
 }
 
-/** The live event's own limit on a message (conversationHost's `liveEventSchema`). */
+/** The live event's own limit on a message (`liveEventSchema`). */
 const maxMessageChars = 4000;
 const endWords = /^\s*end(\s+(the\s+)?chat)?\s*[.!]?\s*$/i;
 

@@ -1,5 +1,5 @@
 import type { ConversationReference } from 'botbuilder';
-import type { LiveAgentHub } from '../../botframework/conversationHost';
+import type { LiveAgentHub } from './liveEvents';
 import { fillTemplate, type Messages, userText } from '../../content/messages';
 import { hashId, type Logger } from '../../logger';
 import type { TicketDelivery } from '../../tickets/delivery';

@@ -1,5 +1,3 @@
-import type { LiveAgents } from '../../handoff/liveAgents';
-
 /**
  * When support staff are on duty to take a chat over (LIVE_AGENTS_HOURS): `always`, or weekly
  * periods in one IANA time zone, e.g. `Mon-Fri 08:00-18:00, Sat 09:00-12:30 Europe/London`. Periods
@@ -92,8 +90,15 @@ function spans(hours: Extract<DutyHours, { kind: 'weekly' }>): [number, number][
 
 const clock = (minutes: number) => `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
 
-/** The engine's `LiveAgents` port for these hours. */
-export function dutyHoursAgents(hours: DutyHours, waitMinutes: number): LiveAgents {
+/** Who is on duty when, as the engine's `LiveAgents` port asks it (src/handoff/liveAgents.ts). */
+export interface DutyRoster {
+  availableAt(now: Date): boolean;
+  nextAvailable(now: Date): string;
+  waitMinutes: number;
+}
+
+/** The roster of these hours; configuration reads the hours, so this module depends on nothing. */
+export function dutyHoursAgents(hours: DutyHours, waitMinutes: number): DutyRoster {
   if (hours.kind === 'always') return { availableAt: () => true, nextAvailable: () => 'now', waitMinutes };
   const weekly = spans(hours);
   return {
