@@ -40,6 +40,9 @@ describe('Redis round trips of a turn', () => {
       expect(replies.length).toBeGreaterThan(0);
       perTurn.push({ roundTrips: counts.roundTrips - before.roundTrips, commands: counts.commands - before.commands });
     }
-    expect(perTurn).toEqual(turns.map(() => ({ roundTrips: 4, commands: 7 })));
+    // Seven commands of the turn's own; the insights' events (one script each, never waited for) go
+    // out in the same pipelines, so they add commands but no round trip.
+    expect(perTurn.map((turn) => turn.roundTrips)).toEqual([4, 4, 4]);
+    for (const turn of perTurn) expect(turn.commands).toBeGreaterThanOrEqual(7);
   });
 });
