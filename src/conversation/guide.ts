@@ -167,6 +167,8 @@ export class Guide {
         // "It's still stuck in the car" while freeing the car end is a no, not a new story; "it's a
         // Kia Niro, not a Kona" only tells us more, and the step is asked again.
         // At "which end?" or "is the power back?" it only says again that it is stuck: the question again.
+        // "Where would it be on a Mach-E?": a question about the step, though it names the car.
+        if (reading.unansweredQuestion && !reading.outOfScope) return this.reask(state, [this.deps.content.messages.stepReplies.stepAgain, ...this.instruction(state, step)]);
         if (!reading.recognition.entities.stuck || step.ask !== 'freed') return this.ask(state, this.newlyNamed(previous, state, step));
         return this.answer(state, step, 'deny');
       }

@@ -119,6 +119,12 @@ const isStepReport = (act: string): act is StepReport => stepReports.has(act);
 /** "Both", "erm both i think", "both ends mate": the words of a plain "both". */
 const bothWords = new Set(['both', 'ends', 'end', 'sides', 'side', 'of', 'them', 'please', 'the', 'erm', 'um', 'umm', 'er', 'uh', 'i', 'think', 'reckon', 'guess', 'probably', 'its', 'it', 'is', 'mate', 'actually', 'well']);
 
+const informationOpeners = new Set(['what', 'whats', 'when', 'why', 'how', 'hows', 'which', 'at', 'do', 'does', 'should', 'is']);
+/** A question for facts or advice ("when should I call an installer?"), not a request ("can someone call me?"). */
+function asksForInformation(text: string): boolean {
+  return isQuestion(text) && informationOpeners.has(words(text)[0] ?? '');
+}
+
 /** A short question pointing back at the step ("where's that?", "how do I do it?"). */
 function refersBack(text: string): boolean {
   const said = words(text);
@@ -158,11 +164,15 @@ function interruptionOf(text: string, recognition: Recognition, deps: ReadingDep
       if (!(asking && details.length === 0 && deps.search.find(text))) return { kind: 'damage', details };
       break;
     case 'human':
-      return { kind: 'person' };
+      // "At what point do I need an installer?" asks; "can I get an engineer out?" asks for one.
+      if (!(asksForInformation(text) && deps.search.find(text))) return { kind: 'person' };
+      break;
     case 'cancel': {
       // "I stopped it" and "stopped the charge and it came out" tell of the steps, not of cancelling;
       // "how do I end it?" and "can I take the cover off?" ask.
-      const tellsOfSteps = (replyAct && workedOnTheStep.has(replyAct)) || recognition.entities.stepsDone || recognition.entities.cableFreed;
+      // "Actually both ends are locked" tells of the cable too.
+      const { stepsDone, cableFreed, stuck } = recognition.entities;
+      const tellsOfSteps = (replyAct && workedOnTheStep.has(replyAct)) || stepsDone || cableFreed || stuck;
       // "whats the stuff i should avoid doing?" asks too; "cancel?" alone still cancels.
       const asks = opensAsQuestion(text) || (asking && words(text).length > 3);
       if (!tellsOfSteps && !asks) return { kind: 'cancel' };
