@@ -83,7 +83,7 @@ const envShape = z.object({
   REDIS_URL: optionalString.pipe(z.url({ protocol: /^rediss?$/ }).optional()),
   ...redisEnv,
 
-  // Escalation tickets (see README "Escalation tickets")
+  // Escalation tickets (docs/tickets.md)
   TICKET_ADAPTER: z.enum(['webhook', 'zendesk', 'outbox']).optional(),
   TICKET_WEBHOOK_URL: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
   TICKET_WEBHOOK_SECRET: optionalString,
@@ -127,7 +127,7 @@ const envShape = z.object({
   // Teams takes an updated app only with a higher version: raise it for each upload.
   TEAMS_APP_VERSION: optionalString.pipe(z.string().regex(/^\d{1,5}\.\d{1,5}\.\d{1,5}$/, 'must be major.minor.patch, e.g. 1.0.3').optional()),
 
-  // Live handoff: support staff take chats over from a Teams channel (README "Live handoff to support staff")
+  // Live handoff: support staff take chats over from a Teams channel (docs/channels.md, "Live handoff to support staff")
   LIVE_AGENTS_TEAMS_CHANNEL_ID: optionalString.pipe(
     z.string().regex(/^19:[^\s;]+@thread\.[a-z0-9]+$/i, 'must be a Teams channel id, e.g. 19:abc123...@thread.tacv2 (the channel link\'s part after /channel/, URL-decoded)').optional(),
   ),
@@ -152,7 +152,7 @@ const envShape = z.object({
   METRICS_TOKEN: optionalString,
   WEBCHAT_EMBED_ORIGINS: optionalString.transform((value) => (value ? value.split(',').map((o) => o.trim()).filter(Boolean) : [])).pipe(z.array(z.url({ protocol: /^https?$/ }))),
 
-  // Insights for the support team (README "Insights")
+  // Insights for the support team (docs/operations.md, "Insights")
   INSIGHTS_TOKEN: optionalString,
   INSIGHTS_RETENTION_DAYS: positiveInt.max(366).default(30),
 });

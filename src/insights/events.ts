@@ -12,7 +12,7 @@ import { misunderstandings } from '../conversation/turn';
  * A procedure run: `procedure_started`, then `step_reached` each time a step is asked for the first
  * time in the run, a `step_outcome` for its answer, and one end: `procedure_ended` (resolved,
  * cancelled, or continued into another procedure that is started next) or a `handoff` naming the
- * procedure. A run with no end is counted as abandoned (README, Insights).
+ * procedure. A run with no end is counted as abandoned (docs/operations.md, Insights).
  */
 const contentId = z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, 'a content id (lower_snake_case, at most 64 characters)');
 

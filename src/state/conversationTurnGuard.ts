@@ -40,7 +40,7 @@ export interface TurnGuardDependencies {
  * deliveries of one activity cannot both pass the check.
  *
  * Round trips: each one a turn waits for is a wait in the event loop's queue when the service is
- * busy, so the guard sends what it can together (README, Benchmark). The redelivery check and the
+ * busy, so the guard sends what it can together (docs/benchmarks.md). The redelivery check and the
  * state read go right behind the lock's first attempt, the mark and the release together at the
  * end; with `expectReplies` the replies leave in the HTTP response after the turn, so their mark
  * waits for the end too.

@@ -82,7 +82,7 @@ export function createRedisClient(redis: Config['redis'], logger: Logger, overri
  * The client for conversation state, locks, redelivery marks and rate limits. Auto-pipelining sends
  * the commands of all turns in flight in one socket write per event-loop tick instead of one write
  * each: a write is a system call, and under load those were the largest single cost of a turn with
- * Redis (README, Benchmark). BullMQ's connections keep it off (it is not known to work with them).
+ * Redis (docs/benchmarks.md). BullMQ's connections keep it off (it is not known to work with them).
  */
 export function createStateRedisClient(redis: Config['redis'], logger: Logger): RedisClient {
   return createRedisClient(redis, logger, { enableAutoPipelining: true });

@@ -25,7 +25,7 @@ function snapshotOf(state: StateObject): string {
  * ConversationState with a cheaper change check. botbuilder's BotState hashes the whole state (a
  * stringify that calls a JavaScript replacer for every value, then SHA-256) once when it loads and
  * twice when it saves; with the transcript in the state that was the largest cost of a turn after
- * Redis I/O (README, Benchmark). Here a turn compares one native `JSON.stringify` with the one taken
+ * Redis I/O (docs/benchmarks.md). Here a turn compares one native `JSON.stringify` with the one taken
  * at load. As in BotState, unchanged state is not written.
  *
  * Saves are fenced: a save expects the eTag this turn read (under the conversation lock) and is

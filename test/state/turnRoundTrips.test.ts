@@ -11,7 +11,7 @@ const redis = useSharedRedis();
 
 /**
  * Every round trip a turn waits for is a wait in the event loop's queue when the service is busy
- * (README, Benchmark): a turn of the real service, through /api/messages, pins how many it takes.
+ * (docs/benchmarks.md): a turn of the real service, through /api/messages, pins how many it takes.
  */
 describe('Redis round trips of a turn', () => {
   let service: Service;
