@@ -36,8 +36,8 @@ export const modelFileSchema = z.object({
 export type ModelFile = z.output<typeof modelFileSchema>;
 
 export class ModelFileError extends Error {
-  constructor(readonly file: string, problem: string) {
-    super(`Cannot use intent model ${file}: ${problem}. Run \`npm run train\`.`);
+  constructor(readonly file: string, problem: string, options?: { cause?: unknown }) {
+    super(`Cannot use intent model ${file}: ${problem}. Run \`npm run train\`.`, options);
     this.name = 'ModelFileError';
   }
 }
@@ -57,7 +57,7 @@ export function readModelFile(modelFile: string = defaultModelFile): ModelFile {
   try {
     raw = JSON.parse(fs.readFileSync(modelFile, 'utf8'));
   } catch (error) {
-    throw new ModelFileError(modelFile, (error as Error).message);
+    throw new ModelFileError(modelFile, (error as Error).message, { cause: error });
   }
   const parsed = modelFileSchema.safeParse(raw);
   if (!parsed.success) throw new ModelFileError(modelFile, describeIssues(parsed.error).join('; '));
