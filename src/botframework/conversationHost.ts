@@ -69,7 +69,8 @@ export class ConversationHost {
     const { insights } = this.deps;
     if (!insights) return;
     const conversationId = context.activity.conversation?.id ?? 'unknown';
-    for (const event of insightEventsOf(before, result, input.kind === 'message' ? input.text : undefined)) insights.record(conversationId, event);
+    const events = insightEventsOf(before, result, input.kind === 'message' ? input.text : undefined);
+    if (events.length > 0) insights.recordTurn(conversationId, events);
   }
 
   private async carryOut(context: TurnContext, effects: Effect[]): Promise<void> {

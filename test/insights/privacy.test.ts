@@ -101,6 +101,18 @@ describe('recording never fails a turn', () => {
     ]);
   });
 
+  test("a turn's events go to the store as one write, their counters summed", async () => {
+    const writes: unknown[][] = [];
+    const counting = { add: async (...args: unknown[]) => void writes.push(args), read: async () => [] };
+    const recorder = createInsightsRecorder({ store: counting, logger: capturingLogger().logger });
+    recorder.recordTurn('c', [
+      { type: 'step_outcome', procedure: 'stuck_in_car', step: 'end_session', outcome: 'still_stuck' },
+      { type: 'step_reached', procedure: 'stuck_in_car', step: 'unlock_car' },
+      { type: 'step_reached', procedure: 'stuck_in_car', step: 'unlock_car' },
+    ]);
+    expect(writes).toEqual([[expect.any(String), { 'outcome|stuck_in_car|end_session|still_stuck': 1, 'reached|stuck_in_car|unlock_car': 2 }, undefined]]);
+  });
+
   test('a store that fails is logged with the error, and record returns as usual', async () => {
     const { logger, lines } = capturingLogger();
     const failing = { add: () => Promise.reject(new Error('disk on fire')), read: async () => [] };
