@@ -27,6 +27,11 @@ const handoffSchema = z
     questions: exactlyEach(handoffQuestions, handoffQuestion).extend({ charger: handoffQuestion.extend({ askModel: text }), vehicle: handoffQuestion.extend({ askModel: text }) }),
     customerQuestions: exactlyEach(handoffQuestions, customerQuestion).extend({ charger: customerQuestion.extend({ askModel: text }), vehicle: customerQuestion.extend({ askModel: text }) }),
     skipWords: z.array(text).min(1),
+    /** After the ticket, questions about when someone will be in touch: the reference and the time again. */
+    waitWords: z.array(text).min(1),
+    /** Questions asking why a detail is wanted; answered with `whyWeAsk`. */
+    whyWords: z.array(text).min(1),
+    whyWeAsk: text,
     buttons: z.object({ skip: text, create: text, change: text, cancel: text, send: text, keepGoing: text, noLonger: text }).strict(),
     summary: text,
     summaryLine: text,
@@ -36,7 +41,7 @@ const handoffSchema = z
     corrected: text,
     customerCorrected: text,
     cancelWords: z.array(text).min(1),
-    detailNames: z.object({ name: text, email: text, phone: text, postcode: text, town: text }).strict(),
+    detailNames: z.object({ name: text, email: text, phone: text, postcode: text, town: text, charger: text, vehicle: text }).strict(),
     alreadyInProgress: text,
     noted: text,
     help: text,
@@ -127,6 +132,8 @@ export const messagesSchema = z
     ratingRetry: text,
     ratingThanks: text,
     ratingSkipped: text,
+    /** Ratings said in words, by score ("excellent" is 5): phrases as drivers write them. */
+    ratingWords: z.partialRecord(z.enum(['1', '2', '3', '4', '5']), z.array(text)),
     handoffStarting: text,
     handoffNext: text,
     handoffNextForStaff: text,

@@ -1,10 +1,11 @@
 import type { KnowledgeItem } from '../content/knowledge';
 import type { Content } from '../content/loadContent';
-import { fillTemplate, userText } from '../content/messages';
+import { fillTemplate, type Messages, userText } from '../content/messages';
 import type { SubmittedAnswers } from '../handoff/contactInterview';
 import type { KnownContact, StaffIdentity } from '../handoff/handoffRequest';
 import type { LiveAgents } from '../handoff/liveAgents';
 import type { Logger } from '../logger';
+import { mentionTest } from '../nlu/textMatching';
 import type { DamageDetail, Recognition, Recognizer } from '../nlu/types';
 import type { TicketDelivery } from '../tickets/delivery';
 import { withTranscript } from './conversationRecord';
@@ -89,6 +90,7 @@ export class ConversationEngine {
       responseTime: deps.responseTime,
       logger: deps.logger,
       vehicleMakeOf: (text) => deps.recognizer.entitiesOf(text).vehicleMake,
+      chargerBrandOf: (text) => deps.recognizer.entitiesOf(text).chargerBrand,
     });
   }
 
@@ -260,6 +262,8 @@ export class ConversationEngine {
         const told = reading.scenario || reading.stepsDone.length > 0 ? this.guide.start(reading) : undefined;
         const kept = told?.kind === 'ask' ? told.state : state;
         const answer = this.answerTo(interruption.item, kept, reading.stepsDone.map((step) => ({ step })), reading.text).join(' ');
+        // After a ticket or a freed cable, a question is answered and no procedure starts again.
+        if (!told && turn.state.record.outcomes.length > 0) return turn.say(answer);
         return this.play(turn, told ? { ...told, say: [answer, ...told.say] } : this.guide.reask(state, [answer]), true, input);
       }
       case 'help':
@@ -278,7 +282,7 @@ export class ConversationEngine {
       case 'cancel':
         return this.play(turn, { kind: 'end', say: [this.messages.cancelled], ending: { outcome: 'cancelled', scenario: state.procedure, step: state.step } }, false, input);
       case 'freed':
-        return this.play(turn, this.guide.freedAtStep(state), false, input);
+        return this.play(turn, this.guide.freedAtStep(state, reading), false, input);
       case 'question':
         return this.play(turn, this.guide.reask(state, [...this.answerTo(interruption.item, state, state.tried, reading.text), this.messages.faqResume]), false, input);
       case 'help':
@@ -331,7 +335,9 @@ export class ConversationEngine {
     const { text, recognition, interruption } = reading;
     const context = handoffContext(input);
     if (state.reference) {
-      if (this.handoff.repeatsConfirmation(state, text, recognition)) return this.handoff.alreadyCreated(turn, state.reference);
+      if (this.handoff.repeatsConfirmation(state, text, recognition) || (!interruption && this.handoff.asksAfterTheTicket(state, text))) {
+        return this.handoff.alreadyCreated(turn, state.reference);
+      }
       if (interruption?.kind !== 'freed') {
         // The ticket is made: anything else is a new message, read as one.
         turn.moveTo({ kind: 'idle' });
@@ -341,6 +347,7 @@ export class ConversationEngine {
     const { messages } = this;
     if (this.handoff.answersQuestion(state, text, interruption?.kind === 'hazard')) return this.handoff.answer(turn, state, text, recognition, input.contactAnswers, context);
     if (!interruption && this.handoff.interview.saysCancel(text)) return this.handoff.cancel(turn, state);
+    if (!interruption && this.handoff.asksWhy(state, text)) return this.handoff.reask(turn, state, [messages.handoff.whyWeAsk]);
     // "Do you still want someone to contact you?": a person, a cancel or the cable being out answer it.
     const answersStillWanted = !interruption || ['person', 'cancel', 'freed'].includes(interruption.kind);
     if (state.askedStillWanted && answersStillWanted) return this.handoff.answer(turn, state, text, recognition, input.contactAnswers, context);
@@ -381,7 +388,7 @@ export class ConversationEngine {
     // so no procedure starts again.
     if (interruption?.kind === 'question' && !reading.scenario) {
       const answer = this.answerTo(interruption.item, undefined, [], reading.text);
-      const score = ratingIn(reading.text.match(/^\W*\w+/)?.[0] ?? '');
+      const score = ratingIn(reading.text.match(/^\W*\w+/)?.[0] ?? '', messages.ratingWords);
       if (score === undefined) {
         turn.say(...answer);
         return this.askRating(turn, messages.ratingPrompt, attempts + 1);
@@ -396,7 +403,7 @@ export class ConversationEngine {
       turn.moveTo({ kind: 'idle' });
       return this.atOpening(turn, this.read(turn.stage, reading.text, reading.recognition), input);
     }
-    const score = ratingIn(reading.text);
+    const score = ratingIn(reading.text, messages.ratingWords);
     if (score !== undefined) return this.rate(turn, score);
     if (interruption || reading.smallTalk || attempts >= 1) {
       turn.say(reading.smallTalk === 'thanks' ? messages.youreWelcome : messages.ratingSkipped);
@@ -505,11 +512,21 @@ function handoffContext(input: TurnInput): HandoffContext {
   return { conversationId, channelId, locale, staff, knownContact, message: input.kind === 'message' ? input.text : undefined };
 }
 
-const ratingWords: Record<string, number> = { one: 1, two: 2, three: 3, four: 4, five: 5 };
+const numberWords: Record<string, number> = { one: 1, two: 2, three: 3, four: 4, five: 5 };
 
-/** A rating from 1 to 5 however it is written: "4", "4/5", "five stars", "I'd give it a 3". */
-export function ratingIn(text: string): number | undefined {
-  const found = text.toLowerCase().match(/\b([1-5]|one|two|three|four|five)\b(?!\s*[.,]\d)/);
-  if (!found) return undefined;
-  return ratingWords[found[1]] ?? Number(found[1]);
+/**
+ * A rating from 1 to 5 however it is written: "4", "4/5", "five stars", "I'd give it a 3", "10/10"
+ * (out of ten, halved), or in words (`ratingWords` of messages.yaml: "excellent", "rubbish").
+ */
+export function ratingIn(text: string, ratingWords: Messages['ratingWords'] = {}): number | undefined {
+  const lower = text.toLowerCase();
+  const outOfTen = lower.match(/\b(10|[0-9])\s*(?:\/|out of)\s*10\b/);
+  if (outOfTen) return Math.min(5, Math.max(1, Math.round(Number(outOfTen[1]) / 2)));
+  const found = lower.match(/\b([1-5]|one|two|three|four|five)\b(?!\s*[.,]\d)/);
+  if (found) return numberWords[found[1]] ?? Number(found[1]);
+  // The strongest phrase wins ("not bad at all" before "bad"): longer phrases are tried first.
+  const said = mentionTest(text, ['not', 'never']);
+  const phrases = Object.entries(ratingWords).flatMap(([score, list]) => list.map((phrase) => [phrase, Number(score)] as const));
+  const match = phrases.sort((a, b) => b[0].length - a[0].length).find(([phrase]) => said(phrase));
+  return match?.[1];
 }

@@ -190,7 +190,12 @@ export class Guide {
    */
   private oneEndFree(state: GuideState, step: Step, freed: 'car' | 'charger', correction = false): Decision {
     const end = endOf[state.procedure];
-    if (end !== freed) return this.answer(state, step, 'deny');
+    if (end !== freed) {
+      // The other end came out first: nothing to come back to there, this end is the stuck one.
+      state.returns = state.returns.filter((back) => endOf[back.procedure] !== freed);
+      if (end) state.entities.side = end;
+      return this.answer(state, step, 'deny');
+    }
     const other = freed === 'car' ? 'charger' : 'car';
     state.entities.side = other;
     // "Actually it's the car side, the wallbox end came out": the driver corrects the end, and says so.
@@ -290,10 +295,16 @@ export class Guide {
   }
 
   /** The cable came free at the current step (said in answer to any of its questions). */
-  freedAtStep(state: GuideState): Decision {
+  freedAtStep(state: GuideState, reading: Reading): Decision {
     const step = this.currentStep(state);
+    // Both ends stuck, and "the car side came out" while freeing the charger's: that end, not the cable.
+    const named = reading.recognition.entities.side;
+    const end = endOf[state.procedure];
+    const bothStuck = state.entities.side === 'both' || state.returns.length > 0 || state.tried.some((t) => { const other = endOf[t.procedure as ProcedureScenario]; return !!other && other !== end; });
+    if (end && bothStuck && (named === 'car' || named === 'charger') && named !== end && step.ask === 'freed') return this.oneEndFree(state, step, named);
     state.tried.push({ procedure: state.procedure, step: step.id, outcome: 'freed' });
-    return this.freed(state, []);
+    // Both ends stuck: this end is free, and the other end's procedure comes back.
+    return this.follow(state, 'success', []);
   }
 
   /** A knowledge item's text with the driver's car and charger named. */

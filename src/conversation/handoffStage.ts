@@ -5,7 +5,7 @@ import { ContactInterview, type InterviewPrompt, type InterviewTurn, type Submit
 import type { HandoffRequest, KnownContact, StaffIdentity } from '../handoff/handoffRequest';
 import type { LiveAgents } from '../handoff/liveAgents';
 import type { Logger } from '../logger';
-import { opensWithYesOrNo, sameWords } from '../nlu/textMatching';
+import { isQuestion, mentions, opensWithYesOrNo, sameWords } from '../nlu/textMatching';
 import type { Entities, Recognition } from '../nlu/types';
 import type { TicketDelivery } from '../tickets/delivery';
 import { buildTicket, damageDetails, type HandoffReason, ticketId, type Ticket, type TicketEntities, ticketTopics } from '../tickets/ticket';
@@ -22,6 +22,7 @@ export interface HandoffStageDeps {
   responseTime: string;
   logger: Logger;
   vehicleMakeOf: (text: string) => string | undefined;
+  chargerBrandOf: (text: string) => string | undefined;
 }
 
 /** Who is writing, as the channel knows them, and where the conversation is. */
@@ -45,7 +46,7 @@ export class HandoffStage {
   readonly interview: ContactInterview;
 
   constructor(private readonly deps: HandoffStageDeps) {
-    this.interview = new ContactInterview({ messages: deps.messages, vehicleMakeOf: deps.vehicleMakeOf });
+    this.interview = new ContactInterview({ messages: deps.messages, vehicleMakeOf: deps.vehicleMakeOf, chargerBrandOf: deps.chargerBrandOf });
   }
 
   private get text() {
@@ -101,7 +102,18 @@ export class HandoffStage {
 
   /** After the ticket exists: a repeated "yes, create it" gets the reference again; anything else is a new message. */
   repeatsConfirmation(state: HandoffState, message: string, recognition: Recognition): boolean {
-    return !!state.reference && (sameWords(message, this.text.buttons.create) || recognition.intent === 'affirm');
+    // "Can I still drive it?" is a question, not another yes.
+    return !!state.reference && (sameWords(message, this.text.buttons.create) || (recognition.intent === 'affirm' && !isQuestion(message)));
+  }
+
+  /** After the ticket: "how long until someone calls?" gets the reference and the response time again. */
+  asksAfterTheTicket(state: HandoffState, message: string): boolean {
+    return !!state.reference && isQuestion(message) && this.text.waitWords.some((phrase) => mentions(message, phrase));
+  }
+
+  /** "Why do you need my postcode?": what the details are for, then the question again. */
+  asksWhy(state: HandoffState, message: string): boolean {
+    return !state.reference && !state.askedStillWanted && isQuestion(message) && this.text.whyWords.some((phrase) => mentions(message, phrase));
   }
 
   alreadyCreated(turn: Turn, reference: string): void {

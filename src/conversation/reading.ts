@@ -128,7 +128,9 @@ function asksForInformation(text: string): boolean {
 /** A short question pointing back at the step ("where's that?", "how do I do it?"). */
 function refersBack(text: string): boolean {
   const said = words(text);
-  return said.length <= 6 && said.some((word) => word === 'that' || word === 'it' || word === 'this' || word === 'those') && /^(where|how|what|which)/.test(said[0] ?? '');
+  // "Where's the isolator for it?" names what it asks about.
+  const namesIt = said.includes('the') || said.includes('my');
+  return said.length <= 6 && !namesIt && said.some((word) => word === 'that' || word === 'it' || word === 'this' || word === 'those') && /^(where|how|what|which)/.test(said[0] ?? '');
 }
 
 /** A reply to "did the cable come free?", read with what the reply model makes of it. */

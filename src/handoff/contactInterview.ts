@@ -104,6 +104,8 @@ export interface ContactInterviewDeps {
   messages: Messages;
   /** The car make a text names ("my Leaf" is a Nissan), by the recognizer's gazetteer. */
   vehicleMakeOf: (text: string) => string | undefined;
+  /** The charger brand a text names, if the recognizer knows it ("zappi"). */
+  chargerBrandOf: (text: string) => string | undefined;
 }
 
 export class ContactInterview {
@@ -397,7 +399,33 @@ export class ContactInterview {
     const answered = asked ? Object.values(this.read(asked, message, state.answers) ?? {}).map((value) => String(value).toLowerCase()) : [];
     const isTheAnswer = (value: string) => answered.includes(value.toLowerCase());
     if (found.name && valid(nameSchema, found.name) && !isTheAnswer(found.name)) take('name', { name: found.name }, detailNames.name);
+    // "Oh and it's Penarth not Cardiff": a value given instead of one answered already.
+    const instead = insteadOf.exec(message);
+    if (instead) {
+      const [, given, wrong] = instead;
+      const value = given.replace(insteadLeadIns, '').trim();
+      if (current.answers.town?.toLowerCase() === wrong.toLowerCase() && valid(townSchema, value)) take('site', { town: value, postcode: current.answers.postcode }, detailNames.town);
+      if (current.answers.name?.toLowerCase() === wrong.toLowerCase() && valid(nameSchema, value)) take('name', { name: value }, detailNames.name);
+    }
+    // "Aoife Quinn, aoife@example.ie, BT7 1NN, zappi, kia niro": the charger and the car in their own parts.
+    const clauses = message.split(/[,;\n]/).map((clause) => clause.trim()).filter(Boolean);
+    // A charger named at the car question ("zappi 2") is the charger, and the car is asked again.
+    if (clauses.length > 1 || (asked === 'vehicle' && this.namesOnlyACharger(message))) {
+      const charger = clauses.find((clause) => this.namesOnlyACharger(clause));
+      const chargerAnswer = charger && this.read('charger', charger, current.answers);
+      if (chargerAnswer) take('charger', chargerAnswer, detailNames.charger);
+      const vehicle = clauses.find((clause) => this.deps.vehicleMakeOf(clause) && !this.deps.chargerBrandOf(clause));
+      const vehicleAnswer = vehicle && this.readVehicle(vehicle, current.answers.vehicleMake);
+      if (vehicleAnswer) take('vehicle', vehicleAnswer, detailNames.vehicle);
+      // "..., Inverness, ...": a town on its own among the parts, the name and the products aside.
+      const town = clauses.length > 2 && !current.settled.includes('site') ? clauses.slice(1).find((clause) => clause !== charger && clause !== vehicle && !contactDetailsIn(clause).phone && !contactDetailsIn(clause).email && townIn(clause, true)) : undefined;
+      if (town) take('site', { town: townIn(town, true) }, detailNames.town);
+    }
     return named.length > 0 ? { state: current, named: named.join(' and ') } : undefined;
+  }
+
+  private namesOnlyACharger(text: string): boolean {
+    return !!this.deps.chargerBrandOf(text) && !this.deps.vehicleMakeOf(text);
   }
 
   /**
@@ -405,6 +433,7 @@ export class ContactInterview {
    * the model. A make the recognizer does not know is kept as typed.
    */
   private readVehicle(message: string, knownMake: string | undefined): Partial<Answers> | undefined {
+    if (this.namesOnlyACharger(message)) return undefined;
     const product = productIn(message);
     if (!product) return undefined;
     const recognisedMake = this.deps.vehicleMakeOf(product);
@@ -455,6 +484,9 @@ function confirmedDetails(answers: Answers): ConfirmedDetails {
     charger: dropUndefined({ model: answers.chargerModel ?? answers.chargerBrand }),
   });
 }
+
+const insteadOf = /([\p{L}][\p{L}'’.-]*(?:\s+[\p{L}][\p{L}'’.-]*){0,3})\s*,?\s+not\s+([\p{L}][\p{L}'’.-]*(?:\s+[\p{L}][\p{L}'’.-]*){0,2}?)[\s,.!]*(?:sorry)?[\s,.!]*$/iu;
+const insteadLeadIns = /^(?:(?:oh|and|sorry|actually|no|wait|it's|its|it is|i mean|i meant|the town is|town is|my name is|name is)\s+)+/i;
 
 function valid<T>(schema: z.ZodType<T, string>, raw: string | undefined): T | undefined {
   if (raw === undefined) return undefined;

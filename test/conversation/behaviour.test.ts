@@ -157,7 +157,23 @@ describe('the start of a conversation', () => {
     const bot = await guidedChat(recognizer);
     await bot.user('my cable is stuck in the car');
     await bot.user(buttons.freed);
-    expect((await bot.user('great')).texts).toEqual([messages.ratingRetry]);
+    expect((await bot.user('hmm')).texts).toEqual([messages.ratingRetry]);
     expect((await bot.user('whatever')).texts).toEqual([messages.ratingSkipped]);
+  });
+
+  it.each([
+    ['rubbish, took ages', 1],
+    ['not great', 2],
+    ['not bad', 3],
+    ['pretty good', 4],
+    ['excellent!!', 5],
+    ['10/10 cheers', 5],
+    ['6 out of 10', 3],
+  ])('a rating in words or out of ten: "%s" is %i', async (text, score) => {
+    const bot = await guidedChat(recognizer);
+    await bot.user('my cable is stuck in the car');
+    await bot.user(buttons.freed);
+    expect((await bot.user(text)).texts).toEqual([messages.ratingThanks]);
+    expect((await bot.stored())?.record.outcomes.at(-1)?.rating).toBe(score);
   });
 });

@@ -110,11 +110,13 @@ describe('after a power cut', () => {
     expect(stillOff.texts).toContain(instruction('end_session', 'wait_after_stop'));
   });
 
-  it('hands over when the power stays off and only the charger end is stuck', async () => {
+  it('waits with the driver while the power stays off and only the charger end is stuck, then resets it', async () => {
     const bot = await chat();
     await bot.user('power cut, cable stuck in the wallbox');
     expect((await bot.user(buttons.no)).texts).toEqual([item('power_still_off'), questions.powerBackNow]);
-    expect((await bot.user(buttons.no)).texts).toEqual([...handoffOpening('procedure_exhausted'),]);
+    expect((await bot.user(buttons.no)).texts).toEqual([item('power_wait_advice'), questions.powerBackNow]);
+    expect((await bot.user(buttons.no)).texts).toEqual([item('power_wait_advice'), questions.powerBackNow]);
+    expect((await bot.user(buttons.yes)).texts).toEqual([item('power_restored'), questions.didItComeFree]);
   });
 });
 

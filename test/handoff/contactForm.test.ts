@@ -5,7 +5,11 @@ import { content } from '../support/guidedChat';
 
 const { handoff } = content.messages;
 const recognizer = loadRecognizer();
-const interview = new ContactInterview({ messages: content.messages, vehicleMakeOf: (text) => recognizer.entitiesOf(text).vehicleMake });
+const interview = new ContactInterview({
+  messages: content.messages,
+  vehicleMakeOf: (text) => recognizer.entitiesOf(text).vehicleMake,
+  chargerBrandOf: (text) => recognizer.entitiesOf(text).chargerBrand,
+});
 const request: HandoffRequest = { reason: 'customer_request', stepsTried: [], entities: {} };
 
 function asked(turn: InterviewTurn) {

@@ -26,17 +26,18 @@ const referencePattern = /EVC-[2-9A-HJKMNP-Z]{6}/;
 const inTheCarThen = (message: string) => ['my cable is stuck in the car', buttons.stillStuck, message];
 
 /** A message path from hello to the handoff, for each reason. */
-const pathTo: Record<HandoffReason, string[]> = {
+// `procedure_exhausted` is the guide's safety valve for a procedure that leads round in circles: no
+// procedure of dialogs/ reaches it (test/content/dialogs.test.ts builds one that does).
+const pathTo: Record<Exclude<HandoffReason, 'procedure_exhausted'>, string[]> = {
   emergency_release_failed: ['my cable is stuck in the car', ...Array(4).fill(buttons.stillStuck)],
   socket_stuck_after_reset: ['the plug is stuck in my wallbox', 'no', 'no', 'no'],
-  procedure_exhausted: ['power cut, cable stuck in the wallbox', buttons.no, buttons.no],
   pin_damaged: inTheCarThen('the pin looks bent'),
   dashboard_error: inTheCarThen('there is an error on the dashboard now'),
   safety_hazard: inTheCarThen('I can smell burning'),
   customer_request: inTheCarThen(buttons.person),
 };
 
-async function chatUntilHandoff(reason: HandoffReason, delivery = memoryTicketDelivery()) {
+async function chatUntilHandoff(reason: keyof typeof pathTo, delivery = memoryTicketDelivery()) {
   const bot = await guidedChat(recognizer, { ticketDelivery: delivery });
   let opening = { texts: [] as string[], buttons: [] as string[] };
   for (const text of pathTo[reason]) opening = await bot.user(text);
@@ -58,7 +59,7 @@ async function answerEverything(bot: Awaited<ReturnType<typeof guidedChat>>, fir
 }
 
 describe('the handoff for each reason ends with a ticket and its reference', () => {
-  it.each(Object.keys(pathTo) as HandoffReason[])('%s', async (reason) => {
+  it.each(Object.keys(pathTo) as (keyof typeof pathTo)[])('%s', async (reason) => {
     const { bot, delivery, opening } = await chatUntilHandoff(reason);
     expect(opening.texts.slice(-3)).toEqual(handoffOpening(reason));
     await answerEverything(bot, opening.texts.at(-1)!);
