@@ -2,6 +2,11 @@ import { type PhotoContentType, sniffImageType } from './imageType';
 import type { PhotoReference } from './photoReference';
 import type { PhotoStore, PhotoStoreRefusal } from './photoStore';
 
+/** A limit in bytes as people read it: "10 MB", "512 KB". */
+export function sizeText(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${Math.round((bytes / 1024 / 1024) * 10) / 10} MB` : `${Math.max(1, Math.round(bytes / 1024))} KB`;
+}
+
 export interface PhotoLimits {
   /** Bytes of one photo. */
   maxFileBytes: number;

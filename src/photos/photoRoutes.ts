@@ -10,7 +10,9 @@ import type { PhotoStore } from './photoStore';
  * the browser, shown inline, no cookies; 403 for a link that is forged or expired, 404 once gone.
  */
 export function photoRoutes(deps: { store: PhotoStore; links: PhotoLinks }): RouteRegistrar {
-  const refuse = (res: Response, status: number, code: string, message: string) => res.send(status, { code, message });
+  const refuse = (res: Response, status: number, code: string, message: string): void => {
+    res.send(status, { code, message });
+  };
   return (server: Server) => {
     server.get(`${photoRoutePath}/:photoId`, async (req: Request, res: Response) => {
       const id = String(req.params?.photoId ?? '');

@@ -1,4 +1,4 @@
-import type { PhotoIntake, PhotoProblem } from '../../photos/photoIntake';
+import { type PhotoIntake, type PhotoProblem, sizeText } from '../../photos/photoIntake';
 import type { PhotoLinks } from '../../photos/photoLinks';
 import { type PhotoReference, photosKey } from '../../photos/photoReference';
 import type { PostedActivity } from './activitySchema';
@@ -12,14 +12,12 @@ export interface DirectLinePhotos {
   linkLifeSeconds: number;
 }
 
-const megabytes = (bytes: number) => `${Math.round((bytes / 1024 / 1024) * 10) / 10} MB`;
-
 /** The answer to an upload that is refused: the status a client can act on, and words naming the problem. */
 export function uploadRefusal(problem: UploadProblem | PhotoProblem, photos: DirectLinePhotos): { status: number; code: string; message: string } {
   const { maxFileBytes, maxPerMessage } = photos.intake.limits;
   switch (problem) {
     case 'tooLarge':
-      return { status: 413, code: 'FileTooLarge', message: `A photo may be at most ${megabytes(maxFileBytes)}.` };
+      return { status: 413, code: 'FileTooLarge', message: `A photo may be at most ${sizeText(maxFileBytes)}.` };
     case 'wrongType':
       return { status: 415, code: 'UnsupportedMediaType', message: 'Only photos are accepted: JPEG, PNG, WebP or HEIC.' };
     case 'tooManyInMessage':

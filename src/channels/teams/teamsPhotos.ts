@@ -1,7 +1,7 @@
 import { type Attachment, Channels, type Middleware, type TurnContext } from 'botbuilder';
 import { fillTemplate, type Messages } from '../../content/messages';
 import { hashId, type Logger } from '../../logger';
-import type { PhotoIntake, PhotoProblem } from '../../photos/photoIntake';
+import { type PhotoIntake, type PhotoProblem, sizeText } from '../../photos/photoIntake';
 import { photosKey } from '../../photos/photoReference';
 
 /** Teams' attachment for a file sent in a 1:1 chat: a pre-authorised `downloadUrl` and the file's extension. */
@@ -63,7 +63,7 @@ export function teamsPhotos(deps: { intake: PhotoIntake; messages: Messages; log
   const { messages } = deps;
   const { maxFileBytes, maxPerMessage } = deps.intake.limits;
   const answer: Record<PhotoProblem, string> = {
-    tooLarge: fillTemplate(messages.photoTooLarge, { max: `${Math.round(maxFileBytes / 1024 / 1024)} MB` }),
+    tooLarge: fillTemplate(messages.photoTooLarge, { max: sizeText(maxFileBytes) }),
     wrongType: messages.photoWrongType,
     tooManyInMessage: fillTemplate(messages.photoTooMany, { max: maxPerMessage }),
     tooManyInConversation: messages.photoConversationFull,
