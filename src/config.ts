@@ -152,6 +152,13 @@ const envShape = z.object({
   METRICS_TOKEN: optionalString,
   WEBCHAT_EMBED_ORIGINS: optionalString.transform((value) => (value ? value.split(',').map((o) => o.trim()).filter(Boolean) : [])).pipe(z.array(z.url({ protocol: /^https?$/ }))),
 
+  // Photos drivers send (docs/channels.md, "Photos")
+  PHOTO_MAX_BYTES: positiveInt.default(10 * 1024 * 1024),
+  PHOTO_MAX_PER_MESSAGE: positiveInt.max(10).default(4),
+  PHOTO_MAX_PER_CONVERSATION: positiveInt.default(10),
+  PHOTO_MAX_BYTES_PER_CONVERSATION: positiveInt.default(40 * 1024 * 1024),
+  PHOTO_LINK_SECRET: optionalString,
+
   // Insights for the support team (docs/operations.md, "Insights")
   INSIGHTS_TOKEN: optionalString,
   INSIGHTS_RETENTION_DAYS: positiveInt.max(366).default(30),
@@ -230,6 +237,9 @@ function refuseUnsafeProduction(e: Env, problem: Problem): void {
   }
   if (!e.WEBCHAT_TOKEN_SECRET || Buffer.byteLength(e.WEBCHAT_TOKEN_SECRET) < 32) {
     problem('WEBCHAT_TOKEN_SECRET', 'must be at least 32 bytes when NODE_ENV=production');
+  }
+  if (!e.PHOTO_LINK_SECRET || Buffer.byteLength(e.PHOTO_LINK_SECRET) < 32) {
+    problem('PHOTO_LINK_SECRET', 'must be at least 32 bytes when NODE_ENV=production (it signs the photo links installers get)');
   }
   if (e.INSIGHTS_TOKEN && Buffer.byteLength(e.INSIGHTS_TOKEN) < 32) {
     problem('INSIGHTS_TOKEN', 'must be at least 32 bytes when NODE_ENV=production (or unset: the insights stay closed)');
@@ -387,6 +397,16 @@ function toConfig(e: Env) {
     metrics: { token: e.METRICS_TOKEN },
     /** How clients reach this service (https://bot.example.com): stream URLs and photo links; stream URLs come from the request when unset. */
     publicUrl: e.PUBLIC_URL === undefined ? undefined : withoutTrailingSlash(e.PUBLIC_URL),
+    photos: {
+      maxFileBytes: e.PHOTO_MAX_BYTES,
+      maxPerMessage: e.PHOTO_MAX_PER_MESSAGE,
+      maxPerConversation: e.PHOTO_MAX_PER_CONVERSATION,
+      maxBytesPerConversation: e.PHOTO_MAX_BYTES_PER_CONVERSATION,
+      /** Unset: a random secret per process (development only; links die on restart). */
+      linkSecret: e.PHOTO_LINK_SECRET,
+      /** A ticket's photos, and its links to them, last as long as a delivered ticket is kept. */
+      ticketRetentionSeconds: e.TICKET_KEEP_DELIVERED_HOURS * 3600,
+    },
     /** Unset token: the insights are open in development and test, closed in production. */
     insights: { token: e.INSIGHTS_TOKEN, retentionDays: e.INSIGHTS_RETENTION_DAYS },
     /** Sites (origins) whose pages may show the chat page in a frame. */

@@ -2,6 +2,7 @@
  * The composition root: the only place that builds things and wires them together. Reading this
  * file tells you the whole system. `main()` runs when the file is started as the service.
  */
+import { randomBytes } from 'node:crypto';
 import type { Middleware, Storage, TurnContext } from 'botbuilder';
 import { Registry } from 'prom-client';
 import type { Server } from 'restify';
@@ -13,7 +14,7 @@ import { type ConversationLog, InMemoryConversationLog } from './channels/direct
 import { DirectLineConversations } from './channels/directLine/conversations';
 import { OutageTolerantLog } from './channels/directLine/outageTolerantLog';
 import { RedisConversationLog } from './channels/directLine/redisConversationLog';
-import { directLineRoutes } from './channels/directLine/routes';
+import { directLineRoutes, directLineUploadPath } from './channels/directLine/routes';
 import { DirectLineStreams } from './channels/directLine/streams';
 import { DirectLineTokens, tokenSecretOrDevSecret } from './channels/directLine/tokens';
 import { InProcessAdapter } from './channels/inProcessAdapter';
@@ -24,6 +25,7 @@ import { staffActions } from './channels/liveAgents/staffActions';
 import { SupportChannel } from './channels/liveAgents/supportChannel';
 import { TeamsLiveAgentHub } from './channels/liveAgents/teamsLiveAgentHub';
 import { fieldStaffSteps, teamsInput, teamsTenantGate } from './channels/teams/teamsMiddleware';
+import { teamsPhotos } from './channels/teams/teamsPhotos';
 import { typingIndicator } from './channels/typingIndicator';
 import { embeddingRoutes } from './channels/webchat/embedding';
 import { findWebChatBundle, publicDir, webChatPageRoutes } from './channels/webchat/pageRoutes';
@@ -42,6 +44,11 @@ import { createLogger, type Logger, routeConsoleToLog } from './logger';
 import { loadRecognizer } from './nlu/model';
 import type { Recognizer } from './nlu/types';
 import { createMetrics, type Metrics, turnMetricsMiddleware } from './observability/metrics';
+import { PhotoIntake } from './photos/photoIntake';
+import { PhotoLinks } from './photos/photoLinks';
+import { photoRoutes } from './photos/photoRoutes';
+import { MemoryPhotoStore, type PhotoStore } from './photos/photoStore';
+import { RedisPhotoStore } from './photos/redisPhotoStore';
 import { metricsRoute } from './observability/metricsRoute';
 import { BotFrameworkRequestAuthentication } from './security/botFrameworkAuthentication';
 import { clientAddressOf, createRateLimits, type RateLimits } from './security/rateLimits';
@@ -50,6 +57,7 @@ import { createHttpService, type HttpService, type ReadinessCheck, type RouteReg
 import { memoryConversationState, redisConversationState } from './state/conversationStateBackend';
 import { createStateRedisClient, isRedisUnavailable, type RedisClient } from './state/redisClient';
 import type { TicketDelivery } from './tickets/delivery';
+import type { Ticket } from './tickets/ticket';
 import { startTicketDelivery } from './tickets/startTicketDelivery';
 
 export interface BotRuntime {
@@ -68,6 +76,7 @@ export interface BotRuntime {
   insights: { recorder: InsightsRecorder; store: InsightsStore };
   /** The live handoff's records and the support team's Teams channel, when LIVE_AGENTS_* configure one. */
   liveHandoff?: LiveHandoffParts;
+  photos: PhotoParts;
   readinessChecks: ReadinessCheck[];
   close(): Promise<void>;
 }
@@ -93,6 +102,8 @@ export function buildBotRuntime(
   const insightsStore = redis ? new RedisInsightsStore(redis, { keyPrefix: config.redis.keyPrefix, retentionDays }) : new MemoryInsightsStore({ retentionDays });
   const insights = { recorder: createInsightsRecorder({ store: insightsStore, logger, redis }), store: insightsStore };
 
+  const photos = photoParts(config, logger, redis);
+
   const { conversationState } = state;
   const tickets = parts.ticketDelivery ? { delivery: parts.ticketDelivery, close: async () => {} } : startTicketDelivery(config, logger, metrics);
   const liveHandoff = config.liveAgents && liveHandoffParts(config, config.liveAgents, state.storage);
@@ -103,9 +114,11 @@ export function buildBotRuntime(
     liveAgents: config.liveAgents && dutyHoursAgents(config.liveAgents.hours, config.liveAgents.waitMinutes),
     responseTime: config.tickets.responseTime,
     logger,
+    photoLink: (photo, createdAt) => photos.links.linkTo(photo.id, photos.origin, new Date(createdAt.getTime() + config.photos.ticketRetentionSeconds * 1000)),
   });
   const hub = liveHandoff && new TeamsLiveAgentHub({ ...liveHandoff, tickets: tickets.delivery, texts: messages.liveStaff, logger });
-  const bot = new SupportBot(new ConversationHost({ engine, conversationState, metrics, logger, liveAgents: hub, insights: insights.recorder }));
+  const keepTicketPhotos = (ticket: Ticket) => photos.store.retain(ticket.photos?.map((photo) => photo.id) ?? [], config.photos.ticketRetentionSeconds);
+  const bot = new SupportBot(new ConversationHost({ engine, conversationState, metrics, logger, liveAgents: hub, insights: insights.recorder, keepTicketPhotos }));
   const onTurnError = createTurnErrorHandler({ conversationState, messages, logger });
 
   return {
@@ -119,6 +132,7 @@ export function buildBotRuntime(
     redis,
     insights,
     liveHandoff,
+    photos,
     readinessChecks: [
       { name: 'contentAndModel', isReady: async () => true },
       { name: 'conversationState', isReady: async () => state.isReady() },
@@ -128,6 +142,29 @@ export function buildBotRuntime(
       await tickets.close();
       await state.close();
     },
+  };
+}
+
+interface PhotoParts {
+  store: PhotoStore;
+  links: PhotoLinks;
+  intake: PhotoIntake;
+  /** Where the links installers get point (PUBLIC_URL). */
+  origin: string;
+}
+
+/** Photos drivers send: kept in Redis when configured (else in memory), reached through signed links. */
+function photoParts(config: Config, logger: Logger, redis: RedisClient | undefined): PhotoParts {
+  const { photos } = config;
+  const limits = { maxPerConversation: photos.maxPerConversation, maxBytesPerConversation: photos.maxBytesPerConversation, ttlSeconds: config.conversationState.ttlSeconds };
+  const store = redis ? new RedisPhotoStore(redis, { ...limits, keyPrefix: config.redis.keyPrefix }) : new MemoryPhotoStore(limits);
+  if (!photos.linkSecret) logger.warn('PHOTO_LINK_SECRET is not set: using a random secret for this process (photo links die on restart)');
+  if (config.env === 'production' && !config.publicUrl) logger.warn('PUBLIC_URL is not set: the photo links on tickets point at localhost');
+  return {
+    store,
+    links: new PhotoLinks(photos.linkSecret ?? randomBytes(32).toString('base64url')),
+    intake: new PhotoIntake(store, { maxFileBytes: photos.maxFileBytes, maxPerMessage: photos.maxPerMessage }),
+    origin: config.publicUrl ?? `http://localhost:${config.port}`,
   };
 }
 
@@ -150,11 +187,11 @@ function liveHandoffParts(config: Config, live: NonNullable<Config['liveAgents']
 }
 
 /** Microsoft Teams: which tenants are served, what the bot reads there, and how it answers (cards). */
-function teamsMiddleware(config: Config, logger: Logger, content: Content): { tenantGate: Middleware; conversation: Middleware[] } {
+function teamsMiddleware(config: Config, logger: Logger, content: Content, photos: PhotoParts): { tenantGate: Middleware; conversation: Middleware[] } {
   if (config.botFramework.appId && config.teams.allowedTenantIds.length === 0) logger.warn('TEAMS_ALLOWED_TENANT_IDS is empty: every Teams user is refused');
   return {
     tenantGate: teamsTenantGate({ allowedTenantIds: config.teams.allowedTenantIds, refusal: content.messages.teamsTenantRefused, logger }),
-    conversation: [teamsInput(), fieldStaffSteps({ content })],
+    conversation: [teamsInput(), teamsPhotos({ intake: photos.intake, messages: content.messages, logger, timeoutMs: config.connectorTimeoutMs }), fieldStaffSteps({ content })],
   };
 }
 
@@ -223,6 +260,7 @@ function webChatRoutes(config: Config, logger: Logger, runtime: BotRuntime, rate
       conversationTurns: rateLimits.conversationTurns,
       publicUrl: config.publicUrl,
       trustedProxyHops: config.limits.trustedProxyHops,
+      photos: { intake: runtime.photos.intake, links: runtime.photos.links, linkLifeSeconds: config.conversationState.ttlSeconds },
     }),
     (server: Server) => streams.attach(server.server),
   ];
@@ -250,7 +288,7 @@ export function buildService(config: Config, logger: Logger): Service {
   const rateLimits = createRateLimits({ limits: config.limits, redis: runtime.redis, keyPrefix: config.redis.keyPrefix, logger, onRefused: (limit) => metrics.rateLimited.inc({ limit }) });
   const adapter = new EndpointAdapter(new BotFrameworkRequestAuthentication(config.botFramework), config.connectorTimeoutMs);
   adapter.onTurnError = runtime.onTurnError;
-  const teams = teamsMiddleware(config, logger, runtime.content);
+  const teams = teamsMiddleware(config, logger, runtime.content, runtime.photos);
   if (config.env === 'production' && !config.insights.token) logger.warn('INSIGHTS_TOKEN is not set: the insights API stays closed');
   const webChat = webChatRoutes(config, logger, runtime, rateLimits);
   const logic = (context: TurnContext) => runtime.bot.run(context);
@@ -273,6 +311,7 @@ export function buildService(config: Config, logger: Logger): Service {
     shutdownGraceMs: config.shutdownGraceMs,
     keepAliveTimeoutMs: config.keepAliveTimeoutMs,
     readinessChecks: runtime.readinessChecks,
+    ownBodyRoutes: [directLineUploadPath],
     routes: [
       securityHeaders(),
       metricsRoute(registry, config.metrics.token),
@@ -285,6 +324,7 @@ export function buildService(config: Config, logger: Logger): Service {
         logger,
       }),
       ...webChat.routes,
+      photoRoutes({ store: runtime.photos.store, links: runtime.photos.links }),
       insightsRoutes({
         store: runtime.insights.store,
         procedureSteps: procedureStepsOf(runtime.content),

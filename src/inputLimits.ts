@@ -1,6 +1,7 @@
 import type { Activity, Middleware, TurnContext } from 'botbuilder';
 import { fillTemplate, type Messages } from './content/messages';
 import { hashId, type Logger } from './logger';
+import { photosIn } from './photos/photoReference';
 import type { Metrics } from './observability/metrics';
 
 /** Why a message is answered before the recognizer sees it. */
@@ -11,6 +12,8 @@ export interface IncomingMessage {
   attachments?: unknown;
   /** Card submissions (Teams `Action.Submit`) carry their answer here, often with no text. */
   value?: unknown;
+  /** Photos the channel took in are named here (`photosIn`): a photo alone is a message. */
+  channelData?: unknown;
 }
 
 /*
@@ -53,6 +56,7 @@ export function screenMessage(message: IncomingMessage, maxChars: number): Refus
   if (message.value !== undefined && message.value !== null) return undefined;
   const text = typeof message.text === 'string' ? message.text.trim() : '';
   if (text.length > maxChars) return 'tooLong';
+  if (!text && photosIn(message.channelData).length > 0) return undefined;
   if (!text) return Array.isArray(message.attachments) && message.attachments.length > 0 ? 'attachmentsOnly' : 'empty';
   if (!letterOrDigit.test(text)) return 'noWords';
   if (isNotEnglish(text)) return 'notEnglish';

@@ -24,6 +24,8 @@ export interface HttpServiceDeps {
   keepAliveTimeoutMs: number;
   readinessChecks: ReadinessCheck[];
   routes: RouteRegistrar[];
+  /** Routes whose handlers read their own bodies (the multipart upload); every other body is JSON. */
+  ownBodyRoutes?: readonly string[];
 }
 
 export interface HttpService {
@@ -55,7 +57,7 @@ export function createHttpService(deps: HttpServiceDeps): HttpService {
     });
     return next();
   });
-  server.use(jsonBodies({ maxBodyBytes: deps.maxBodyBytes }));
+  server.use(jsonBodies({ maxBodyBytes: deps.maxBodyBytes, ownBodyRoutes: deps.ownBodyRoutes }));
 
   // Never let an internal error message or stack reach a client. restify would answer with a new
   // error built from this one's message, so the answer is sent here, from a fixed set of bodies.

@@ -9,8 +9,10 @@ import type { InsightsRecorder } from '../insights/recorder';
 import { insightEventsOf } from '../insights/turnEvents';
 import { hashId, type Logger } from '../logger';
 import { intentLabels } from '../nlu/types';
+import { photosIn } from '../photos/photoReference';
 import type { Metrics } from '../observability/metrics';
 import type { SnapshotConversationState } from '../state/snapshotConversationState';
+import type { Ticket } from '../tickets/ticket';
 import { handoffInitiation } from './handoffInitiation';
 import { legacyConversation, legacyProperties } from './legacyState';
 import { renderReplies } from './replyRendering';
@@ -27,6 +29,8 @@ export interface ConversationHostDeps {
   liveAgents?: LiveAgentHub;
   /** What each turn tells the support team (GET /api/insights). */
   insights?: InsightsRecorder;
+  /** A created ticket's photos are kept as long as the ticket. */
+  keepTicketPhotos?: (ticket: Ticket) => Promise<void>;
 }
 
 type StateObject = Record<string, unknown>;
@@ -87,6 +91,7 @@ export class ConversationHost {
           metrics.proceduresHandedOff.inc({ procedure: effect.procedure, reason: effect.reason });
           break;
         case 'ticketCreated':
+          await this.keepTicketPhotos(effect.ticket);
           // Channels without a live-agent hub may refuse the event: the ticket is what counts, so only log.
           try {
             await context.sendActivity(handoffInitiation(context, effect.ticket));
@@ -106,6 +111,16 @@ export class ConversationHost {
           await this.toLiveAgents('end', () => this.deps.liveAgents?.ended(effect.reference, effect.ticketId, effect.transcript));
           break;
       }
+    }
+  }
+
+  /** A photo kept only for its conversation's life would expire before an installer looks: logged, never failing the turn. */
+  private async keepTicketPhotos(ticket: Ticket): Promise<void> {
+    if (!ticket.photos?.length || !this.deps.keepTicketPhotos) return;
+    try {
+      await this.deps.keepTicketPhotos(ticket);
+    } catch (error) {
+      this.deps.logger.error({ err: error, ticketId: ticket.id }, "ticket photos not kept for the ticket's life");
     }
   }
 
@@ -153,9 +168,11 @@ function inputOf(activity: Partial<Activity>, kind: 'start' | 'message' | 'live'
     return { ...where, kind: data.kind, text: data.kind === 'liveMessage' ? data.text : '', staffName: data.staffName, liveTicket };
   }
   const answers = contactAnswersValueSchema.safeParse(activity.value);
+  const photos = photosIn(activity.channelData);
   return {
     ...where,
     kind,
+    ...(photos.length > 0 ? { photos } : {}),
     text: typeof activity.text === 'string' ? activity.text : '',
     contactAnswers: answers.success ? answers.data.contactAnswers : undefined,
     staff: raisedByOf(activity),

@@ -151,6 +151,13 @@ export const messagesSchema = z
     inputAttachmentsOnly: text,
     inputNoWords: text,
     inputNotEnglish: text,
+    // Photos the driver sends (src/conversation/photosReceived.ts, src/channels/teams/teamsPhotos.ts)
+    photoReceived: text,
+    photoAfterTicket: text,
+    photoTooLarge: text,
+    photoWrongType: text,
+    photoTooMany: text,
+    photoConversationFull: text,
   })
   .strict();
 

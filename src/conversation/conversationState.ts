@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { handoffQuestions, procedureScenarios } from '../content/messages';
 import type { HandoffRequest } from '../handoff/handoffRequest';
 import type { InterviewState } from '../handoff/contactInterview';
+import { type PhotoReference, photoReferenceSchema } from '../photos/photoReference';
 import { handoffReasons, stepOutcomes } from '../tickets/ticket';
 import { checkedRecord, type ConversationRecord, emptyRecord } from './conversationRecord';
 import type { GuideState } from './guide';
@@ -43,7 +44,11 @@ export interface StoredConversation {
   record: ConversationRecord;
   /** Where the conversation stood could not be read back: the next reply says so once. */
   lostPlace?: true;
+  /** The photos the driver sent, for a ticket (references only; the most recent `maxPhotosKept`). */
+  photos?: PhotoReference[];
 }
+
+export const maxPhotosKept = 20;
 
 export const newConversation = (): StoredConversation => ({ version: 2, welcomed: false, stage: { kind: 'idle' }, record: emptyRecord() });
 
@@ -130,5 +135,7 @@ export function restoreConversation(stored: unknown, isCurrent: (stage: Stage) =
   if (!stage) problems.push('stage');
   const conversation: StoredConversation = { version: 2, welcomed: fields.welcomed === true, stage: stage ?? { kind: 'idle' }, record };
   if (!stage || fields.lostPlace === true) conversation.lostPlace = true;
+  const photos = z.array(photoReferenceSchema).max(maxPhotosKept).safeParse(fields.photos);
+  if (photos.success && photos.data.length > 0) conversation.photos = photos.data;
   return { conversation, problems };
 }

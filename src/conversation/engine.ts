@@ -6,6 +6,7 @@ import type { KnownContact, StaffIdentity } from '../handoff/handoffRequest';
 import type { LiveAgents } from '../handoff/liveAgents';
 import type { Logger } from '../logger';
 import { mentionTest } from '../nlu/textMatching';
+import type { PhotoReference } from '../photos/photoReference';
 import type { DamageDetail, Recognition, Recognizer } from '../nlu/types';
 import type { TicketDelivery } from '../tickets/delivery';
 import { withTranscript } from './conversationRecord';
@@ -13,6 +14,7 @@ import { type HandoffState, type LiveState, restoreConversation, type Stage, typ
 import { type Decision, type Ending, Guide, type GuideState } from './guide';
 import { type HandoffContext, HandoffStage } from './handoffStage';
 import { KnowledgeSearch } from './knowledgeSearch';
+import { receivePhotos } from './photosReceived';
 import { ProductFacts } from './productFacts';
 import { type Expectation, type Interruption, type Reading, readMessage } from './reading';
 import type { Reply } from './replies';
@@ -27,6 +29,8 @@ export interface EngineDeps {
   /** What the user is told about when to expect contact, e.g. "within 24 hours". */
   responseTime: string;
   logger: Logger;
+  /** A ticket's link to one of its photos, made when the ticket is (it expires with the ticket); none: tickets carry no photos. */
+  photoLink?: (photo: PhotoReference, ticketCreatedAt: Date) => string;
 }
 
 /** One inbound event of a conversation, as the host hands it over. */
@@ -51,6 +55,8 @@ export interface TurnInput {
   staff?: StaffIdentity;
   /** What the channel knows about the user; the handoff does not ask for it again. */
   knownContact?: KnownContact;
+  /** Photos sent with the message, already kept by the channel (references only). */
+  photos?: PhotoReference[];
   now?: Date;
 }
 
@@ -91,6 +97,7 @@ export class ConversationEngine {
       logger: deps.logger,
       vehicleMakeOf: (text) => deps.recognizer.entitiesOf(text).vehicleMake,
       chargerBrandOf: (text) => deps.recognizer.entitiesOf(text).chargerBrand,
+      photoLink: deps.photoLink,
     });
   }
 
@@ -111,7 +118,9 @@ export class ConversationEngine {
       turn.update({ lostPlace: undefined });
     }
     if (input.kind === 'liveJoined' || input.kind === 'liveMessage' || input.kind === 'liveEnded') this.live(turn, input);
-    if (input.kind === 'message') {
+    if (input.kind === 'message' && input.photos?.length) receivePhotos(turn, input.photos, this.messages);
+    // A photo alone answers no question: only words are read.
+    if (input.kind === 'message' && (input.text.trim() || !input.photos?.length)) {
       await this.tellOfUndeliveredTickets(turn);
       const recognition = this.deps.recognizer.recognize(input.text, this.replyContext(turn.stage));
       turn.summary.intent = recognition.intent;

@@ -7,9 +7,11 @@ import type { LiveAgents } from '../handoff/liveAgents';
 import type { Logger } from '../logger';
 import { isQuestion, mentions, opensWithYesOrNo, sameWords } from '../nlu/textMatching';
 import type { Entities, Recognition } from '../nlu/types';
+import type { PhotoReference } from '../photos/photoReference';
 import type { TicketDelivery } from '../tickets/delivery';
 import { buildTicket, damageDetails, type HandoffReason, ticketId, type Ticket, type TicketEntities, ticketTopics } from '../tickets/ticket';
 import type { HandoffState } from './conversationState';
+import { ticketPhotos } from './photosReceived';
 import type { Reply } from './replies';
 import type { Turn } from './turn';
 
@@ -23,6 +25,8 @@ export interface HandoffStageDeps {
   logger: Logger;
   vehicleMakeOf: (text: string) => string | undefined;
   chargerBrandOf: (text: string) => string | undefined;
+  /** See `EngineDeps.photoLink`. */
+  photoLink?: (photo: PhotoReference, ticketCreatedAt: Date) => string;
 }
 
 /** Who is writing, as the channel knows them, and where the conversation is. */
@@ -215,6 +219,7 @@ export class HandoffStage {
       ...confirmed.details,
       ...(factsGiven?.length ? { releaseFacts: factsGiven } : {}),
       entities: ticketEntities(request.entities),
+      ...ticketPhotos(turn.state.photos, this.deps.photoLink && ((photo) => this.deps.photoLink!(photo, turn.now))),
       transcript: turn.state.record.transcript,
       conversationId: context.conversationId,
       channel: context.channelId,

@@ -20,7 +20,7 @@ function refuse(res: Response, status: number, code: string, message: string): f
  * botframework-directlinejs send plain JSON, and browsers never compress a request), and inflating
  * is where a small body becomes a huge one. Only JSON is read at all.
  */
-function acceptUncompressedJson(): RequestHandler {
+function acceptUncompressedJson(readsOwnBody: (req: Request) => boolean): RequestHandler {
   return (req: Request, res: Response, next) => {
     const hasBody = req.getContentLength() > 0 || req.isChunked();
     if (!hasBody) return next();
@@ -31,7 +31,7 @@ function acceptUncompressedJson(): RequestHandler {
     }
     // "identity" is no encoding; restify's reader knows only none and gzip.
     delete req.headers['content-encoding'];
-    if (!jsonType.test(req.contentType())) {
+    if (!readsOwnBody(req) && !jsonType.test(req.contentType())) {
       return next(refuse(res, 415, 'UnsupportedMediaType', 'Send the request body as JSON (Content-Type: application/json).'));
     }
     return next();
@@ -81,12 +81,17 @@ function parseJson(depthLimit: number): RequestHandler {
 
 /**
  * Every route's body handling, in order: uncompressed JSON only (415), at most `maxBodyBytes` (413,
- * restify's reader), nested at most `maxJsonDepth` levels and valid (400).
+ * restify's reader), nested at most `maxJsonDepth` levels and valid (400). The routes in
+ * `ownBodyRoutes` (the Direct Line upload: multipart, with limits of its own) get only the first
+ * check, on the encoding, and read the body themselves.
  */
-export function jsonBodies(options: { maxBodyBytes: number; maxJsonDepth?: number }): RequestHandler[] {
+export function jsonBodies(options: { maxBodyBytes: number; maxJsonDepth?: number; ownBodyRoutes?: readonly string[] }): RequestHandler[] {
+  const ownBodyRoutes = new Set(options.ownBodyRoutes ?? []);
+  const readsOwnBody = (req: Request) => ownBodyRoutes.has(String(req.getRoute()?.path ?? ''));
+  const unlessOwnBody = (handler: RequestHandler): RequestHandler => (req, res, next) => (readsOwnBody(req) ? next() : handler(req, res, next));
   return [
-    acceptUncompressedJson(),
-    restify.plugins.bodyReader({ maxBodySize: options.maxBodyBytes }),
-    parseJson(options.maxJsonDepth ?? maxJsonDepth),
+    acceptUncompressedJson(readsOwnBody),
+    unlessOwnBody(restify.plugins.bodyReader({ maxBodySize: options.maxBodyBytes })),
+    unlessOwnBody(parseJson(options.maxJsonDepth ?? maxJsonDepth)),
   ];
 }

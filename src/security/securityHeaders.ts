@@ -29,7 +29,9 @@ export interface WebPagePolicy {
 
 /**
  * The chat page's policy: scripts only from this service (no inline script, no CDN), styles inline
- * because Web Chat injects its own, images and workers from blobs as Web Chat creates them.
+ * because Web Chat injects its own, images and workers from blobs as Web Chat creates them. The
+ * Direct Line client reads an attached photo back from its `blob:` URL before uploading it
+ * (connect-src blob:); its preview is an image from that blob (img-src blob:).
  */
 export function webPageContentSecurityPolicy(policy: WebPagePolicy): string {
   return [
@@ -40,7 +42,7 @@ export function webPageContentSecurityPolicy(policy: WebPagePolicy): string {
     "media-src 'self' blob:",
     "worker-src 'self' blob:",
     "font-src 'self' data:",
-    ["connect-src 'self'", ...(policy.connectSources ?? [])].join(' '),
+    ["connect-src 'self' blob:", ...(policy.connectSources ?? [])].join(' '),
     ["frame-ancestors 'self'", ...policy.embedOrigins].join(' '),
     "object-src 'none'",
     "base-uri 'none'",

@@ -92,6 +92,16 @@ export const transcriptTurnSchema = z
   .object({ from: z.enum(['user', 'bot', 'staff']), text: z.string().max(transcriptLimits.maxCharsPerTurn), at: z.iso.datetime() })
   .strict() satisfies z.ZodType<TranscriptEntry>;
 
+const ticketPhotoSchema = z
+  .object({
+    id: shortText(64),
+    contentType: z.enum(['image/jpeg', 'image/png', 'image/webp', 'image/heic']),
+    bytes: z.number().int().positive(),
+    url: z.url({ protocol: /^https?$/ }),
+  })
+  .strict();
+export type TicketPhoto = z.output<typeof ticketPhotoSchema>;
+
 export const ticketSchema = z
   .object({
     /** Idempotency key: the same conversation and reason always give the same id. */
@@ -113,6 +123,8 @@ export const ticketSchema = z
     transcript: z.array(transcriptTurnSchema).max(transcriptLimits.maxTurns),
     /** What the makers of the driver's car or charger say, as the driver was told it, with the sources. */
     releaseFacts: z.array(releaseFactGivenSchema).max(20).optional(),
+    /** Photos the driver sent (since contract 3): each a signed link that works as long as the ticket is kept. */
+    photos: z.array(ticketPhotoSchema).max(50).optional(),
     /** Set when field staff raised the ticket for a customer (Teams). */
     raisedBy: z.object({ entraObjectId: z.uuid(), name: shortText(100) }).strict().optional(),
   })
@@ -121,7 +133,7 @@ export const ticketSchema = z
 export type Ticket = z.output<typeof ticketSchema>;
 
 /** Everything the handoff knows when the user confirms. `buildTicket` adds id, reference and time. */
-export type HandoffInput = Pick<Ticket, 'reason' | 'stepsTried' | 'entities' | 'channel' | 'contact' | 'site' | 'raisedBy' | 'releaseFacts'> & {
+export type HandoffInput = Pick<Ticket, 'reason' | 'stepsTried' | 'entities' | 'channel' | 'contact' | 'site' | 'raisedBy' | 'releaseFacts' | 'photos'> & {
   /** The procedure running when the handoff was decided, if any. */
   scenario?: string;
   transcript: TranscriptEntry[];

@@ -114,6 +114,7 @@ describe('live handoff configuration', () => {
       MicrosoftAppId: '11111111-2222-3333-4444-555555555555',
       MicrosoftAppPassword: 'secret',
       WEBCHAT_TOKEN_SECRET: 'a-web-chat-token-secret-of-32-bytes-or-more',
+      PHOTO_LINK_SECRET: 'a-photo-link-secret-of-32-bytes-or-more',
       ...configured,
     };
     expect(configProblems(production)).toEqual([]);

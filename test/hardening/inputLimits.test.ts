@@ -19,6 +19,10 @@ describe('which messages go on to the recognizer', () => {
     ['English with an emoji', { text: 'still stuck 😩' }],
     ['a card submission without text', { value: { answer: 'still_stuck' } }],
     ['a photo with a description', { text: 'the pin looks bent', attachments: [{ contentType: 'image/png' }] }],
+    [
+      'a photo alone that the channel took in',
+      { attachments: [{ contentType: 'image/png' }], channelData: { photos: [{ id: '0123456789abcdef-0123456789abcdef01234567', contentType: 'image/png', bytes: 70 }] } },
+    ],
     ['a single foreign word', { text: 'merci' }],
     ['a make that looks foreign', { text: 'it is a Citroën e-C4 and the cable is stuck' }],
   ])('%s passes', (_kind, message) => {

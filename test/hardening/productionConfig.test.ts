@@ -7,6 +7,7 @@ const production = {
   MicrosoftAppId: '11111111-2222-3333-4444-555555555555',
   MicrosoftAppPassword: 'app-password',
   WEBCHAT_TOKEN_SECRET: secret32,
+  PHOTO_LINK_SECRET: secret32,
 };
 
 describe('configuration in production', () => {
@@ -20,6 +21,7 @@ describe('configuration in production', () => {
     ['no tenant for a single-tenant bot', { MicrosoftAppType: 'SingleTenant' }, 'MicrosoftAppTenantId'],
     ['no web chat token secret', { WEBCHAT_TOKEN_SECRET: '' }, 'WEBCHAT_TOKEN_SECRET'],
     ['a web chat token secret of 31 bytes', { WEBCHAT_TOKEN_SECRET: 'x'.repeat(31) }, 'WEBCHAT_TOKEN_SECRET'],
+    ['no photo link secret', { PHOTO_LINK_SECRET: '' }, 'PHOTO_LINK_SECRET'],
     ['an insights token of 31 bytes', { INSIGHTS_TOKEN: 'x'.repeat(31) }, 'INSIGHTS_TOKEN'],
   ])('refuses to start with %s, naming the variable', (_kind, change, variable) => {
     const problems = configProblems({ ...production, ...change });

@@ -44,7 +44,7 @@ describe('the web page policy', () => {
       connectSources: ['https://directline.botframework.com', 'wss://directline.botframework.com'],
     });
     expect(policy).toContain("frame-ancestors 'self' https://www.example.com");
-    expect(policy).toContain("connect-src 'self' https://directline.botframework.com wss://directline.botframework.com");
+    expect(policy).toContain("connect-src 'self' blob: https://directline.botframework.com wss://directline.botframework.com");
   });
 
   it('is sent by the page routes that use the handler, replacing the API policy', async () => {

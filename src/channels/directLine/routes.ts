@@ -3,7 +3,9 @@ import type { RateLimit } from '../../security/rateLimits';
 import type { RouteRegistrar } from '../../server';
 import { checkPostedActivity } from './activitySchema';
 import type { DirectLineConversations } from './conversations';
+import { type DirectLinePhotos, uploadRefusal, withoutPhotoReferences, withPhotos } from './photoUploads';
 import type { DirectLineTokens, TokenCheck } from './tokens';
+import { readUploadBody } from './uploadBody';
 import { parseWatermark } from './watermark';
 
 export const directLineBasePath = '/v3/directline';
@@ -18,7 +20,12 @@ export interface DirectLineRoutesDeps {
   publicUrl?: string;
   /** Proxies in front that set X-Forwarded-Proto (TRUSTED_PROXY_HOPS): they tell whether the client came over HTTPS. */
   trustedProxyHops: number;
+  /** Photos sent with a message (`/upload`). */
+  photos: DirectLinePhotos;
 }
+
+/** The route whose handler reads its own body (multipart), not the JSON every other route takes. */
+export const directLineUploadPath = `${directLineBasePath}/conversations/:conversationId/upload`;
 
 type Authorized = Extract<TokenCheck, { ok: true }>;
 
@@ -72,6 +79,15 @@ export function directLineRoutes(deps: DirectLineRoutesDeps): RouteRegistrar {
     return { conversationId: auth.grant.conversationId, token: auth.token, expires_in: auth.expiresIn, streamUrl: stream.href };
   };
 
+  /** The conversation's turn from the rate limit shared with /api/messages; false once answered 429. */
+  const takeTurn = async (auth: Authorized, res: Response): Promise<boolean> => {
+    const decision = (await deps.conversationTurns?.take(auth.grant.conversationId)) ?? { allowed: true };
+    if (decision.allowed) return true;
+    res.setHeader('Retry-After', String(decision.retryAfterSeconds));
+    sendError(res, 429, 'TooManyRequests', `Too many messages; retry in ${decision.retryAfterSeconds} s.`);
+    return false;
+  };
+
   return (server: Server) => {
     // The token already names its conversation, so starting and reconnecting (Web Chat does that
     // when given a conversationId, e.g. after a page reload) both open that one.
@@ -97,14 +113,43 @@ export function directLineRoutes(deps: DirectLineRoutesDeps): RouteRegistrar {
         sendError(res, 400, 'BadArgument', 'This is not an activity the service accepts.', check.problems);
         return;
       }
-      const decision = (await deps.conversationTurns?.take(auth.grant.conversationId)) ?? { allowed: true };
-      if (!decision.allowed) {
-        res.setHeader('Retry-After', String(decision.retryAfterSeconds));
-        sendError(res, 429, 'TooManyRequests', `Too many messages; retry in ${decision.retryAfterSeconds} s.`);
-        return;
-      }
+      if (!(await takeTurn(auth, res))) return;
       await deps.conversations.start(auth.grant);
-      const id = await deps.conversations.post(auth.grant, check.activity);
+      const id = await deps.conversations.post(auth.grant, withoutPhotoReferences(check.activity));
+      res.send(200, { id });
+    });
+
+    // A message with photos, as botframework-directlinejs and Web Chat send one: the token is checked
+    // before a byte of the body is read, the photos are kept apart and the activity refers to them.
+    server.post(directLineUploadPath, async (req: Request, res: Response) => {
+      const auth = authorize(req, res);
+      if (!auth) return;
+      const { intake } = deps.photos;
+      const upload = await readUploadBody(req, { maxFileBytes: intake.limits.maxFileBytes, maxFiles: intake.limits.maxPerMessage, maxActivityBytes: deps.maxActivityBytes });
+      const refuse = (problem: Parameters<typeof uploadRefusal>[0]) => {
+        const { status, code, message } = uploadRefusal(problem, deps.photos);
+        res.setHeader('Connection', 'close');
+        sendError(res, status, code, message);
+      };
+      if (!upload.ok) return refuse(upload.problem);
+      let posted: unknown;
+      try {
+        posted = JSON.parse(upload.activityJson);
+      } catch {
+        return sendError(res, 400, 'BadArgument', 'The "activity" part is not JSON.');
+      }
+      const check = checkPostedActivity(posted, deps.maxActivityBytes);
+      if (!check.ok || check.activity.type !== 'message') {
+        return sendError(res, 400, 'BadArgument', 'This is not an activity the service accepts.', check.ok ? ['type must be "message" with photos'] : check.problems);
+      }
+      if (!(await takeTurn(auth, res))) return;
+      const taken = await intake.takeIn(auth.grant.conversationId, upload.files.map((file) => file.data));
+      if (!taken.ok) return refuse(taken.problem);
+      const origin = originOf(req, deps);
+      const expiresAt = new Date(Date.now() + deps.photos.linkLifeSeconds * 1000);
+      const activity = withPhotos(check.activity, taken.photos, upload.files.map((file) => file.name), { linkTo: (id) => deps.photos.links.linkTo(id, origin, expiresAt) });
+      await deps.conversations.start(auth.grant);
+      const id = await deps.conversations.post(auth.grant, activity);
       res.send(200, { id });
     });
 

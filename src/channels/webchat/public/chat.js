@@ -151,7 +151,9 @@
         styleOptions: {
           accent: '#0b6e4f',
           botAvatarInitials: 'EV',
-          hideUploadButton: true,
+          // Photos of damage (a bent pin): the types the service takes, several at once.
+          uploadAccept: 'image/jpeg,image/png,image/webp,image/heic',
+          uploadMultiple: true,
           sendBoxButtonColor: '#0b6e4f',
           suggestedActionLayout: 'flow',
           bubbleBorderRadius: 8,
