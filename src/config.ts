@@ -88,7 +88,10 @@ const envShape = z.object({
   TICKET_WEBHOOK_URL: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
   TICKET_WEBHOOK_SECRET: optionalString,
   ZENDESK_SUBDOMAIN: optionalString.pipe(
-    z.string().regex(/^[a-z0-9][a-z0-9-]*$/i, 'just the subdomain, e.g. "acme" for acme.zendesk.com').optional(),
+    z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9-]*$/i, 'just the subdomain, e.g. "acme" for acme.zendesk.com')
+      .optional(),
   ),
   ZENDESK_EMAIL: optionalString.pipe(z.email().optional()),
   ZENDESK_API_TOKEN: optionalString,
@@ -121,15 +124,31 @@ const envShape = z.object({
   TEAMS_ALLOWED_TENANT_IDS: z
     .string()
     .default('')
-    .transform((list) => list.split(',').map((id) => id.trim()).filter(Boolean)),
+    .transform((list) =>
+      list
+        .split(',')
+        .map((id) => id.trim())
+        .filter(Boolean),
+    ),
   TEAMS_DEVELOPER_NAME: z.string().trim().min(1).max(32).default(defaultTeamsDeveloper.name),
   TEAMS_DEVELOPER_URL: z.url({ protocol: /^https$/ }).default(defaultTeamsDeveloper.websiteUrl),
   // Teams takes an updated app only with a higher version: raise it for each upload.
-  TEAMS_APP_VERSION: optionalString.pipe(z.string().regex(/^\d{1,5}\.\d{1,5}\.\d{1,5}$/, 'must be major.minor.patch, e.g. 1.0.3').optional()),
+  TEAMS_APP_VERSION: optionalString.pipe(
+    z
+      .string()
+      .regex(/^\d{1,5}\.\d{1,5}\.\d{1,5}$/, 'must be major.minor.patch, e.g. 1.0.3')
+      .optional(),
+  ),
 
   // Live handoff: support staff take chats over from a Teams channel (docs/channels.md, "Live handoff to support staff")
   LIVE_AGENTS_TEAMS_CHANNEL_ID: optionalString.pipe(
-    z.string().regex(/^19:[^\s;]+@thread\.[a-z0-9]+$/i, 'must be a Teams channel id, e.g. 19:abc123...@thread.tacv2 (the channel link\'s part after /channel/, URL-decoded)').optional(),
+    z
+      .string()
+      .regex(
+        /^19:[^\s;]+@thread\.[a-z0-9]+$/i,
+        "must be a Teams channel id, e.g. 19:abc123...@thread.tacv2 (the channel link's part after /channel/, URL-decoded)",
+      )
+      .optional(),
   ),
   // The global Bot Connector endpoint of Teams, for messages the bot starts (Microsoft: proactive messages).
   LIVE_AGENTS_TEAMS_SERVICE_URL: z.url({ protocol: /^https?$/ }).default('https://smba.trafficmanager.net/teams/'),
@@ -150,7 +169,16 @@ const envShape = z.object({
   RATE_LIMIT_REFUSED_REQUESTS_PER_MINUTE: positiveInt.default(10),
   TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
   METRICS_TOKEN: optionalString,
-  WEBCHAT_EMBED_ORIGINS: optionalString.transform((value) => (value ? value.split(',').map((o) => o.trim()).filter(Boolean) : [])).pipe(z.array(z.url({ protocol: /^https?$/ }))),
+  WEBCHAT_EMBED_ORIGINS: optionalString
+    .transform((value) =>
+      value
+        ? value
+            .split(',')
+            .map((o) => o.trim())
+            .filter(Boolean)
+        : [],
+    )
+    .pipe(z.array(z.url({ protocol: /^https?$/ }))),
 
   // Photos drivers send (docs/channels.md, "Photos")
   PHOTO_MAX_BYTES: positiveInt.default(10 * 1024 * 1024),
@@ -221,7 +249,10 @@ function checkTicketAdapter(e: Env, problem: Problem): void {
 function checkTicketDelivery(e: Env, problem: Problem): void {
   if (e.TICKET_BACKOFF_BASE_MS > e.TICKET_BACKOFF_MAX_MS) problem('TICKET_BACKOFF_BASE_MS', 'must not exceed TICKET_BACKOFF_MAX_MS');
   if (e.TICKET_WORKER === 'standalone' && !redisConnection(e)) {
-    problem('TICKET_WORKER', '"standalone" needs Redis (REDIS_URL, REDIS_SENTINELS or REDIS_CLUSTER_NODES); without it tickets are delivered in-process');
+    problem(
+      'TICKET_WORKER',
+      '"standalone" needs Redis (REDIS_URL, REDIS_SENTINELS or REDIS_CLUSTER_NODES); without it tickets are delivered in-process',
+    );
   }
 }
 
@@ -257,12 +288,24 @@ function checkLiveAgents(e: Env, problem: Problem): void {
     }
     return;
   }
-  if (!e.LIVE_AGENTS_TEAMS_TENANT_ID) problem('LIVE_AGENTS_TEAMS_TENANT_ID', 'required with LIVE_AGENTS_TEAMS_CHANNEL_ID (the tenant of the support team)');
-  if (!e.LIVE_AGENTS_HOURS) problem('LIVE_AGENTS_HOURS', 'required with LIVE_AGENTS_TEAMS_CHANNEL_ID: when staff are on duty, e.g. "Mon-Fri 08:00-18:00 Europe/London" or "always"');
+  if (!e.LIVE_AGENTS_TEAMS_TENANT_ID)
+    problem('LIVE_AGENTS_TEAMS_TENANT_ID', 'required with LIVE_AGENTS_TEAMS_CHANNEL_ID (the tenant of the support team)');
+  if (!e.LIVE_AGENTS_HOURS)
+    problem(
+      'LIVE_AGENTS_HOURS',
+      'required with LIVE_AGENTS_TEAMS_CHANNEL_ID: when staff are on duty, e.g. "Mon-Fri 08:00-18:00 Europe/London" or "always"',
+    );
 }
 
 /** The rules between variables; each is judged on variables that are valid by themselves. */
-const crossChecks = [checkRedisTopology, checkLockTimings, checkTicketAdapter, checkTicketDelivery, checkLiveAgents, refuseUnsafeProduction];
+const crossChecks = [
+  checkRedisTopology,
+  checkLockTimings,
+  checkTicketAdapter,
+  checkTicketDelivery,
+  checkLiveAgents,
+  refuseUnsafeProduction,
+];
 const skipped = Symbol('reads a variable already reported bad');
 
 /**
@@ -295,14 +338,25 @@ type RedisCredentials = { readonly username?: string; readonly password?: string
 /** How to reach Redis; absent when conversation state stays in memory. */
 export type RedisConnection =
   | { readonly kind: 'single'; readonly url: string }
-  | ({ readonly kind: 'sentinel'; readonly sentinels: readonly HostPort[]; readonly name: string; readonly sentinelPassword?: string } & RedisCredentials)
+  | ({
+      readonly kind: 'sentinel';
+      readonly sentinels: readonly HostPort[];
+      readonly name: string;
+      readonly sentinelPassword?: string;
+    } & RedisCredentials)
   | ({ readonly kind: 'cluster'; readonly nodes: readonly HostPort[] } & RedisCredentials);
 
 function redisConnection(e: Env): RedisConnection | undefined {
   const credentials = { username: e.REDIS_USERNAME, password: e.REDIS_PASSWORD, tls: e.REDIS_TLS };
   if (e.REDIS_URL) return { kind: 'single', url: e.REDIS_URL };
   if (e.REDIS_SENTINELS && e.REDIS_SENTINEL_NAME) {
-    return { kind: 'sentinel', sentinels: e.REDIS_SENTINELS, name: e.REDIS_SENTINEL_NAME, sentinelPassword: e.REDIS_SENTINEL_PASSWORD, ...credentials };
+    return {
+      kind: 'sentinel',
+      sentinels: e.REDIS_SENTINELS,
+      name: e.REDIS_SENTINEL_NAME,
+      sentinelPassword: e.REDIS_SENTINEL_PASSWORD,
+      ...credentials,
+    };
   }
   if (e.REDIS_CLUSTER_NODES) return { kind: 'cluster', nodes: e.REDIS_CLUSTER_NODES, ...credentials };
   return undefined;
@@ -373,9 +427,15 @@ function toConfig(e: Env) {
       tokenTtlSeconds: e.WEBCHAT_TOKEN_TTL_SECONDS,
       maxActivityBytes: e.DIRECT_LINE_MAX_ACTIVITY_BYTES,
       /** What each conversation's Direct Line activity log keeps, and one read returns. */
-      log: { maxActivities: e.DIRECT_LINE_LOG_MAX_ACTIVITIES, maxBytes: e.DIRECT_LINE_LOG_MAX_BYTES, maxPageBytes: e.DIRECT_LINE_PAGE_MAX_BYTES },
+      log: {
+        maxActivities: e.DIRECT_LINE_LOG_MAX_ACTIVITIES,
+        maxBytes: e.DIRECT_LINE_LOG_MAX_BYTES,
+        maxPageBytes: e.DIRECT_LINE_PAGE_MAX_BYTES,
+      },
       /** Set: the widget uses Azure's Direct Line instead of the self-hosted one. */
-      azureDirectLine: e.DIRECT_LINE_SECRET ? { secret: e.DIRECT_LINE_SECRET, domain: withoutTrailingSlash(e.DIRECT_LINE_DOMAIN) } : undefined,
+      azureDirectLine: e.DIRECT_LINE_SECRET
+        ? { secret: e.DIRECT_LINE_SECRET, domain: withoutTrailingSlash(e.DIRECT_LINE_DOMAIN) }
+        : undefined,
     },
     teams: {
       allowedTenantIds: e.TEAMS_ALLOWED_TENANT_IDS,
@@ -421,7 +481,11 @@ function liveAgentsConfig(e: Env) {
   if (!e.LIVE_AGENTS_TEAMS_CHANNEL_ID || !e.LIVE_AGENTS_TEAMS_TENANT_ID || !e.LIVE_AGENTS_HOURS) return undefined;
   return {
     /** Where escalations are posted as threads, and the only tenant and channel that may take them over. */
-    teams: { channelId: e.LIVE_AGENTS_TEAMS_CHANNEL_ID, serviceUrl: e.LIVE_AGENTS_TEAMS_SERVICE_URL, tenantId: e.LIVE_AGENTS_TEAMS_TENANT_ID },
+    teams: {
+      channelId: e.LIVE_AGENTS_TEAMS_CHANNEL_ID,
+      serviceUrl: e.LIVE_AGENTS_TEAMS_SERVICE_URL,
+      tenantId: e.LIVE_AGENTS_TEAMS_TENANT_ID,
+    },
     hours: e.LIVE_AGENTS_HOURS,
     /** How long the driver is told someone may take to join. */
     waitMinutes: e.LIVE_AGENTS_WAIT_MINUTES,
@@ -466,7 +530,10 @@ export function readDotEnv(file = path.join(projectRoot, '.env')): Record<string
  * The variables the process is configured with: its environment over `.env`. Under NODE_ENV=test
  * (jest sets it) no `.env` is read, so a developer's own settings never change what the tests see.
  */
-export function configuredEnvironment(env: Record<string, string | undefined> = process.env, dotEnvFile?: string): Record<string, string | undefined> {
+export function configuredEnvironment(
+  env: Record<string, string | undefined> = process.env,
+  dotEnvFile?: string,
+): Record<string, string | undefined> {
   return env.NODE_ENV === 'test' ? { ...env } : { ...readDotEnv(dotEnvFile), ...env };
 }
 

@@ -5,8 +5,7 @@
  * is before its start runs past midnight (`Fri 22:00-02:00`).
  */
 export type DutyHours =
-  | { readonly kind: 'always' }
-  | { readonly kind: 'weekly'; readonly timeZone: string; readonly periods: readonly DutyPeriod[] };
+  { readonly kind: 'always' } | { readonly kind: 'weekly'; readonly timeZone: string; readonly periods: readonly DutyPeriod[] };
 
 export interface DutyPeriod {
   /** 0 = Monday ... 6 = Sunday. */
@@ -30,7 +29,8 @@ export function parseDutyHours(text: string): DutyHoursParse {
   if (/^always$/i.test(written)) return { ok: true, hours: { kind: 'always' } };
   const zoneAt = written.lastIndexOf(' ');
   const timeZone = written.slice(zoneAt + 1);
-  if (zoneAt < 0 || !isTimeZone(timeZone)) return { ok: false, problem: `must end with an IANA time zone such as Europe/London (${example})` };
+  if (zoneAt < 0 || !isTimeZone(timeZone))
+    return { ok: false, problem: `must end with an IANA time zone such as Europe/London (${example})` };
   const periods: DutyPeriod[] = [];
   for (const part of written.slice(0, zoneAt).split(/[,;]/)) {
     const period = parsePeriod(part.trim());
@@ -78,14 +78,22 @@ function clockMinutes(hours: string, minutes: string): number | undefined {
 
 /** The week's minute (0 = Monday 00:00) that `now` is on the zone's clocks. */
 function minuteOfWeek(now: Date, timeZone: string): number {
-  const parts = new Intl.DateTimeFormat('en-GB', { timeZone, weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(now);
+  const parts = new Intl.DateTimeFormat('en-GB', {
+    timeZone,
+    weekday: 'short',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).formatToParts(now);
   const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? '';
   return dayNames.indexOf(part('weekday').toLowerCase()) * minutesPerDay + Number(part('hour')) * 60 + Number(part('minute'));
 }
 
 /** Each period of each day as [start, end) minutes of the week; an end may pass the week's end. */
 function spans(hours: Extract<DutyHours, { kind: 'weekly' }>): [number, number][] {
-  return hours.periods.flatMap((period) => period.days.map((day): [number, number] => [day * minutesPerDay + period.from, day * minutesPerDay + period.to]));
+  return hours.periods.flatMap((period) =>
+    period.days.map((day): [number, number] => [day * minutesPerDay + period.from, day * minutesPerDay + period.to]),
+  );
 }
 
 const clock = (minutes: number) => `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
@@ -106,7 +114,9 @@ export function dutyHoursAgents(hours: DutyHours, waitMinutes: number): DutyRost
     availableAt(now) {
       const minute = minuteOfWeek(now, hours.timeZone);
       // A Sunday period that runs past midnight covers the start of the week too.
-      return weekly.some(([start, end]) => (minute >= start && minute < end) || (minute + minutesPerWeek >= start && minute + minutesPerWeek < end));
+      return weekly.some(
+        ([start, end]) => (minute >= start && minute < end) || (minute + minutesPerWeek >= start && minute + minutesPerWeek < end),
+      );
     },
     nextAvailable(now) {
       const minute = minuteOfWeek(now, hours.timeZone);

@@ -96,16 +96,22 @@ export function buildBotRuntime(
   const metrics = parts.metrics ?? createMetrics(new Registry());
   const redis = config.redis.connection ? createStateRedisClient(config.redis, logger) : undefined;
   if (redis) metrics.watchRedisErrors(redis, 'state');
-  const state = redis ? redisConversationState(redis, config, messages, logger) : memoryConversationState(config, messages, logger, parts.memoryStorage);
+  const state = redis
+    ? redisConversationState(redis, config, messages, logger)
+    : memoryConversationState(config, messages, logger, parts.memoryStorage);
   if (state.kind === 'memory') logger.warn('No Redis configured: conversation state is kept in memory, in this process only');
   const { retentionDays } = config.insights;
-  const insightsStore = redis ? new RedisInsightsStore(redis, { keyPrefix: config.redis.keyPrefix, retentionDays }) : new MemoryInsightsStore({ retentionDays });
+  const insightsStore = redis
+    ? new RedisInsightsStore(redis, { keyPrefix: config.redis.keyPrefix, retentionDays })
+    : new MemoryInsightsStore({ retentionDays });
   const insights = { recorder: createInsightsRecorder({ store: insightsStore, logger, redis }), store: insightsStore };
 
   const photos = photoParts(config, logger, redis);
 
   const { conversationState } = state;
-  const tickets = parts.ticketDelivery ? { delivery: parts.ticketDelivery, close: async () => {} } : startTicketDelivery(config, logger, metrics);
+  const tickets = parts.ticketDelivery
+    ? { delivery: parts.ticketDelivery, close: async () => {} }
+    : startTicketDelivery(config, logger, metrics);
   const liveHandoff = config.liveAgents && liveHandoffParts(config, config.liveAgents, state.storage);
   const engine = new ConversationEngine({
     content,
@@ -114,11 +120,15 @@ export function buildBotRuntime(
     liveAgents: config.liveAgents && dutyHoursAgents(config.liveAgents.hours, config.liveAgents.waitMinutes),
     responseTime: config.tickets.responseTime,
     logger,
-    photoLink: (photo, createdAt) => photos.links.linkTo(photo.id, photos.origin, new Date(createdAt.getTime() + config.photos.ticketRetentionSeconds * 1000)),
+    photoLink: (photo, createdAt) =>
+      photos.links.linkTo(photo.id, photos.origin, new Date(createdAt.getTime() + config.photos.ticketRetentionSeconds * 1000)),
   });
   const hub = liveHandoff && new TeamsLiveAgentHub({ ...liveHandoff, tickets: tickets.delivery, texts: messages.liveStaff, logger });
-  const keepTicketPhotos = (ticket: Ticket) => photos.store.retain(ticket.photos?.map((photo) => photo.id) ?? [], config.photos.ticketRetentionSeconds);
-  const bot = new SupportBot(new ConversationHost({ engine, conversationState, metrics, logger, liveAgents: hub, insights: insights.recorder, keepTicketPhotos }));
+  const keepTicketPhotos = (ticket: Ticket) =>
+    photos.store.retain(ticket.photos?.map((photo) => photo.id) ?? [], config.photos.ticketRetentionSeconds);
+  const bot = new SupportBot(
+    new ConversationHost({ engine, conversationState, metrics, logger, liveAgents: hub, insights: insights.recorder, keepTicketPhotos }),
+  );
   const onTurnError = createTurnErrorHandler({ conversationState, messages, logger });
 
   return {
@@ -156,7 +166,11 @@ interface PhotoParts {
 /** Photos drivers send: kept in Redis when configured (else in memory), reached through signed links. */
 function photoParts(config: Config, logger: Logger, redis: RedisClient | undefined): PhotoParts {
   const { photos } = config;
-  const limits = { maxPerConversation: photos.maxPerConversation, maxBytesPerConversation: photos.maxBytesPerConversation, ttlSeconds: config.conversationState.ttlSeconds };
+  const limits = {
+    maxPerConversation: photos.maxPerConversation,
+    maxBytesPerConversation: photos.maxBytesPerConversation,
+    ttlSeconds: config.conversationState.ttlSeconds,
+  };
   const store = redis ? new RedisPhotoStore(redis, { ...limits, keyPrefix: config.redis.keyPrefix }) : new MemoryPhotoStore(limits);
   if (!photos.linkSecret) logger.warn('PHOTO_LINK_SECRET is not set: using a random secret for this process (photo links die on restart)');
   if (config.env === 'production' && !config.publicUrl) logger.warn('PUBLIC_URL is not set: the photo links on tickets point at localhost');
@@ -187,11 +201,21 @@ function liveHandoffParts(config: Config, live: NonNullable<Config['liveAgents']
 }
 
 /** Microsoft Teams: which tenants are served, what the bot reads there, and how it answers (cards). */
-function teamsMiddleware(config: Config, logger: Logger, content: Content, photos: PhotoParts): { tenantGate: Middleware; conversation: Middleware[] } {
-  if (config.botFramework.appId && config.teams.allowedTenantIds.length === 0) logger.warn('TEAMS_ALLOWED_TENANT_IDS is empty: every Teams user is refused');
+function teamsMiddleware(
+  config: Config,
+  logger: Logger,
+  content: Content,
+  photos: PhotoParts,
+): { tenantGate: Middleware; conversation: Middleware[] } {
+  if (config.botFramework.appId && config.teams.allowedTenantIds.length === 0)
+    logger.warn('TEAMS_ALLOWED_TENANT_IDS is empty: every Teams user is refused');
   return {
     tenantGate: teamsTenantGate({ allowedTenantIds: config.teams.allowedTenantIds, refusal: content.messages.teamsTenantRefused, logger }),
-    conversation: [teamsInput(), teamsPhotos({ intake: photos.intake, messages: content.messages, logger, timeoutMs: config.connectorTimeoutMs }), fieldStaffSteps({ content })],
+    conversation: [
+      teamsInput(),
+      teamsPhotos({ intake: photos.intake, messages: content.messages, logger, timeoutMs: config.connectorTimeoutMs }),
+      fieldStaffSteps({ content }),
+    ],
   };
 }
 
@@ -219,7 +243,12 @@ function directLineLog(config: Config, logger: Logger, redis: RedisClient | unde
 }
 
 /** The website widget: the chat page, its token route and the self-hosted Direct Line (polling and streams). */
-function webChatRoutes(config: Config, logger: Logger, runtime: BotRuntime, rateLimits: RateLimits): { routes: RouteRegistrar[]; conversations: DirectLineConversations; close(): Promise<void> } {
+function webChatRoutes(
+  config: Config,
+  logger: Logger,
+  runtime: BotRuntime,
+  rateLimits: RateLimits,
+): { routes: RouteRegistrar[]; conversations: DirectLineConversations; close(): Promise<void> } {
   const { webchat } = config;
   const tokens = new DirectLineTokens({
     secret: tokenSecretOrDevSecret(webchat.tokenSecret, logger),
@@ -285,7 +314,13 @@ export function buildService(config: Config, logger: Logger): Service {
   const registry = new Registry();
   const metrics = createMetrics(registry);
   const runtime = buildBotRuntime(config, logger, { metrics });
-  const rateLimits = createRateLimits({ limits: config.limits, redis: runtime.redis, keyPrefix: config.redis.keyPrefix, logger, onRefused: (limit) => metrics.rateLimited.inc({ limit }) });
+  const rateLimits = createRateLimits({
+    limits: config.limits,
+    redis: runtime.redis,
+    keyPrefix: config.redis.keyPrefix,
+    logger,
+    onRefused: (limit) => metrics.rateLimited.inc({ limit }),
+  });
   const adapter = new EndpointAdapter(new BotFrameworkRequestAuthentication(config.botFramework), config.connectorTimeoutMs);
   adapter.onTurnError = runtime.onTurnError;
   const teams = teamsMiddleware(config, logger, runtime.content, runtime.photos);
@@ -303,7 +338,15 @@ export function buildService(config: Config, logger: Logger): Service {
     }),
   ];
   // Refused tenants are turned away before anything reads or writes state.
-  adapter.use(runtime.turnMetrics, ...(liveStaff ?? []), teams.tenantGate, typingIndicator({ logger }), runtime.turnGuard, ...teams.conversation, runtime.inputLimits);
+  adapter.use(
+    runtime.turnMetrics,
+    ...(liveStaff ?? []),
+    teams.tenantGate,
+    typingIndicator({ logger }),
+    runtime.turnGuard,
+    ...teams.conversation,
+    runtime.inputLimits,
+  );
 
   const http = createHttpService({
     logger,

@@ -34,7 +34,9 @@ const otherLanguageWords = new Set(
     .split(' '),
 );
 const englishWords = new Set(
-  'i my the is it and in to a of on at stuck cable lead plug car charger socket port not wont won’t won\'t cant can\'t help please out this that with hi hello yes no thanks charging unlock release stop person'.split(' '),
+  "i my the is it and in to a of on at stuck cable lead plug car charger socket port not wont won’t won't cant can't help please out this that with hi hello yes no thanks charging unlock release stop person".split(
+    ' ',
+  ),
 );
 
 const letter = /\p{L}/gu;
@@ -45,7 +47,10 @@ function isNotEnglish(text: string): boolean {
   const letters = text.match(letter)?.length ?? 0;
   const latin = text.match(latinLetter)?.length ?? 0;
   if (letters >= 3 && latin / letters < 0.5) return true;
-  const words = text.toLowerCase().split(/[^\p{L}'’]+/u).filter(Boolean);
+  const words = text
+    .toLowerCase()
+    .split(/[^\p{L}'’]+/u)
+    .filter(Boolean);
   const other = words.filter((word) => otherLanguageWords.has(word)).length;
   const english = words.filter((word) => englishWords.has(word)).length;
   return other >= 2 && other > english;
@@ -84,7 +89,10 @@ export function inputLimitsMiddleware(deps: { maxMessageChars: number; messages:
       const reason = screenMessage(activity, deps.maxMessageChars);
       if (!reason) return next();
       deps.metrics.inputsRefused.inc({ reason });
-      deps.logger.info({ conversation: hashId(activity.conversation?.id), channel: activity.channelId, reason }, 'message answered before recognition');
+      deps.logger.info(
+        { conversation: hashId(activity.conversation?.id), channel: activity.channelId, reason },
+        'message answered before recognition',
+      );
       await context.sendActivity(fillTemplate(deps.messages[replyFor[reason]], { max: deps.maxMessageChars }));
     },
   };

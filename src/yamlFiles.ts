@@ -1,11 +1,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { z } from 'zod';
+import { type z } from 'zod';
 
 /** Content that fails its schema: names the file and every bad field so an author can fix it. */
 export class ContentError extends Error {
-  constructor(readonly file: string, readonly problems: string[], options?: ErrorOptions) {
+  constructor(
+    readonly file: string,
+    readonly problems: string[],
+    options?: ErrorOptions,
+  ) {
     super(`Invalid content in ${file}:\n${problems.map((p) => `  - ${p}`).join('\n')}`, options);
     this.name = 'ContentError';
   }

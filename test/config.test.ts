@@ -26,7 +26,10 @@ describe('configuration', () => {
   });
 
   it('treats an empty variable as unset', () => {
-    expect(loadConfig({ REDIS_URL: '', MicrosoftAppId: '  ' })).toMatchObject({ redis: { connection: undefined }, botFramework: { appId: undefined } });
+    expect(loadConfig({ REDIS_URL: '', MicrosoftAppId: '  ' })).toMatchObject({
+      redis: { connection: undefined },
+      botFramework: { appId: undefined },
+    });
   });
 
   it('is frozen, so no module can change it at run time', () => {
@@ -60,20 +63,33 @@ describe('configuration', () => {
   });
 
   it('checks the rules between variables in the same pass, naming every bad variable in one message', () => {
-    const problems = configProblems({ PORT: '99999', TICKET_WEBHOOK_URL: 'https://hooks.example.com/t', CONVERSATION_LOCK_TTL_MS: '1000', CONVERSATION_LOCK_WAIT_MS: '2000' });
+    const problems = configProblems({
+      PORT: '99999',
+      TICKET_WEBHOOK_URL: 'https://hooks.example.com/t',
+      CONVERSATION_LOCK_TTL_MS: '1000',
+      CONVERSATION_LOCK_WAIT_MS: '2000',
+    });
     expect(problems.map((p) => p.split(':')[0]).sort()).toEqual(['CONVERSATION_LOCK_WAIT_MS', 'PORT', 'TICKET_WEBHOOK_SECRET']);
-    expect(() => loadConfig({ PORT: '99999', NODE_ENV: 'production' })).toThrow(/PORT: [^]*MicrosoftAppId: required when NODE_ENV=production/);
+    expect(() => loadConfig({ PORT: '99999', NODE_ENV: 'production' })).toThrow(
+      /PORT: [^]*MicrosoftAppId: required when NODE_ENV=production/,
+    );
   });
 
   it('stops the service before it listens, with exit code 1 and one message naming every bad variable', async () => {
-    const { code, stdout, stderr } = await runNode('index.js', { env: { PORT: '99999', TICKET_WEBHOOK_URL: 'https://hooks.example.com/t' } }).finished;
+    const { code, stdout, stderr } = await runNode('index.js', {
+      env: { PORT: '99999', TICKET_WEBHOOK_URL: 'https://hooks.example.com/t' },
+    }).finished;
     expect({ code, stdout }).toEqual({ code: 1, stdout: '' });
     expect(stderr).toMatch(/^Invalid configuration:\n {2}- PORT: .*\n {2}- TICKET_WEBHOOK_SECRET: required with TICKET_WEBHOOK_URL.*\n$/);
   });
 
   it('leaves out a rule between variables when one it reads is bad by itself, already named', () => {
-    expect(configProblems({ CONVERSATION_LOCK_TTL_MS: 'soon', CONVERSATION_LOCK_WAIT_MS: '2000' })).toEqual([expect.stringMatching(/^CONVERSATION_LOCK_TTL_MS: /)]);
-    expect(configProblems({ TICKET_WEBHOOK_URL: 'ftp://hooks.example.com', TICKET_WEBHOOK_SECRET: 's' })).toEqual([expect.stringMatching(/^TICKET_WEBHOOK_URL: /)]);
+    expect(configProblems({ CONVERSATION_LOCK_TTL_MS: 'soon', CONVERSATION_LOCK_WAIT_MS: '2000' })).toEqual([
+      expect.stringMatching(/^CONVERSATION_LOCK_TTL_MS: /),
+    ]);
+    expect(configProblems({ TICKET_WEBHOOK_URL: 'ftp://hooks.example.com', TICKET_WEBHOOK_SECRET: 's' })).toEqual([
+      expect.stringMatching(/^TICKET_WEBHOOK_URL: /),
+    ]);
   });
 
   it('reads a .env file, and the real environment wins over it', () => {

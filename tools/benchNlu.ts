@@ -13,9 +13,8 @@ import { modelKind, trainingProcedure } from '#service/nlu/training';
 import { contentDirs } from '#service/paths';
 import type { IntentLabel, RecognizedIntent } from '#service/nlu/types';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { Nlp } = require('@nlpjs/nlp') as { Nlp: new (settings: object) => NlpJs };
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+
 const { LangEn } = require('@nlpjs/lang-en-min') as { LangEn: unknown };
 
 interface NlpJs {
@@ -60,7 +59,9 @@ const systems = (gazetteer: Gazetteer): System[] => [
 ];
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { folds: { type: 'string', default: String(defaultFolds.folds) }, repeats: { type: 'string', default: '1' } } });
+  const { values } = parseArgs({
+    options: { folds: { type: 'string', default: String(defaultFolds.folds) }, repeats: { type: 'string', default: '1' } },
+  });
   const folds = { ...defaultFolds, folds: Number(values.folds), repeats: Number(values.repeats) };
   const { examples, gazetteer } = loadTrainingData(contentDirs.intents);
   const splits = stratifiedFolds(examples, folds);
@@ -81,7 +82,9 @@ async function main(): Promise<void> {
     micros.sort((a, b) => a - b);
     const median = micros[Math.floor(micros.length / 2)];
     const p99 = micros[Math.min(micros.length - 1, Math.floor(micros.length * 0.99))];
-    rows.push(`${system.name.padEnd(36)} ${report.macroF1.toFixed(3).padEnd(9)} ${report.accuracy.toFixed(3).padEnd(9)} ${(report.oosRecall ?? 0).toFixed(3).padEnd(11)} ${median.toFixed(1).padEnd(10)} ${p99.toFixed(1)}`);
+    rows.push(
+      `${system.name.padEnd(36)} ${report.macroF1.toFixed(3).padEnd(9)} ${report.accuracy.toFixed(3).padEnd(9)} ${(report.oosRecall ?? 0).toFixed(3).padEnd(11)} ${median.toFixed(1).padEnd(10)} ${p99.toFixed(1)}`,
+    );
   }
   process.stdout.write(
     `${folds.repeats}x stratified ${folds.folds}-fold, ${examples.length} examples, same folds for all\n` +

@@ -92,7 +92,9 @@ async function main(): Promise<void> {
     process.stdout.write(`${lines.join('\n')}\n`);
   } finally {
     // A failed clean-up is reported without hiding why the measurement failed.
-    await deleteOwnKeys(config, prefix).catch((error: Error) => process.stderr.write(`keys under ${prefix} not deleted: ${error.message}\n`));
+    await deleteOwnKeys(config, prefix).catch((error: Error) =>
+      process.stderr.write(`keys under ${prefix} not deleted: ${error.message}\n`),
+    );
   }
 }
 

@@ -20,7 +20,6 @@ import { renderReplies } from './replyRendering';
 /** The one state property the bot keeps: the engine's `StoredConversation`. */
 export const conversationProperty = 'conversation';
 
-
 export interface ConversationHostDeps {
   engine: ConversationEngine;
   conversationState: SnapshotConversationState;
@@ -56,7 +55,8 @@ export class ConversationHost {
     const raw = (await conversationState.load(context)) as StateObject;
     const stored = raw[conversationProperty] ?? legacyConversation(raw);
     const { conversation, problems } = engine.restore(stored);
-    if (problems.length > 0) logger.warn({ conversation: hashId(context.activity.conversation?.id), problems }, 'stored conversation not as expected: set right');
+    if (problems.length > 0)
+      logger.warn({ conversation: hashId(context.activity.conversation?.id), problems }, 'stored conversation not as expected: set right');
 
     const result = await engine.turn(conversation, input);
     this.recordInsights(context, conversation, result, input);
@@ -96,13 +96,18 @@ export class ConversationHost {
           try {
             await context.sendActivity(handoffInitiation(context, effect.ticket));
           } catch (error) {
-            logger.warn({ err: error, ticketId: effect.ticket.id, channel: context.activity.channelId }, 'handoff.initiate event not accepted by the channel');
+            logger.warn(
+              { err: error, ticketId: effect.ticket.id, channel: context.activity.channelId },
+              'handoff.initiate event not accepted by the channel',
+            );
           }
           break;
         case 'rated':
           break;
         case 'liveHandoffRequested':
-          await this.toLiveAgents('offer', () => this.deps.liveAgents?.offer(effect.ticket, TurnContext.getConversationReference(context.activity)));
+          await this.toLiveAgents('offer', () =>
+            this.deps.liveAgents?.offer(effect.ticket, TurnContext.getConversationReference(context.activity)),
+          );
           break;
         case 'relayToStaff':
           await this.toLiveAgents('relay', () => this.deps.liveAgents?.relay(effect.reference, effect.text, effect.hazard));

@@ -27,6 +27,11 @@ export function handoffInitiation(context: TurnContext, ticket: Ticket): Partial
         channelId,
       }) as Activity,
   );
-  const handoffContext: HandoffContext = { ticketId: ticket.id, reference: ticket.reference, reason: ticket.reason, scenario: ticket.scenario };
+  const handoffContext: HandoffContext = {
+    ticketId: ticket.id,
+    reference: ticket.reference,
+    reason: ticket.reason,
+    scenario: ticket.scenario,
+  };
   return EventFactory.createHandoffInitiation(context, handoffContext, { activities });
 }

@@ -35,7 +35,11 @@ function renderForTeams(replies: readonly Reply[]): Partial<Activity>[] {
     }
     const actions = MessageFactory.suggestedActions(reply.buttons).suggestedActions!.actions;
     const { form, summary } = reply.layout ?? {};
-    const card = form ? contactFormCard(instructions, form) : summary ? summaryCard(instructions, summary, actions) : stepCard(instructions, reply.text, actions);
+    const card = form
+      ? contactFormCard(instructions, form)
+      : summary
+        ? summaryCard(instructions, summary, actions)
+        : stepCard(instructions, reply.text, actions);
     rendered.push(MessageFactory.attachment(card));
     instructions = [];
   }

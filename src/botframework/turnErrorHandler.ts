@@ -33,7 +33,9 @@ export function createTurnErrorHandler(deps: {
       if (conversation && countsAgainstThePlace) {
         const failedTurns = (conversation.failedTurns ?? 0) + 1;
         restarted = failedTurns >= failuresBeforeRestart;
-        raw[conversationProperty] = restarted ? { ...conversation, stage: { kind: 'idle' }, failedTurns: undefined } : { ...conversation, failedTurns };
+        raw[conversationProperty] = restarted
+          ? { ...conversation, stage: { kind: 'idle' }, failedTurns: undefined }
+          : { ...conversation, failedTurns };
         await deps.conversationState.saveChanges(context, false);
       }
     } catch (cleanUpError) {

@@ -2,7 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { type Activity, CloudAdapter, type ConversationReference, type InvokeResponse, TurnContext } from 'botbuilder';
 // CloudAdapter.process runs this on every activity before its turn (timestamps as Dates); so does this endpoint.
 import { validateAndFixActivity } from 'botbuilder/lib/activityValidator';
-import { type AuthenticateRequestResult, AuthenticationConstants, AuthenticationError, type BotFrameworkAuthentication } from 'botframework-connector';
+import {
+  type AuthenticateRequestResult,
+  AuthenticationConstants,
+  AuthenticationError,
+  type BotFrameworkAuthentication,
+} from 'botframework-connector';
 import type { Request, Response, Server } from 'restify';
 import type { Logger } from '../logger';
 import { internalErrorBody } from '../security/errorBodies';
@@ -26,8 +31,13 @@ export class EndpointAdapter extends CloudAdapter {
   }
 
   /** Runs the middleware and `logic`; the replies (expectReplies) or invoke response, if any. */
-  runTurn(authenticated: AuthenticateRequestResult, activity: Activity, logic: (context: TurnContext) => Promise<void>): Promise<InvokeResponse | undefined> {
-    const connectorFactory = authenticated.connectorFactory && boundedConnectorFactory(authenticated.connectorFactory, this.connectorTimeoutMs);
+  runTurn(
+    authenticated: AuthenticateRequestResult,
+    activity: Activity,
+    logic: (context: TurnContext) => Promise<void>,
+  ): Promise<InvokeResponse | undefined> {
+    const connectorFactory =
+      authenticated.connectorFactory && boundedConnectorFactory(authenticated.connectorFactory, this.connectorTimeoutMs);
     return this.processActivity({ ...authenticated, connectorFactory }, activity, logic);
   }
 
@@ -37,13 +47,22 @@ export class EndpointAdapter extends CloudAdapter {
    * event): the same middleware and bounded replies, which go to the conversation's channel with the
    * bot's credentials.
    */
-  async runProactiveTurn(botAppId: string | undefined, reference: Partial<ConversationReference>, activity: Partial<Activity>, logic: (context: TurnContext) => Promise<void>): Promise<void> {
+  async runProactiveTurn(
+    botAppId: string | undefined,
+    reference: Partial<ConversationReference>,
+    activity: Partial<Activity>,
+    logic: (context: TurnContext) => Promise<void>,
+  ): Promise<void> {
     const claimsIdentity = this.createClaimsIdentity(botAppId);
     const addressed = TurnContext.applyConversationReference({ ...activity }, reference, true) as Activity;
     // A turn of its own: not the id of the message the reference was taken from, which was processed already.
     addressed.id = randomUUID();
     const connectorFactory = this.authentication.createConnectorFactory(claimsIdentity);
-    await this.runTurn({ claimsIdentity, audience: AuthenticationConstants.ToChannelFromBotOAuthScope, connectorFactory }, addressed, logic);
+    await this.runTurn(
+      { claimsIdentity, audience: AuthenticationConstants.ToChannelFromBotOAuthScope, connectorFactory },
+      addressed,
+      logic,
+    );
   }
 }
 
@@ -92,7 +111,12 @@ export function botFrameworkEndpoint(deps: BotFrameworkEndpointDeps): RouteRegis
 }
 
 /** The request's authentication (once, with the adapter's own), or undefined once the refusal is answered. */
-async function authenticate(deps: BotFrameworkEndpointDeps, req: Request, res: Response, activity: Activity): Promise<AuthenticateRequestResult | undefined> {
+async function authenticate(
+  deps: BotFrameworkEndpointDeps,
+  req: Request,
+  res: Response,
+  activity: Activity,
+): Promise<AuthenticateRequestResult | undefined> {
   try {
     return await deps.adapter.authentication.authenticateRequest(activity, req.header('authorization') ?? '');
   } catch (error) {
@@ -116,7 +140,8 @@ async function authenticate(deps: BotFrameworkEndpointDeps, req: Request, res: R
  */
 function sendTurnResult(res: Response, result: InvokeResponse | undefined): void {
   if (!result) res.send(200);
-  else if (result.status === 501) res.send(400, { code: 'UnsupportedInvoke', message: 'This bot does not handle invoke activities of this name.' });
+  else if (result.status === 501)
+    res.send(400, { code: 'UnsupportedInvoke', message: 'This bot does not handle invoke activities of this name.' });
   else if (result.status >= 500) res.send(result.status, internalErrorBody);
   else res.send(result.status, result.body);
 }

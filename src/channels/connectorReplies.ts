@@ -19,8 +19,11 @@ export function boundedConnectorFactory(factory: ConnectorFactory, timeoutMs: nu
       const replyToActivity = conversations.replyToActivity.bind(conversations);
       const sendToConversation = conversations.sendToConversation.bind(conversations);
       const bound = () => ({ abortSignal: AbortSignal.timeout(timeoutMs) });
-      conversations.replyToActivity = ((conversationId: string, activityId: string, activity: Parameters<Conversations['replyToActivity']>[2]) =>
-        replyToActivity(conversationId, activityId, activity, bound())) as Conversations['replyToActivity'];
+      conversations.replyToActivity = ((
+        conversationId: string,
+        activityId: string,
+        activity: Parameters<Conversations['replyToActivity']>[2],
+      ) => replyToActivity(conversationId, activityId, activity, bound())) as Conversations['replyToActivity'];
       conversations.sendToConversation = ((conversationId: string, activity: Parameters<Conversations['sendToConversation']>[1]) =>
         sendToConversation(conversationId, activity, bound())) as Conversations['sendToConversation'];
       return client;

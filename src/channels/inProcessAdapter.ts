@@ -1,10 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import {
-  type Activity,
-  BotAdapter,
-  type ResourceResponse,
-  TurnContext,
-} from 'botbuilder';
+import { type Activity, BotAdapter, type ResourceResponse, TurnContext } from 'botbuilder';
 
 export type ReplySink = (activity: Partial<Activity>) => void | Promise<void>;
 
@@ -15,11 +10,7 @@ const sinkKey = Symbol('replySink');
  * the self-hosted Direct Line both talk to the bot through it. Replies go to a sink per turn.
  */
 export class InProcessAdapter extends BotAdapter {
-  async processActivity(
-    activity: Partial<Activity>,
-    logic: (context: TurnContext) => Promise<void>,
-    sink: ReplySink,
-  ): Promise<void> {
+  async processActivity(activity: Partial<Activity>, logic: (context: TurnContext) => Promise<void>, sink: ReplySink): Promise<void> {
     const context = new TurnContext(this, { id: randomUUID(), timestamp: new Date(), ...activity } as Activity);
     context.turnState.set(sinkKey, sink);
     await this.runMiddleware(context, logic);

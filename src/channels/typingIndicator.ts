@@ -19,7 +19,10 @@ export function typingIndicator(deps: { logger: Logger; delayMs?: number; period
       let timer: NodeJS.Timeout | undefined;
       let finished = false;
       const indicate = async () => {
-        const typing = TurnContext.applyConversationReference({ type: ActivityTypes.Typing }, TurnContext.getConversationReference(context.activity));
+        const typing = TurnContext.applyConversationReference(
+          { type: ActivityTypes.Typing },
+          TurnContext.getConversationReference(context.activity),
+        );
         try {
           // Straight to the adapter: a typing activity is not a reply (no responded flag, no other middleware).
           await context.adapter.sendActivities(context, [typing]);

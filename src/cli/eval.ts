@@ -29,8 +29,10 @@ function main(): number {
   const folds = Number(values.folds);
   const repeats = Number(values.repeats);
   if (minMacroF1 !== undefined && !(minMacroF1 >= 0 && minMacroF1 <= 1)) throw new Error('--min-macro-f1 must be a number between 0 and 1');
-  if (!Number.isInteger(folds) || folds < 2 || !Number.isInteger(repeats) || repeats < 1) throw new Error('--folds must be an integer >= 2 and --repeats >= 1');
-  if (!classifierKinds.includes(values.classifier as ClassifierKind)) throw new Error(`--classifier must be one of ${classifierKinds.join(', ')}`);
+  if (!Number.isInteger(folds) || folds < 2 || !Number.isInteger(repeats) || repeats < 1)
+    throw new Error('--folds must be an integer >= 2 and --repeats >= 1');
+  if (!classifierKinds.includes(values.classifier as ClassifierKind))
+    throw new Error(`--classifier must be one of ${classifierKinds.join(', ')}`);
 
   let title: string;
   let report: EvaluationReport;
@@ -55,7 +57,14 @@ function main(): number {
 
 function formatReport(title: string, report: EvaluationReport): string {
   const pct = (x: number): string => x.toFixed(3);
-  const lines = [title, '', `accuracy   ${pct(report.accuracy)}`, `macro-F1   ${pct(report.macroF1)}`, `OOS recall ${report.oosRecall === null ? 'n/a' : pct(report.oosRecall)}  (none counts as out_of_scope)`, ''];
+  const lines = [
+    title,
+    '',
+    `accuracy   ${pct(report.accuracy)}`,
+    `macro-F1   ${pct(report.macroF1)}`,
+    `OOS recall ${report.oosRecall === null ? 'n/a' : pct(report.oosRecall)}  (none counts as out_of_scope)`,
+    '',
+  ];
   lines.push(`${'label'.padEnd(18)} precision recall  f1     support`);
   for (const [label, s] of Object.entries(report.perIntent)) {
     lines.push(`${label.padEnd(18)} ${pct(s.precision).padEnd(9)} ${pct(s.recall).padEnd(7)} ${pct(s.f1).padEnd(6)} ${s.support}`);

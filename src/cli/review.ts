@@ -43,28 +43,46 @@ async function download(values: { url?: string; days: string; out?: string }): P
   return 0;
 }
 
-const shown = (f: Figures) => `macro-F1 ${f.macroF1.toFixed(4)}, accuracy ${f.accuracy.toFixed(4)}, OOS recall ${f.oosRecall?.toFixed(4) ?? 'n/a'}`;
-const counts = (byName: Record<string, number | undefined>) => Object.entries(byName).map(([name, n]) => `${name} ${n}`).join(', ') || 'none';
+const shown = (f: Figures) =>
+  `macro-F1 ${f.macroF1.toFixed(4)}, accuracy ${f.accuracy.toFixed(4)}, OOS recall ${f.oosRecall?.toFixed(4) ?? 'n/a'}`;
+const counts = (byName: Record<string, number | undefined>) =>
+  Object.entries(byName)
+    .map(([name, n]) => `${name} ${n}`)
+    .join(', ') || 'none';
 
 function apply(file: string, values: { folds: string; repeats: string; tolerance: string; intents: string; knowledge: string }): number {
   const folds = Number(values.folds);
   const repeats = Number(values.repeats);
   const tolerance = Number(values.tolerance);
-  if (!Number.isInteger(folds) || folds < 2 || !Number.isInteger(repeats) || repeats < 1) throw new Error('--folds must be an integer >= 2 and --repeats >= 1');
+  if (!Number.isInteger(folds) || folds < 2 || !Number.isInteger(repeats) || repeats < 1)
+    throw new Error('--folds must be an integer >= 2 and --repeats >= 1');
   if (!(tolerance >= 0 && tolerance < 1)) throw new Error('--tolerance must be a number from 0 to 1');
   const labelled = parseLabellingFile(fs.readFileSync(file, 'utf8'), file);
   process.stdout.write(`${labelled.length} labelled messages in ${file}\n`);
   if (labelled.length > 0) process.stdout.write('Cross-validating before and after (as npm run eval does): this takes a few minutes...\n');
-  const outcome = applyReview({ labelled, file, intentsDir: values.intents, knowledgeDir: values.knowledge, folds: { ...defaultFolds, folds, repeats }, tolerance });
+  const outcome = applyReview({
+    labelled,
+    file,
+    intentsDir: values.intents,
+    knowledgeDir: values.knowledge,
+    folds: { ...defaultFolds, folds, repeats },
+    tolerance,
+  });
   const lines = [`New examples: ${counts(outcome.examplesAdded)}`, `New FAQ wordings: ${counts(outcome.wordingsAdded)}`];
   if (outcome.alreadyThere.length) lines.push(`Left out, already there: ${outcome.alreadyThere.join('; ')}`);
   if (outcome.before && outcome.after) lines.push(`Before: ${shown(outcome.before)}`, `After:  ${shown(outcome.after)}`);
   if (!outcome.accepted) {
-    lines.push('Refused: the figures would drop, so nothing was changed. Check the labels (a message may fit another label better), or leave the doubtful ones out with ?.');
+    lines.push(
+      'Refused: the figures would drop, so nothing was changed. Check the labels (a message may fit another label better), or leave the doubtful ones out with ?.',
+    );
     process.stdout.write(`${lines.join('\n')}\n`);
     return 1;
   }
-  lines.push(outcome.changed.length ? `Changed (commit them): ${outcome.changed.map((f) => path.relative(process.cwd(), f)).join(', ')}` : 'Nothing to change.');
+  lines.push(
+    outcome.changed.length
+      ? `Changed (commit them): ${outcome.changed.map((f) => path.relative(process.cwd(), f)).join(', ')}`
+      : 'Nothing to change.',
+  );
   process.stdout.write(`${lines.join('\n')}\n`);
   return 0;
 }

@@ -14,10 +14,14 @@ const guid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function warnings(teams: Config['teams']): string[] {
   const found: string[] = [];
-  if (teams.allowedTenantIds.length === 0) found.push('TEAMS_ALLOWED_TENANT_IDS is empty: the bot refuses every Teams user until it lists your tenant');
-  if (teams.developer.name === defaultTeamsDeveloper.name) found.push(`TEAMS_DEVELOPER_NAME is the placeholder "${defaultTeamsDeveloper.name}"`);
+  if (teams.allowedTenantIds.length === 0)
+    found.push('TEAMS_ALLOWED_TENANT_IDS is empty: the bot refuses every Teams user until it lists your tenant');
+  if (teams.developer.name === defaultTeamsDeveloper.name)
+    found.push(`TEAMS_DEVELOPER_NAME is the placeholder "${defaultTeamsDeveloper.name}"`);
   if (teams.developer.websiteUrl === defaultTeamsDeveloper.websiteUrl) {
-    found.push(`TEAMS_DEVELOPER_URL is the placeholder ${defaultTeamsDeveloper.websiteUrl}: the app's privacy and terms links lead nowhere`);
+    found.push(
+      `TEAMS_DEVELOPER_URL is the placeholder ${defaultTeamsDeveloper.websiteUrl}: the app's privacy and terms links lead nowhere`,
+    );
   }
   return found;
 }
@@ -33,7 +37,7 @@ function main(): number {
   }
   const appId = config.botFramework.appId;
   if (!appId || !guid.test(appId)) {
-    process.stderr.write('Set MicrosoftAppId (the Azure Bot\'s app id, a GUID) in .env or the environment first.\n');
+    process.stderr.write("Set MicrosoftAppId (the Azure Bot's app id, a GUID) in .env or the environment first.\n");
     return 1;
   }
   const packageVersion = (JSON.parse(fs.readFileSync(path.join(projectRoot, 'package.json'), 'utf8')) as { version: string }).version;

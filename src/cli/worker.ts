@@ -15,7 +15,9 @@ function main(): void {
   const config = loadConfig();
   const logger = createLogger(config);
   if (!config.redis.connection) {
-    logger.fatal('the ticket worker needs Redis (REDIS_URL, REDIS_SENTINELS or REDIS_CLUSTER_NODES): without it the service delivers tickets itself');
+    logger.fatal(
+      'the ticket worker needs Redis (REDIS_URL, REDIS_SENTINELS or REDIS_CLUSTER_NODES): without it the service delivers tickets itself',
+    );
     process.exitCode = 1;
     return;
   }

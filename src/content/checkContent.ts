@@ -50,7 +50,8 @@ export function checkContent(knowledge: Knowledge, messages: Messages, dialogs: 
   for (const item of knowledge.items) {
     if (!item.onlyAfter) continue;
     needKnowledge(`knowledge ${item.id} onlyAfter.instead`, item.onlyAfter.instead);
-    for (const step of item.onlyAfter.steps) if (!isStepAnywhere(dialogs, step)) problems.push(`knowledge ${item.id}: onlyAfter names unknown step "${step}"`);
+    for (const step of item.onlyAfter.steps)
+      if (!isStepAnywhere(dialogs, step)) problems.push(`knowledge ${item.id}: onlyAfter names unknown step "${step}"`);
   }
   return problems;
 }

@@ -25,7 +25,10 @@ export const knowledgeItemSchema = z
      * Asked about before any of `steps` was tried, the answer is `instead`: where the emergency
      * release is, asked before the normal unlock, gets "it's the last resort" and not its place.
      */
-    onlyAfter: z.object({ steps: z.array(knowledgeId).min(1), instead: z.array(knowledgeId).min(1) }).strict().optional(),
+    onlyAfter: z
+      .object({ steps: z.array(knowledgeId).min(1), instead: z.array(knowledgeId).min(1) })
+      .strict()
+      .optional(),
     /**
      * What the maker of the driver's car or charger says on these topics (knowledge/vehicles/,
      * knowledge/chargers/), said right after this item once the driver has named their model.

@@ -24,8 +24,14 @@ const customerQuestion = z.object({ ask: text, retry: text }).strict();
 
 const handoffSchema = z
   .object({
-    questions: exactlyEach(handoffQuestions, handoffQuestion).extend({ charger: handoffQuestion.extend({ askModel: text }), vehicle: handoffQuestion.extend({ askModel: text }) }),
-    customerQuestions: exactlyEach(handoffQuestions, customerQuestion).extend({ charger: customerQuestion.extend({ askModel: text }), vehicle: customerQuestion.extend({ askModel: text }) }),
+    questions: exactlyEach(handoffQuestions, handoffQuestion).extend({
+      charger: handoffQuestion.extend({ askModel: text }),
+      vehicle: handoffQuestion.extend({ askModel: text }),
+    }),
+    customerQuestions: exactlyEach(handoffQuestions, customerQuestion).extend({
+      charger: customerQuestion.extend({ askModel: text }),
+      vehicle: customerQuestion.extend({ askModel: text }),
+    }),
     skipWords: z.array(text).min(1),
     /** After the ticket, questions about when someone will be in touch: the reference and the time again. */
     waitWords: z.array(text).min(1),
@@ -67,7 +73,18 @@ const liveStaffSchema = z
     cardTitle: text,
     cardIntro: text,
     labels: z
-      .object({ reference: text, reason: text, scenario: text, contact: text, site: text, vehicle: text, charger: text, stepsTried: text, lastMessages: text, notGiven: text })
+      .object({
+        reference: text,
+        reason: text,
+        scenario: text,
+        contact: text,
+        site: text,
+        vehicle: text,
+        charger: text,
+        stepsTried: text,
+        lastMessages: text,
+        notGiven: text,
+      })
       .strict(),
     speakers: z.object({ user: text, bot: text }).strict(),
     waiting: text,
@@ -140,7 +157,9 @@ export const messagesSchema = z
     handoffReasons: exactlyEach(handoffReasons, text),
     live: z.object({ offered: text, closed: text, joined: text, says: text, left: text, stillStuck: text }).strict(),
     liveStaff: liveStaffSchema,
-    productFacts: z.object({ fact: text, source: text, askVehicle: text, sourcesIntro: text, sourceLine: text, noneYet: text, noted: text }).strict(),
+    productFacts: z
+      .object({ fact: text, source: text, askVehicle: text, sourcesIntro: text, sourceLine: text, noneYet: text, noted: text })
+      .strict(),
     teamsTenantRefused: text,
     allStepsTitle: text,
     allStepsWhichProcedure: text,

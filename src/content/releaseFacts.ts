@@ -11,7 +11,6 @@ import { ContentError, loadYamlFile, yamlFilesIn } from '../yamlFiles';
  * (knowledge/chargers/); knowledge/README.md explains the fields and topics to support authors.
  */
 
-
 const text = z.string().trim().min(1);
 
 /** How drivers write a name: lower case, single spaces, so the recogniser can match it as typed. */
@@ -56,9 +55,7 @@ const saysDont = /\b(don'?t|do not|never|not|no|avoid)\b/i;
 
 /** The sentences of a fact text that name a risky action without saying not to do it. */
 export function riskyInstructions(factText: string): string[] {
-  return factText
-    .split(/(?<=[.!?])\s+/)
-    .filter((sentence) => riskyWords.test(sentence) && !saysDont.test(sentence));
+  return factText.split(/(?<=[.!?])\s+/).filter((sentence) => riskyWords.test(sentence) && !saysDont.test(sentence));
 }
 
 const checkedDate = z.iso.date({ message: 'checked is the date the source was read, as YYYY-MM-DD' });

@@ -41,7 +41,13 @@ const entrySchemas = {
     at: z.string(),
   }) satisfies z.ZodType<Outcome>,
   // Any reason: a ticket created under a reason since renamed must still be found, or it would be created again.
-  tickets: z.object({ id: z.string(), reference: z.string(), reason: z.string(), at: z.string(), notDelivered: z.literal(true).optional() }),
+  tickets: z.object({
+    id: z.string(),
+    reference: z.string(),
+    reason: z.string(),
+    at: z.string(),
+    notDelivered: z.literal(true).optional(),
+  }),
 };
 
 export const recordSchema = z.object({

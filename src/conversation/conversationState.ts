@@ -115,7 +115,10 @@ export const stageSchema = z.union([
   z.object({ kind: z.literal('guiding'), guide: guideSchema }),
   z.object({ kind: z.literal('handoff'), handoff: handoffSchema }),
   z.object({ kind: z.literal('rating'), attempts: z.number() }),
-  z.object({ kind: z.literal('live'), live: z.object({ reference: z.string(), ticketId: z.string(), staffName: z.string(), since: z.string() }) }),
+  z.object({
+    kind: z.literal('live'),
+    live: z.object({ reference: z.string(), ticketId: z.string(), staffName: z.string(), since: z.string() }),
+  }),
   z.object({ kind: z.literal('afterLive'), reference: z.string() }),
 ]);
 
@@ -124,7 +127,10 @@ export const stageSchema = z.union([
  * that does not fit (or names a step the content no longer has) becomes the start, remembered as
  * `lostPlace` so the next reply says so. `problems` names what was set right, for the log.
  */
-export function restoreConversation(stored: unknown, isCurrent: (stage: Stage) => boolean): { conversation: StoredConversation; problems: string[] } {
+export function restoreConversation(
+  stored: unknown,
+  isCurrent: (stage: Stage) => boolean,
+): { conversation: StoredConversation; problems: string[] } {
   if (stored === undefined || stored === null) return { conversation: newConversation(), problems: [] };
   const fields = (typeof stored === 'object' ? stored : {}) as Record<string, unknown>;
   const problems: string[] = [];

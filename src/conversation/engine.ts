@@ -151,9 +151,15 @@ export class ConversationEngine {
       return;
     }
     if (refused.length === 0) return;
-    for (const ticket of pending.filter((t) => refused.includes(t.id))) turn.say(fillTemplate(this.messages.handoff.notDelivered, { reference: ticket.reference }));
+    for (const ticket of pending.filter((t) => refused.includes(t.id)))
+      turn.say(fillTemplate(this.messages.handoff.notDelivered, { reference: ticket.reference }));
     const record = turn.state.record;
-    turn.update({ record: { ...record, tickets: record.tickets.map((ticket) => (refused.includes(ticket.id) ? { ...ticket, notDelivered: true as const } : ticket)) } });
+    turn.update({
+      record: {
+        ...record,
+        tickets: record.tickets.map((ticket) => (refused.includes(ticket.id) ? { ...ticket, notDelivered: true as const } : ticket)),
+      },
+    });
   }
 
   /** The step whose "did it come free?" the message answers, for the reply model; none elsewhere. */
@@ -168,7 +174,10 @@ export class ConversationEngine {
     turn.say(input.staff ? messages.welcomeForStaff : messages.welcome);
     if (input.kind === 'start') {
       const { buttons } = messages;
-      turn.ask({ text: input.staff ? messages.welcomePromptForStaff : messages.welcomePrompt, buttons: [buttons.car, buttons.charger, buttons.both, buttons.person] });
+      turn.ask({
+        text: input.staff ? messages.welcomePromptForStaff : messages.welcomePrompt,
+        buttons: [buttons.car, buttons.charger, buttons.both, buttons.person],
+      });
     }
     // The greeting is not part of what the driver and the bot said about the cable.
     turn.untranscribed = turn.replies.length;
@@ -215,7 +224,11 @@ export class ConversationEngine {
         turn.moveTo({ kind: 'live', live: { ...input.liveTicket, staffName: name, since: turn.now.toISOString() } });
         return;
       case 'liveMessage':
-        if (stage.kind === 'live') turn.ask({ text: fillTemplate(live.says, { name: userText(stage.live.staffName), text: input.text }), speaker: stage.live.staffName });
+        if (stage.kind === 'live')
+          turn.ask({
+            text: fillTemplate(live.says, { name: userText(stage.live.staffName), text: input.text }),
+            speaker: stage.live.staffName,
+          });
         return;
       case 'liveEnded': {
         if (stage.kind !== 'live') return;
@@ -270,7 +283,12 @@ export class ConversationEngine {
         // or to working out which end is stuck.
         const told = reading.scenario || reading.stepsDone.length > 0 ? this.guide.start(reading) : undefined;
         const kept = told?.kind === 'ask' ? told.state : state;
-        const answer = this.answerTo(interruption.item, kept, reading.stepsDone.map((step) => ({ step })), reading.text).join(' ');
+        const answer = this.answerTo(
+          interruption.item,
+          kept,
+          reading.stepsDone.map((step) => ({ step })),
+          reading.text,
+        ).join(' ');
         // After a ticket or a freed cable, a question is answered and no procedure starts again.
         if (!told && turn.state.record.outcomes.length > 0) return turn.say(answer);
         return this.play(turn, told ? { ...told, say: [answer, ...told.say] } : this.guide.reask(state, [answer]), true, input);
@@ -289,11 +307,21 @@ export class ConversationEngine {
     const state = this.guide.noted(previous, reading);
     switch (interruption.kind) {
       case 'cancel':
-        return this.play(turn, { kind: 'end', say: [this.messages.cancelled], ending: { outcome: 'cancelled', scenario: state.procedure, step: state.step } }, false, input);
+        return this.play(
+          turn,
+          { kind: 'end', say: [this.messages.cancelled], ending: { outcome: 'cancelled', scenario: state.procedure, step: state.step } },
+          false,
+          input,
+        );
       case 'freed':
         return this.play(turn, this.guide.freedAtStep(state, reading), false, input);
       case 'question':
-        return this.play(turn, this.guide.reask(state, [...this.answerTo(interruption.item, state, state.tried, reading.text), this.messages.faqResume]), false, input);
+        return this.play(
+          turn,
+          this.guide.reask(state, [...this.answerTo(interruption.item, state, state.tried, reading.text), this.messages.faqResume]),
+          false,
+          input,
+        );
       case 'help':
         return this.play(turn, this.guide.helpAtStep(state), false, input);
       default:
@@ -354,12 +382,14 @@ export class ConversationEngine {
       }
     }
     const { messages } = this;
-    if (this.handoff.answersQuestion(state, text, interruption?.kind === 'hazard')) return this.handoff.answer(turn, state, text, recognition, input.contactAnswers, context);
+    if (this.handoff.answersQuestion(state, text, interruption?.kind === 'hazard'))
+      return this.handoff.answer(turn, state, text, recognition, input.contactAnswers, context);
     if (!interruption && this.handoff.interview.saysCancel(text)) return this.handoff.cancel(turn, state);
     if (!interruption && this.handoff.asksWhy(state, text)) return this.handoff.reask(turn, state, [messages.handoff.whyWeAsk]);
     // "Do you still want someone to contact you?": a person, a cancel or the cable being out answer it.
     const answersStillWanted = !interruption || ['person', 'cancel', 'freed'].includes(interruption.kind);
-    if (state.askedStillWanted && answersStillWanted) return this.handoff.answer(turn, state, text, recognition, input.contactAnswers, context);
+    if (state.askedStillWanted && answersStillWanted)
+      return this.handoff.answer(turn, state, text, recognition, input.contactAnswers, context);
     switch (interruption?.kind) {
       case undefined:
         return this.handoff.answer(turn, state, text, recognition, input.contactAnswers, context);
@@ -373,15 +403,23 @@ export class ConversationEngine {
         if (state.request.reason === 'customer_request' || state.request.reason === 'procedure_exhausted') {
           return this.handoff.escalate(turn, state, this.damageReason(interruption.details), { damage: interruption.details }, context);
         }
-        return this.handoff.reask(turn, { ...state, request: { ...state.request, entities: { ...state.request.entities, damage: interruption.details } } }, [messages.handoff.noted]);
+        return this.handoff.reask(
+          turn,
+          { ...state, request: { ...state.request, entities: { ...state.request.entities, damage: interruption.details } } },
+          [messages.handoff.noted],
+        );
       case 'person':
         // "Sam here, ring me on 07700 900777": the details are the answer; the person is on the way.
-        if (this.handoff.givesDetails(state, text)) return this.handoff.answer(turn, state, text, recognition, input.contactAnswers, context);
+        if (this.handoff.givesDetails(state, text))
+          return this.handoff.answer(turn, state, text, recognition, input.contactAnswers, context);
         return this.handoff.reask(turn, state, [messages.handoff.alreadyInProgress]);
       case 'cancel':
         return this.handoff.cancel(turn, state);
       case 'question':
-        return this.handoff.reask(turn, state, [...this.answerTo(interruption.item, undefined, state.request.stepsTried, text), messages.faqResume]);
+        return this.handoff.reask(turn, state, [
+          ...this.answerTo(interruption.item, undefined, state.request.stepsTried, text),
+          messages.faqResume,
+        ]);
       case 'help':
         return this.handoff.reask(turn, state, [messages.handoff.help]);
       case 'freed':
@@ -437,9 +475,18 @@ export class ConversationEngine {
   /** Says the decision's messages, then asks the next step or concludes. `starting`: no procedure was running. */
   private play(turn: Turn, decision: Decision, starting: boolean, input: TurnInput): void {
     if (starting) this.countStart(turn, decision);
-    if (decision.misread) turn.summary.misunderstood = decision.misread === 'clarifying' ? 'clarifying_question' : starting ? 'not_recognised' : 'unreadable_reply';
+    if (decision.misread)
+      turn.summary.misunderstood =
+        decision.misread === 'clarifying' ? 'clarifying_question' : starting ? 'not_recognised' : 'unreadable_reply';
     const { ending } = decision.kind === 'end' ? decision : { ending: undefined };
-    turn.summary.tried = decision.kind === 'ask' ? decision.state.tried : ending?.outcome === 'freed' ? ending.stepsTried : ending?.outcome === 'handoff' ? ending.request.stepsTried : undefined;
+    turn.summary.tried =
+      decision.kind === 'ask'
+        ? decision.state.tried
+        : ending?.outcome === 'freed'
+          ? ending.stepsTried
+          : ending?.outcome === 'handoff'
+            ? ending.request.stepsTried
+            : undefined;
     if (decision.skipped) turn.summary.skipped = [...(turn.summary.skipped ?? []), ...decision.skipped];
     turn.say(...decision.say);
     if (decision.kind === 'ask') {
@@ -493,7 +540,9 @@ export class ConversationEngine {
   private keepTranscript(turn: Turn, input: TurnInput): void {
     const at = turn.now.toISOString();
     const said = input.kind === 'message' && input.text ? [{ from: 'user' as const, text: input.text, at }] : [];
-    const answered = turn.replies.slice(turn.untranscribed).map((reply) => ({ from: reply.speaker ? ('staff' as const) : ('bot' as const), text: reply.text, at }));
+    const answered = turn.replies
+      .slice(turn.untranscribed)
+      .map((reply) => ({ from: reply.speaker ? ('staff' as const) : ('bot' as const), text: reply.text, at }));
     const { record } = turn.state;
     turn.update({ record: { ...record, transcript: withTranscript(record.transcript, [...said, ...answered]) } });
   }

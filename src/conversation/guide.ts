@@ -99,7 +99,14 @@ export class Guide {
 
   /** The state a procedure starts from, with what the first message already said. */
   fresh(reading: Reading): GuideState {
-    const empty: GuideState = { procedure: 'cable_stuck', step: this.procedure('cable_stuck').steps[0].id, returns: [], tried: [], entities: {}, unplacedInARow: 0 };
+    const empty: GuideState = {
+      procedure: 'cable_stuck',
+      step: this.procedure('cable_stuck').steps[0].id,
+      returns: [],
+      tried: [],
+      entities: {},
+      unplacedInARow: 0,
+    };
     // Steps done are noted once the procedure they belong to is known (`enter`).
     return this.withFacts(empty, reading);
   }
@@ -112,7 +119,8 @@ export class Guide {
     const { messages } = this.deps.content;
     const state = this.fresh(reading);
     // "Pulled the manual release in the boot, still locked": the steps done say which end it is.
-    const told = reading.scenario === 'cable_stuck' || !reading.scenario ? (scenarioOfSteps(reading.stepsDone) ?? reading.scenario) : reading.scenario;
+    const told =
+      reading.scenario === 'cable_stuck' || !reading.scenario ? (scenarioOfSteps(reading.stepsDone) ?? reading.scenario) : reading.scenario;
     if (told) {
       // "Stuck in my Tesla" says the end already: no need to ask "which end?". Both ends start at
       // the charger procedure, which frees the car end first.
@@ -158,7 +166,12 @@ export class Guide {
     // "No, and it's -5 out here": a new situation is followed, whatever else is said (a power cut
     // outranks the cold, whose advice then comes with the power cut's steps).
     const situation = reading.scenario;
-    if (situation && newSituations.has(situation) && situation !== state.procedure && !(situation === 'cold_weather' && state.procedure === 'power_cut')) {
+    if (
+      situation &&
+      newSituations.has(situation) &&
+      situation !== state.procedure &&
+      !(situation === 'cold_weather' && state.procedure === 'power_cut')
+    ) {
       return this.switchTo(state, situation, reading);
     }
     if (reading.answer) return this.answer(state, step, reading.answer);
@@ -168,7 +181,8 @@ export class Guide {
         // Kia Niro, not a Kona" only tells us more, and the step is asked again.
         // At "which end?" or "is the power back?" it only says again that it is stuck: the question again.
         // "Where would it be on a Mach-E?": a question about the step, though it names the car.
-        if (reading.unansweredQuestion && !reading.outOfScope) return this.reask(state, [this.deps.content.messages.stepReplies.stepAgain, ...this.instruction(state, step)]);
+        if (reading.unansweredQuestion && !reading.outOfScope)
+          return this.reask(state, [this.deps.content.messages.stepReplies.stepAgain, ...this.instruction(state, step)]);
         if (!reading.recognition.entities.stuck || step.ask !== 'freed') return this.ask(state, this.newlyNamed(previous, state, step));
         return this.answer(state, step, 'deny');
       }
@@ -179,7 +193,8 @@ export class Guide {
     if (news.length > 0) return this.reask(state, news);
     if (reading.smallTalk) return this.ask(state, []);
     // "How do I do that?", "where's that on a Mach-E?": the step again, rather than not understood.
-    if (reading.unansweredQuestion && !reading.outOfScope) return this.reask(state, [this.deps.content.messages.stepReplies.stepAgain, ...this.instruction(state, step)]);
+    if (reading.unansweredQuestion && !reading.outOfScope)
+      return this.reask(state, [this.deps.content.messages.stepReplies.stepAgain, ...this.instruction(state, step)]);
     return this.unplaced(state, reading.outOfScope);
   }
 
@@ -219,7 +234,10 @@ export class Guide {
     state.entities.side = 'both';
     state.returns.push({ procedure: state.procedure, step: step.id });
     state.procedure = 'stuck_in_car';
-    return this.follow(state, { step: this.procedure('stuck_in_car').steps[0].id }, [messages.bothEnds, this.fill(state, messages.scenarios.stuck_in_car.intro)]);
+    return this.follow(state, { step: this.procedure('stuck_in_car').steps[0].id }, [
+      messages.bothEnds,
+      this.fill(state, messages.scenarios.stuck_in_car.intro),
+    ]);
   }
 
   /** A reply that is neither "it's out" nor "still stuck" (see `StepReport`). */
@@ -241,7 +259,8 @@ export class Guide {
         // The step explained another way once; if it still cannot be done, on to the next thing.
         state.unplacedInARow += 1;
         if (state.unplacedInARow > 1) return this.follow(state, targetsOf(step).deny!, [stepReplies.cannotMoveOn]);
-        const help = step.help.length > 0 ? [this.texts(state, step.help).join(' ')] : [stepReplies.stepAgain, ...this.instruction(state, step)];
+        const help =
+          step.help.length > 0 ? [this.texts(state, step.help).join(' ')] : [stepReplies.stepAgain, ...this.instruction(state, step)];
         return this.ask(state, help);
       }
       case 'partly':
@@ -270,7 +289,16 @@ export class Guide {
     const { clarifying } = state;
     delete state.clarifying;
     if (clarifying && reading.stepReport === 'did_it') state.clarifying = true;
-    const { stepsDone: _steps, stepsNotDone: _notDone, cableFreed: _freed, stuck: _stuck, freedEnd: _end, correction: _correction, power, ...entities } = reading.recognition.entities;
+    const {
+      stepsDone: _steps,
+      stepsNotDone: _notDone,
+      cableFreed: _freed,
+      stuck: _stuck,
+      freedEnd: _end,
+      correction: _correction,
+      power,
+      ...entities
+    } = reading.recognition.entities;
     state.entities = { ...state.entities, ...definedOnly(entities) };
     const cold = reading.recognition.intent === 'cold_weather' || entities.mentions?.includes('cold_weather');
     if (cold || power) state.facts = { ...state.facts, ...(cold ? { cold: true } : {}), ...(power ? { power } : {}) };
@@ -290,7 +318,11 @@ export class Guide {
   helpAtStep(state: GuideState): Decision {
     const { messages } = this.deps.content;
     const step = this.currentStep(state);
-    const values = { scenario: this.fill(state, messages.scenarios[state.procedure].name), number: this.stepNumber(state), step: this.title(step) };
+    const values = {
+      scenario: this.fill(state, messages.scenarios[state.procedure].name),
+      number: this.stepNumber(state),
+      step: this.title(step),
+    };
     return this.reask(state, [fillTemplate(messages.helpAtStep, values), ...this.instruction(state, step)]);
   }
 
@@ -300,8 +332,15 @@ export class Guide {
     // Both ends stuck, and "the car side came out" while freeing the charger's: that end, not the cable.
     const named = reading.recognition.entities.side;
     const end = endOf[state.procedure];
-    const bothStuck = state.entities.side === 'both' || state.returns.length > 0 || state.tried.some((t) => { const other = endOf[t.procedure as ProcedureScenario]; return !!other && other !== end; });
-    if (end && bothStuck && (named === 'car' || named === 'charger') && named !== end && step.ask === 'freed') return this.oneEndFree(state, step, named);
+    const bothStuck =
+      state.entities.side === 'both' ||
+      state.returns.length > 0 ||
+      state.tried.some((t) => {
+        const other = endOf[t.procedure as ProcedureScenario];
+        return !!other && other !== end;
+      });
+    if (end && bothStuck && (named === 'car' || named === 'charger') && named !== end && step.ask === 'freed')
+      return this.oneEndFree(state, step, named);
     state.tried.push({ procedure: state.procedure, step: step.id, outcome: 'freed' });
     // Both ends stuck: this end is free, and the other end's procedure comes back.
     return this.follow(state, 'success', []);
@@ -384,7 +423,9 @@ export class Guide {
     const { messages } = this.deps.content;
     const skipped: Step[] = [];
     const withSkipped = (rest: string[]) =>
-      skipped.length > 0 ? [...say, fillTemplate(messages.alreadyTried, { steps: skipped.map((step) => this.title(step)).join(', ') }), ...rest] : [...say, ...rest];
+      skipped.length > 0
+        ? [...say, fillTemplate(messages.alreadyTried, { steps: skipped.map((step) => this.title(step)).join(', ') }), ...rest]
+        : [...say, ...rest];
     const skippedIds: { procedure: ProcedureScenario; step: string }[] = [];
     const noting = (decision: Decision): Decision => (skippedIds.length > 0 ? { ...decision, skipped: skippedIds } : decision);
     let target = first;
@@ -538,7 +579,8 @@ export class Guide {
     const { texts, given } = products.refine(items, known);
     if (state && given.length > 0) state.facts = { ...state.facts, given: [...new Set([...(state.facts?.given ?? []), ...given])] };
     const aboutTheRelease = items.some((item) => item.refinedBy?.vehicle.includes('emergency_release'));
-    if (aboutTheRelease && products.worthAskingForModel(known, state?.entities.vehicleMake)) texts.push(content.messages.productFacts.askVehicle);
+    if (aboutTheRelease && products.worthAskingForModel(known, state?.entities.vehicleMake))
+      texts.push(content.messages.productFacts.askVehicle);
     return texts;
   }
 
@@ -553,7 +595,10 @@ export class Guide {
     if (given.length > 0) state.facts = { ...state.facts, given: [...alreadyGiven, ...given] };
     if (texts.length > 0) return texts;
     // Nothing its maker says about this step: noted all the same, and the step asked again.
-    const changed = now.vehicle !== before.vehicle ? this.deps.products.nameOf('vehicle', now.vehicle!) : this.deps.products.nameOf('charger', now.charger!);
+    const changed =
+      now.vehicle !== before.vehicle
+        ? this.deps.products.nameOf('vehicle', now.vehicle!)
+        : this.deps.products.nameOf('charger', now.charger!);
     return changed ? [fillTemplate(this.deps.content.messages.productFacts.noted, { product: changed })] : [];
   }
 
@@ -574,7 +619,10 @@ export class Guide {
   /** {car} and {charger} become the make and brand the driver named, or plain words. */
   private fill(state: GuideState | undefined, template: string): string {
     const names = this.deps.content.messages.defaultNames;
-    return fillTemplate(template, { car: state?.entities.vehicleMake ?? names.car, charger: state?.entities.chargerBrand ?? names.charger });
+    return fillTemplate(template, {
+      car: state?.entities.vehicleMake ?? names.car,
+      charger: state?.entities.chargerBrand ?? names.charger,
+    });
   }
 
   private procedure(scenario: ProcedureScenario): Procedure {

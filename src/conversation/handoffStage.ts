@@ -9,7 +9,15 @@ import { isQuestion, mentions, opensWithYesOrNo, sameWords } from '../nlu/textMa
 import type { Entities, Recognition } from '../nlu/types';
 import type { PhotoReference } from '../photos/photoReference';
 import type { TicketDelivery } from '../tickets/delivery';
-import { buildTicket, damageDetails, type HandoffReason, ticketId, type Ticket, type TicketEntities, ticketTopics } from '../tickets/ticket';
+import {
+  buildTicket,
+  damageDetails,
+  type HandoffReason,
+  ticketId,
+  type Ticket,
+  type TicketEntities,
+  ticketTopics,
+} from '../tickets/ticket';
 import type { HandoffState } from './conversationState';
 import { ticketPhotos } from './photosReceived';
 import type { Reply } from './replies';
@@ -50,7 +58,11 @@ export class HandoffStage {
   readonly interview: ContactInterview;
 
   constructor(private readonly deps: HandoffStageDeps) {
-    this.interview = new ContactInterview({ messages: deps.messages, vehicleMakeOf: deps.vehicleMakeOf, chargerBrandOf: deps.chargerBrandOf });
+    this.interview = new ContactInterview({
+      messages: deps.messages,
+      vehicleMakeOf: deps.vehicleMakeOf,
+      chargerBrandOf: deps.chargerBrandOf,
+    });
   }
 
   private get text() {
@@ -79,9 +91,19 @@ export class HandoffStage {
   }
 
   /** A typed answer (or a form of answers) to the interview's question, nothing having interrupted it. */
-  async answer(turn: Turn, state: HandoffState, message: string, recognition: Recognition, form: SubmittedAnswers | undefined, context: HandoffContext): Promise<void> {
+  async answer(
+    turn: Turn,
+    state: HandoffState,
+    message: string,
+    recognition: Recognition,
+    form: SubmittedAnswers | undefined,
+    context: HandoffContext,
+  ): Promise<void> {
     if (state.askedStillWanted) return this.answerStillWanted(turn, state, message, recognition);
-    const next = form && !message.trim() ? this.interview.continueWithAnswers(state.interview, form) : this.interview.continue(state.interview, message, recognition);
+    const next =
+      form && !message.trim()
+        ? this.interview.continueWithAnswers(state.interview, form)
+        : this.interview.continue(state.interview, message, recognition);
     if (next.kind === 'ask') return this.play(turn, state.request, next);
     await this.createTicket(turn, { ...state, interview: next.state }, next, context);
   }
@@ -117,7 +139,9 @@ export class HandoffStage {
 
   /** "Why do you need my postcode?": what the details are for, then the question again. */
   asksWhy(state: HandoffState, message: string): boolean {
-    return !state.reference && !state.askedStillWanted && isQuestion(message) && this.text.whyWords.some((phrase) => mentions(message, phrase));
+    return (
+      !state.reference && !state.askedStillWanted && isQuestion(message) && this.text.whyWords.some((phrase) => mentions(message, phrase))
+    );
   }
 
   alreadyCreated(turn: Turn, reference: string): void {
@@ -182,9 +206,15 @@ export class HandoffStage {
     const { keepGoing, noLonger } = this.text.buttons;
     // "no im fine now thanks", "yes, I still want the socket checked", "nah it's out, all good".
     const opensWith = opensWithYesOrNo(message);
-    const yes = sameWords(message, keepGoing) || opensWith === 'yes' || (!opensWith && (recognition.intent === 'affirm' || recognition.intent === 'human'));
+    const yes =
+      sameWords(message, keepGoing) ||
+      opensWith === 'yes' ||
+      (!opensWith && (recognition.intent === 'affirm' || recognition.intent === 'human'));
     const no =
-      sameWords(message, noLonger) || opensWith === 'no' || (!opensWith && ['deny', 'cancel', 'thanks'].includes(recognition.intent)) || !!recognition.entities.cableFreed;
+      sameWords(message, noLonger) ||
+      opensWith === 'no' ||
+      (!opensWith && ['deny', 'cancel', 'thanks'].includes(recognition.intent)) ||
+      !!recognition.entities.cableFreed;
     if (yes) return this.reask(turn, { ...state, askedStillWanted: undefined }, [this.text.continuing]);
     if (no) {
       turn.say(this.text.noLongerWanted);
@@ -210,7 +240,12 @@ export class HandoffStage {
     turn.moveTo({ kind: 'handoff', handoff: state });
   }
 
-  private async createTicket(turn: Turn, state: HandoffState, confirmed: Extract<InterviewTurn, { kind: 'confirmed' }>, context: HandoffContext): Promise<void> {
+  private async createTicket(
+    turn: Turn,
+    state: HandoffState,
+    confirmed: Extract<InterviewTurn, { kind: 'confirmed' }>,
+    context: HandoffContext,
+  ): Promise<void> {
     const { tickets, logger } = this.deps;
     const { request } = state;
     const { knownContact: _known, factsGiven, ...handoff } = request;
@@ -246,7 +281,15 @@ export class HandoffStage {
         return;
       }
       const { record } = turn.state;
-      turn.update({ record: { ...record, tickets: [...record.tickets, { id: created.id, reference: created.reference, reason: created.reason, at: turn.now.toISOString() }] } });
+      turn.update({
+        record: {
+          ...record,
+          tickets: [
+            ...record.tickets,
+            { id: created.id, reference: created.reference, reason: created.reason, at: turn.now.toISOString() },
+          ],
+        },
+      });
       logger.info({ ticketId: created.id, reference: created.reference, reason: created.reason }, 'ticket created');
       turn.effect({ kind: 'ticketCreated', ticket: created });
     }
@@ -264,7 +307,9 @@ export class HandoffStage {
       turn.say(fillTemplate(this.deps.messages.live.offered, { minutes: liveAgents.waitMinutes, responseTime: this.deps.responseTime }));
       turn.effect({ kind: 'liveHandoffRequested', ticket });
     } else {
-      turn.say(fillTemplate(this.deps.messages.live.closed, { next: liveAgents.nextAvailable(turn.now), responseTime: this.deps.responseTime }));
+      turn.say(
+        fillTemplate(this.deps.messages.live.closed, { next: liveAgents.nextAvailable(turn.now), responseTime: this.deps.responseTime }),
+      );
     }
   }
 

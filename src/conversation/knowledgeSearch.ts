@@ -13,11 +13,60 @@ export interface SearchHit {
 }
 
 /** Words a driver puts before a question ("sorry, what's a solenoid", "ok but where is it"). */
-const interjections = ['sorry', 'ok', 'okay', 'fine', 'so', 'but', 'and', 'well', 'right', 'hi', 'hello', 'hey', 'thanks', 'oh', 'also', 'then', 'seriously'];
+const interjections = [
+  'sorry',
+  'ok',
+  'okay',
+  'fine',
+  'so',
+  'but',
+  'and',
+  'well',
+  'right',
+  'hi',
+  'hello',
+  'hey',
+  'thanks',
+  'oh',
+  'also',
+  'then',
+  'seriously',
+];
 /** Dropped before matching: they say nothing about what is asked ("sorry, can I just ... please"). */
 const fillerWords = new Set([
-  ...interjections, 'a', 'an', 'the', 'i', 'me', 'my', 'myself', 'it', 'its', 'this', 'that', 'is', 'am', 'are', 'be', 'of', 'to',
-  'or', 'just', 'really', 'even', 'actually', 'basically', 'anyway', 'u', 'you', 'your', 'please', 'some', 'bit', 'mate', 'all',
+  ...interjections,
+  'a',
+  'an',
+  'the',
+  'i',
+  'me',
+  'my',
+  'myself',
+  'it',
+  'its',
+  'this',
+  'that',
+  'is',
+  'am',
+  'are',
+  'be',
+  'of',
+  'to',
+  'or',
+  'just',
+  'really',
+  'even',
+  'actually',
+  'basically',
+  'anyway',
+  'u',
+  'you',
+  'your',
+  'please',
+  'some',
+  'bit',
+  'mate',
+  'all',
 ]);
 /** Which kind of question it is ("where" is not "why"): they count, but a match on them alone is no answer. */
 const questionWords = new Set(['what', 'how', 'why', 'where', 'when', 'which', 'who']);
@@ -26,9 +75,54 @@ const questionWords = new Set(['what', 'how', 'why', 'where', 'when', 'which', '
  * phrasings, so they count for little, and a match on them alone is no answer.
  */
 const frameStems = new Set([
-  'can', 'could', 'should', 'shall', 'would', 'will', 'must', 'might', 'may', 'do', 'doe', 'did', 'have', 'ha', 'had', 'get',
-  'go', 'need', 'want', 'alright', 'if', 'there', 'ani', 'anyth', 'someth', 'thing', 'now', 'in', 'on', 'at', 'for',
-  'with', 'out', 'up', 'off', 'about', 'from', 'by', 'we', 'try', 'happen', 'mean', 'know', 'think', 'tell', 'like', 'best', 'wai',
+  'can',
+  'could',
+  'should',
+  'shall',
+  'would',
+  'will',
+  'must',
+  'might',
+  'may',
+  'do',
+  'doe',
+  'did',
+  'have',
+  'ha',
+  'had',
+  'get',
+  'go',
+  'need',
+  'want',
+  'alright',
+  'if',
+  'there',
+  'ani',
+  'anyth',
+  'someth',
+  'thing',
+  'now',
+  'in',
+  'on',
+  'at',
+  'for',
+  'with',
+  'out',
+  'up',
+  'off',
+  'about',
+  'from',
+  'by',
+  'we',
+  'try',
+  'happen',
+  'mean',
+  'know',
+  'think',
+  'tell',
+  'like',
+  'best',
+  'wai',
 ]);
 const frameWeight = 0.4;
 /** A word the knowledge and the examples never use weighs this share of the rarest word's weight: in a chatty question it is often filler. */
@@ -40,7 +134,25 @@ const unknownWeight = 0.3;
  * stuck") answers nothing on its own.
  */
 const conjunctions = new Set(['or', 'but', 'and', 'because', 'cause', 'though', 'although', 'so']);
-const questionOpeners = new Set(['can', 'could', 'should', 'is', 'are', 'do', 'does', 'will', 'would', 'what', 'how', 'why', 'where', 'when', 'which', 'any', 'anything']);
+const questionOpeners = new Set([
+  'can',
+  'could',
+  'should',
+  'is',
+  'are',
+  'do',
+  'does',
+  'will',
+  'would',
+  'what',
+  'how',
+  'why',
+  'where',
+  'when',
+  'which',
+  'any',
+  'anything',
+]);
 const minQuestionLength = 4;
 /** A part of the message answers only if clearly better than the whole: "we had a power cut, how do I get it out" is about the power cut. */
 const partOfMessageFactor = 0.8;
@@ -143,9 +255,14 @@ export class KnowledgeSearch {
     const documentFrequency = new Map<string, number>();
     for (const terms of documents) for (const term of terms) documentFrequency.set(term, (documentFrequency.get(term) ?? 0) + 1);
     const n = documents.length;
-    for (const [term, count] of documentFrequency) this.weights.set(term, Math.log(1 + n / count) * (frameStems.has(term) ? frameWeight : 1));
+    for (const [term, count] of documentFrequency)
+      this.weights.set(term, Math.log(1 + n / count) * (frameStems.has(term) ? frameWeight : 1));
     this.unknownTermWeight = Math.log(1 + n) * unknownWeight;
-    this.scratch = { shared: new Float64Array(this.phrasings.length), touched: new Int32Array(this.phrasings.length), bestPhrasing: new Float64Array(this.items.length) };
+    this.scratch = {
+      shared: new Float64Array(this.phrasings.length),
+      touched: new Int32Array(this.phrasings.length),
+      bestPhrasing: new Float64Array(this.items.length),
+    };
     this.phrasings.forEach((phrasing, index) => {
       phrasing.mass = phrasing.terms.reduce((sum, term) => sum + this.weightOf(term), 0);
       for (const term of phrasing.terms) {
@@ -168,11 +285,13 @@ export class KnowledgeSearch {
     }
     const whole = tokens.filter((token) => token !== clauseBreak);
     const parts = clauses.length > 1 ? clauses.filter(asks) : [];
-    for (let start = 1; start + minQuestionLength <= whole.length; start++) if (questionOpeners.has(whole[start])) parts.push(whole.slice(start));
+    for (let start = 1; start + minQuestionLength <= whole.length; start++)
+      if (questionOpeners.has(whole[start])) parts.push(whole.slice(start));
     let best = this.bestItemFor(this.termsOf(whole));
     for (const part of parts) {
       const scored = this.bestItemFor(this.termsOf(part));
-      if (scored && (!best || scored.score * partOfMessageFactor > best.score)) best = { index: scored.index, score: scored.score * partOfMessageFactor };
+      if (scored && (!best || scored.score * partOfMessageFactor > best.score))
+        best = { index: scored.index, score: scored.score * partOfMessageFactor };
     }
     // "Where do I stop it in the car? There's no button on the charger": the sentence with the
     // question mark is the question, the rest is what the driver sees; it wins unless clearly worse.
@@ -255,7 +374,7 @@ export class KnowledgeSearch {
     const { stems, negated } = analysed;
     const terms = new Set<string>();
     const add = (term: string, i: number) => terms.add(negated[i] && isTopicTerm(term) ? `not_${term}` : term);
-    for (let i = 0; i < stems.length; ) {
+    for (let i = 0; i < stems.length;) {
       const synonym = this.synonyms.get(stems[i])?.find((phrase) => phrase.stems.every((s, k) => stems[i + k] === s));
       if (synonym) {
         synonym.canonical.forEach((term) => add(term, i));

@@ -20,7 +20,10 @@ export function receivePhotos(turn: Turn, photos: readonly PhotoReference[], mes
 }
 
 /** The conversation's photos as a ticket carries them: each with a link that works as long as the ticket is kept. */
-export function ticketPhotos(photos: readonly PhotoReference[] | undefined, linkTo: ((photo: PhotoReference) => string) | undefined): { photos?: TicketPhoto[] } {
+export function ticketPhotos(
+  photos: readonly PhotoReference[] | undefined,
+  linkTo: ((photo: PhotoReference) => string) | undefined,
+): { photos?: TicketPhoto[] } {
   if (!photos?.length || !linkTo) return {};
   return { photos: photos.map((photo) => ({ ...photo, url: linkTo(photo) })) };
 }

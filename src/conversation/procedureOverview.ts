@@ -7,7 +7,11 @@ export interface ProcedureOverview {
   steps: Array<{ title: string; text: string; question: string }>;
 }
 
-const words = (text: string) => text.toLowerCase().replace(/[^a-z0-9]+/g, ' ').trim();
+const words = (text: string) =>
+  text
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, ' ')
+    .trim();
 
 /**
  * Every step of a procedure at once, for field staff reading it out to a customer on the phone.

@@ -64,13 +64,16 @@ export class ProductFacts {
       }
     }
     const names = [...this.byWords].filter(([, entry]) => !entry.everyday).map(([name]) => name.split(' '));
-    const spelled = names.sort((a, b) => b.join(' ').length - a.join(' ').length).map((said) => said.map(escapeRegExp).join('[\\s.\'’-]*'));
+    const spelled = names.sort((a, b) => b.join(' ').length - a.join(' ').length).map((said) => said.map(escapeRegExp).join("[\\s.'’-]*"));
     this.namePattern = new RegExp(`(?<![\\p{L}\\p{N}])(?:${spelled.join('|')})(?![\\p{L}\\p{N}])`, 'giu');
   }
 
   /** The message without the car and charger names, for the knowledge search: "where's the release on a Model Y?". */
   withoutNames(message: string): string {
-    return message.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').replace(this.namePattern, ' ');
+    return message
+      .normalize('NFKD')
+      .replace(/[\u0300-\u036f]/g, '')
+      .replace(this.namePattern, ' ');
   }
 
   /** The car and charger a message names, the longest name first ("id buzz" over "id"). */
@@ -116,7 +119,13 @@ export class ProductFacts {
     return given.flatMap((id) => {
       const found = this.factOf(id);
       if (!found) return [];
-      return [{ about: found.product, topic: found.topic, sources: found.fact.sources.map((source) => source.url ?? `${source.document}, ${source.section}`) }];
+      return [
+        {
+          about: found.product,
+          topic: found.topic,
+          sources: found.fact.sources.map((source) => source.url ?? `${source.document}, ${source.section}`),
+        },
+      ];
     });
   }
 

@@ -95,7 +95,12 @@ export function readMessage(text: string, recognition: Recognition, expecting: E
   if (!reading.interruption && isQuestion(text) && !deps.search.find(text)) reading.unansweredQuestion = true;
   // "Where's that normally?", "how do I do that?": about what was just said, not a new question.
   const asksForSources = reading.interruption?.kind === 'question' && reading.interruption.item.listsSources;
-  if ((reading.interruption?.kind === 'question' || reading.unansweredQuestion) && !asksForSources && expecting.kind === 'step' && refersBack(text)) {
+  if (
+    (reading.interruption?.kind === 'question' || reading.unansweredQuestion) &&
+    !asksForSources &&
+    expecting.kind === 'step' &&
+    refersBack(text)
+  ) {
     reading.interruption = undefined;
     reading.unansweredQuestion = true;
     reading.outOfScope = false;
@@ -117,7 +122,33 @@ const stepReports = new Set<string>(['did_it', 'tried_before', 'cannot', 'partly
 const isStepReport = (act: string): act is StepReport => stepReports.has(act);
 
 /** "Both", "erm both i think", "both ends mate": the words of a plain "both". */
-const bothWords = new Set(['both', 'ends', 'end', 'sides', 'side', 'of', 'them', 'please', 'the', 'erm', 'um', 'umm', 'er', 'uh', 'i', 'think', 'reckon', 'guess', 'probably', 'its', 'it', 'is', 'mate', 'actually', 'well']);
+const bothWords = new Set([
+  'both',
+  'ends',
+  'end',
+  'sides',
+  'side',
+  'of',
+  'them',
+  'please',
+  'the',
+  'erm',
+  'um',
+  'umm',
+  'er',
+  'uh',
+  'i',
+  'think',
+  'reckon',
+  'guess',
+  'probably',
+  'its',
+  'it',
+  'is',
+  'mate',
+  'actually',
+  'well',
+]);
 
 const informationOpeners = new Set(['what', 'whats', 'when', 'why', 'how', 'hows', 'which', 'at', 'do', 'does', 'should', 'is']);
 /** A question for facts or advice ("when should I call an installer?"), not a request ("can someone call me?"). */
@@ -130,7 +161,12 @@ function refersBack(text: string): boolean {
   const said = words(text);
   // "Where's the isolator for it?" names what it asks about.
   const namesIt = said.includes('the') || said.includes('my');
-  return said.length <= 6 && !namesIt && said.some((word) => word === 'that' || word === 'it' || word === 'this' || word === 'those') && /^(where|how|what|which)/.test(said[0] ?? '');
+  return (
+    said.length <= 6 &&
+    !namesIt &&
+    said.some((word) => word === 'that' || word === 'it' || word === 'this' || word === 'those') &&
+    /^(where|how|what|which)/.test(said[0] ?? '')
+  );
 }
 
 /** A reply to "did the cable come free?", read with what the reply model makes of it. */
@@ -140,7 +176,8 @@ function readAsReply(reading: Reading, act: string, step: string): void {
   if (act === 'freed' && !reading.interruption && !entities.stuck) reading.interruption = { kind: 'freed' };
   if (act === 'still_stuck') reading.answer = 'deny';
   // "yep stopped it", "pushed it in, held the button and pulled": the step done, whether it worked unsaid.
-  const toldOfTheStep = act !== 'freed' && act !== 'still_stuck' && !reading.interruption && reading.answer !== 'deny' && reading.stepsDone.includes(step);
+  const toldOfTheStep =
+    act !== 'freed' && act !== 'still_stuck' && !reading.interruption && reading.answer !== 'deny' && reading.stepsDone.includes(step);
   const report = isStepReport(act) ? act : toldOfTheStep ? 'did_it' : undefined;
   // "yep!!" to "did it come free?" is a yes, whatever else it could report.
   if (report && !onlyYes(reading.text)) {
@@ -192,7 +229,8 @@ function interruptionOf(text: string, recognition: Recognition, deps: ReadingDep
 
 /** The step's answer that an intent or an entity gives, if any. */
 function stepAnswer(expecting: Expectation, recognition: Recognition, text: string): AnswerKey | undefined {
-  if (expecting.kind === 'afterStep') return recognition.intent === 'affirm' || recognition.intent === 'deny' ? recognition.intent : undefined;
+  if (expecting.kind === 'afterStep')
+    return recognition.intent === 'affirm' || recognition.intent === 'deny' ? recognition.intent : undefined;
   if (expecting.kind !== 'step' && expecting.kind !== 'opening') return undefined;
   if (expecting.kind === 'opening' || expecting.ask === 'side') {
     // "Both" to "which end?": the button's word alone.

@@ -20,11 +20,14 @@ const postcodePattern = /\b(GIR ?0AA|[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2})\b/gi;
  * How people introduce a value: "my name is Sam", "it's Sam Patel", "I live in Leeds". The value
  * follows; what comes after it ("here", "thanks") is trimmed by `cleaned`.
  */
-const nameLeadIns = /^(?:(?:hi|hello|hey|sorry|oops|oh|ok|okay|right|yes|yeah|sure)[,!.]?\s+)*(?:my\s+(?:full\s+)?name\s+is|my\s+name's|name\s+is|name's|name:|names|i'm|i\s+am|im|it's|it\s+is|its|this\s+is|call\s+me|you\s+can\s+call\s+me|they\s+call\s+me|(?:the\s+)?(?:customer|cust|client|driver|owner)(?:'s|s)?\s+(?:name\s+)?is|(?:her|his|their)\s+name\s+is|(?:she|he)\s+is\s+called|(?:she's|he's)\s+called)\s+/i;
+const nameLeadIns =
+  /^(?:(?:hi|hello|hey|sorry|oops|oh|ok|okay|right|yes|yeah|sure)[,!.]?\s+)*(?:my\s+(?:full\s+)?name\s+is|my\s+name's|name\s+is|name's|name:|names|i'm|i\s+am|im|it's|it\s+is|its|this\s+is|call\s+me|you\s+can\s+call\s+me|they\s+call\s+me|(?:the\s+)?(?:customer|cust|client|driver|owner)(?:'s|s)?\s+(?:name\s+)?is|(?:her|his|their)\s+name\s+is|(?:she|he)\s+is\s+called|(?:she's|he's)\s+called)\s+/i;
 const openingInterjections = /^(?:(?:hi|hello|hey|sorry|oops|oh|ok|okay|right|yes|yeah|sure|um|erm|ah)\b[,!.\s]*)+/i;
 /** Lead-ins that open any sentence ("it's fine", "this is useless", "I'm stuck"), not only a name. */
-const sentenceLeadIn = /^(?:(?:hi|hello|hey|sorry|oops|oh|ok|okay|right|yes|yeah|sure)[,!.]?\s+)*(?:i'm|i\s+am|im|it's|it\s+is|its|this\s+is)\s+$/i;
-const townLeadIns = /\b(?:live\s+in|living\s+in|based\s+in|located\s+in|lives\s+in|town\s+is|town:|in|at|near|nr|from)\s+(\p{Lu}[\p{L}'.-]*(?:[ -]\p{Lu}[\p{L}'.-]*){0,3})/u;
+const sentenceLeadIn =
+  /^(?:(?:hi|hello|hey|sorry|oops|oh|ok|okay|right|yes|yeah|sure)[,!.]?\s+)*(?:i'm|i\s+am|im|it's|it\s+is|its|this\s+is)\s+$/i;
+const townLeadIns =
+  /\b(?:live\s+in|living\s+in|based\s+in|located\s+in|lives\s+in|town\s+is|town:|in|at|near|nr|from)\s+(\p{Lu}[\p{L}'.-]*(?:[ -]\p{Lu}[\p{L}'.-]*){0,3})/u;
 const trailingFillers = /[\s,.;:!?]*(?:\b(?:here|thanks|thank\s+you|cheers|please|pls|mate|thx|ta|speaking)\b[\s,.;:!?]*)*$/i;
 /** "Aisha Rahman, not Aysha": the wrong spelling after the right one goes. */
 const notThat = /[\s,;]+not\s+[\p{L}'.-]+(?:\s+[\p{L}'.-]+)?\s*$/u;
@@ -77,14 +80,17 @@ export function nameIn(text: string): string | undefined {
   const firstClause = withoutGreeting.split(/[,;]|\s[-–—]\s/)[0];
   // "this is useless", "im fine": after a lead-in that also opens sentences, one everyday word is no name.
   const leadIn = firstClause.trim().match(nameLeadIns)?.[0];
-  const candidate = cleaned(firstClause, nameLeadIns).replace(/^(?:sorry|oops|oh|ok|okay)[,!.\s]+/i, '').replace(/\s+/g, ' ');
+  const candidate = cleaned(firstClause, nameLeadIns)
+    .replace(/^(?:sorry|oops|oh|ok|okay)[,!.\s]+/i, '')
+    .replace(/\s+/g, ' ');
   const parts = candidate.split(' ').filter(Boolean);
   if (parts.length === 0 || parts.length > maxNameWords) return undefined;
   if (!parts.every((part) => nameWord.test(part))) return undefined;
   if (!parts.some((part) => part.replace(/[^\p{L}]/gu, '').length >= 2)) return undefined;
   if (parts.some(isKeyMash)) return undefined;
   if (words(candidate).some((word) => notInNames.has(word))) return undefined;
-  if (leadIn && sentenceLeadIn.test(leadIn) && parts.length === 1 && !/^\p{Lu}/u.test(candidate) && isEnglishWord(candidate.toLowerCase())) return undefined;
+  if (leadIn && sentenceLeadIn.test(leadIn) && parts.length === 1 && !/^\p{Lu}/u.test(candidate) && isEnglishWord(candidate.toLowerCase()))
+    return undefined;
   return candidate;
 }
 
@@ -119,18 +125,29 @@ export function postcodeIn(text: string): string | undefined {
  * one to four words, none of them a word of a sentence.
  */
 const lowerCaseTownAtEnd = /\b(?:in|near|nr)\s+([\p{L}'.-]+(?:[ -][\p{L}'.-]+)?)[\s.!]*$/iu;
-const titleCase = (text: string | undefined) => text?.replace(/(^|[ -])(\p{L})/gu, (_all, gap: string, letter: string) => gap + letter.toUpperCase());
+const titleCase = (text: string | undefined) =>
+  text?.replace(/(^|[ -])(\p{L})/gu, (_all, gap: string, letter: string) => gap + letter.toUpperCase());
 
 export function townIn(text: string, alone: boolean): string | undefined {
   const withoutPostcode = text.replace(postcodePattern, ' ').replace(/\s+/g, ' ').trim().replace(openingInterjections, '');
   // "its at my house in york": typed in lower case, a town after "in" at the end of the answer.
-  const introduced = townLeadIns.exec(withoutPostcode)?.[1] ?? (alone ? titleCase(lowerCaseTownAtEnd.exec(withoutPostcode)?.[1]) : undefined);
-  const candidates = [introduced, alone ? cleaned(withoutPostcode.replace(/^(?:postcode|post code)\b[:\s]*/i, '').replace(/^[,;\s]+|[,;\s]+$/g, ''), /^(?:it's|its|it is|in|the town is|town is|i live in|we live in|near|nr)\s+/i) : undefined];
+  const introduced =
+    townLeadIns.exec(withoutPostcode)?.[1] ?? (alone ? titleCase(lowerCaseTownAtEnd.exec(withoutPostcode)?.[1]) : undefined);
+  const candidates = [
+    introduced,
+    alone
+      ? cleaned(
+          withoutPostcode.replace(/^(?:postcode|post code)\b[:\s]*/i, '').replace(/^[,;\s]+|[,;\s]+$/g, ''),
+          /^(?:it's|its|it is|in|the town is|town is|i live in|we live in|near|nr)\s+/i,
+        )
+      : undefined,
+  ];
   for (const candidate of candidates) {
     if (!candidate) continue;
     const town = townSchema.safeParse(candidate);
     const parts = town.success ? town.data.split(/[ -]/) : [];
-    if (town.success && parts.length <= 4 && !words(town.data).some((word) => notInNames.has(word)) && !parts.some(isKeyMash)) return town.data;
+    if (town.success && parts.length <= 4 && !words(town.data).some((word) => notInNames.has(word)) && !parts.some(isKeyMash))
+      return town.data;
   }
   return undefined;
 }

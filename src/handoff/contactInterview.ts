@@ -28,9 +28,7 @@ export interface Answers {
 }
 
 export type Stage =
-  | { kind: 'question'; question: HandoffQuestion; backToSummary: boolean }
-  | { kind: 'summary' }
-  | { kind: 'chooseChange' };
+  { kind: 'question'; question: HandoffQuestion; backToSummary: boolean } | { kind: 'summary' } | { kind: 'chooseChange' };
 
 export interface InterviewState {
   answers: Answers;
@@ -131,7 +129,9 @@ export class ContactInterview {
       vehicleModel: valid(vehicleModelSchema, request.vehicle?.model),
     };
     const essentialOnly = request.reason === 'safety_hazard';
-    const settled = handoffQuestions.filter((question) => isAnswered(question, answers) || (essentialOnly && optionalQuestions.includes(question)));
+    const settled = handoffQuestions.filter(
+      (question) => isAnswered(question, answers) || (essentialOnly && optionalQuestions.includes(question)),
+    );
     const state: InterviewState = { answers: dropUndefined(answers), settled, essentialOnly, stage: { kind: 'summary' } };
     return this.next(request.raisedBy ? { ...state, forCustomer: true } : state, false);
   }
@@ -142,19 +142,29 @@ export class ContactInterview {
     const { stage } = state;
     // Details for other questions given on the way ("sorry, my number is ...") correct those answers.
     const corrected = this.corrections(state, message, stage.kind === 'question' ? stage.question : undefined);
-    const noted = corrected ? [fillTemplate(state.forCustomer ? this.text.customerCorrected : this.text.corrected, { details: corrected.named })] : [];
+    const noted = corrected
+      ? [fillTemplate(state.forCustomer ? this.text.customerCorrected : this.text.corrected, { details: corrected.named })]
+      : [];
     const current = corrected?.state ?? state;
     switch (stage.kind) {
       case 'question': {
         const { question, backToSummary } = stage;
         const answer = this.answer(question, message, current.answers, recognition);
-        if (!answer) return corrected ? withSaid(this.askQuestion(current, question, backToSummary), noted) : this.reask(state, [question], backToSummary);
+        if (!answer)
+          return corrected
+            ? withSaid(this.askQuestion(current, question, backToSummary), noted)
+            : this.reask(state, [question], backToSummary);
         return withSaid(this.next(settle(current, question, answer), backToSummary), noted);
       }
       case 'summary':
         if (corrected) return withSaid(this.ask(current, this.summary(current)), noted);
         if (this.confirms(message, recognition, state)) return { kind: 'confirmed', details: confirmedDetails(state.answers), state };
-        return this.changeOrRetry(state, message, sameWords(message, buttons.change) || recognition.intent === 'deny', this.text.summaryRetry);
+        return this.changeOrRetry(
+          state,
+          message,
+          sameWords(message, buttons.change) || recognition.intent === 'deny',
+          this.text.summaryRetry,
+        );
       case 'chooseChange': {
         if (corrected) return withSaid(this.ask({ ...current, stage: { kind: 'summary' } }, this.summary(current)), noted);
         const byLabel = this.changeable(state).find((question) => sameWords(message, this.text.questions[question].label));
@@ -177,7 +187,11 @@ export class ContactInterview {
       const message = submitted[question]?.trim() ?? '';
       const open = !current.settled.includes(question);
       if (!message && !(open && !backToSummary)) continue;
-      const answer = message ? this.answer(question, message, current.answers) : optionalQuestions.includes(question) ? skippedAnswer(question) : undefined;
+      const answer = message
+        ? this.answer(question, message, current.answers)
+        : optionalQuestions.includes(question)
+          ? skippedAnswer(question)
+          : undefined;
       if (answer) current = settle(current, question, answer);
       else problems.push(question);
     }
@@ -265,7 +279,10 @@ export class ContactInterview {
   }
 
   private choices(state: InterviewState): InterviewPrompt {
-    return { text: this.text.whichToChange, buttons: [...this.changeable(state).map((q) => this.text.questions[q].label), this.text.buttons.cancel] };
+    return {
+      text: this.text.whichToChange,
+      buttons: [...this.changeable(state).map((q) => this.text.questions[q].label), this.text.buttons.cancel],
+    };
   }
 
   private namedQuestion(message: string, state: InterviewState): HandoffQuestion | undefined {
@@ -329,7 +346,9 @@ export class ContactInterview {
       [summaryLabels.charger, answers.chargerModel ?? answers.chargerBrand],
       [summaryLabels.vehicle, vehicle || undefined],
     ];
-    const facts = lines.filter((line): line is [string, string] => line[1] !== undefined).map(([label, value]) => ({ label, value: userText(value) }));
+    const facts = lines
+      .filter((line): line is [string, string] => line[1] !== undefined)
+      .map(([label, value]) => ({ label, value: userText(value) }));
     const details = facts.map((fact) => fillTemplate(summaryLine, fact)).join('\n');
     // The template's words around {details} lead into and close the laid-out summary.
     const [lead, question = ''] = summary.split('{details}').map((part) => part.trim());
@@ -379,7 +398,11 @@ export class ContactInterview {
    * Contact details the message gives for questions other than `asked`, as corrections: the state
    * with them settled, and the details named for the acknowledgement. None: undefined.
    */
-  private corrections(state: InterviewState, message: string, asked: HandoffQuestion | undefined): { state: InterviewState; named: string } | undefined {
+  private corrections(
+    state: InterviewState,
+    message: string,
+    asked: HandoffQuestion | undefined,
+  ): { state: InterviewState; named: string } | undefined {
     const found = contactDetailsIn(message);
     const { detailNames } = this.text;
     const named: string[] = [];
@@ -390,10 +413,20 @@ export class ContactInterview {
       named.push(...names);
     };
     if (found.email || found.phone) {
-      take('reach', dropUndefined({ email: found.email, phone: found.phone }), ...(found.email ? [detailNames.email] : []), ...(found.phone ? [detailNames.phone] : []));
+      take(
+        'reach',
+        dropUndefined({ email: found.email, phone: found.phone }),
+        ...(found.email ? [detailNames.email] : []),
+        ...(found.phone ? [detailNames.phone] : []),
+      );
     }
     if (found.postcode || found.town) {
-      take('site', dropUndefined({ postcode: found.postcode, town: found.town }), ...(found.postcode ? [detailNames.postcode] : []), ...(found.town ? [detailNames.town] : []));
+      take(
+        'site',
+        dropUndefined({ postcode: found.postcode, town: found.town }),
+        ...(found.postcode ? [detailNames.postcode] : []),
+        ...(found.town ? [detailNames.town] : []),
+      );
     }
     // "Oh it's Stockport" at the town question is the town, not a new name.
     const answered = asked ? Object.values(this.read(asked, message, state.answers) ?? {}).map((value) => String(value).toLowerCase()) : [];
@@ -404,11 +437,16 @@ export class ContactInterview {
     if (instead) {
       const [, given, wrong] = instead;
       const value = given.replace(insteadLeadIns, '').trim();
-      if (current.answers.town?.toLowerCase() === wrong.toLowerCase() && valid(townSchema, value)) take('site', { town: value, postcode: current.answers.postcode }, detailNames.town);
-      if (current.answers.name?.toLowerCase() === wrong.toLowerCase() && valid(nameSchema, value)) take('name', { name: value }, detailNames.name);
+      if (current.answers.town?.toLowerCase() === wrong.toLowerCase() && valid(townSchema, value))
+        take('site', { town: value, postcode: current.answers.postcode }, detailNames.town);
+      if (current.answers.name?.toLowerCase() === wrong.toLowerCase() && valid(nameSchema, value))
+        take('name', { name: value }, detailNames.name);
     }
     // "Aoife Quinn, aoife@example.ie, BT7 1NN, zappi, kia niro": the charger and the car in their own parts.
-    const clauses = message.split(/[,;\n]/).map((clause) => clause.trim()).filter(Boolean);
+    const clauses = message
+      .split(/[,;\n]/)
+      .map((clause) => clause.trim())
+      .filter(Boolean);
     // A charger named at the car question ("zappi 2") is the charger, and the car is asked again.
     if (clauses.length > 1 || (asked === 'vehicle' && this.namesOnlyACharger(message))) {
       const charger = clauses.find((clause) => this.namesOnlyACharger(clause));
@@ -418,7 +456,19 @@ export class ContactInterview {
       const vehicleAnswer = vehicle && this.readVehicle(vehicle, current.answers.vehicleMake);
       if (vehicleAnswer) take('vehicle', vehicleAnswer, detailNames.vehicle);
       // "..., Inverness, ...": a town on its own among the parts, the name and the products aside.
-      const town = clauses.length > 2 && !current.settled.includes('site') ? clauses.slice(1).find((clause) => clause !== charger && clause !== vehicle && !contactDetailsIn(clause).phone && !contactDetailsIn(clause).email && townIn(clause, true)) : undefined;
+      const town =
+        clauses.length > 2 && !current.settled.includes('site')
+          ? clauses
+              .slice(1)
+              .find(
+                (clause) =>
+                  clause !== charger &&
+                  clause !== vehicle &&
+                  !contactDetailsIn(clause).phone &&
+                  !contactDetailsIn(clause).email &&
+                  townIn(clause, true),
+              )
+          : undefined;
       if (town) take('site', { town: townIn(town, true) }, detailNames.town);
     }
     return named.length > 0 ? { state: current, named: named.join(' and ') } : undefined;
@@ -442,7 +492,9 @@ export class ContactInterview {
     const rest = make ? typed.replace(new RegExp(`\\b${escapeRegExp(make)}\\b`, 'i'), '').trim() : typed;
     const vehicle = make ? { vehicleMake: make, vehicleModel: rest || undefined } : { vehicleMake: typed, vehicleModel: undefined };
     const fits =
-      vehicleShape.make.safeParse(vehicle.vehicleMake).success && vehicleShape.model.safeParse(vehicle.vehicleModel).success && typed.length > 0;
+      vehicleShape.make.safeParse(vehicle.vehicleMake).success &&
+      vehicleShape.model.safeParse(vehicle.vehicleModel).success &&
+      typed.length > 0;
     return fits ? vehicle : undefined;
   }
 }
@@ -485,7 +537,8 @@ function confirmedDetails(answers: Answers): ConfirmedDetails {
   });
 }
 
-const insteadOf = /([\p{L}][\p{L}'’.-]*(?:\s+[\p{L}][\p{L}'’.-]*){0,3})\s*,?\s+not\s+([\p{L}][\p{L}'’.-]*(?:\s+[\p{L}][\p{L}'’.-]*){0,2}?)[\s,.!]*(?:sorry)?[\s,.!]*$/iu;
+const insteadOf =
+  /([\p{L}][\p{L}'’.-]*(?:\s+[\p{L}][\p{L}'’.-]*){0,3})\s*,?\s+not\s+([\p{L}][\p{L}'’.-]*(?:\s+[\p{L}][\p{L}'’.-]*){0,2}?)[\s,.!]*(?:sorry)?[\s,.!]*$/iu;
 const insteadLeadIns = /^(?:(?:oh|and|sorry|actually|no|wait|it's|its|it is|i mean|i meant|the town is|town is|my name is|name is)\s+)+/i;
 
 function valid<T>(schema: z.ZodType<T, string>, raw: string | undefined): T | undefined {

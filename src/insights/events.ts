@@ -32,9 +32,13 @@ export const insightEventSchema = z.discriminatedUnion('type', [
    */
   z.object({ type: z.literal('step_outcome'), procedure: contentId, step: contentId, outcome: z.enum(stepOutcomes) }).strict(),
   /** `continued`: led into another procedure ("which end?" answered), which gets its own `procedure_started`. */
-  z.object({ type: z.literal('procedure_ended'), procedure: contentId, result: z.enum(procedureResults), step: contentId.optional() }).strict(),
+  z
+    .object({ type: z.literal('procedure_ended'), procedure: contentId, result: z.enum(procedureResults), step: contentId.optional() })
+    .strict(),
   /** A person takes over; with `procedure`, that run ends handed off (at `step`, if given). */
-  z.object({ type: z.literal('handoff'), reason: z.enum(handoffReasons), procedure: contentId.optional(), step: contentId.optional() }).strict(),
+  z
+    .object({ type: z.literal('handoff'), reason: z.enum(handoffReasons), procedure: contentId.optional(), step: contentId.optional() })
+    .strict(),
   z.object({ type: z.literal('rating'), score: z.number().int().min(1).max(5) }).strict(),
   /**
    * A message the bot could not use: the recognizer answered `none` or was below its threshold

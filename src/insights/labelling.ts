@@ -43,14 +43,20 @@ export function labellingFile(summary: Pick<InsightsSummary, 'from' | 'to' | 'da
   for (const { latest, times } of distinctMessages(summary.misunderstood)) {
     const where = [latest.stage, latest.procedure, latest.step].filter(Boolean).join(' / ');
     const thought = latest.topLabels.map((l) => `${l.intent} ${percent(l.confidence)}`).join(', ') || 'nothing';
-    lines.push('', `# ${times === 1 ? 'once' : `${times} times`}, last ${latest.at.slice(0, 16).replace('T', ' ')} UTC at ${where} (${latest.why}); the bot thought: ${thought}`);
+    lines.push(
+      '',
+      `# ${times === 1 ? 'once' : `${times} times`}, last ${latest.at.slice(0, 16).replace('T', ' ')} UTC at ${where} (${latest.why}); the bot thought: ${thought}`,
+    );
     lines.push(`? | ${latest.text.replace(/\s+/g, ' ').trim()}`);
   }
   return `${lines.join('\n')}\n`;
 }
 
 export class LabellingFileError extends Error {
-  constructor(readonly file: string, readonly problems: string[]) {
+  constructor(
+    readonly file: string,
+    readonly problems: string[],
+  ) {
     super(`${file} cannot be applied:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
     this.name = 'LabellingFileError';
   }

@@ -34,7 +34,10 @@ export function countersOf(event: Parsed): Counters {
     case 'step_outcome':
       return { [name('outcome', event.procedure, event.step, event.outcome)]: 1 };
     case 'procedure_ended':
-      return { [name('ended', event.procedure, event.result)]: 1, ...(event.step && { [name('endedAt', event.procedure, event.step, event.result)]: 1 }) };
+      return {
+        [name('ended', event.procedure, event.result)]: 1,
+        ...(event.step && { [name('endedAt', event.procedure, event.step, event.result)]: 1 }),
+      };
     case 'handoff':
       return {
         [name('handoff', event.reason)]: 1,
@@ -53,7 +56,12 @@ export function countersOf(event: Parsed): Counters {
  * the insights, and a store that fails (Redis down) costs a log line, not the turn. A turn's events
  * go to the store as one write: their counters summed, with the message not understood, if any.
  */
-export function createInsightsRecorder(deps: { store: InsightsStore; logger: Logger; redis?: RedisClient; now?: () => Date }): InsightsRecorder {
+export function createInsightsRecorder(deps: {
+  store: InsightsStore;
+  logger: Logger;
+  redis?: RedisClient;
+  now?: () => Date;
+}): InsightsRecorder {
   const { store, logger, redis } = deps;
   const now = deps.now ?? (() => new Date());
   const record = (conversationId: string, events: readonly InsightEvent[], options: RecordOptions) => {
@@ -64,22 +72,40 @@ export function createInsightsRecorder(deps: { store: InsightsStore; logger: Log
     for (const event of events) {
       const parsed = insightEventSchema.safeParse(event);
       if (!parsed.success) {
-        logger.warn({ insight: event.type, problems: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`) }, 'insight event dropped: not of the documented shape');
+        logger.warn(
+          { insight: event.type, problems: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`) },
+          'insight event dropped: not of the documented shape',
+        );
         continue;
       }
       for (const [name, count] of Object.entries(countersOf(parsed.data))) counters[name] = (counters[name] ?? 0) + count;
       if (parsed.data.type === 'misunderstood') {
         const { text, stage, procedure, step, topLabels, why } = parsed.data;
-        entries.push({ at: at.toISOString(), conversation, text: redact(text, options.personal).slice(0, maxTextChars), stage, procedure, step, topLabels, why });
+        entries.push({
+          at: at.toISOString(),
+          conversation,
+          text: redact(text, options.personal).slice(0, maxTextChars),
+          stage,
+          procedure,
+          step,
+          topLabels,
+          why,
+        });
       }
     }
-    const writes = entries.length > 0 ? entries.map((entry, i) => (i === 0 ? [counters, entry] as const : [{}, entry] as const)) : [[counters, undefined] as const];
+    const writes =
+      entries.length > 0
+        ? entries.map((entry, i) => (i === 0 ? ([counters, entry] as const) : ([{}, entry] as const)))
+        : [[counters, undefined] as const];
     for (const [add, entry] of writes) {
       if (Object.keys(add).length === 0 && !entry) continue;
       store.add(dayOf(at), add, entry).catch((error: unknown) => {
         // During a Redis outage every turn would say so: the state client logs the outage once.
         const quiet = redis !== undefined && isRedisUnavailable(redis, error);
-        logger[quiet ? 'debug' : 'error']({ err: error, insight: events.map((event) => event.type).join(','), conversation }, 'insight event not recorded');
+        logger[quiet ? 'debug' : 'error'](
+          { err: error, insight: events.map((event) => event.type).join(','), conversation },
+          'insight event not recorded',
+        );
       });
     }
   };

@@ -37,7 +37,14 @@ export class RedisInsightsStore implements InsightsStore {
   async add(day: Day, counters: Counters, misunderstood?: MisunderstoodEntry): Promise<void> {
     const expireAt = Math.floor(expiryOf(day, this.options.retentionDays).getTime() / 1000);
     const entry = misunderstood ? JSON.stringify(misunderstood) : '';
-    await this.addScript(this.countersKey(day), this.misunderstoodKey(day), expireAt, misunderstoodPerDay, entry, ...Object.entries(counters).flat());
+    await this.addScript(
+      this.countersKey(day),
+      this.misunderstoodKey(day),
+      expireAt,
+      misunderstoodPerDay,
+      entry,
+      ...Object.entries(counters).flat(),
+    );
   }
 
   async read(days: readonly Day[]): Promise<DayFigures[]> {

@@ -31,7 +31,11 @@ export interface ReviewOutcome {
   changed: string[];
 }
 
-const figuresOf = (report: EvaluationReport): Figures => ({ macroF1: report.macroF1, accuracy: report.accuracy, oosRecall: report.oosRecall });
+const figuresOf = (report: EvaluationReport): Figures => ({
+  macroF1: report.macroF1,
+  accuracy: report.accuracy,
+  oosRecall: report.oosRecall,
+});
 const sameText = (text: string) => text.trim().toLowerCase().replace(/\s+/g, ' ');
 const writeYaml = (file: string, doc: Document) => fs.writeFileSync(file, doc.toString({ lineWidth: 0 }));
 
@@ -79,11 +83,20 @@ function groupBy<K extends string>(lines: LabelledLine[], key: (line: LabelledLi
  * retrains. Only when no figure drops (by more than `tolerance`) are the changed files and the new
  * model copied over the real ones; otherwise nothing is written.
  */
-export function applyReview(options: { labelled: LabelledLine[]; file: string; intentsDir: string; knowledgeDir: string; folds: FoldOptions; tolerance: number }): ReviewOutcome {
+export function applyReview(options: {
+  labelled: LabelledLine[];
+  file: string;
+  intentsDir: string;
+  knowledgeDir: string;
+  folds: FoldOptions;
+  tolerance: number;
+}): ReviewOutcome {
   const { labelled, intentsDir, knowledgeDir } = options;
   const current = loadTrainingData(intentsDir);
   const knowledge = loadKnowledge(knowledgeDir);
-  const unknownItems = labelled.flatMap((l) => (l.label.kind === 'faq' && !knowledge.has(l.label.id) ? [`line ${l.line}: there is no item "${l.label.id}" in ${knowledgeDir}`] : []));
+  const unknownItems = labelled.flatMap((l) =>
+    l.label.kind === 'faq' && !knowledge.has(l.label.id) ? [`line ${l.line}: there is no item "${l.label.id}" in ${knowledgeDir}`] : [],
+  );
   if (unknownItems.length) throw new LabellingFileError(options.file, unknownItems);
 
   const labelOf = new Map(current.examples.map((e) => [sameText(e.text), e.intent]));
@@ -91,7 +104,10 @@ export function applyReview(options: { labelled: LabelledLine[]; file: string; i
   const fresh = labelled.filter((line) => {
     const text = sameText(line.text);
     const known = line.label.kind === 'intent' ? labelOf.get(text) : knowledge.get(line.label.id).askedAs.find((a) => sameText(a) === text);
-    if (known) alreadyThere.push(`line ${line.line}: ${line.label.kind === 'intent' ? `already an example of ${known}` : `already a wording of ${line.label.id}`}`);
+    if (known)
+      alreadyThere.push(
+        `line ${line.line}: ${line.label.kind === 'intent' ? `already an example of ${known}` : `already a wording of ${line.label.id}`}`,
+      );
     else if (line.label.kind === 'intent') labelOf.set(text, line.label.intent);
     return !known;
   });
@@ -111,9 +127,21 @@ export function applyReview(options: { labelled: LabelledLine[]; file: string; i
     fs.cpSync(intentsDir, copy.intents, { recursive: true });
     fs.cpSync(knowledgeDir, copy.knowledge, { recursive: true });
     const changed = new Map<string, string>();
-    for (const [intent, lines] of byIntent) changed.set(addExamples(copy.intents, intent, lines.map((l) => l.text)), path.join(intentsDir, 'examples', `${intent}.yaml`));
+    for (const [intent, lines] of byIntent)
+      changed.set(
+        addExamples(
+          copy.intents,
+          intent,
+          lines.map((l) => l.text),
+        ),
+        path.join(intentsDir, 'examples', `${intent}.yaml`),
+      );
     for (const [id, lines] of byItem) {
-      const edited = addWordings(copy.knowledge, id, lines.map((l) => l.text));
+      const edited = addWordings(
+        copy.knowledge,
+        id,
+        lines.map((l) => l.text),
+      );
       changed.set(edited, path.join(knowledgeDir, path.basename(edited)));
     }
     // Throws a ContentError naming the file and field if an edit broke the knowledge.

@@ -50,14 +50,19 @@ export function insightsRoutes(deps: {
   async function figures(req: Request, res: Response, misunderstoodLimit: number) {
     res.setHeader('Cache-Control', 'no-store');
     if (!authorized(req)) {
-      const message = deps.access.token ? 'An insights token is required (Authorization: Bearer <INSIGHTS_TOKEN>).' : 'Set INSIGHTS_TOKEN to open the insights in production.';
+      const message = deps.access.token
+        ? 'An insights token is required (Authorization: Bearer <INSIGHTS_TOKEN>).'
+        : 'Set INSIGHTS_TOKEN to open the insights in production.';
       res.send(401, { code: 'Unauthorized', message });
       return undefined;
     }
     const asked = new URLSearchParams(req.getQuery()).get('days') ?? String(defaultDays);
     const days = /^\d{1,4}$/.test(asked) ? Number(asked) : NaN;
     if (!(days >= 1 && days <= deps.retentionDays)) {
-      res.send(400, { code: 'InvalidDays', message: `days must be a whole number from 1 to ${deps.retentionDays} (the days kept, INSIGHTS_RETENTION_DAYS); got "${asked}".` });
+      res.send(400, {
+        code: 'InvalidDays',
+        message: `days must be a whole number from 1 to ${deps.retentionDays} (the days kept, INSIGHTS_RETENTION_DAYS); got "${asked}".`,
+      });
       return undefined;
     }
     return summarise(await deps.store.read(lastDays(now(), days)), deps.procedureSteps, misunderstoodLimit);
@@ -65,7 +70,9 @@ export function insightsRoutes(deps: {
 
   return (server) => {
     for (const [url, file] of Object.entries(pageFiles)) {
-      server.get(url, deps.pageHeaders, async (_req: Request, res: Response) => sendFile(res, path.join(insightsPublicDir, file), 'no-cache'));
+      server.get(url, deps.pageHeaders, async (_req: Request, res: Response) =>
+        sendFile(res, path.join(insightsPublicDir, file), 'no-cache'),
+      );
     }
     server.get('/api/insights', async (req: Request, res: Response) => {
       const summary = await figures(req, res, misunderstoodListed);

@@ -67,7 +67,8 @@ class Tally {
   private readonly totals = new Map<string, number>();
 
   constructor(counters: Counters[]) {
-    for (const day of counters) for (const [name, value] of Object.entries(day)) this.totals.set(name, (this.totals.get(name) ?? 0) + value);
+    for (const day of counters)
+      for (const [name, value] of Object.entries(day)) this.totals.set(name, (this.totals.get(name) ?? 0) + value);
   }
 
   get(...parts: string[]): number {
@@ -94,7 +95,10 @@ const ratio = (part: number, whole: number) => (whole > 0 ? part / whole : null)
 
 function averageOf(ratings: Record<string, number>): number | null {
   const count = Object.values(ratings).reduce((a, b) => a + b, 0);
-  return ratio(Object.entries(ratings).reduce((sum, [score, n]) => sum + Number(score) * n, 0), count);
+  return ratio(
+    Object.entries(ratings).reduce((sum, [score, n]) => sum + Number(score) * n, 0),
+    count,
+  );
 }
 
 /** Known ids first, in content order, then any others recorded (content since changed). */
@@ -103,8 +107,14 @@ const inOrder = (known: readonly string[], recorded: string[]) => [...known, ...
 function procedureFigures(tally: Tally, procedure: string, known: ProcedureSteps): ProcedureFigures {
   const knownSteps = known.get(procedure)?.steps ?? [];
   const titleOf = (step: string) => knownSteps.find((s) => s.id === step)?.title ?? step;
-  const steps = inOrder(knownSteps.map((s) => s.id), [...tally.ids('reached', 2, procedure), ...tally.ids('outcome', 2, procedure), ...tally.ids('handedOffAt', 2, procedure)]);
-  const ended = Object.fromEntries(procedureResults.map((result) => [result, tally.get('ended', procedure, result)])) as Record<(typeof procedureResults)[number], number>;
+  const steps = inOrder(
+    knownSteps.map((s) => s.id),
+    [...tally.ids('reached', 2, procedure), ...tally.ids('outcome', 2, procedure), ...tally.ids('handedOffAt', 2, procedure)],
+  );
+  const ended = Object.fromEntries(procedureResults.map((result) => [result, tally.get('ended', procedure, result)])) as Record<
+    (typeof procedureResults)[number],
+    number
+  >;
   const started = tally.get('started', procedure);
   const handedOff = tally.get('handedOff', procedure);
   return {
@@ -117,7 +127,10 @@ function procedureFigures(tally: Tally, procedure: string, known: ProcedureSteps
     continued: ended.continued,
     abandoned: Math.max(0, started - ended.resolved - handedOff - ended.continued),
     steps: steps.map((step) => {
-      const outcome = Object.fromEntries(stepOutcomes.map((o) => [o, tally.get('outcome', procedure, step, o)])) as Record<(typeof stepOutcomes)[number], number>;
+      const outcome = Object.fromEntries(stepOutcomes.map((o) => [o, tally.get('outcome', procedure, step, o)])) as Record<
+        (typeof stepOutcomes)[number],
+        number
+      >;
       const reached = tally.get('reached', procedure, step);
       const handedOffHere = tally.get('handedOffAt', procedure, step);
       return {
@@ -137,7 +150,10 @@ function procedureFigures(tally: Tally, procedure: string, known: ProcedureSteps
 
 function containmentOf(procedures: ProcedureFigures[]): number | null {
   const sum = (pick: (p: ProcedureFigures) => number) => procedures.reduce((total, p) => total + pick(p), 0);
-  return ratio(sum((p) => p.resolved), sum((p) => p.started - p.continued));
+  return ratio(
+    sum((p) => p.resolved),
+    sum((p) => p.started - p.continued),
+  );
 }
 
 /** The figures `GET /api/insights` answers, from the stored days (oldest first). */

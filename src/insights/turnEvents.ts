@@ -4,7 +4,8 @@ import type { StepOutcome, TriedStep } from '../tickets/ticket';
 import type { InsightEvent, StepOutcomeEvent } from './events';
 
 /** A step's answer as the insights count it: out, tried before, or anything else (still stuck). */
-const outcomeOf = (outcome: StepOutcome): StepOutcomeEvent => (outcome === 'freed' ? 'freed' : outcome === 'tried_before' ? 'tried_before' : 'still_stuck');
+const outcomeOf = (outcome: StepOutcome): StepOutcomeEvent =>
+  outcome === 'freed' ? 'freed' : outcome === 'tried_before' ? 'tried_before' : 'still_stuck';
 const keyOf = (step: TriedStep) => `${step.procedure}|${step.step}|${step.outcome}`;
 
 /** The entries of `after` that `before` did not have (each counted as often as it occurs). */
@@ -33,22 +34,35 @@ export function insightEventsOf(before: StoredConversation, result: TurnResult, 
     events.push({ type: 'procedure_ended', procedure: was.procedure, result: 'continued', step: was.step });
     events.push({ type: 'procedure_started', procedure: now.procedure });
   }
-  for (const effect of result.effects) if (effect.kind === 'procedureStarted') events.push({ type: 'procedure_started', procedure: effect.procedure });
+  for (const effect of result.effects)
+    if (effect.kind === 'procedureStarted') events.push({ type: 'procedure_started', procedure: effect.procedure });
 
   // A step's outcome once a turn, however many ways the turn noted it ("already stopped it").
   const outcomes = new Map(added(was?.tried ?? [], result.summary.tried ?? []).map((step) => [`${step.procedure}|${step.step}`, step]));
-  for (const step of outcomes.values()) events.push({ type: 'step_outcome', procedure: step.procedure, step: step.step, outcome: outcomeOf(step.outcome) });
-  for (const { procedure, step } of result.summary.skipped ?? []) events.push({ type: 'step_outcome', procedure, step, outcome: 'skipped' });
-  const reachedBefore = new Set([...(was?.tried ?? []).map((step) => `${step.procedure}|${step.step}`), ...(was ? [`${was.procedure}|${was.step}`] : [])]);
+  for (const step of outcomes.values())
+    events.push({ type: 'step_outcome', procedure: step.procedure, step: step.step, outcome: outcomeOf(step.outcome) });
+  for (const { procedure, step } of result.summary.skipped ?? [])
+    events.push({ type: 'step_outcome', procedure, step, outcome: 'skipped' });
+  const reachedBefore = new Set([
+    ...(was?.tried ?? []).map((step) => `${step.procedure}|${step.step}`),
+    ...(was ? [`${was.procedure}|${was.step}`] : []),
+  ]);
   // A first message nothing could be made of is asked "which end?" again, but starts no run.
   const running = was || result.effects.some((effect) => effect.kind === 'procedureStarted');
-  if (now && running && !reachedBefore.has(`${now.procedure}|${now.step}`)) events.push({ type: 'step_reached', procedure: now.procedure, step: now.step });
+  if (now && running && !reachedBefore.has(`${now.procedure}|${now.step}`))
+    events.push({ type: 'step_reached', procedure: now.procedure, step: now.step });
 
   for (const outcome of result.conversation.record.outcomes.slice(before.record.outcomes.length)) {
     const procedure = outcome.scenario && outcome.scenario !== 'none' ? outcome.scenario : undefined;
-    if (outcome.result === 'handoff' && outcome.reason) events.push({ type: 'handoff', reason: outcome.reason, procedure, step: outcome.step });
+    if (outcome.result === 'handoff' && outcome.reason)
+      events.push({ type: 'handoff', reason: outcome.reason, procedure, step: outcome.step });
     if ((outcome.result === 'freed' || outcome.result === 'cancelled') && procedure) {
-      events.push({ type: 'procedure_ended', procedure, result: outcome.result === 'freed' ? 'resolved' : 'cancelled', step: outcome.step });
+      events.push({
+        type: 'procedure_ended',
+        procedure,
+        result: outcome.result === 'freed' ? 'resolved' : 'cancelled',
+        step: outcome.step,
+      });
     }
   }
   for (const effect of result.effects) if (effect.kind === 'rated') events.push({ type: 'rating', score: effect.score });

@@ -57,7 +57,10 @@ export function trainLogisticRegression(docs: FeatureDoc[]): IntentScorer {
       const results = classifier.getClassifications(features);
       // Sigmoid outputs of one-vs-rest models; log-odds through a softmax gives a distribution.
       const odds = results.map((r) => Math.log(Math.max(r.value, 1e-9) / Math.max(1 - r.value, 1e-9)));
-      return softmaxRanking(results.map((r) => r.label), odds);
+      return softmaxRanking(
+        results.map((r) => r.label),
+        odds,
+      );
     },
   };
 }
@@ -87,7 +90,11 @@ export function trainSoftmax(docs: FeatureDoc[], options: SoftmaxOptions = softm
   const biasSquares = new Float64Array(size);
   const documentCounts = new Map<string, number>();
   for (const doc of docs) for (const f of doc.features) documentCounts.set(f, (documentCounts.get(f) ?? 0) + 1);
-  for (const [f, count] of documentCounts) if (count >= options.minCount) (weights.set(f, new Float64Array(size)), squares.set(f, new Float64Array(size)));
+  for (const [f, count] of documentCounts) {
+    if (count < options.minCount) continue;
+    weights.set(f, new Float64Array(size));
+    squares.set(f, new Float64Array(size));
+  }
   const rowsOf = docs.map((doc) => doc.features.filter((f) => weights.has(f)).map((f) => [weights.get(f)!, squares.get(f)!] as const));
   const order = docs.map((_, i) => i);
   const random = seededRandom(options.seed);

@@ -3,8 +3,20 @@ import type { IntentLabel, RankedIntent, Recognition } from './types';
 
 /** The order of `intent-labels.md`: the first label that fits a message wins. */
 export const priorityOrder: readonly IntentLabel[] = [
-  'damage', 'human', 'power_cut', 'cold_weather', 'stuck_in_car', 'stuck_in_charger', 'cable_stuck',
-  'affirm', 'deny', 'cancel', 'help', 'thanks', 'greeting', 'out_of_scope',
+  'damage',
+  'human',
+  'power_cut',
+  'cold_weather',
+  'stuck_in_car',
+  'stuck_in_charger',
+  'cable_stuck',
+  'affirm',
+  'deny',
+  'cancel',
+  'help',
+  'thanks',
+  'greeting',
+  'out_of_scope',
 ];
 const topicLabels: ReadonlySet<IntentLabel> = new Set(priorityOrder.slice(0, 7));
 const stuckLabels: ReadonlySet<IntentLabel> = new Set<IntentLabel>(['stuck_in_car', 'stuck_in_charger', 'cable_stuck']);
@@ -66,7 +78,8 @@ export function decide(classifierRanking: RankedIntent[] | undefined, findings: 
   const ranking = classifierRanking && withoutUncuedTopics(classifierRanking, findings);
   const top = ranking?.[0];
   const runnerUp = ranking?.[1];
-  const confident = !!top && top.confidence >= thresholds.minConfidence && top.confidence - (runnerUp?.confidence ?? 0) >= thresholds.minMargin;
+  const confident =
+    !!top && top.confidence >= thresholds.minConfidence && top.confidence - (runnerUp?.confidence ?? 0) >= thresholds.minMargin;
   const classified: IntentLabel | 'none' = confident ? top.intent : 'none';
 
   let intent: IntentLabel | 'none' = classified;
@@ -75,8 +88,11 @@ export function decide(classifierRanking: RankedIntent[] | undefined, findings: 
     // A stuck end the rules found outranks a plain yes or no ("no, it's still stuck in the wallbox"),
     // but "still stuck" alone is a no (the label list gives it as one).
     const unplaced = classified === 'none' || classified === 'out_of_scope';
-    const overrides = (t: IntentLabel) => stuckLabels.has(t) && (unplaced || (conversationalLabels.has(classified as IntentLabel) && t !== 'cable_stuck'));
-    const candidates = [...findings.topics].filter((t) => (classified === 'out_of_scope' ? cueRequired.has(t) : overridingTopics.has(t)) || overrides(t));
+    const overrides = (t: IntentLabel) =>
+      stuckLabels.has(t) && (unplaced || (conversationalLabels.has(classified as IntentLabel) && t !== 'cable_stuck'));
+    const candidates = [...findings.topics].filter(
+      (t) => (classified === 'out_of_scope' ? cueRequired.has(t) : overridingTopics.has(t)) || overrides(t),
+    );
     if (classified !== 'none') candidates.push(classified);
     if (candidates.length > 0) intent = candidates.reduce((best, t) => (rankOf(t) < rankOf(best) ? t : best));
   }
@@ -89,11 +105,19 @@ export function decide(classifierRanking: RankedIntent[] | undefined, findings: 
   const mentions = [...spoken].sort((a, b) => rankOf(a) - rankOf(b));
   // Only one stuck label can be true of a message: keep the one the decision or rules settled on.
   const stuckMentions = mentions.filter((t) => stuckLabels.has(t));
-  const keptMentions = stuckLabels.has(intent as IntentLabel) ? mentions.filter((t) => !stuckLabels.has(t)) : mentions.filter((t) => !stuckLabels.has(t) || t === stuckMentions[0]);
+  const keptMentions = stuckLabels.has(intent as IntentLabel)
+    ? mentions.filter((t) => !stuckLabels.has(t))
+    : mentions.filter((t) => !stuckLabels.has(t) || t === stuckMentions[0]);
 
   const ranked = ranking ?? [];
-  const confidence = intent === 'none' || intent === top?.intent ? (top?.confidence ?? 0) : Math.max(top?.confidence ?? 0, ranked.find((r) => r.intent === intent)?.confidence ?? 0);
-  const topThree = intent === 'none' || intent === top?.intent ? ranked.slice(0, 3) : [{ intent, confidence }, ...ranked.filter((r) => r.intent !== intent)].slice(0, 3);
+  const confidence =
+    intent === 'none' || intent === top?.intent
+      ? (top?.confidence ?? 0)
+      : Math.max(top?.confidence ?? 0, ranked.find((r) => r.intent === intent)?.confidence ?? 0);
+  const topThree =
+    intent === 'none' || intent === top?.intent
+      ? ranked.slice(0, 3)
+      : [{ intent, confidence }, ...ranked.filter((r) => r.intent !== intent)].slice(0, 3);
 
   const entities = { ...findings.entities, ...(keptMentions.length > 0 ? { mentions: keptMentions } : {}) };
   return { intent, confidence, ranking: topThree, entities };

@@ -20,7 +20,22 @@ const ownerPrepositions = new Set(['on', 'of']);
 const lookingWords = new Set(['looking', 'look', 'looked', 'searching', 'search', 'find', 'finding', 'locate', 'where', 'wheres']);
 const lookingReach = 4;
 /** People who "came out" or "have come out" are a visit, not a cable coming free. */
-const visitors = new Set(['engineer', 'installer', 'technician', 'electrician', 'someone', 'somebody', 'person', 'anyone', 'anybody', 'man', 'guy', 'he', 'she', 'they']);
+const visitors = new Set([
+  'engineer',
+  'installer',
+  'technician',
+  'electrician',
+  'someone',
+  'somebody',
+  'person',
+  'anyone',
+  'anybody',
+  'man',
+  'guy',
+  'he',
+  'she',
+  'they',
+]);
 const determiners = new Set(['the', 'my', 'our', 'your', 'a', 'its', 'their', 'his', 'her', 'this', 'that']);
 
 /** Rule- and gazetteer-based recognition of entities and topic cues; no model involved. */
@@ -50,9 +65,15 @@ export class EntityExtractor {
     ]);
     this.sides = new PhraseMatcher(phrasesOf(gazetteer.side, (side) => side as 'car' | 'charger'));
     this.cableWords = new PhraseMatcher(gazetteer.cableWords.map((w): [string, true] => [w, true]));
-    this.modifiers = new PhraseMatcher([...gazetteer.cableWords.map((w): [string, true] => [w, true]), ['charger', true], ['charging', true]]);
+    this.modifiers = new PhraseMatcher([
+      ...gazetteer.cableWords.map((w): [string, true] => [w, true]),
+      ['charger', true],
+      ['charging', true],
+    ]);
     this.chargerTypes = new PhraseMatcher(phrasesOf(gazetteer.chargerType, (type) => type as ChargerType));
-    this.damageAny = new PhraseMatcher(damageDetails.flatMap((detail) => gazetteer.damage[detail].any.map((p): [string, DamageDetail] => [p, detail])));
+    this.damageAny = new PhraseMatcher(
+      damageDetails.flatMap((detail) => gazetteer.damage[detail].any.map((p): [string, DamageDetail] => [p, detail])),
+    );
     this.damageWith = new Map(
       damageDetails.flatMap((detail) => {
         const required = gazetteer.damage[detail].with;
@@ -116,11 +137,14 @@ export class EntityExtractor {
     if (this.corrections.occursIn(text)) entities.correction = true;
     // Steps in a sentence that asks ("can I just pull the emergency release?") are not done, nor
     // what is being looked for ("looking for the manual release").
-    const lookedFor = (m: PhraseMatch<string>) => text.words.slice(Math.max(0, m.start - lookingReach), m.start).some((word) => lookingWords.has(word));
+    const lookedFor = (m: PhraseMatch<string>) =>
+      text.words.slice(Math.max(0, m.start - lookingReach), m.start).some((word) => lookingWords.has(word));
     const stepsDone = [...new Set(stepMentions.filter((m) => !m.negated && !text.asked[m.start] && !lookedFor(m)).map((m) => m.value))];
     if (stepsDone.length > 0) entities.stepsDone = stepsDone;
     // "I haven't unlocked it": a step said earlier to be done is not.
-    const stepsNotDone = [...new Set(stepMentions.filter((m) => m.negated).map((m) => m.value))].filter((step) => !stepsDone.includes(step));
+    const stepsNotDone = [...new Set(stepMentions.filter((m) => m.negated).map((m) => m.value))].filter(
+      (step) => !stepsDone.includes(step),
+    );
     if (stepsNotDone.length > 0) entities.stepsNotDone = stepsNotDone;
     const power = this.powerOf(text);
     if (power) entities.power = power;
@@ -129,11 +153,17 @@ export class EntityExtractor {
     // Longest first, so "cold snap" is the cold and not a snapped part.
     for (const cue of this.cues.matchLongest(text)) {
       if (cue.negated) continue;
-      if (cue.value === 'cable_stuck') topics.add(side === 'car' ? 'stuck_in_car' : side === 'charger' ? 'stuck_in_charger' : 'cable_stuck');
+      if (cue.value === 'cable_stuck')
+        topics.add(side === 'car' ? 'stuck_in_car' : side === 'charger' ? 'stuck_in_charger' : 'cable_stuck');
       else topics.add(cue.value);
     }
     if (damage.length > 0) topics.add('damage');
-    const conversation = new Set(this.conversationWords.matchLongest(text).filter((m) => !m.negated).map((m) => m.value));
+    const conversation = new Set(
+      this.conversationWords
+        .matchLongest(text)
+        .filter((m) => !m.negated)
+        .map((m) => m.value),
+    );
     return { entities, topics, conversation };
   }
 
@@ -173,11 +203,16 @@ export class EntityExtractor {
     const stuckEnds = new Set(stuckCues.map((c) => c.end));
     const stuckStarts = new Set(stuckCues.map((c) => c.start));
     // "stuck in the zappi", "the car end won't release", and what is joined on ("...and also in the car").
-    const stuckIn = placed.filter((m) => stuckEnds.has(placeWordStart(text, m.start)) || [m.end, m.end + 1, m.end + 2].some((at) => stuckStarts.has(at)));
+    const stuckIn = placed.filter(
+      (m) => stuckEnds.has(placeWordStart(text, m.start)) || [m.end, m.end + 1, m.end + 2].some((at) => stuckStarts.has(at)),
+    );
     for (const m of placed) {
-      if (!stuckIn.includes(m) && stuckIn.some((held) => held.end <= m.start && joinedOn(text, held.end, joinPoint(text, m.start)))) stuckIn.push(m);
+      if (!stuckIn.includes(m) && stuckIn.some((held) => held.end <= m.start && joinedOn(text, held.end, joinPoint(text, m.start))))
+        stuckIn.push(m);
     }
-    const chosen = new Set((owners.length > 0 ? owners : stuckIn.length > 0 ? stuckIn : placed.length > 0 ? placed : mentions).map((m) => m.value));
+    const chosen = new Set(
+      (owners.length > 0 ? owners : stuckIn.length > 0 ? stuckIn : placed.length > 0 ? placed : mentions).map((m) => m.value),
+    );
     // "The car is at 100% and the charger says complete": both named, neither placed: which is stuck is not said.
     const onlyNamed = owners.length === 0 && stuckIn.length === 0 && placed.length === 0;
     if (chosen.size === 2) return onlyNamed ? undefined : 'both';
@@ -185,9 +220,17 @@ export class EntityExtractor {
   }
 
   private damageOf(text: AnalysedText): DamageDetail[] {
-    const named = new Set(this.damageAny.matchAll(text).filter((m) => !m.negated).map((m) => m.value));
+    const named = new Set(
+      this.damageAny
+        .matchAll(text)
+        .filter((m) => !m.negated)
+        .map((m) => m.value),
+    );
     return damageDetails.filter(
-      (detail) => named.has(detail) && (this.damageWith.get(detail)?.occursIn(text) ?? true) && !(this.damageWithout.get(detail)?.occursIn(text) ?? false),
+      (detail) =>
+        named.has(detail) &&
+        (this.damageWith.get(detail)?.occursIn(text) ?? true) &&
+        !(this.damageWithout.get(detail)?.occursIn(text) ?? false),
     );
   }
 

@@ -79,7 +79,10 @@ export const defaultFolds: FoldOptions = { folds: 5, repeats: 3, seed: 7 };
  * Repeated stratified k-fold: each repeat shuffles every label's examples (seeded, so runs and
  * tools compare on the same folds) and deals them round-robin into k test folds.
  */
-export function stratifiedFolds<T extends { intent: string }>(examples: T[], { folds, repeats, seed }: FoldOptions): { train: T[]; test: T[] }[] {
+export function stratifiedFolds<T extends { intent: string }>(
+  examples: T[],
+  { folds, repeats, seed }: FoldOptions,
+): { train: T[]; test: T[] }[] {
   const random = seededRandom(seed);
   const splits: { train: T[]; test: T[] }[] = [];
   for (let r = 0; r < repeats; r++) {
@@ -117,7 +120,15 @@ export function evaluateRecognizer(recognize: (text: string) => RecognizedIntent
   return scorePredictions(examples.map((example) => ({ ...example, predicted: recognize(example.text) })));
 }
 
-const domainLabels: readonly IntentLabel[] = ['stuck_in_car', 'stuck_in_charger', 'cable_stuck', 'power_cut', 'cold_weather', 'damage', 'human'];
+const domainLabels: readonly IntentLabel[] = [
+  'stuck_in_car',
+  'stuck_in_charger',
+  'cable_stuck',
+  'power_cut',
+  'cold_weather',
+  'damage',
+  'human',
+];
 const smallTalkLabels: readonly IntentLabel[] = ['greeting', 'thanks', 'help', 'cancel', 'affirm', 'deny'];
 
 /** The recognizer on messages from sources it was never trained on, as the targets are set. */
@@ -133,7 +144,11 @@ export interface HeldOutReport {
 }
 
 /** Scores the recognizer on held-out sources, by source (`domain` names the one with the stuck-cable topics). */
-export function evaluateHeldOut(recognize: (text: string) => RecognizedIntent, sources: Record<string, LabelledText[]>, domain: string): HeldOutReport {
+export function evaluateHeldOut(
+  recognize: (text: string) => RecognizedIntent,
+  sources: Record<string, LabelledText[]>,
+  domain: string,
+): HeldOutReport {
   const reports = Object.fromEntries(Object.entries(sources).map(([name, examples]) => [name, evaluateRecognizer(recognize, examples)]));
   const all = Object.entries(sources).flatMap(([name, examples]) => examples.map((example) => ({ ...example, source: name })));
   const predicted = new Map(all.map((example) => [example, asScored(recognize(example.text))]));

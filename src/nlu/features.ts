@@ -2,7 +2,43 @@ import type { RuleFindings } from './entityExtraction';
 import { clauseBreak, type AnalysedText } from './textAnalysis';
 
 /** Words too common to tell labels apart; "in", "out", "not", "will" (won't) and "no" stay. */
-const stopwords = new Set(['a', 'an', 'the', 'my', 'our', 'your', 'its', 'it', 'i', 'me', 'is', 'am', 'are', 'was', 'were', 'be', 'been', 'this', 'that', 'these', 'those', 'of', 'to', 'and', 'or', 'so', 'just', 'really', 'very', 'has', 'have', 'had', 'us', 'we', 'you']);
+const stopwords = new Set([
+  'a',
+  'an',
+  'the',
+  'my',
+  'our',
+  'your',
+  'its',
+  'it',
+  'i',
+  'me',
+  'is',
+  'am',
+  'are',
+  'was',
+  'were',
+  'be',
+  'been',
+  'this',
+  'that',
+  'these',
+  'those',
+  'of',
+  'to',
+  'and',
+  'or',
+  'so',
+  'just',
+  'really',
+  'very',
+  'has',
+  'have',
+  'had',
+  'us',
+  'we',
+  'you',
+]);
 
 /**
  * Context features (the length, a named make or brand) add to what known words say, but alone they
@@ -10,8 +46,39 @@ const stopwords = new Set(['a', 'an', 'the', 'my', 'our', 'your', 'its', 'it', '
  */
 export const isContextFeature = (feature: string): boolean => feature.startsWith('#');
 
-const questionWords = new Set(['what', 'how', 'who', 'where', 'when', 'which', 'why', 'can', 'could', 'are', 'is', 'do', 'does', 'will', 'would']);
-const assistantWords = new Set(['you', 'your', 'yourself', 'u', 'bot', 'this', 'chatbot', 'assistant', 'ai', 'robot', 'computer', 'machine', 'chat', 'service']);
+const questionWords = new Set([
+  'what',
+  'how',
+  'who',
+  'where',
+  'when',
+  'which',
+  'why',
+  'can',
+  'could',
+  'are',
+  'is',
+  'do',
+  'does',
+  'will',
+  'would',
+]);
+const assistantWords = new Set([
+  'you',
+  'your',
+  'yourself',
+  'u',
+  'bot',
+  'this',
+  'chatbot',
+  'assistant',
+  'ai',
+  'robot',
+  'computer',
+  'machine',
+  'chat',
+  'service',
+]);
 
 /**
  * A question about the assistant ("what can you do") is help, one about the world ("what's the
@@ -60,7 +127,9 @@ export function featuresOf(text: AnalysedText, findings: RuleFindings): string[]
   if (contentWords > 0) features.add(`#length${Math.min(words.length, longLength)}`);
   // Short answers are often one-off spellings of short words ("yas", "thx", "nah"): their first letters
   // still carry the label. Longer words are not slang, and keyboard mash ("asdfgh") must stay unknown.
-  if (words.length <= shortMessage) for (const word of text.words) if (word !== clauseBreak && word.length <= maxSlangLength && !stopwords.has(word)) features.add(`~${word.slice(0, 2)}`);
+  if (words.length <= shortMessage)
+    for (const word of text.words)
+      if (word !== clauseBreak && word.length <= maxSlangLength && !stopwords.has(word)) features.add(`~${word.slice(0, 2)}`);
   const question = questionFeature(text.words);
   if (question && contentWords > 0) features.add(question);
   // Known everyday words of a short answer ("ciao", "mhm"): one-off spellings still find their label.

@@ -17,7 +17,14 @@ export const gazetteerSchema = z
     side: z.object({ car: phrases, charger: phrases }).strict(),
     cableWords: phrases,
     chargerType: z.object({ tethered: phrases, untethered: phrases }).strict(),
-    damage: z.object(Object.fromEntries(damageDetails.map((detail) => [detail, damageRule])) as Record<(typeof damageDetails)[number], typeof damageRule>).strict(),
+    damage: z
+      .object(
+        Object.fromEntries(damageDetails.map((detail) => [detail, damageRule])) as Record<
+          (typeof damageDetails)[number],
+          typeof damageRule
+        >,
+      )
+      .strict(),
     topicCues: z.object({ damage: phrases, human: phrases, power_cut: phrases, cold_weather: phrases, cable_stuck: phrases }).strict(),
     /** Phrases that say the cable has come free: news at any stage, not only an answer to "did it come free?". */
     cableFreed: phrases,
@@ -34,7 +41,9 @@ export const gazetteerSchema = z
     /** Phrases about the mains power in a power cut. */
     power: z.object({ back: phrases, off: phrases }).strict(),
     /** Everyday words of the short answers (farewells, slang yeses): a classifier feature, not a rule. */
-    conversationWords: z.object({ greeting: phrases, thanks: phrases, affirm: phrases, deny: phrases, cancel: phrases, help: phrases }).strict(),
+    conversationWords: z
+      .object({ greeting: phrases, thanks: phrases, affirm: phrases, deny: phrases, cancel: phrases, help: phrases })
+      .strict(),
     /** Real words one letter from a cue word, from `common-words.yaml`: the speller never turns them into the cue. */
     commonWords: z.array(z.string().trim().min(1)),
   })
@@ -54,7 +63,9 @@ export function loadGazetteer(entitiesFile: string, commonWordsFile: string): Ga
 export function spellerFor(vocabulary: Record<string, number>, gazetteer: Gazetteer): SpellingCorrector {
   // Topic cues and damage words alike: "holt" is a name, not "hot".
   const damagePhrases = Object.values(gazetteer.damage).flatMap((rule) => rule.any);
-  const cueWords = new Set([...Object.values(gazetteer.topicCues).flat(), ...damagePhrases].flatMap((cue) => cue.toLowerCase().match(/[a-z0-9]+/g) ?? []));
+  const cueWords = new Set(
+    [...Object.values(gazetteer.topicCues).flat(), ...damagePhrases].flatMap((cue) => cue.toLowerCase().match(/[a-z0-9]+/g) ?? []),
+  );
   return new SpellingCorrector(new Map(Object.entries(vocabulary)), { cueWords, commonWords: new Set(gazetteer.commonWords) });
 }
 

@@ -16,7 +16,8 @@ const isNumberList = (value: unknown, check: (x: number) => boolean): value is n
   Array.isArray(value) && value.every((x) => typeof x === 'number' && Number.isFinite(x) && check(x));
 const numberTable = (check: (x: number) => boolean, message: string) =>
   z.custom<Record<string, number[]>>(
-    (value) => typeof value === 'object' && value !== null && !Array.isArray(value) && Object.values(value).every((row) => isNumberList(row, check)),
+    (value) =>
+      typeof value === 'object' && value !== null && !Array.isArray(value) && Object.values(value).every((row) => isNumberList(row, check)),
     { message },
   );
 const anyNumber = (): boolean => true;
@@ -48,14 +49,20 @@ export class BayesScorer implements IntentScorer {
   private readonly logLikelihoods = new Map<string, Float64Array>();
   private readonly logPriors: Float64Array;
 
-  constructor(private readonly state: BayesState, alpha = laplaceAlpha) {
+  constructor(
+    private readonly state: BayesState,
+    alpha = laplaceAlpha,
+  ) {
     const { labels, classTotals } = state;
     const vocabularySize = Object.keys(state.counts).length;
     const totals = new Float64Array(labels.length);
     for (const counts of Object.values(state.counts)) counts.forEach((count, i) => (totals[i] += count));
     this.logPriors = Float64Array.from(labels, (_, i) => Math.log(classTotals[i] / state.totalExamples));
     for (const [feature, counts] of Object.entries(state.counts)) {
-      this.logLikelihoods.set(feature, Float64Array.from(labels, (_, i) => Math.log((counts[i] + alpha) / (totals[i] + alpha * vocabularySize))));
+      this.logLikelihoods.set(
+        feature,
+        Float64Array.from(labels, (_, i) => Math.log((counts[i] + alpha) / (totals[i] + alpha * vocabularySize))),
+      );
     }
   }
 
@@ -72,7 +79,10 @@ export class BayesScorer implements IntentScorer {
     }
     if (!wordKnown) return undefined;
     const temperature = Math.sqrt(known);
-    return softmaxRanking(this.state.labels, Array.from(sums, (sum) => sum / temperature));
+    return softmaxRanking(
+      this.state.labels,
+      Array.from(sums, (sum) => sum / temperature),
+    );
   }
 }
 

@@ -31,12 +31,22 @@ export const modelFileSchema = z.object({
   replies: replyModelSchema,
   replyCrossValidation: z.object({ examples: z.number(), accuracy: z.number(), precision: z.number(), recall: z.number() }),
   /** Cross-validation figures of the training run that chose the thresholds, for the record. */
-  crossValidation: z.object({ folds: z.number(), repeats: z.number(), macroF1: z.number(), accuracy: z.number(), oosRecall: z.number().nullable() }),
+  crossValidation: z.object({
+    folds: z.number(),
+    repeats: z.number(),
+    macroF1: z.number(),
+    accuracy: z.number(),
+    oosRecall: z.number().nullable(),
+  }),
 });
 export type ModelFile = z.output<typeof modelFileSchema>;
 
 export class ModelFileError extends Error {
-  constructor(readonly file: string, problem: string, options?: { cause?: unknown }) {
+  constructor(
+    readonly file: string,
+    problem: string,
+    options?: { cause?: unknown },
+  ) {
     super(`Cannot use intent model ${file}: ${problem}. Run \`npm run train\`.`, options);
     this.name = 'ModelFileError';
   }

@@ -37,7 +37,8 @@ function phraseWord(word: string): PhraseWord {
  */
 export function slotsOf(phrase: string): Slot[] {
   const tokens = phrase.trim().split(/\s+/);
-  if (!tokens.some((token) => token.includes('|') || gapMarks.has(token))) return tokenize(phrase).map((word) => ({ options: [phraseWord(word)] }));
+  if (!tokens.some((token) => token.includes('|') || gapMarks.has(token)))
+    return tokenize(phrase).map((word) => ({ options: [phraseWord(word)] }));
   return tokens.flatMap((token): Slot[] => {
     if (gapMarks.has(token)) return [{ gap: gapWords }];
     const alternatives = token.split('|').map((alternative) => tokenize(alternative));

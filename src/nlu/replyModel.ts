@@ -9,15 +9,16 @@ import { type Ranked, type ReplyAct, replyActs, type ReplyReading } from './type
 
 export type { ReplyAct, ReplyReading };
 
-
 /** The question a reply answers: the step being asked. */
 export interface ReplyContext {
   step: string;
 }
 
-
 /** One file of intents/replies/: the examples of one act, some only after certain steps. */
-const example = z.union([z.string().trim().min(1), z.object({ text: z.string().trim().min(1), after: z.array(z.string().min(1)).min(1) }).strict()]);
+const example = z.union([
+  z.string().trim().min(1),
+  z.object({ text: z.string().trim().min(1), after: z.array(z.string().min(1)).min(1) }).strict(),
+]);
 export const replyExamplesFileSchema = z.object({ act: z.enum(replyActs), examples: z.array(example).min(1) }).strict();
 
 export interface ReplyExample {

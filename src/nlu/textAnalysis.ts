@@ -27,8 +27,33 @@ const negators = new Set(['no', 'not', 'never', 'without', 'nothing', 'none', 'n
  * "it won't release in the cold" negates the release, not the cold.
  */
 const scopeEnders = new Set([
-  clauseBreak, 'but', 'and', 'because', 'cause', 'so', 'though', 'although', 'however', 'just', 'only', 'still', 'yet',
-  'in', 'into', 'at', 'on', 'after', 'during', 'since', 'due', 'from', 'as', 'when', 'while', 'until', 'now',
+  clauseBreak,
+  'but',
+  'and',
+  'because',
+  'cause',
+  'so',
+  'though',
+  'although',
+  'however',
+  'just',
+  'only',
+  'still',
+  'yet',
+  'in',
+  'into',
+  'at',
+  'on',
+  'after',
+  'during',
+  'since',
+  'due',
+  'from',
+  'as',
+  'when',
+  'while',
+  'until',
+  'now',
 ]);
 const negationReach = 4;
 /**
@@ -37,7 +62,8 @@ const negationReach = 4;
  */
 const interjections = new Set(['oh', 'ah', 'uh', 'omg', 'god', 'oops']);
 const subjects = new Set(['it', 'the', 'i', 'there', 'this', 'that', 'my', 'we', 'he', 'she', 'they', 'you', 'its', 'now']);
-const exclaims = (words: string[], i: number) => words[i] === 'no' && (interjections.has(words[i - 1] ?? '') || subjects.has(words[i + 1] ?? ''));
+const exclaims = (words: string[], i: number) =>
+  words[i] === 'no' && (interjections.has(words[i - 1] ?? '') || subjects.has(words[i + 1] ?? ''));
 
 // Spelled-out forms, longest first; bare forms ("wont", "dont") are how people type on phones.
 const contractions: [RegExp, string][] = [
@@ -55,9 +81,31 @@ const contractions: [RegExp, string][] = [
   [/'d\b/g, ' would'],
 ];
 
-
 /** Words that open a question clause, and clauses that only suppose ("if I unlock it, ..."). */
-const askingOpeners = new Set(['should', 'can', 'could', 'shall', 'would', 'will', 'is', 'are', 'do', 'does', 'what', 'how', 'where', 'why', 'when', 'which', 'whats', 'wheres', 'hows', 'am', 'may', 'must']);
+const askingOpeners = new Set([
+  'should',
+  'can',
+  'could',
+  'shall',
+  'would',
+  'will',
+  'is',
+  'are',
+  'do',
+  'does',
+  'what',
+  'how',
+  'where',
+  'why',
+  'when',
+  'which',
+  'whats',
+  'wheres',
+  'hows',
+  'am',
+  'may',
+  'must',
+]);
 const conditionalOpeners = new Set(['if', 'when', 'once', 'before', 'after', 'unless', 'until', 'whether']);
 
 /** Lower-cases, expands contractions and splits into words and clause breaks. */
@@ -81,7 +129,10 @@ function splitWords(text: string): { words: string[]; possessive: boolean[]; ask
     .replace(/(^|[\s(])-(\d)/g, '$1minus $2')
     // A dash between words breaks a sentence like a semicolon: "ended it already - is it safe to pull?"
     .replace(/\s[-–—]+\s/g, ' ; ')
-    .toLowerCase().normalize('NFKD').replace(/[\u0300-\u036f]/g, '').replace(/[\u2018\u2019`´]/g, "'");
+    .toLowerCase()
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/[\u2018\u2019`´]/g, "'");
   for (const [pattern, replacement] of contractions) normalised = normalised.replace(pattern, replacement);
   const words: string[] = [];
   const possessive: boolean[] = [];
@@ -95,7 +146,12 @@ function splitWords(text: string): { words: string[]; possessive: boolean[]; ask
       // "already ended it and did the fob thing, should I pull the tab now?": only the part from the
       // question asks; "if I unlock it, can I pull it?" asks all of it.
       const opener = [...commaStarts].reverse().find((start) => askingOpeners.has(words[start]));
-      const from = opener !== undefined && !commaStarts.some((start) => start < opener && conditionalOpeners.has(words[start])) && !conditionalOpeners.has(words[clauseStart]) ? opener : clauseStart;
+      const from =
+        opener !== undefined &&
+        !commaStarts.some((start) => start < opener && conditionalOpeners.has(words[start])) &&
+        !conditionalOpeners.has(words[clauseStart])
+          ? opener
+          : clauseStart;
       asked.fill(true, from, words.length);
     }
     if (token === ',') afterComma = true;
@@ -152,7 +208,10 @@ const minCorrectedIntoCueLength = 5;
 export class SpellingCorrector {
   private readonly byDeletion = new Map<string, string[]>();
 
-  constructor(private readonly frequencies: ReadonlyMap<string, number>, private readonly guard: SpellingGuard = noGuard) {
+  constructor(
+    private readonly frequencies: ReadonlyMap<string, number>,
+    private readonly guard: SpellingGuard = noGuard,
+  ) {
     for (const word of frequencies.keys()) {
       for (const key of [word, ...deletions(word)]) {
         const words = this.byDeletion.get(key);

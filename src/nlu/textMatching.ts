@@ -76,14 +76,66 @@ export function mentionTest(text: string, negations: readonly string[] = noNegat
 
 const questionOpeners = new Set([
   // Not "did": "did that, still stuck" reports.
-  'can', 'could', 'should', 'why', 'how', 'what', 'where', 'when', 'which', 'who', 'is', 'are', 'do', 'does', 'will', 'would', 'may', 'am', 'whats', 'hows', 'wheres',
+  'can',
+  'could',
+  'should',
+  'why',
+  'how',
+  'what',
+  'where',
+  'when',
+  'which',
+  'who',
+  'is',
+  'are',
+  'do',
+  'does',
+  'will',
+  'would',
+  'may',
+  'am',
+  'whats',
+  'hows',
+  'wheres',
 ]);
 /** Words people put before a question ("ok but seriously, where is it"): skipped when looking for its opener. */
-const fillers = new Set(['ok', 'okay', 'so', 'but', 'and', 'right', 'hmm', 'um', 'erm', 'seriously', 'also', 'hi', 'hello', 'hey', 'sorry', 'quick', 'question', 'just', 'then', 'well', 'oh', 'wait', 'actually', 'btw', 'please', 'fine', 'cool', 'alright', 'great', 'thanks']);
+const fillers = new Set([
+  'ok',
+  'okay',
+  'so',
+  'but',
+  'and',
+  'right',
+  'hmm',
+  'um',
+  'erm',
+  'seriously',
+  'also',
+  'hi',
+  'hello',
+  'hey',
+  'sorry',
+  'quick',
+  'question',
+  'just',
+  'then',
+  'well',
+  'oh',
+  'wait',
+  'actually',
+  'btw',
+  'please',
+  'fine',
+  'cool',
+  'alright',
+  'great',
+  'thanks',
+]);
 /** Openers that, followed by "not", state rather than ask: "can't get it out", "won't come out". */
 const statedWithNot = new Set(['can', 'could', 'do', 'does', 'will', 'would', 'is', 'are']);
 /** "I want to know where the isolator is", "no idea how to": a question asked as a statement. */
-const askedAsStatement = /(?:tell me|want to know|wondering|wonder|not sure|no idea|any idea|do you know|explain)\s+(?:where|how|what|why|if|whether|when|which)/i;
+const askedAsStatement =
+  /\b(?:tell me|want to know|wondering|wonder|not sure|no idea|any idea|do you know|explain)\s+(?:where|how|what|why|if|whether|when|which)\b/i;
 
 /**
  * A message asking something rather than answering: it has a "?", opens like a question (after

@@ -50,7 +50,11 @@ export function trainRecognizer(
   thresholds = noThresholds,
   replies: { examples: ReplyExample[]; minConfidence: number } = { examples: [], minConfidence: 0 },
 ): TrainedRecognizer {
-  const vocabulary = vocabularyOf(examples, gazetteer, replies.examples.map((e) => e.text));
+  const vocabulary = vocabularyOf(
+    examples,
+    gazetteer,
+    replies.examples.map((e) => e.text),
+  );
   const speller = spellerFor(vocabulary, gazetteer);
   const extractor = new EntityExtractor(gazetteer);
   const featuresOfText = (text: string) => {
@@ -58,15 +62,31 @@ export function trainRecognizer(
     return featuresOf(analysed, extractor.extract(analysed));
   };
   const docs: FeatureDoc[] = examples.map(({ text, intent }) => ({ features: featuresOfText(text), intent }));
-  const replyModel = replies.examples.length > 0 ? trainReplyModel(replyDocs(replies.examples, featuresOfText), replies.minConfidence) : undefined;
+  const replyModel =
+    replies.examples.length > 0 ? trainReplyModel(replyDocs(replies.examples, featuresOfText), replies.minConfidence) : undefined;
   const replyReader = replyModel && new ReplyReader(replyModel);
   if (kind === 'logistic') {
-    return { recognizer: new IntentRecognizer({ speller, extractor, scorer: trainLogisticRegression(docs) as IntentScorer<IntentLabel>, thresholds, replies: replyReader }), vocabulary };
+    return {
+      recognizer: new IntentRecognizer({
+        speller,
+        extractor,
+        scorer: trainLogisticRegression(docs) as IntentScorer<IntentLabel>,
+        thresholds,
+        replies: replyReader,
+      }),
+      vocabulary,
+    };
   }
   const bayes = kind === 'softmax' ? undefined : trainBayes(docs);
   const linear = kind === 'bayes' ? undefined : trainSoftmax(docs);
   const scorer = scorerOf<IntentLabel>(bayes, linear);
-  return { recognizer: new IntentRecognizer({ speller, extractor, scorer, thresholds, replies: replyReader }), vocabulary, bayes, linear, replies: replyModel };
+  return {
+    recognizer: new IntentRecognizer({ speller, extractor, scorer, thresholds, replies: replyReader }),
+    vocabulary,
+    bayes,
+    linear,
+    replies: replyModel,
+  };
 }
 
 /** How much worse a reply read as the wrong act is than one left to the intent model (`other`). */
@@ -77,8 +97,16 @@ const wrongActCost = 2;
  * its act counts 1, one read as a wrong act (or an act where it was `other`) costs `wrongActCost`,
  * one left as `other` counts nothing. Returns the threshold and the held-out figures at it.
  */
-export function chooseReplyThreshold(replies: ReplyExample[], gazetteer: Gazetteer, folds = thresholdFolds): { minConfidence: number; report: ReplyReport } {
-  const vocabulary = vocabularyOf([], gazetteer, replies.map((e) => e.text));
+export function chooseReplyThreshold(
+  replies: ReplyExample[],
+  gazetteer: Gazetteer,
+  folds = thresholdFolds,
+): { minConfidence: number; report: ReplyReport } {
+  const vocabulary = vocabularyOf(
+    [],
+    gazetteer,
+    replies.map((e) => e.text),
+  );
   const speller = spellerFor(vocabulary, gazetteer);
   const extractor = new EntityExtractor(gazetteer);
   const docs = replyDocs(replies, (text) => {
@@ -93,7 +121,10 @@ export function chooseReplyThreshold(replies: ReplyExample[], gazetteer: Gazette
   let best: { minConfidence: number; report: ReplyReport; utility: number } | undefined;
   for (const minConfidence of confidenceGrid) {
     const predictions = held.map(({ act, ranking }) => ({ act, predicted: decideReply(ranking, minConfidence).act }));
-    const utility = predictions.reduce((sum, { act, predicted }) => sum + (predicted === act ? 1 : predicted === 'other' ? 0 : -wrongActCost), 0);
+    const utility = predictions.reduce(
+      (sum, { act, predicted }) => sum + (predicted === act ? 1 : predicted === 'other' ? 0 : -wrongActCost),
+      0,
+    );
     if (!best || utility > best.utility) best = { minConfidence, utility, report: replyReport(predictions) };
   }
   return { minConfidence: best!.minConfidence, report: best!.report };
@@ -125,7 +156,12 @@ function replyReport(predictions: { act: ReplyAct; predicted: ReplyAct }[]): Rep
  * Chooses the `none` thresholds by cross-validation: the pair with the best macro-F1 (none counted
  * as out_of_scope), and among near-equal ones the best out-of-scope recall.
  */
-export function chooseThresholds(examples: LabelledText[], gazetteer: Gazetteer, kind: ClassifierKind = modelKind, folds = thresholdFolds): { thresholds: Thresholds; report: EvaluationReport } {
+export function chooseThresholds(
+  examples: LabelledText[],
+  gazetteer: Gazetteer,
+  kind: ClassifierKind = modelKind,
+  folds = thresholdFolds,
+): { thresholds: Thresholds; report: EvaluationReport } {
   const held: (LabelledText & Inspection)[] = [];
   for (const { train, test } of stratifiedFolds(examples, folds)) {
     const { recognizer } = trainRecognizer(train, gazetteer, kind);
@@ -135,8 +171,13 @@ export function chooseThresholds(examples: LabelledText[], gazetteer: Gazetteer,
   for (const minConfidence of confidenceGrid) {
     for (const minMargin of marginGrid) {
       const thresholds = { minConfidence, minMargin };
-      const report = scorePredictions(held.map((h) => ({ text: h.text, intent: h.intent, predicted: decide(h.ranking, h.findings, thresholds).intent })));
-      const better = !best || report.macroF1 > best.report.macroF1 + 0.001 || (report.macroF1 > best.report.macroF1 - 0.001 && (report.oosRecall ?? 0) > (best.report.oosRecall ?? 0));
+      const report = scorePredictions(
+        held.map((h) => ({ text: h.text, intent: h.intent, predicted: decide(h.ranking, h.findings, thresholds).intent })),
+      );
+      const better =
+        !best ||
+        report.macroF1 > best.report.macroF1 + 0.001 ||
+        (report.macroF1 > best.report.macroF1 - 0.001 && (report.oosRecall ?? 0) > (best.report.oosRecall ?? 0));
       if (better) best = { thresholds, report };
     }
   }
@@ -160,7 +201,13 @@ export function trainModel(data: TrainingData): ModelFile {
     vocabulary,
     gazetteer: data.gazetteer,
     thresholds,
-    crossValidation: { folds: thresholdFolds.folds, repeats: thresholdFolds.repeats, macroF1: report.macroF1, accuracy: report.accuracy, oosRecall: report.oosRecall },
+    crossValidation: {
+      folds: thresholdFolds.folds,
+      repeats: thresholdFolds.repeats,
+      macroF1: report.macroF1,
+      accuracy: report.accuracy,
+      oosRecall: report.oosRecall,
+    },
   };
 }
 
@@ -168,11 +215,20 @@ export function trainModel(data: TrainingData): ModelFile {
  * What `npm run eval` cross-validates: on each training split the thresholds are chosen again by
  * an inner cross-validation, so held-out examples never influence them.
  */
-export function crossValidateTraining(examples: LabelledText[], gazetteer: Gazetteer, kind: ClassifierKind, folds: FoldOptions): EvaluationReport {
+export function crossValidateTraining(
+  examples: LabelledText[],
+  gazetteer: Gazetteer,
+  kind: ClassifierKind,
+  folds: FoldOptions,
+): EvaluationReport {
   return crossValidate(examples, (part) => trainingProcedure(part, gazetteer, kind), folds);
 }
 
-export function trainingProcedure(examples: LabelledText[], gazetteer: Gazetteer, kind: ClassifierKind): (text: string) => RecognizedIntent {
+export function trainingProcedure(
+  examples: LabelledText[],
+  gazetteer: Gazetteer,
+  kind: ClassifierKind,
+): (text: string) => RecognizedIntent {
   const innerFolds = { folds: 4, repeats: 1, seed: thresholdFolds.seed };
   const { thresholds } = chooseThresholds(examples, gazetteer, kind, innerFolds);
   const { recognizer } = trainRecognizer(examples, gazetteer, kind, thresholds);

@@ -62,7 +62,8 @@ export function parseLabelledJsonl(content: string, source: string): LabelledTex
         throw new Error(`${source}:${number}: not valid JSON`);
       }
       const parsed = lineSchema.safeParse(raw);
-      if (!parsed.success) throw new Error(`${source}:${number}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+      if (!parsed.success)
+        throw new Error(`${source}:${number}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
       // An evaluation file may say `none` where it expects no topic; it is scored as out_of_scope.
       return { text: parsed.data.text, intent: parsed.data.intent === 'none' ? 'out_of_scope' : parsed.data.intent };
     });

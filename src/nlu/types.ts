@@ -26,7 +26,19 @@ export type RecognizedIntent = IntentLabel | 'none';
 
 export type Side = 'car' | 'charger' | 'both';
 export type ChargerType = 'tethered' | 'untethered';
-export const damageDetails = ['pin', 'dashboard_error', 'burning', 'smoke', 'sparks', 'heat', 'melting', 'bang', 'crackling', 'cracked', 'release_cord'] as const;
+export const damageDetails = [
+  'pin',
+  'dashboard_error',
+  'burning',
+  'smoke',
+  'sparks',
+  'heat',
+  'melting',
+  'bang',
+  'crackling',
+  'cracked',
+  'release_cord',
+] as const;
 export type DamageDetail = (typeof damageDetails)[number];
 
 export interface Entities {

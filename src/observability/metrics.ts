@@ -77,11 +77,21 @@ export function createMetrics(registry: Registry): Metrics {
     },
   });
 
-  const redisErrors = new Counter({ name: 'evc_redis_errors_total', help: 'Errors reported by Redis clients', labelNames: ['client'], registers });
+  const redisErrors = new Counter({
+    name: 'evc_redis_errors_total',
+    help: 'Errors reported by Redis clients',
+    labelNames: ['client'],
+    registers,
+  });
 
   return {
     registry,
-    turns: new Counter({ name: 'evc_turns_total', help: 'Turns processed, by channel and activity type', labelNames: ['channel', 'type'], registers }),
+    turns: new Counter({
+      name: 'evc_turns_total',
+      help: 'Turns processed, by channel and activity type',
+      labelNames: ['channel', 'type'],
+      registers,
+    }),
     turnDuration: new Histogram({
       name: 'evc_turn_duration_seconds',
       help: 'Time from receiving an activity to the end of its turn',
@@ -91,7 +101,12 @@ export function createMetrics(registry: Registry): Metrics {
     }),
     intents: new Counter({ name: 'evc_intents_total', help: 'Messages recognised, by intent', labelNames: ['intent'], registers }),
     fallbacks: new Counter({ name: 'evc_fallbacks_total', help: 'Messages the recognizer could not place (intent none)', registers }),
-    proceduresStarted: new Counter({ name: 'evc_procedures_started_total', help: 'Release procedures started', labelNames: ['procedure'], registers }),
+    proceduresStarted: new Counter({
+      name: 'evc_procedures_started_total',
+      help: 'Release procedures started',
+      labelNames: ['procedure'],
+      registers,
+    }),
     proceduresResolved: new Counter({
       name: 'evc_procedures_resolved_total',
       help: 'Procedures that freed the cable without a person, by the step that did it',
@@ -104,8 +119,18 @@ export function createMetrics(registry: Registry): Metrics {
       labelNames: ['procedure', 'reason'],
       registers,
     }),
-    ticketsDelivered: new Counter({ name: 'evc_tickets_delivered_total', help: 'Tickets accepted by the ticket system', labelNames: ['destination'], registers }),
-    ticketsRetried: new Counter({ name: 'evc_tickets_retried_total', help: 'Ticket delivery attempts that will be retried', labelNames: ['destination'], registers }),
+    ticketsDelivered: new Counter({
+      name: 'evc_tickets_delivered_total',
+      help: 'Tickets accepted by the ticket system',
+      labelNames: ['destination'],
+      registers,
+    }),
+    ticketsRetried: new Counter({
+      name: 'evc_tickets_retried_total',
+      help: 'Ticket delivery attempts that will be retried',
+      labelNames: ['destination'],
+      registers,
+    }),
     ticketsDeadLettered: new Counter({
       name: 'evc_tickets_dead_lettered_total',
       help: 'Tickets given up without delivery (failed set or outbox file), by why: refused, attempts_exhausted, invalid_ticket',
@@ -114,7 +139,12 @@ export function createMetrics(registry: Registry): Metrics {
     }),
     queueDepth,
     redisErrors,
-    rateLimited: new Counter({ name: 'evc_rate_limited_total', help: 'Requests refused with 429, by limit', labelNames: ['limit'], registers }),
+    rateLimited: new Counter({
+      name: 'evc_rate_limited_total',
+      help: 'Requests refused with 429, by limit',
+      labelNames: ['limit'],
+      registers,
+    }),
     inputsRefused: new Counter({
       name: 'evc_inputs_refused_total',
       help: 'Messages answered without classification (too long, empty, attachments only, no words, not English)',

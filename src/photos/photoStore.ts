@@ -54,7 +54,12 @@ export class MemoryPhotoStore implements PhotoStore {
     if (ofConversation.length >= this.limits.maxPerConversation) return { ok: false, refusal: 'tooManyInConversation' };
     const bytes = ofConversation.reduce((sum, kept) => sum + kept.data.length, 0);
     if (bytes + photo.data.length > this.limits.maxBytesPerConversation) return { ok: false, refusal: 'conversationFull' };
-    this.photos.set(id, { ...photo, data: Buffer.from(photo.data), conversationTag: tag, expiresAt: this.now() + this.limits.ttlSeconds * 1000 });
+    this.photos.set(id, {
+      ...photo,
+      data: Buffer.from(photo.data),
+      conversationTag: tag,
+      expiresAt: this.now() + this.limits.ttlSeconds * 1000,
+    });
     return { ok: true, photo: { id, contentType: photo.contentType, bytes: photo.data.length } };
   }
 

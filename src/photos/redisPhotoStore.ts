@@ -41,7 +41,15 @@ export class RedisPhotoStore implements PhotoStore {
   async add(conversationId: string, photo: StoredPhoto): Promise<PhotoAdded> {
     const id = newPhotoId(conversationId);
     const { maxPerConversation, maxBytesPerConversation, ttlSeconds } = this.options;
-    const args = [this.photoKey(id), this.usageKey(conversationTag(conversationId)), photo.contentType, photo.data, maxPerConversation, maxBytesPerConversation, ttlSeconds];
+    const args = [
+      this.photoKey(id),
+      this.usageKey(conversationTag(conversationId)),
+      photo.contentType,
+      photo.data,
+      maxPerConversation,
+      maxBytesPerConversation,
+      ttlSeconds,
+    ];
     const answer = await stateCommand(this.redis, () => this.addScript(...(args as (string | number)[])));
     if (answer !== 'ok') return { ok: false, refusal: answer as Exclude<PhotoAdded, { ok: true }>['refusal'] };
     return { ok: true, photo: { id, contentType: photo.contentType, bytes: photo.data.length } };

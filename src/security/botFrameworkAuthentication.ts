@@ -24,7 +24,9 @@ export class BotFrameworkRequestAuthentication extends ConfigurationBotFramework
     } catch (error) {
       if (error instanceof AuthenticationError) throw error;
       // botframework-connector's constructor takes no options; the cause says what jsonwebtoken refused.
-      throw Object.assign(new AuthenticationError('Unauthorized. The token could not be verified.', StatusCodes.UNAUTHORIZED), { cause: error });
+      throw Object.assign(new AuthenticationError('Unauthorized. The token could not be verified.', StatusCodes.UNAUTHORIZED), {
+        cause: error,
+      });
     }
   }
 }

@@ -35,7 +35,12 @@ function rateLimit(name: string, settings: RateLimitConfig, deps: RateLimitDeps)
   const options = { keyPrefix: `${deps.keyPrefix ?? 'evc:'}ratelimit:${name}`, points: settings.points, duration: settings.windowSeconds };
   // While Redis is unreachable each instance keeps counting in memory rather than failing requests.
   const limiter: RateLimiterAbstract = deps.redis
-    ? new RateLimiterRedis({ ...options, storeClient: deps.redis, rejectIfRedisNotReady: true, insuranceLimiter: new RateLimiterMemory(options) })
+    ? new RateLimiterRedis({
+        ...options,
+        storeClient: deps.redis,
+        rejectIfRedisNotReady: true,
+        insuranceLimiter: new RateLimiterMemory(options),
+      })
     : new RateLimiterMemory(options);
   return {
     name,

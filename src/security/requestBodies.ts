@@ -45,7 +45,8 @@ export function nestsDeeperThan(text: string, limit: number): boolean {
   for (let i = 0; i < text.length; i++) {
     const char = text.charCodeAt(i);
     if (inString) {
-      if (char === 0x5c) i++; // a backslash escapes the next character
+      if (char === 0x5c)
+        i++; // a backslash escapes the next character
       else if (char === 0x22) inString = false;
     } else if (char === 0x22) {
       inString = true;
@@ -88,7 +89,10 @@ function parseJson(depthLimit: number): RequestHandler {
 export function jsonBodies(options: { maxBodyBytes: number; maxJsonDepth?: number; ownBodyRoutes?: readonly string[] }): RequestHandler[] {
   const ownBodyRoutes = new Set(options.ownBodyRoutes ?? []);
   const readsOwnBody = (req: Request) => ownBodyRoutes.has(String(req.getRoute()?.path ?? ''));
-  const unlessOwnBody = (handler: RequestHandler): RequestHandler => (req, res, next) => (readsOwnBody(req) ? next() : handler(req, res, next));
+  const unlessOwnBody =
+    (handler: RequestHandler): RequestHandler =>
+    (req, res, next) =>
+      readsOwnBody(req) ? next() : handler(req, res, next);
   return [
     acceptUncompressedJson(readsOwnBody),
     unlessOwnBody(restify.plugins.bodyReader({ maxBodySize: options.maxBodyBytes })),

@@ -44,7 +44,10 @@ export interface HeldLock {
  * renewed while it is held, so a turn that takes longer than the TTL (a slow channel) keeps it.
  */
 export class ConversationLock {
-  constructor(private readonly backend: LockBackend, private readonly timings: LockTimings) {}
+  constructor(
+    private readonly backend: LockBackend,
+    private readonly timings: LockTimings,
+  ) {}
 
   /**
    * The held lock, or undefined when it could not be had within `waitMs`. The first attempt's command
@@ -106,7 +109,10 @@ export class RedisLockBackend implements LockBackend {
   private readonly renewIfOwner: ScriptCommand;
   private readonly releaseIfOwner: ScriptCommand;
 
-  constructor(private readonly redis: RedisClient, private readonly keyPrefix: string) {
+  constructor(
+    private readonly redis: RedisClient,
+    private readonly keyPrefix: string,
+  ) {
     this.renewIfOwner = scriptCommand(redis, 'evbotLockRenew', 1, renewIfOwnerLua);
     this.releaseIfOwner = scriptCommand(redis, 'evbotLockRelease', 1, releaseIfOwnerLua);
   }

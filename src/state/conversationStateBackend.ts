@@ -26,7 +26,6 @@ export interface ConversationStateBackend {
   close(): Promise<void>;
 }
 
-
 function lockTimings(state: Config['conversationState']) {
   return { ttlMs: state.lockTtlMs, waitMs: state.lockWaitMs, retryMs: state.lockRetryMs };
 }
@@ -38,11 +37,19 @@ function stateOn(storage: Storage) {
 }
 
 /** State, lock and redelivery marks in Redis, shared by every instance using the same Redis. */
-export function redisConversationState(client: RedisClient, config: Config, messages: GuardMessages, logger: Logger): ConversationStateBackend {
+export function redisConversationState(
+  client: RedisClient,
+  config: Config,
+  messages: GuardMessages,
+  logger: Logger,
+): ConversationStateBackend {
   const { keyPrefix } = config.redis;
   const state = config.conversationState;
   const onSetAside = (key: string, eTag: string) =>
-    logger.error({ conversation: hashId(conversationIdInKey(key)), setAsideAs: `*:unreadable:${eTag}` }, 'unreadable conversation state set aside: the conversation starts afresh');
+    logger.error(
+      { conversation: hashId(conversationIdInKey(key)), setAsideAs: `*:unreadable:${eTag}` },
+      'unreadable conversation state set aside: the conversation starts afresh',
+    );
   const { conversationState, loadState, storage } = stateOn(
     new RedisStorage(client, { keyPrefix, ttlSeconds: state.ttlSeconds, maxItemBytes: state.maxItemBytes, onSetAside }),
   );

@@ -65,7 +65,10 @@ export class ConversationTurnGuard implements Middleware {
     const log = () => (child ??= this.deps.logger.child({ conversation: hashId(conversation.id), activityId, activityType: type }));
     /** Whether the activity was processed before; reads the turn's state alongside. */
     const checkAndReadState = async (force: boolean) => {
-      const [processed] = await Promise.all([activityId ? this.deps.ledger.wasProcessed(key, activityId) : false, this.deps.loadState(context, force)]);
+      const [processed] = await Promise.all([
+        activityId ? this.deps.ledger.wasProcessed(key, activityId) : false,
+        this.deps.loadState(context, force),
+      ]);
       return processed;
     };
 
@@ -91,8 +94,7 @@ export class ConversationTurnGuard implements Middleware {
     const markOrWarn = () => markProcessed().catch((error) => log().warn({ err: error }, 'could not mark activity processed'));
     try {
       // After a wait the check and the read ran before the lock was ours: both again, under it.
-      const processed =
-        !held.waited && checkedWithLock.status === 'fulfilled' ? checkedWithLock.value : await checkAndReadState(true);
+      const processed = !held.waited && checkedWithLock.status === 'fulfilled' ? checkedWithLock.value : await checkAndReadState(true);
       if (processed) {
         log().info('redelivered activity dropped');
         return;

@@ -42,7 +42,8 @@ export class ExpiringMemoryStorage implements Storage {
     for (const [key, item] of entries) {
       const expected = item.eTag;
       const stored = this.items.get(key);
-      if (stored && typeof expected === 'string' && expected !== '*' && expected !== '' && expected !== stored.eTag) throw new ETagConflictError(key);
+      if (stored && typeof expected === 'string' && expected !== '*' && expected !== '' && expected !== stored.eTag)
+        throw new ETagConflictError(key);
     }
     const expiresAt = this.now() + this.ttlSeconds * 1000;
     for (const [key, item] of entries) {

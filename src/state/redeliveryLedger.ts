@@ -13,7 +13,10 @@ export interface RedeliveryLedger {
 
 /** One small key per activity, in the conversation's slot, expiring after `ttlSeconds`. */
 export class RedisRedeliveryLedger implements RedeliveryLedger {
-  constructor(private readonly redis: RedisClient, private readonly options: { keyPrefix: string; ttlSeconds: number }) {}
+  constructor(
+    private readonly redis: RedisClient,
+    private readonly options: { keyPrefix: string; ttlSeconds: number },
+  ) {}
 
   async wasProcessed(conversationKey: string, activityId: string): Promise<boolean> {
     return (await stateCommand(this.redis, () => this.redis.exists(this.redisKey(conversationKey, activityId)))) === 1;

@@ -7,7 +7,11 @@ import { ETagConflictError } from './stateErrors';
 
 /** A state item bigger than the configured limit: refused before anything is written. */
 export class StateItemTooLargeError extends Error {
-  constructor(readonly key: string, readonly bytes: number, readonly maxBytes: number) {
+  constructor(
+    readonly key: string,
+    readonly bytes: number,
+    readonly maxBytes: number,
+  ) {
     super(`Storage: item "${key}" is ${bytes} bytes, over the ${maxBytes}-byte limit (STATE_MAX_ITEM_BYTES); nothing was written.`);
     this.name = 'StateItemTooLargeError';
   }
@@ -54,7 +58,6 @@ redis.call('RENAME', KEYS[1], KEYS[2])
 return 1
 `;
 
-
 interface PreparedWrite {
   readonly key: string;
   /** The caller's item: it gets the new eTag once written. */
@@ -85,14 +88,19 @@ export class RedisStorage implements Storage {
   /** The compare-and-set for 1 to `maxKeysPerSlot` keys, at index `keyCount - 1`. */
   private readonly compareAndSetFor: ScriptCommand[];
 
-  constructor(private readonly redis: RedisClient, private readonly options: RedisStorageOptions) {
+  constructor(
+    private readonly redis: RedisClient,
+    private readonly options: RedisStorageOptions,
+  ) {
     this.setAsideIfUnchanged = scriptCommand(redis, 'evbotStateSetAside', 2, setAsideLua);
     this.compareAndSetFor = Array.from({ length: maxKeysPerSlot }, (_, i) => compareAndSetOf(redis, i + 1));
   }
 
   async read(keys: string[] | null | undefined): Promise<StoreItems> {
     if (!keys?.length) return {};
-    const found = await stateCommand(this.redis, () => Promise.all(keys.map((key) => this.redis.hmget(this.redisKey(key), 'eTag', 'data'))));
+    const found = await stateCommand(this.redis, () =>
+      Promise.all(keys.map((key) => this.redis.hmget(this.redisKey(key), 'eTag', 'data'))),
+    );
     const items: StoreItems = {};
     const unreadable: Promise<void>[] = [];
     keys.forEach((key, i) => {
@@ -114,7 +122,8 @@ export class RedisStorage implements Storage {
       bySlot.set(hashTag, [...(bySlot.get(hashTag) ?? []), write]);
     }
     for (const [hashTag, group] of bySlot) {
-      if (group.length > maxKeysPerSlot) throw new TypeError(`Storage: at most ${maxKeysPerSlot} items of ${hashTag} in one write; nothing was written.`);
+      if (group.length > maxKeysPerSlot)
+        throw new TypeError(`Storage: at most ${maxKeysPerSlot} items of ${hashTag} in one write; nothing was written.`);
     }
     await Promise.all([...bySlot.values()].map((group) => this.compareAndSet(group)));
   }
@@ -149,7 +158,9 @@ export class RedisStorage implements Storage {
   private async compareAndSet(group: PreparedWrite[]): Promise<void> {
     const args = group.flatMap((write) => [write.expectedETag, write.newETag, write.json]);
     const setIfCurrent = this.compareAndSetFor[group.length - 1];
-    const conflict = await stateCommand(this.redis, () => setIfCurrent(...group.map((write) => write.redisKey), this.options.ttlSeconds, ...args));
+    const conflict = await stateCommand(this.redis, () =>
+      setIfCurrent(...group.map((write) => write.redisKey), this.options.ttlSeconds, ...args),
+    );
     if (conflict > 0) throw new ETagConflictError(group[conflict - 1].key);
     for (const write of group) write.item.eTag = write.newETag;
   }

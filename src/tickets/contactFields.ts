@@ -28,7 +28,10 @@ export const emailSchema = z
  * and `0044 7700 900123` all become the same; other countries need their `+` or `00` prefix.
  */
 export function normalisePhone(raw: string): string | undefined {
-  const compact = raw.trim().replace(/\(0\)/g, '').replace(/[\s\-().]/g, '');
+  const compact = raw
+    .trim()
+    .replace(/\(0\)/g, '')
+    .replace(/[\s\-().]/g, '');
   const international = compact.startsWith('00') ? `+${compact.slice(2)}` : compact;
   if (/^0\d{9,10}$/.test(international)) return `+44${international.slice(1)}`;
   // "+44 07700 ..." is a frequent slip: the trunk 0 never follows the country code.

@@ -171,20 +171,25 @@ export function startTicketWorker(options: TicketWorkerOptions): TicketWorker {
     const ticketState = (await (await Job.fromId(worker, update.ticketId))?.getState()) ?? 'unknown';
     return attempt(job, 'ticket update', { ...log, ticketId: update.ticketId }, async () => {
       if (ticketState === 'failed') throw new PermanentDeliveryError(`its ticket ${update.ticketId} was not delivered (dead letter)`);
-      if (ticketState !== 'completed' && ticketState !== 'unknown') throw new RetryableDeliveryError(`its ticket ${update.ticketId} is not delivered yet`);
+      if (ticketState !== 'completed' && ticketState !== 'unknown')
+        throw new RetryableDeliveryError(`its ticket ${update.ticketId} is not delivered yet`);
       return adapter.deliverUpdate(update);
     });
   }
 
-  const worker: Worker = new Worker(options.queueName ?? defaults.queueName, (job) => (job.name === 'update' ? deliverUpdate(job) : deliverTicket(job)), {
-    connection: options.connection,
-    prefix: options.prefix ?? defaults.prefix,
-    concurrency: 4,
-    maxStalledCount: 3,
-    ...(options.stalledIntervalMs ? { stalledInterval: options.stalledIntervalMs } : {}),
-    ...(options.lockDurationMs ? { lockDuration: options.lockDurationMs } : {}),
-    settings: { backoffStrategy: (attemptsMade, _type, error) => retryDelayMs(attemptsMade, error, retry) },
-  });
+  const worker: Worker = new Worker(
+    options.queueName ?? defaults.queueName,
+    (job) => (job.name === 'update' ? deliverUpdate(job) : deliverTicket(job)),
+    {
+      connection: options.connection,
+      prefix: options.prefix ?? defaults.prefix,
+      concurrency: 4,
+      maxStalledCount: 3,
+      ...(options.stalledIntervalMs ? { stalledInterval: options.stalledIntervalMs } : {}),
+      ...(options.lockDurationMs ? { lockDuration: options.lockDurationMs } : {}),
+      settings: { backoffStrategy: (attemptsMade, _type, error) => retryDelayMs(attemptsMade, error, retry) },
+    },
+  );
   worker.on('error', bullmqErrorLogger(options.connection, logger, 'ticket worker'));
   return {
     async close(force = false) {
@@ -193,7 +198,10 @@ export function startTicketWorker(options: TicketWorkerOptions): TicketWorker {
         (error: Error) => (logger.warn({ err: error }, 'ticket worker closed with an error'), true),
       );
       if (!(await Promise.race([closed, sleep(options.closeWaitMs, false, { ref: false })]))) {
-        logger.warn({ waitedMs: options.closeWaitMs }, 'ticket worker did not stop within the wait (a slow delivery, or Redis unreachable); a delivery in hand is retried later');
+        logger.warn(
+          { waitedMs: options.closeWaitMs },
+          'ticket worker did not stop within the wait (a slow delivery, or Redis unreachable); a delivery in hand is retried later',
+        );
       }
     },
   };

@@ -83,7 +83,12 @@ export function createInProcessDelivery(options: InProcessDeliveryOptions): Tick
     }
   }
 
-  async function toOutbox(what: Sent, log: Record<string, unknown>, failure: unknown, append: () => Promise<DeliveryReceipt>): Promise<void> {
+  async function toOutbox(
+    what: Sent,
+    log: Record<string, unknown>,
+    failure: unknown,
+    append: () => Promise<DeliveryReceipt>,
+  ): Promise<void> {
     // At shutdown the failure is the aborted wait between attempts; the last attempt's error was logged.
     const why = shutdown.signal.aborted ? { shutDown: true } : { err: failure };
     try {

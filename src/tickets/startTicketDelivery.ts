@@ -34,18 +34,41 @@ export function startTicketDelivery(
   const queueLocation: QueueLocation = { ...ticketQueueLocation(config), ...location };
   const adapter = createTicketAdapter(tickets);
   if (!config.redis.connection) {
-    logger.warn({ adapter: adapter.name }, 'no Redis configured: tickets are delivered in-process, undeliverable ones go to the outbox file');
-    const delivery = createInProcessDelivery({ adapter, outbox: createOutboxAdapter({ file: tickets.outboxFile }), retry: tickets.retry, logger, metrics });
+    logger.warn(
+      { adapter: adapter.name },
+      'no Redis configured: tickets are delivered in-process, undeliverable ones go to the outbox file',
+    );
+    const delivery = createInProcessDelivery({
+      adapter,
+      outbox: createOutboxAdapter({ file: tickets.outboxFile }),
+      retry: tickets.retry,
+      logger,
+      metrics,
+    });
     return { delivery, close: () => delivery.close() };
   }
   // Adding a job fails fast during an outage (the user is asked to confirm again); the worker waits.
   const queueConnection = createRedisClient(config.redis, logger);
-  const delivery = createTicketQueue({ ...queueLocation, connection: queueConnection, retry: tickets.retry, keepDeliveredHours: tickets.keepDeliveredHours, logger });
+  const delivery = createTicketQueue({
+    ...queueLocation,
+    connection: queueConnection,
+    retry: tickets.retry,
+    keepDeliveredHours: tickets.keepDeliveredHours,
+    logger,
+  });
   metrics.setQueueDepthSource(delivery.depth);
   const workerConnection = tickets.worker === 'embedded' ? createBullmqConnection(config.redis, logger) : undefined;
   const worker =
     workerConnection &&
-    startTicketWorker({ ...queueLocation, connection: workerConnection, adapter, retry: tickets.retry, logger, metrics, closeWaitMs: config.shutdownGraceMs });
+    startTicketWorker({
+      ...queueLocation,
+      connection: workerConnection,
+      adapter,
+      retry: tickets.retry,
+      logger,
+      metrics,
+      closeWaitMs: config.shutdownGraceMs,
+    });
   logger.info({ adapter: adapter.name, worker: tickets.worker }, 'ticket delivery queue ready');
   return {
     delivery,

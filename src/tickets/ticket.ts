@@ -48,7 +48,19 @@ export const ticketTopics = ['stuck_in_car', 'stuck_in_charger', 'cable_stuck', 
 export type TicketTopic = (typeof ticketTopics)[number];
 
 /** Since contract 2: heat, melting, bang, crackling (hazards the bot hears since then). */
-export const damageDetails = ['pin', 'dashboard_error', 'burning', 'smoke', 'sparks', 'heat', 'melting', 'bang', 'crackling', 'cracked', 'release_cord'] as const;
+export const damageDetails = [
+  'pin',
+  'dashboard_error',
+  'burning',
+  'smoke',
+  'sparks',
+  'heat',
+  'melting',
+  'bang',
+  'crackling',
+  'cracked',
+  'release_cord',
+] as const;
 
 export const transcriptLimits = { maxTurns: 50, maxCharsPerTurn: 1000 } as const;
 
@@ -118,7 +130,9 @@ export const ticketSchema = z
     site: siteSchema,
     vehicle: z.object({ make: shortText(60).optional(), model: shortText(60).optional() }).strict(),
     charger: z.object({ model: shortText(80).optional() }).strict(),
-    stepsTried: z.array(z.object({ procedure: shortText(60), step: shortText(80), outcome: z.enum(stepOutcomes) }).strict() satisfies z.ZodType<TriedStep>),
+    stepsTried: z.array(
+      z.object({ procedure: shortText(60), step: shortText(80), outcome: z.enum(stepOutcomes) }).strict() satisfies z.ZodType<TriedStep>,
+    ),
     entities: entitiesSchema,
     transcript: z.array(transcriptTurnSchema).max(transcriptLimits.maxTurns),
     /** What the makers of the driver's car or charger say, as the driver was told it, with the sources. */
@@ -126,14 +140,20 @@ export const ticketSchema = z
     /** Photos the driver sent (since contract 3): each a signed link that works as long as the ticket is kept. */
     photos: z.array(ticketPhotoSchema).max(50).optional(),
     /** Set when field staff raised the ticket for a customer (Teams). */
-    raisedBy: z.object({ entraObjectId: z.uuid(), name: shortText(100) }).strict().optional(),
+    raisedBy: z
+      .object({ entraObjectId: z.uuid(), name: shortText(100) })
+      .strict()
+      .optional(),
   })
   .strict();
 
 export type Ticket = z.output<typeof ticketSchema>;
 
 /** Everything the handoff knows when the user confirms. `buildTicket` adds id, reference and time. */
-export type HandoffInput = Pick<Ticket, 'reason' | 'stepsTried' | 'entities' | 'channel' | 'contact' | 'site' | 'raisedBy' | 'releaseFacts' | 'photos'> & {
+export type HandoffInput = Pick<
+  Ticket,
+  'reason' | 'stepsTried' | 'entities' | 'channel' | 'contact' | 'site' | 'raisedBy' | 'releaseFacts' | 'photos'
+> & {
   /** The procedure running when the handoff was decided, if any. */
   scenario?: string;
   transcript: TranscriptEntry[];
@@ -160,11 +180,13 @@ export function newTicketReference(): string {
 
 /** Keeps the most recent turns, each cut to the per-turn limit, so a long chat still fits a ticket. */
 export function capTranscript(turns: TranscriptEntry[]): TranscriptEntry[] {
-  return turns.slice(-transcriptLimits.maxTurns).map((turn) =>
-    turn.text.length > transcriptLimits.maxCharsPerTurn
-      ? { ...turn, text: `${turn.text.slice(0, transcriptLimits.maxCharsPerTurn - 1)}…` }
-      : turn,
-  );
+  return turns
+    .slice(-transcriptLimits.maxTurns)
+    .map((turn) =>
+      turn.text.length > transcriptLimits.maxCharsPerTurn
+        ? { ...turn, text: `${turn.text.slice(0, transcriptLimits.maxCharsPerTurn - 1)}…` }
+        : turn,
+    );
 }
 
 /** Throws a `ZodError` naming the bad field when the input breaks the contract. */

@@ -18,7 +18,10 @@ export const ticketUpdateSchema = z
     kind: z.enum(ticketUpdateKinds),
     createdAt: z.iso.datetime(),
     /** The person of the support team who took the chat over. */
-    staff: z.object({ name: z.string().trim().min(1).max(100) }).strict().optional(),
+    staff: z
+      .object({ name: z.string().trim().min(1).max(100) })
+      .strict()
+      .optional(),
     /** What was said while they had the chat: `user`, `bot` (a safety instruction) and `staff`. */
     transcript: z.array(transcriptTurnSchema).max(transcriptLimits.maxTurns),
   })

@@ -33,7 +33,9 @@ describe('a conversation stored by the release before the conversation engine', 
     expect(reply.texts).toEqual([messages.nextStep, instruction('connector_technique'), messages.questions.didItComeFree]);
     const stored = await raw();
     expect(Object.keys(stored).sort()).toEqual([conversationProperty, 'eTag']);
-    expect(stored[conversationProperty].record.transcript.map((entry: { text: string }) => entry.text)).toContain('my cable is stuck in the car');
+    expect(stored[conversationProperty].record.transcript.map((entry: { text: string }) => entry.text)).toContain(
+      'my cable is stuck in the car',
+    );
     expect(stored[conversationProperty].stage.guide.tried).toEqual([
       { procedure: 'stuck_in_car', step: 'end_session', outcome: 'still_stuck' },
       { procedure: 'stuck_in_car', step: 'unlock_car', outcome: 'still_stuck' },
@@ -61,11 +63,15 @@ describe('a conversation stored by the release before the conversation engine', 
     const fixture = legacyFixture('ticket-created') as { conversationRecord: { tickets: { reference: string }[] } };
     const { bot } = await chatStoredAs(fixture);
     const { reference } = fixture.conversationRecord.tickets[0];
-    expect((await bot.user(handoff.buttons.create)).texts).toEqual([fillTemplate(handoff.alreadyCreated, { reference, responseTime: 'within 24 hours' })]);
+    expect((await bot.user(handoff.buttons.create)).texts).toEqual([
+      fillTemplate(handoff.alreadyCreated, { reference, responseTime: 'within 24 hours' }),
+    ]);
   });
 
   it('at a dialog this release does not know: starts again and says so', async () => {
-    const fixture = legacyFixture('guide-step') as { DialogState: { dialogStack: { state: { dialogs: { dialogStack: { id: string }[] } } }[] } };
+    const fixture = legacyFixture('guide-step') as {
+      DialogState: { dialogStack: { state: { dialogs: { dialogStack: { id: string }[] } } }[] };
+    };
     fixture.DialogState.dialogStack[0].state.dialogs.dialogStack[0].id = 'retiredDialog';
     const { bot } = await chatStoredAs(fixture);
     const reply = await bot.user('my cable is stuck in the car');

@@ -17,7 +17,10 @@ describe('replies as a channel shows them', () => {
   });
 
   it('in Teams, the instructions before a question and the question become one card', () => {
-    const rendered = renderReplies([{ text: 'Do this.' }, { text: 'Did it work?', buttons: ['Yes', 'No'] }, { text: 'Thanks!' }], 'msteams');
+    const rendered = renderReplies(
+      [{ text: 'Do this.' }, { text: 'Did it work?', buttons: ['Yes', 'No'] }, { text: 'Thanks!' }],
+      'msteams',
+    );
     expect(rendered).toHaveLength(2);
     expect(rendered[0].attachments?.[0].contentType).toBe('application/vnd.microsoft.card.adaptive');
     expect(JSON.stringify(rendered[0].attachments?.[0].content)).toContain('Do this.');
@@ -45,6 +48,9 @@ describe('what the user typed, in what the bot says', () => {
     expect(summary.texts[0]).toContain(`Email: ${userText('sam_taylor@example.com')}`);
     expect(summary.texts[0]).toContain(`Charger: ${userText('Pulsar *Plus* (22kW) _v2_')}`);
     await bot.user(handoff.buttons.create);
-    expect(tickets.tickets()[0]).toMatchObject({ contact: { email: 'sam_taylor@example.com' }, charger: { model: 'Pulsar *Plus* (22kW) _v2_' } });
+    expect(tickets.tickets()[0]).toMatchObject({
+      contact: { email: 'sam_taylor@example.com' },
+      charger: { model: 'Pulsar *Plus* (22kW) _v2_' },
+    });
   });
 });

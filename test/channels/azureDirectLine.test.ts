@@ -58,12 +58,16 @@ describe('the web chat token route with Azure Direct Line (DIRECT_LINE_SECRET se
     expect(answer.status).toBe(502);
     expect(answer.body.code).toBe('DirectLineUnavailable');
     expect(JSON.stringify(answer.body)).not.toContain(secret);
-    expect(logs.find((line) => line.msg === 'Azure Direct Line token exchange failed')).toMatchObject({ err: { type: 'DirectLineUnavailableError' } });
+    expect(logs.find((line) => line.msg === 'Azure Direct Line token exchange failed')).toMatchObject({
+      err: { type: 'DirectLineUnavailableError' },
+    });
     expect(JSON.stringify(logs)).not.toContain(secret);
   });
 
   it('logs the network error under the one it caused when Azure cannot be reached', async () => {
-    nock('https://directline.botframework.com').post('/v3/directline/tokens/generate').replyWithError({ code: 'ENOTFOUND', message: 'getaddrinfo ENOTFOUND directline.botframework.com' });
+    nock('https://directline.botframework.com')
+      .post('/v3/directline/tokens/generate')
+      .replyWithError({ code: 'ENOTFOUND', message: 'getaddrinfo ENOTFOUND directline.botframework.com' });
     await tokenRoute({});
     const failed = logs.find((line) => line.msg === 'Azure Direct Line token exchange failed') as { err: { message: string } };
     expect(failed.err.message).toMatch(/^Azure Direct Line did not issue a token: unreachable: .*getaddrinfo ENOTFOUND/);

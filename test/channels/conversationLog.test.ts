@@ -1,5 +1,10 @@
 import type { Activity } from 'botbuilder';
-import { type ConversationLog, InMemoryConversationLog, type LogEvent, type LogLimits } from '../../src/channels/directLine/conversationLog';
+import {
+  type ConversationLog,
+  InMemoryConversationLog,
+  type LogEvent,
+  type LogLimits,
+} from '../../src/channels/directLine/conversationLog';
 import { RedisConversationLog } from '../../src/channels/directLine/redisConversationLog';
 import { parseWatermark } from '../../src/channels/directLine/watermark';
 import { loadConfig } from '../../src/config';
@@ -103,7 +108,9 @@ function logContract(name: string, makeLog: (limits: LogLimits) => ConversationL
   });
 }
 
-logContract('InMemoryConversationLog', (limits) => new InMemoryConversationLog({ ttlSeconds: 60, limits }), { confirmsSubscription: false });
+logContract('InMemoryConversationLog', (limits) => new InMemoryConversationLog({ ttlSeconds: 60, limits }), {
+  confirmsSubscription: false,
+});
 
 describe('the log in Redis', () => {
   const redis = useSharedRedis();
@@ -126,9 +133,13 @@ describe('the log in Redis', () => {
     await log.close();
   });
 
-  logContract('RedisConversationLog', (limits) => new RedisConversationLog(redis.client, { keyPrefix: redis.prefix, ttlSeconds: 60, limits, logger: silentLogger }), {
-    confirmsSubscription: true,
-  });
+  logContract(
+    'RedisConversationLog',
+    (limits) => new RedisConversationLog(redis.client, { keyPrefix: redis.prefix, ttlSeconds: 60, limits, logger: silentLogger }),
+    {
+      confirmsSubscription: true,
+    },
+  );
 });
 
 describe('InMemoryConversationLog expiry', () => {

@@ -116,7 +116,15 @@ describe('the self-hosted Direct Line, over HTTP', () => {
 
   it.each([
     ['no token', undefined, 'TokenMissing'],
-    ['a forged token', jwt.sign({ conv: 'c', ch: 'webchat' }, 'another-secret', { subject: 'dl_x', issuer: 'evc-cable-release-bot', audience: 'directline' }), 'TokenInvalid'],
+    [
+      'a forged token',
+      jwt.sign({ conv: 'c', ch: 'webchat' }, 'another-secret', {
+        subject: 'dl_x',
+        issuer: 'evc-cable-release-bot',
+        audience: 'directline',
+      }),
+      'TokenInvalid',
+    ],
     ['an unsigned token', jwt.sign({ conv: 'c', ch: 'webchat', sub: 'dl_x' }, '', { algorithm: 'none' }), 'TokenInvalid'],
     ['garbage', 'not-a-token', 'TokenInvalid'],
   ])('refuses %s with 401', async (_kind, token, code) => {
@@ -127,11 +135,11 @@ describe('the self-hosted Direct Line, over HTTP', () => {
 
   it('refuses an expired token with 403, as Direct Line does, and will not refresh it', async () => {
     const session = await client.session();
-    const expired = jwt.sign(
-      { conv: session.conversationId, ch: 'webchat', exp: Math.floor(Date.now() / 1000) - 60 },
-      secret,
-      { subject: session.userId, issuer: 'evc-cable-release-bot', audience: 'directline' },
-    );
+    const expired = jwt.sign({ conv: session.conversationId, ch: 'webchat', exp: Math.floor(Date.now() / 1000) - 60 }, secret, {
+      subject: session.userId,
+      issuer: 'evc-cable-release-bot',
+      audience: 'directline',
+    });
     const read = await client.poll(expired, session.conversationId);
     expect(read.status).toBe(403);
     expect(read.body.error.code).toBe('TokenExpired');
@@ -182,7 +190,8 @@ describe('after a restart without Redis', () => {
     try {
       const client = directLineClient(before.baseUrl);
       await client.start(session.token);
-      for (const text of ['hello', 'my charging cable is stuck in the car']) await client.post(session.token, session.conversationId, userMessage(text));
+      for (const text of ['hello', 'my charging cable is stuck in the car'])
+        await client.post(session.token, session.conversationId, userMessage(text));
       watermark = ((await client.poll(session.token, session.conversationId)).body as ActivityPage).watermark;
       expect(parseInt(watermark, 10)).toBeGreaterThan(3);
     } finally {

@@ -47,7 +47,10 @@ describe('the official Direct Line client (botframework-directlinejs), two insta
     const id = await onFirst.post('my charging cable is stuck in the car');
     await onFirst.until(start(firstStep), 'the first step');
     // The user's own message comes back on the stream too: Web Chat marks it as sent by it.
-    expect(onFirst.received.find((activity) => activity.id === id)).toMatchObject({ text: 'my charging cable is stuck in the car', from: { role: 'user' } });
+    expect(onFirst.received.find((activity) => activity.id === id)).toMatchObject({
+      text: 'my charging cable is stuck in the car',
+      from: { role: 'user' },
+    });
 
     // The same conversation posted to through the other instance (a polling client there): pushed to this stream.
     const onSecond = client({ domain: domainOf(second), token: session.token, conversationId: session.conversationId, webSocket: false });

@@ -14,7 +14,12 @@ mockOutsideHttp('127.0.0.1');
 const outbox = tempOutboxFile();
 
 /** A multipart upload as botframework-directlinejs builds it: the activity as a Blob, then each file. */
-async function upload(baseUrl: string, session: { token: string; conversationId: string }, files: { data: Buffer; type: string; name: string }[], text = '') {
+async function upload(
+  baseUrl: string,
+  session: { token: string; conversationId: string },
+  files: { data: Buffer; type: string; name: string }[],
+  text = '',
+) {
   const form = new FormData();
   const activity = userMessage(text, { attachments: files.map((file) => ({ contentType: file.type, name: file.name })) });
   form.append('activity', new Blob([JSON.stringify(activity)], { type: 'application/vnd.microsoft.activity' }));
@@ -62,7 +67,11 @@ describe('photos over the self-hosted Direct Line', () => {
       await waitFor(() => client.received.some((activity) => activity.id === body.id), 'the echo');
       const echo = client.received.find((activity) => activity.id === body.id)!;
       const [attachment] = echo.attachments!;
-      expect(attachment).toEqual({ contentType: 'image/png', name: 'pin.png', contentUrl: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/api\/photos\/[0-9a-f-]+\?expires=\d+&sig=/) });
+      expect(attachment).toEqual({
+        contentType: 'image/png',
+        name: 'pin.png',
+        contentUrl: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/api\/photos\/[0-9a-f-]+\?expires=\d+&sig=/),
+      });
       expect(JSON.stringify(echo)).not.toContain(pngPhoto.toString('base64'));
 
       const photo = await fetch(attachment.contentUrl!);
@@ -82,7 +91,9 @@ describe('photos over the self-hosted Direct Line', () => {
 
   it('refuses too large (413), not a photo by its bytes (415) and too many (413), naming the problem', async () => {
     const session = await directLineClient(running.baseUrl).session();
-    const tooLarge = await upload(running.baseUrl, session, [{ data: Buffer.concat([pngPhoto, Buffer.alloc(4096)]), type: 'image/png', name: 'big.png' }]);
+    const tooLarge = await upload(running.baseUrl, session, [
+      { data: Buffer.concat([pngPhoto, Buffer.alloc(4096)]), type: 'image/png', name: 'big.png' },
+    ]);
     expect(tooLarge).toEqual({ status: 413, body: { error: { code: 'FileTooLarge', message: 'A photo may be at most 2 KB.' } } });
     const wrongType = await upload(running.baseUrl, session, [{ data: notAnImage, type: 'image/png', name: 'pin.png' }]);
     expect(wrongType).toMatchObject({ status: 415, body: { error: { code: 'UnsupportedMediaType' } } });
@@ -91,7 +102,10 @@ describe('photos over the self-hosted Direct Line', () => {
 
     expect((await upload(running.baseUrl, session, [png('a.png'), png('b.png')])).status).toBe(200);
     expect((await upload(running.baseUrl, session, [png('c.png')])).status).toBe(200);
-    expect(await upload(running.baseUrl, session, [png('d.png')])).toMatchObject({ status: 413, body: { error: { code: 'ConversationPhotoLimit' } } });
+    expect(await upload(running.baseUrl, session, [png('d.png')])).toMatchObject({
+      status: 413,
+      body: { error: { code: 'ConversationPhotoLimit' } },
+    });
     // Still a working conversation.
     const dl = directLineClient(running.baseUrl);
     expect((await dl.post(session.token, session.conversationId, userMessage('my cable is stuck in the car'))).status).toBe(200);
@@ -109,14 +123,23 @@ describe('photos over the self-hosted Direct Line', () => {
     const session = await dl.session();
     await dl.start(session.token);
     expect((await upload(running.baseUrl, session, [png()], 'the pin is bent')).status).toBe(200);
-    for (const text of ['Sam Taylor', '07700 900123', 'Leeds', messages.handoff.buttons.skip, messages.handoff.buttons.skip, messages.handoff.buttons.create]) {
+    for (const text of [
+      'Sam Taylor',
+      '07700 900123',
+      'Leeds',
+      messages.handoff.buttons.skip,
+      messages.handoff.buttons.skip,
+      messages.handoff.buttons.create,
+    ]) {
       expect((await dl.post(session.token, session.conversationId, userMessage(text))).status).toBe(200);
     }
     const page = (await dl.poll(session.token, session.conversationId)).body;
     expect(botTexts(page).some((text) => text.startsWith(messages.photoReceived.slice(0, 30)))).toBe(true);
     await waitFor(() => received.length > 0, 'the ticket at the webhook');
     const [ticket] = received;
-    expect(ticket.photos).toEqual([{ id: expect.any(String), contentType: 'image/png', bytes: pngPhoto.length, url: expect.stringContaining('/api/photos/') }]);
+    expect(ticket.photos).toEqual([
+      { id: expect.any(String), contentType: 'image/png', bytes: pngPhoto.length, url: expect.stringContaining('/api/photos/') },
+    ]);
     // The link is made for the service's public address; here that is this test's service.
     const link = new URL(ticket.photos![0].url);
     const photo = await fetch(`${running.baseUrl}${link.pathname}${link.search}`);

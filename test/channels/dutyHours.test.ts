@@ -50,7 +50,7 @@ describe('support staff duty hours (LIVE_AGENTS_HOURS)', () => {
     expect(london.availableAt(at('2026-10-26T17:30:00Z'))).toBe(true);
   });
 
-  it('says when staff are next on duty, in the zone\'s days: later today, tomorrow, or after the weekend', () => {
+  it("says when staff are next on duty, in the zone's days: later today, tomorrow, or after the weekend", () => {
     expect(london.nextAvailable(at('2026-01-26T06:15:00Z'))).toBe('today at 08:00');
     expect(london.nextAvailable(at('2026-01-26T19:00:00Z'))).toBe('tomorrow at 08:00');
     // Friday evening and Saturday: Monday; Sunday just before midnight: tomorrow.
@@ -81,13 +81,17 @@ describe('support staff duty hours (LIVE_AGENTS_HOURS)', () => {
 describe('live handoff configuration', () => {
   const channel = '19:4f2c1d0e9a8b4c7d@thread.tacv2';
   const tenant = '8a3f2c11-5d4e-4b8a-9c6f-0e1d2a3b4c5d';
-  const configured = { LIVE_AGENTS_TEAMS_CHANNEL_ID: channel, LIVE_AGENTS_TEAMS_TENANT_ID: tenant, LIVE_AGENTS_HOURS: 'Mon-Fri 08:00-18:00 Europe/London' };
+  const configured = {
+    LIVE_AGENTS_TEAMS_CHANNEL_ID: channel,
+    LIVE_AGENTS_TEAMS_TENANT_ID: tenant,
+    LIVE_AGENTS_HOURS: 'Mon-Fri 08:00-18:00 Europe/London',
+  };
 
   it('is off unless the channel is set: tickets only', () => {
     expect(configProblems({})).toEqual([]);
   });
 
-  it('is on with the channel, the tenant and the hours; the service URL is Teams\' global one unless set', async () => {
+  it("is on with the channel, the tenant and the hours; the service URL is Teams' global one unless set", async () => {
     const { loadConfig } = await import('../../src/config');
     expect(loadConfig(configured).liveAgents).toEqual({
       teams: { channelId: channel, tenantId: tenant, serviceUrl: 'https://smba.trafficmanager.net/teams/' },
@@ -97,11 +101,23 @@ describe('live handoff configuration', () => {
   });
 
   it.each([
-    ['hours that do not parse', { ...configured, LIVE_AGENTS_HOURS: 'weekdays 9 to 5' }, /^LIVE_AGENTS_HOURS: must end with an IANA time zone/],
+    [
+      'hours that do not parse',
+      { ...configured, LIVE_AGENTS_HOURS: 'weekdays 9 to 5' },
+      /^LIVE_AGENTS_HOURS: must end with an IANA time zone/,
+    ],
     ['no hours', { ...configured, LIVE_AGENTS_HOURS: '' }, /^LIVE_AGENTS_HOURS: required with LIVE_AGENTS_TEAMS_CHANNEL_ID/],
     ['no tenant', { ...configured, LIVE_AGENTS_TEAMS_TENANT_ID: '' }, /^LIVE_AGENTS_TEAMS_TENANT_ID: required/],
-    ['a tenant that is not a GUID', { ...configured, LIVE_AGENTS_TEAMS_TENANT_ID: 'contoso.onmicrosoft.com' }, /^LIVE_AGENTS_TEAMS_TENANT_ID: must be the Entra tenant id/],
-    ['a channel that is not a channel id', { ...configured, LIVE_AGENTS_TEAMS_CHANNEL_ID: 'Support' }, /^LIVE_AGENTS_TEAMS_CHANNEL_ID: must be a Teams channel id/],
+    [
+      'a tenant that is not a GUID',
+      { ...configured, LIVE_AGENTS_TEAMS_TENANT_ID: 'contoso.onmicrosoft.com' },
+      /^LIVE_AGENTS_TEAMS_TENANT_ID: must be the Entra tenant id/,
+    ],
+    [
+      'a channel that is not a channel id',
+      { ...configured, LIVE_AGENTS_TEAMS_CHANNEL_ID: 'Support' },
+      /^LIVE_AGENTS_TEAMS_CHANNEL_ID: must be a Teams channel id/,
+    ],
     ['hours without a channel', { LIVE_AGENTS_HOURS: 'always' }, /^LIVE_AGENTS_HOURS: only used with LIVE_AGENTS_TEAMS_CHANNEL_ID/],
     ['a wait of no minutes', { ...configured, LIVE_AGENTS_WAIT_MINUTES: '0' }, /^LIVE_AGENTS_WAIT_MINUTES/],
   ])('refuses %s, naming the variable', (_what, env, problem) => {

@@ -30,7 +30,9 @@ describe('Web Chat on another site (WEBCHAT_EMBED_ORIGINS)', () => {
     const other = 'https://elsewhere.example';
     const answer = await fetch(`${running.baseUrl}/api/webchat/token`, { method: 'POST', headers: { origin: other } });
     expect(answer.headers.get('access-control-allow-origin')).toBeNull();
-    expect(running.logs).toContainEqual(expect.objectContaining({ site: other, msg: expect.stringContaining('not in WEBCHAT_EMBED_ORIGINS') }));
+    expect(running.logs).toContainEqual(
+      expect.objectContaining({ site: other, msg: expect.stringContaining('not in WEBCHAT_EMBED_ORIGINS') }),
+    );
   });
 
   it('lets the chat page call its own service without CORS', async () => {
@@ -41,8 +43,12 @@ describe('Web Chat on another site (WEBCHAT_EMBED_ORIGINS)', () => {
   });
 
   it('logs a frame the browser will refuse, naming the site', async () => {
-    await fetch(`${running.baseUrl}/`, { headers: { 'sec-fetch-dest': 'iframe', 'sec-fetch-site': 'cross-site', referer: 'https://framing.example/page' } });
-    await fetch(`${running.baseUrl}/`, { headers: { 'sec-fetch-dest': 'iframe', 'sec-fetch-site': 'cross-site', referer: `${site}/shop` } });
+    await fetch(`${running.baseUrl}/`, {
+      headers: { 'sec-fetch-dest': 'iframe', 'sec-fetch-site': 'cross-site', referer: 'https://framing.example/page' },
+    });
+    await fetch(`${running.baseUrl}/`, {
+      headers: { 'sec-fetch-dest': 'iframe', 'sec-fetch-site': 'cross-site', referer: `${site}/shop` },
+    });
     const framed = running.logs.filter((line) => String(line.msg).includes('framed by a site'));
     expect(framed.map((line) => line.site)).toEqual(['https://framing.example']);
   });

@@ -21,13 +21,19 @@ const thread = { conversationId: '19:live-chats@thread.tacv2;messageid=170000000
 const handoff: LiveHandoff = {
   reference: ticket.reference,
   ticket,
-  driver: { channelId: 'directline', serviceUrl: 'directline://in-process', conversation: { id: 'dl-1' } as never, user: { id: 'dl_user', name: '' } },
+  driver: {
+    channelId: 'directline',
+    serviceUrl: 'directline://in-process',
+    conversation: { id: 'dl-1' } as never,
+    user: { id: 'dl_user', name: '' },
+  },
   thread,
   offeredAt: '2025-01-15T09:30:00.000Z',
 };
 const priya = { id: 'priya', name: 'Priya Sharma' };
 const tom = { id: 'tom', name: 'Tom Baker' };
-const takeOver = (staff: typeof priya) => (current: LiveHandoff) => (current.takenBy ? undefined : { ...current, takenBy: { ...staff, at: '2025-01-15T09:31:00.000Z' } });
+const takeOver = (staff: typeof priya) => (current: LiveHandoff) =>
+  current.takenBy ? undefined : { ...current, takenBy: { ...staff, at: '2025-01-15T09:31:00.000Z' } };
 
 describe.each(storages)('the live handoffs %s', (_where, storage) => {
   it('are found by reference and by thread', async () => {
@@ -66,7 +72,10 @@ describe('the escalation card', () => {
 
   it('shows what the driver typed as text, not as markdown', () => {
     const named = card({ ticket: sampleTicket({ contact: { name: 'Sam *Bold* [link](https://x.example)', email: 'sam@example.com' } }) });
-    expect(named.body.find((block) => block.type === 'FactSet')?.facts).toContainEqual({ title: liveStaff.labels.contact, value: 'Sam \\*Bold\\* \\[link\\]\\(https://x.example\\), sam@example.com' });
+    expect(named.body.find((block) => block.type === 'FactSet')?.facts).toContainEqual({
+      title: liveStaff.labels.contact,
+      value: 'Sam \\*Bold\\* \\[link\\]\\(https://x.example\\), sam@example.com',
+    });
   });
 
   it('lists the steps tried and the last messages', () => {
@@ -76,7 +85,7 @@ describe('the escalation card', () => {
     expect(text).toContain('**Bot:** Pull the emergency release cord in the boot.');
   });
 
-  it('offers Take over and End chat while waiting, End chat while taken, nothing once ended; the time in the reader\'s zone', () => {
+  it("offers Take over and End chat while waiting, End chat while taken, nothing once ended; the time in the reader's zone", () => {
     expect(card().actions!.map((action) => action.title)).toEqual([liveStaff.buttons.takeOver, liveStaff.buttons.end]);
     expect(cardText(card())).toContain('offered {{TIME(2025-01-15T09:30:00Z)}}');
     expect(card({ takenBy: { ...priya, at } }).actions!.map((action) => action.title)).toEqual([liveStaff.buttons.end]);

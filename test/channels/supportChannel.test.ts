@@ -13,7 +13,12 @@ mockOutsideHttp('127.0.0.1');
 
 function channelAt(serviceUrl: string, credentials: { appId?: string; appPassword?: string }, timeoutMs = 2_000): SupportChannel {
   return new SupportChannel({
-    authentication: new BotFrameworkRequestAuthentication({ appId: credentials.appId, appPassword: credentials.appPassword, appType: 'MultiTenant', tenantId: undefined }),
+    authentication: new BotFrameworkRequestAuthentication({
+      appId: credentials.appId,
+      appPassword: credentials.appPassword,
+      appType: 'MultiTenant',
+      tenantId: undefined,
+    }),
     botAppId: credentials.appId,
     serviceUrl,
     channelId: supportTeam.channelId,
@@ -61,7 +66,9 @@ describe("the support team's Teams channel, through the Bot Connector", () => {
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
     const { port } = silent.address() as AddressInfo;
     try {
-      const error = (await channelAt(`http://127.0.0.1:${port}/`, {}, 200).startThread(card).catch((e: unknown) => e)) as Error;
+      const error = (await channelAt(`http://127.0.0.1:${port}/`, {}, 200)
+        .startThread(card)
+        .catch((e: unknown) => e)) as Error;
       expect(error.message).toBe(`The Teams Bot Connector at 127.0.0.1:${port} did not create the thread`);
       expect((error.cause as Error).name).toBe('AbortError');
     } finally {

@@ -21,7 +21,11 @@ describe('the bot in Microsoft Teams', () => {
     const [card] = cardsIn(replies);
     expect(cardText(card)).toContain(item(carSteps[0].say[0]));
     expect(cardText(card)).toContain(messages.questions.didItComeFree);
-    expect(card.actions).toContainEqual({ type: 'Action.Submit', title: messages.buttons.stillStuck, data: { answer: messages.buttons.stillStuck } });
+    expect(card.actions).toContainEqual({
+      type: 'Action.Submit',
+      title: messages.buttons.stillStuck,
+      data: { answer: messages.buttons.stillStuck },
+    });
   });
 
   it('takes a submitted card button as the answer', async () => {
@@ -71,7 +75,10 @@ describe('the bot in Microsoft Teams', () => {
     });
 
     it('is refused without a tenant at all', async () => {
-      const noTenant = teamsMessage('foreign-2', 'hello', { channelData: {}, conversation: { id: 'foreign-2' } as Activity['conversation'] });
+      const noTenant = teamsMessage('foreign-2', 'hello', {
+        channelData: {},
+        conversation: { id: 'foreign-2' } as Activity['conversation'],
+      });
       expect((await postActivity(running.baseUrl, noTenant)).replies.map((reply) => reply.text)).toEqual([messages.teamsTenantRefused]);
     });
   });
@@ -83,7 +90,10 @@ describe('the bot in Microsoft Teams', () => {
     };
 
     it('without a recipient is answered as usual', async () => {
-      const { status, replies } = await postActivity(running.baseUrl, teamsMessage('teams-m1', messages.buttons.car, { recipient: undefined }));
+      const { status, replies } = await postActivity(
+        running.baseUrl,
+        teamsMessage('teams-m1', messages.buttons.car, { recipient: undefined }),
+      );
       expect(status).toBe(200);
       firstStepShown(replies);
     });
@@ -91,13 +101,19 @@ describe('the bot in Microsoft Teams', () => {
     it('with entities that are not entities is answered as usual, its mention still removed', async () => {
       const mention = `<at>${bot.name}</at>`;
       const entities = [null, 5, { type: 7 }, { type: 'mention', mentioned: bot, text: mention }] as unknown as Activity['entities'];
-      const { status, replies } = await postActivity(running.baseUrl, teamsMessage('teams-m2', `${mention} ${messages.buttons.car}`, { entities }));
+      const { status, replies } = await postActivity(
+        running.baseUrl,
+        teamsMessage('teams-m2', `${mention} ${messages.buttons.car}`, { entities }),
+      );
       expect(status).toBe(200);
       firstStepShown(replies);
     });
 
     it('a member list with holes greets as usual: field staff get their own welcome, about a customer, in one card', async () => {
-      const joined = teamsMessage('teams-m3', '', { type: 'conversationUpdate', membersAdded: [null, staff] as unknown as Activity['membersAdded'] });
+      const joined = teamsMessage('teams-m3', '', {
+        type: 'conversationUpdate',
+        membersAdded: [null, staff] as unknown as Activity['membersAdded'],
+      });
       const { status, replies } = await postActivity(running.baseUrl, joined);
       expect(status).toBe(200);
       const [card] = cardsIn(replies);

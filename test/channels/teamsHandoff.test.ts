@@ -86,7 +86,8 @@ describe('a handoff in Microsoft Teams', () => {
 
   it('leaves drivers on other channels as they were: their own details, one typed question at a time, no raisedBy', async () => {
     const conversation = `web-handoff-${randomUUID()}`;
-    const say = async (text: string, extra = {}) => postActivity(running.baseUrl, messageActivity(conversation, text, { from: staff, ...extra }));
+    const say = async (text: string, extra = {}) =>
+      postActivity(running.baseUrl, messageActivity(conversation, text, { from: staff, ...extra }));
     await say('my cable is stuck in the car');
     const asked = (await say(messages.buttons.person)).replies;
     expect(cardsIn(asked)).toEqual([]);
@@ -97,7 +98,9 @@ describe('a handoff in Microsoft Teams', () => {
     expect(textsOf(formHere.replies)).toEqual([handoff.questions.name.retry]);
 
     for (const text of ['Sam Taylor', 'sam@example.com', 'Leeds', handoff.buttons.skip, handoff.buttons.skip]) await say(text);
-    const reference = textsOf((await say(handoff.buttons.create)).replies).join('\n').match(/EVC-[2-9A-HJKMNP-Z]{6}/)![0];
+    const reference = textsOf((await say(handoff.buttons.create)).replies)
+      .join('\n')
+      .match(/EVC-[2-9A-HJKMNP-Z]{6}/)![0];
     await waitFor(() => received.some((ticket) => ticket.reference === reference));
     const ticket = received.find((t) => t.reference === reference)!;
     expect(ticket).toMatchObject({ channel: 'test', contact: { name: 'Sam Taylor', email: 'sam@example.com' } });

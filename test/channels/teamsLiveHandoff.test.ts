@@ -37,7 +37,11 @@ function liveEnv(connector: FakeBotConnector, tickets: LocalTicketEndpoint, hour
 
 /** Posts what a person does in the support channel to an instance, as Teams does: replies go to the fake connector. */
 async function staffDoes(running: RunningService, activity: Partial<Activity>): Promise<void> {
-  const answer = await fetch(`${running.baseUrl}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) });
+  const answer = await fetch(`${running.baseUrl}/api/messages`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(activity),
+  });
   expect(answer.status).toBe(200);
 }
 
@@ -51,7 +55,12 @@ describe('a live handoff to the support team in Teams: a driver on the self-host
 
   beforeAll(async () => {
     [connector, tickets] = await Promise.all([fakeBotConnector(), localTicketEndpoint()]);
-    const env = { REDIS_URL: sharedRedisUrl, REDIS_KEY_PREFIX: keyPrefix, WEBCHAT_TOKEN_SECRET: 'shared-secret-of-both-instances-0123456789', ...liveEnv(connector, tickets) };
+    const env = {
+      REDIS_URL: sharedRedisUrl,
+      REDIS_KEY_PREFIX: keyPrefix,
+      WEBCHAT_TOKEN_SECRET: 'shared-secret-of-both-instances-0123456789',
+      ...liveEnv(connector, tickets),
+    };
     [first, second] = await Promise.all([startService(env, { captureLogs: true }), startService(env, { captureLogs: true })]);
     await Promise.all([first, second].map((running) => whenRedisReady(running.service.runtime.redis!, 5000)));
   });
@@ -78,7 +87,11 @@ describe('a live handoff to the support team in Teams: a driver on the self-host
     expect(reference).toBeDefined();
 
     const [thread] = connector.threads();
-    expect(thread.call.body).toMatchObject({ isGroup: true, tenantId: ourTenant, channelData: { channel: { id: supportTeam.channelId }, tenant: { id: ourTenant } } });
+    expect(thread.call.body).toMatchObject({
+      isGroup: true,
+      tenantId: ourTenant,
+      channelData: { channel: { id: supportTeam.channelId }, tenant: { id: ourTenant } },
+    });
     expect(thread.conversationId).toBe(`${supportTeam.channelId};messageid=${thread.cardId}`);
     expect(cardText(thread.card)).toContain(fillTemplate(liveStaff.cardTitle, { reference }));
     expect(cardText(thread.card)).toContain('**Driver:** Skip');
@@ -96,23 +109,34 @@ describe('a live handoff to the support team in Teams: a driver on the self-host
     ]);
 
     // Priya takes it over, through the other instance: the driver's stream on the first gets it at once.
-    const inThread = (from: Activity['from'], what: { text: string } | { value: Record<string, unknown> }) => channelThreadActivity(connector.url, thread.conversationId, from, what);
+    const inThread = (from: Activity['from'], what: { text: string } | { value: Record<string, unknown> }) =>
+      channelThreadActivity(connector.url, thread.conversationId, from, what);
     await staffDoes(second, inThread(priya, { value: { liveHandoff: 'accept', reference } }));
     await driver.until(fillTemplate(live.joined, { name: 'Priya' }), 'Priya joining');
-    expect(cardText(connector.cardOf(thread.conversationId)!)).toMatch(/Priya Sharma took this chat over at \{\{TIME\(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\)\}\}/);
-    expect(buttonsOf(connector.cardOf(thread.conversationId))).toEqual([{ title: liveStaff.buttons.end, data: { liveHandoff: 'end', reference } }]);
+    expect(cardText(connector.cardOf(thread.conversationId)!)).toMatch(
+      /Priya Sharma took this chat over at \{\{TIME\(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\)\}\}/,
+    );
+    expect(buttonsOf(connector.cardOf(thread.conversationId))).toEqual([
+      { title: liveStaff.buttons.end, data: { liveHandoff: 'end', reference } },
+    ]);
     expect(connector.textsIn(thread.conversationId)).toEqual([liveStaff.joined]);
 
     // Tom is too late, and cannot write to the driver either.
     await staffDoes(first, inThread(tom, { value: { liveHandoff: 'accept', reference } }));
     await staffDoes(first, inThread(tom, { text: 'I can help too' }));
-    expect(connector.textsIn(thread.conversationId).slice(1)).toEqual([fillTemplate(liveStaff.alreadyTaken, { name: priya.name }), fillTemplate(liveStaff.notYours, { name: priya.name })]);
+    expect(connector.textsIn(thread.conversationId).slice(1)).toEqual([
+      fillTemplate(liveStaff.alreadyTaken, { name: priya.name }),
+      fillTemplate(liveStaff.notYours, { name: priya.name }),
+    ]);
 
     // The driver writes: it goes to the thread, and the bot stays quiet.
     const log = directLineClient(first.baseUrl);
     const seen = ((await log.poll(session.token, session.conversationId)).body as ActivityPage).watermark;
     await driver.post('still stuck, the car is a kia <b>e-Niro</b>');
-    await waitFor(() => connector.textsIn(thread.conversationId).includes('**Driver:** still stuck, the car is a kia \\<b\\>e-Niro\\</b\\>'), "the driver's message in the thread");
+    await waitFor(
+      () => connector.textsIn(thread.conversationId).includes('**Driver:** still stuck, the car is a kia \\<b\\>e-Niro\\</b\\>'),
+      "the driver's message in the thread",
+    );
     const afterDriver = ((await log.poll(session.token, session.conversationId, seen)).body as ActivityPage).activities;
     expect(afterDriver.filter((activity) => activity.type === 'message').map((activity) => activity.from?.role)).toEqual(['user']);
 
@@ -124,7 +148,10 @@ describe('a live handoff to the support team in Teams: a driver on the self-host
     // A hazard: the bot gives the safety instruction at once, and the thread sees it highlighted.
     await driver.post('wait there is smoke coming from the charge port');
     await driver.until(item('safety_instruction').slice(0, 40), 'the safety instruction');
-    await waitFor(() => connector.textsIn(thread.conversationId).some((text) => text.startsWith('⚠️ **Driver, possible hazard:** wait there is smoke')), 'the hazard in the thread');
+    await waitFor(
+      () => connector.textsIn(thread.conversationId).some((text) => text.startsWith('⚠️ **Driver, possible hazard:** wait there is smoke')),
+      'the hazard in the thread',
+    );
 
     // Priya ends the chat by typing "end": the driver is back with the bot, which asks about the cable.
     await staffDoes(first, inThread(priya, { text: 'end' }));
@@ -156,18 +183,32 @@ describe('a live handoff to the support team in Teams: a driver on the self-host
     expect(connector.textsIn(thread.conversationId)).not.toContain(messages.teamsTenantRefused);
   });
 
-  it('refuses the card\'s buttons from another tenant or another channel, and logs it; nothing changes', async () => {
+  it("refuses the card's buttons from another tenant or another channel, and logs it; nothing changes", async () => {
     const [thread] = connector.threads();
     const reference = thread.card.actions![0].data as { reference: string };
     const before = connector.calls.length;
-    await staffDoes(first, channelThreadActivity(connector.url, thread.conversationId, tom, { value: { liveHandoff: 'accept', reference: reference.reference } }, { tenant: otherTenant }));
+    await staffDoes(
+      first,
+      channelThreadActivity(
+        connector.url,
+        thread.conversationId,
+        tom,
+        { value: { liveHandoff: 'accept', reference: reference.reference } },
+        { tenant: otherTenant },
+      ),
+    );
     const elsewhere = '19:general-0000@thread.tacv2;messageid=1';
-    await staffDoes(second, channelThreadActivity(connector.url, elsewhere, tom, { value: { liveHandoff: 'accept', reference: reference.reference } }));
+    await staffDoes(
+      second,
+      channelThreadActivity(connector.url, elsewhere, tom, { value: { liveHandoff: 'accept', reference: reference.reference } }),
+    );
     expect(connector.calls.slice(before).map((call) => [call.conversationId, call.body.text])).toEqual([
       [thread.conversationId, liveStaff.refused],
       [elsewhere, liveStaff.refused],
     ]);
-    const refusals = [...first.logs, ...second.logs].filter((line) => line.msg === "live handoff action refused: not from the support team's channel");
+    const refusals = [...first.logs, ...second.logs].filter(
+      (line) => line.msg === "live handoff action refused: not from the support team's channel",
+    );
     expect(refusals).toHaveLength(2);
     expect(refusals[0]).toMatchObject({ level: 40, tenant: otherTenant });
   });
@@ -190,13 +231,21 @@ describe('a live handoff for a driver on another channel (proactive turns), stat
   /** A driver on a channel of its own, whose connector is `serviceUrl`; the replies to its own messages come back in the response. */
   async function driverAskingForAPerson(serviceUrl: string) {
     const conversationId = `driver-${randomUUID()}`;
-    const say = async (text: string) => textsOf((await postActivity(running.baseUrl, messageActivity(conversationId, text, { serviceUrl }))).replies);
+    const say = async (text: string) =>
+      textsOf((await postActivity(running.baseUrl, messageActivity(conversationId, text, { serviceUrl }))).replies);
     await say('my cable is stuck in my car, i want to talk to a person');
     let said: string[] = [];
     for (const answer of handoffAnswers) said = await say(answer);
     const reference = referenceIn(said)!;
     const thread = connector.threads().find((started) => cardText(started.card).includes(reference))!;
-    return { conversationId, say, reference, thread, inThread: (from: Activity['from'], what: { text: string } | { value: Record<string, unknown> }) => channelThreadActivity(connector.url, thread.conversationId, from, what) };
+    return {
+      conversationId,
+      say,
+      reference,
+      thread,
+      inThread: (from: Activity['from'], what: { text: string } | { value: Record<string, unknown> }) =>
+        channelThreadActivity(connector.url, thread.conversationId, from, what),
+    };
   }
 
   it("delivers the staff's words to the driver's channel connector, once however often Teams redelivers them", async () => {
@@ -209,7 +258,10 @@ describe('a live handoff for a driver on another channel (proactive turns), stat
     const message = driver.inThread(priya, { text: 'Is the charger showing a red light?' });
     await staffDoes(running, message);
     await staffDoes(running, message);
-    expect(connector.textsIn(driver.conversationId)).toEqual([fillTemplate(live.joined, { name: 'Priya' }), '**Priya:** Is the charger showing a red light?']);
+    expect(connector.textsIn(driver.conversationId)).toEqual([
+      fillTemplate(live.joined, { name: 'Priya' }),
+      '**Priya:** Is the charger showing a red light?',
+    ]);
 
     expect(await driver.say('no, it is green')).toEqual([]);
     expect(connector.textsIn(driver.thread.conversationId)).toContain('**Driver:** no, it is green');
@@ -241,7 +293,7 @@ describe('a live handoff for a driver on another channel (proactive turns), stat
   });
 });
 
-describe('outside the support team\'s hours', () => {
+describe("outside the support team's hours", () => {
   const dayWords = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
   // Three days from now, a minute at 03:00 UTC: never now, whenever the test runs.
   const onDutyDay = (new Date().getUTCDay() + 3) % 7;

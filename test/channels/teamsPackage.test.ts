@@ -24,7 +24,9 @@ const manifestSchema = z.object({
       z.object({
         botId: z.literal(appId),
         scopes: z.array(z.enum(['personal', 'team', 'groupChat'])).min(1),
-        commandLists: z.array(z.object({ commands: z.array(z.object({ title: z.string().max(32), description: z.string().max(128) })).max(10) })),
+        commandLists: z.array(
+          z.object({ commands: z.array(z.object({ title: z.string().max(32), description: z.string().max(128) })).max(10) }),
+        ),
       }),
     )
     .length(1),
@@ -42,12 +44,20 @@ describe('npm run teams:package', () => {
 
   it('writes a zip with a valid manifest for the configured MicrosoftAppId and both icons', async () => {
     const output = path.join(dir, 'app.zip');
-    const { code, stdout } = await runNode('cli/teamsPackage.js', { env: { MicrosoftAppId: appId, TEAMS_DEVELOPER_URL: 'https://charger.example' }, args: [output] }).finished;
+    const { code, stdout } = await runNode('cli/teamsPackage.js', {
+      env: { MicrosoftAppId: appId, TEAMS_DEVELOPER_URL: 'https://charger.example' },
+      args: [output],
+    }).finished;
     expect(code).toBe(0);
     expect(stdout.trim()).toBe(output);
 
     const zip = new AdmZip(output);
-    expect(zip.getEntries().map((entry) => entry.entryName).sort()).toEqual(['color.png', 'manifest.json', 'outline.png']);
+    expect(
+      zip
+        .getEntries()
+        .map((entry) => entry.entryName)
+        .sort(),
+    ).toEqual(['color.png', 'manifest.json', 'outline.png']);
     const manifest = manifestSchema.parse(JSON.parse(zip.readAsText('manifest.json')));
     expect(manifest.developer.privacyUrl).toBe('https://charger.example/privacy');
     expect(pngInfo(zip.readFile('color.png')!)).toEqual({ width: 192, height: 192, colorType: 6 });
@@ -57,7 +67,12 @@ describe('npm run teams:package', () => {
   it('keeps the developer URL’s query in the privacy and terms links, takes a raised version, and warns about placeholders', async () => {
     const output = path.join(dir, 'raised.zip');
     const { code, stderr } = await runNode('cli/teamsPackage.js', {
-      env: { MicrosoftAppId: appId, TEAMS_DEVELOPER_URL: 'https://charger.example/en?ref=teams', TEAMS_APP_VERSION: '1.2.3', TEAMS_ALLOWED_TENANT_IDS: '' },
+      env: {
+        MicrosoftAppId: appId,
+        TEAMS_DEVELOPER_URL: 'https://charger.example/en?ref=teams',
+        TEAMS_APP_VERSION: '1.2.3',
+        TEAMS_ALLOWED_TENANT_IDS: '',
+      },
       args: [output],
     }).finished;
     expect(code).toBe(0);
@@ -71,7 +86,8 @@ describe('npm run teams:package', () => {
   });
 
   it('refuses to write a package without a MicrosoftAppId', async () => {
-    const { code, stderr } = await runNode('cli/teamsPackage.js', { env: { MicrosoftAppId: '' }, args: [path.join(dir, 'none.zip')] }).finished;
+    const { code, stderr } = await runNode('cli/teamsPackage.js', { env: { MicrosoftAppId: '' }, args: [path.join(dir, 'none.zip')] })
+      .finished;
     expect(code).toBe(1);
     expect(stderr).toContain('MicrosoftAppId');
     expect(fs.existsSync(path.join(dir, 'none.zip'))).toBe(false);

@@ -30,16 +30,19 @@ describe('the chat page and its files', () => {
     expect(scripts.every(([, , body]) => body.trim() === '')).toBe(true);
   });
 
-  it.each(['br', 'gzip'])('serves Web Chat %s-compressed (a quarter of its size or less), under its version, for a year', async (encoding) => {
-    const plain = await (await fetch(`${running.baseUrl}${bundleUrl}`, { headers: { 'accept-encoding': 'identity' } })).arrayBuffer();
-    const response = await fetch(`${running.baseUrl}${bundleUrl}`, { headers: { 'accept-encoding': `${encoding}, deflate` } });
-    expect(response.headers.get('content-encoding')).toBe(encoding);
-    expect(response.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
-    expect(response.headers.get('vary')).toBe('Accept-Encoding');
-    // fetch decodes the body itself; its length on the wire is the header's.
-    expect(Number(response.headers.get('content-length'))).toBeLessThan(plain.byteLength / 4);
-    expect(Buffer.from(await response.arrayBuffer()).equals(Buffer.from(plain))).toBe(true);
-  });
+  it.each(['br', 'gzip'])(
+    'serves Web Chat %s-compressed (a quarter of its size or less), under its version, for a year',
+    async (encoding) => {
+      const plain = await (await fetch(`${running.baseUrl}${bundleUrl}`, { headers: { 'accept-encoding': 'identity' } })).arrayBuffer();
+      const response = await fetch(`${running.baseUrl}${bundleUrl}`, { headers: { 'accept-encoding': `${encoding}, deflate` } });
+      expect(response.headers.get('content-encoding')).toBe(encoding);
+      expect(response.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+      expect(response.headers.get('vary')).toBe('Accept-Encoding');
+      // fetch decodes the body itself; its length on the wire is the header's.
+      expect(Number(response.headers.get('content-length'))).toBeLessThan(plain.byteLength / 4);
+      expect(Buffer.from(await response.arrayBuffer()).equals(Buffer.from(plain))).toBe(true);
+    },
+  );
 
   it('picks brotli, then gzip, and honours q=0', () => {
     expect(preferredEncoding('gzip, deflate, br, zstd')).toBe('br');

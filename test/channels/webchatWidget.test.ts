@@ -33,10 +33,15 @@ async function siteWithEmbed() {
   const chat = { baseUrl: '' };
   const server = http.createServer((_req, res) => {
     res.writeHead(200, { 'content-type': 'text/html' });
-    res.end(`<!doctype html><html lang="en"><title>Charger maker</title><h1>Our chargers</h1><script src="${chat.baseUrl}/embed.js" async></script></html>`);
+    res.end(
+      `<!doctype html><html lang="en"><title>Charger maker</title><h1>Our chargers</h1><script src="${chat.baseUrl}/embed.js" async></script></html>`,
+    );
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { chat, url: `http://localhost:${(server.address() as AddressInfo).port}`, close: () =>
+  return {
+    chat,
+    url: `http://localhost:${(server.address() as AddressInfo).port}`,
+    close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
         server.close(() => resolve());
@@ -51,7 +56,10 @@ describe('the chat page in a real browser (Chromium)', () => {
   let otherSite: Awaited<ReturnType<typeof siteWithEmbed>>;
   beforeAll(async () => {
     // Either may fail (Chromium not installed): keep what started, so afterAll stops it and jest exits.
-    const [service, chromium] = await Promise.allSettled([startService({ WEBCHAT_TOKEN_SECRET: secret, WEBCHAT_TOKENS_PER_MINUTE: '1000' }, { captureLogs: true }), launchChromium()]);
+    const [service, chromium] = await Promise.allSettled([
+      startService({ WEBCHAT_TOKEN_SECRET: secret, WEBCHAT_TOKENS_PER_MINUTE: '1000' }, { captureLogs: true }),
+      launchChromium(),
+    ]);
     if (service.status === 'fulfilled') running = service.value;
     if (chromium.status === 'fulfilled') browser = chromium.value;
     for (const started of [service, chromium]) if (started.status === 'rejected') throw started.reason;
@@ -71,7 +79,10 @@ describe('the chat page in a real browser (Chromium)', () => {
     page.on('websocket', (socket) => sockets.push(socket.url()));
     await page.goto(`${running.baseUrl}/`);
     await said(page, messages.welcome).first().waitFor();
-    await waitFor(() => page.evaluate(() => document.activeElement?.getAttribute('aria-label') === 'Message input box'), 'focus on the message box');
+    await waitFor(
+      () => page.evaluate(() => document.activeElement?.getAttribute('aria-label') === 'Message input box'),
+      'focus on the message box',
+    );
     expect(sockets[0]).toMatch(/^ws:\/\/127\.0\.0\.1:\d+\/v3\/directline\/conversations\/[^/]+\/stream/);
 
     await page.keyboard.type('my charging cable is stuck in the car');
@@ -143,11 +154,17 @@ describe('the chat page in a real browser (Chromium)', () => {
       const launcher = page.getByRole('button', { name: 'Cable stuck? Chat with us' });
       await launcher.click();
       const chat = page.frameLocator('iframe[title="Charging cable help"]');
-      await chat.locator('.webchat__bubble__content', { hasText: shownAs(messages.welcome) }).first().waitFor();
+      await chat
+        .locator('.webchat__bubble__content', { hasText: shownAs(messages.welcome) })
+        .first()
+        .waitFor();
       const closeButton = page.getByRole('button', { name: 'Close the chat' });
       expect(await closeButton.getAttribute('aria-expanded')).toBe('true');
       const frame = page.frames().find((candidate) => candidate.url().startsWith(embedding.baseUrl))!;
-      await waitFor(() => frame.evaluate(() => document.hasFocus() && document.activeElement?.getAttribute('aria-label') === 'Message input box'), 'focus in the chat');
+      await waitFor(
+        () => frame.evaluate(() => document.hasFocus() && document.activeElement?.getAttribute('aria-label') === 'Message input box'),
+        'focus in the chat',
+      );
 
       await page.keyboard.press('Escape');
       await waitFor(async () => !(await page.locator('iframe[title="Charging cable help"]').isVisible()), 'the chat closed');
@@ -155,7 +172,10 @@ describe('the chat page in a real browser (Chromium)', () => {
       expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Cable stuck? Chat with us');
 
       await launcher.click();
-      await waitFor(() => frame.evaluate(() => document.activeElement?.getAttribute('aria-label') === 'Message input box'), 'focus back in the chat');
+      await waitFor(
+        () => frame.evaluate(() => document.activeElement?.getAttribute('aria-label') === 'Message input box'),
+        'focus back in the chat',
+      );
     } finally {
       await page.close();
       await embedding.service.stop();
@@ -168,7 +188,10 @@ describe('the chat page in a real browser (Chromium)', () => {
       await page.goto(otherSite.url);
       await page.getByRole('button', { name: 'Cable stuck? Chat with us' }).click();
       await waitFor(
-        () => running.logs.some((line) => String(line.msg).includes('not in WEBCHAT_EMBED_ORIGINS: the browser refuses it') && line.site === otherSite.url),
+        () =>
+          running.logs.some(
+            (line) => String(line.msg).includes('not in WEBCHAT_EMBED_ORIGINS: the browser refuses it') && line.site === otherSite.url,
+          ),
         'the refusal in the log',
       );
     } finally {

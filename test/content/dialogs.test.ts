@@ -111,7 +111,9 @@ describe('dialogs/', () => {
 
   it('lists already-done phrases (intents/entities.yaml stepsDone) only for steps that exist', () => {
     const { gazetteer } = loadTrainingData(contentDirs.intents);
-    expect(Object.keys(gazetteer.stepsDone)).toEqual(expect.arrayContaining(['end_session', 'unlock_car', 'emergency_release', 'power_cycle']));
+    expect(Object.keys(gazetteer.stepsDone)).toEqual(
+      expect.arrayContaining(['end_session', 'unlock_car', 'emergency_release', 'power_cycle']),
+    );
     expect(Object.keys(gazetteer.stepsDone).filter((step) => !isStepAnywhere(dialogs, step))).toEqual([]);
   });
 });

@@ -18,21 +18,48 @@ describe('knowledge/', () => {
   it('holds every fact of the release guide under a stable id', () => {
     const expected = [
       // the two locks and why they lock
-      'rarely_a_fault', 'why_it_locks', 'car_port_lock', 'charger_socket_lock', 'either_lock_holds',
+      'rarely_a_fault',
+      'why_it_locks',
+      'car_port_lock',
+      'charger_socket_lock',
+      'either_lock_holds',
       // the five release steps and their details
-      'end_session', 'wait_after_stop', 'unlock_car', 'port_release_button', 'connector_technique',
-      'socket_connector_technique', 'emergency_release', 'emergency_release_only_for_emergencies',
-      'check_charger_idle', 'power_cycle', 'solenoid_failed',
+      'end_session',
+      'wait_after_stop',
+      'unlock_car',
+      'port_release_button',
+      'connector_technique',
+      'socket_connector_technique',
+      'emergency_release',
+      'emergency_release_only_for_emergencies',
+      'check_charger_idle',
+      'power_cycle',
+      'solenoid_failed',
       // what not to do
-      'never_yank', 'never_lever', 'never_unplug_while_charging', 'never_open_charger',
+      'never_yank',
+      'never_lever',
+      'never_unplug_while_charging',
+      'never_open_charger',
       // when to call an installer
-      'when_to_call_installer', 'installer_socket_stuck_after_reset', 'installer_pin_damaged',
-      'installer_emergency_release_failed', 'installer_dashboard_error',
+      'when_to_call_installer',
+      'installer_socket_stuck_after_reset',
+      'installer_pin_damaged',
+      'installer_emergency_release_failed',
+      'installer_dashboard_error',
       // the three questions
-      'faq_finished_but_locked', 'faq_power_cut', 'faq_cold_night',
+      'faq_finished_but_locked',
+      'faq_power_cut',
+      'faq_cold_night',
       // what drivers ask mid-procedure that the steps don't say
-      'never_do_summary', 'never_lubricate', 'no_hot_water', 'isolator_location', 'drive_off', 'plug_release_button',
-      'stuck_cable_safe', 'leave_it_connected', 'charger_types',
+      'never_do_summary',
+      'never_lubricate',
+      'no_hot_water',
+      'isolator_location',
+      'drive_off',
+      'plug_release_button',
+      'stuck_cable_safe',
+      'leave_it_connected',
+      'charger_types',
     ];
     expect(expected.filter((id) => !knowledge.has(id))).toEqual([]);
   });

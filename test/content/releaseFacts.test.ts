@@ -5,7 +5,13 @@ import { loadContent } from '../../src/content/loadContent';
 import { loadRecognizer } from '../../src/nlu/model';
 import { isEnglishWord } from '../../src/nlu/englishWords';
 import { ContentError } from '../../src/yamlFiles';
-import { loadCatalogue, loadReleaseFacts, riskyInstructions, type ReleaseCatalogue, type ReleaseFact } from '../../src/content/releaseFacts';
+import {
+  loadCatalogue,
+  loadReleaseFacts,
+  riskyInstructions,
+  type ReleaseCatalogue,
+  type ReleaseFact,
+} from '../../src/content/releaseFacts';
 import { chargerTopics, vehicleTopics } from '../../src/content/releaseTopics';
 
 const facts = loadReleaseFacts();
@@ -24,7 +30,12 @@ const loadVehicles = (files: Record<string, string>) => loadCatalogue(folderWith
 function everyFact<T extends string>(catalogue: ReleaseCatalogue<T>): Array<{ where: string; fact: ReleaseFact<T> }> {
   return catalogue.makes.flatMap((m) => [
     ...m.facts.map((fact) => ({ where: m.id, fact })),
-    ...m.models.flatMap((model) => catalogue.topics.flatMap((t) => model.factsFor(t)).filter((f) => f.scope === 'model').map((fact) => ({ where: `${m.id}/${model.id}`, fact }))),
+    ...m.models.flatMap((model) =>
+      catalogue.topics
+        .flatMap((t) => model.factsFor(t))
+        .filter((f) => f.scope === 'model')
+        .map((fact) => ({ where: `${m.id}/${model.id}`, fact })),
+    ),
   ]);
 }
 
@@ -32,7 +43,9 @@ describe('knowledge/vehicles and knowledge/chargers', () => {
   it('load, with the most common cars and home chargers', () => {
     const models = facts.vehicles.makes.flatMap((m) => m.models.map((model) => `${m.id}/${model.id}`));
     expect(models.length).toBeGreaterThanOrEqual(20);
-    expect(models).toEqual(expect.arrayContaining(['tesla/model_y', 'tesla/model_3', 'volkswagen/id3', 'kia/ev6', 'nissan/leaf', 'mg/mg4']));
+    expect(models).toEqual(
+      expect.arrayContaining(['tesla/model_y', 'tesla/model_3', 'volkswagen/id3', 'kia/ev6', 'nissan/leaf', 'mg/mg4']),
+    );
     expect(facts.chargers.makes.length).toBeGreaterThanOrEqual(10);
   });
 
@@ -66,7 +79,11 @@ describe('knowledge/vehicles and knowledge/chargers', () => {
     expect(facts.vehicles.resolve('i4')?.model?.factsFor('unlock_port')[0]?.sources[0]?.url).toMatch(/bmwusa/);
 
     const dir = folderWith({
-      'a.yaml': make('a', 'a', `${fact()}  - topic: unlock_port\n    text: Older cars only.\n    years: { to: 2019 }\n    ${source}\n    checked: 2026-12-01\n`),
+      'a.yaml': make(
+        'a',
+        'a',
+        `${fact()}  - topic: unlock_port\n    text: Older cars only.\n    years: { to: 2019 }\n    ${source}\n    checked: 2026-12-01\n`,
+      ),
     });
     const a = loadCatalogue(dir, vehicleTopics).make('a');
     expect(a?.factsFor('unlock_port', 2022).map((f) => f.text)).toEqual(['Unlock the car.']);
@@ -94,14 +111,17 @@ describe('knowledge/vehicles and knowledge/chargers', () => {
   it.each([
     ['vehicles', facts.vehicles],
     ['chargers', facts.chargers],
-  ] as const)('no %s fact advises force, levering, tools, lubricant, prising or opening the charger', (_kind, catalogue: ReleaseCatalogue<string>) => {
-    const risky = everyFact(catalogue)
-      .filter(({ fact }) => !fact.makersOwnStep)
-      .flatMap(({ where, fact }) => riskyInstructions(fact.text).map((sentence) => `${where}: ${sentence}`));
-    expect(risky).toEqual([]);
-    const ownSteps = everyFact(catalogue).filter(({ fact }) => fact.makersOwnStep);
-    for (const { fact } of ownSteps) expect(fact.sources.some((s) => s.primary)).toBe(true);
-  });
+  ] as const)(
+    'no %s fact advises force, levering, tools, lubricant, prising or opening the charger',
+    (_kind, catalogue: ReleaseCatalogue<string>) => {
+      const risky = everyFact(catalogue)
+        .filter(({ fact }) => !fact.makersOwnStep)
+        .flatMap(({ where, fact }) => riskyInstructions(fact.text).map((sentence) => `${where}: ${sentence}`));
+      expect(risky).toEqual([]);
+      const ownSteps = everyFact(catalogue).filter(({ fact }) => fact.makersOwnStep);
+      for (const { fact } of ownSteps) expect(fact.sources.some((s) => s.primary)).toBe(true);
+    },
+  );
 
   it('every fact was checked on a real date and has a source with a title', () => {
     for (const { fact } of [...everyFact(facts.vehicles), ...everyFact(facts.chargers)]) {
@@ -142,7 +162,9 @@ describe('release facts are refused when', () => {
   it('an alias stands for a make and one of its models, or two ids are the same', () => {
     const models = '\nmodels:\n  - id: m\n    name: M\n    aliases: [a]\n';
     expect(() => loadVehicles({ 'a.yaml': make('a', 'x') + models })).toThrow(/"a" stands for both a and a M/);
-    expect(() => loadVehicles({ 'a.yaml': make('a', 'x') + models + '  - id: m\n    name: N\n' })).toThrow(/models\.1\.id: "m" is used twice/);
+    expect(() => loadVehicles({ 'a.yaml': make('a', 'x') + models + '  - id: m\n    name: N\n' })).toThrow(
+      /models\.1\.id: "m" is used twice/,
+    );
   });
 
   it('an alias is not written as drivers type it', () => {
@@ -155,7 +177,9 @@ describe('release facts are refused when', () => {
 
   it('a file has neither a fact nor a notFound entry', () => {
     expect(() => loadVehicles({ 'a.yaml': 'id: a\nname: A\n' })).toThrow(/at least one fact, or a notFound entry/);
-    expect(() => loadVehicles({ 'a.yaml': 'id: a\nname: A\nnotFound: [{ topic: cold_weather, searched: [] }]\n' })).toThrow(/notFound\.0\.searched: say what was searched/);
+    expect(() => loadVehicles({ 'a.yaml': 'id: a\nname: A\nnotFound: [{ topic: cold_weather, searched: [] }]\n' })).toThrow(
+      /notFound\.0\.searched: say what was searched/,
+    );
   });
 
   it('a topic is not one of the list', () => {
@@ -179,7 +203,9 @@ describe('release facts are refused when', () => {
     const step = 'Turn the bonnet-lock screw clockwise with a flat-head screwdriver.';
     const secondary = 'sources: [{ url: "https://example.com/blog", title: "A blog", primary: false }]';
     const own = (s: string) => fact(s).replace('Unlock the car.', step).replace('    checked', '    makersOwnStep: true\n    checked');
-    expect(() => loadVehicles({ 'a.yaml': make('a', 'a', own(secondary)) })).toThrow(/facts\.0\.sources: a maker's own step needs a primary source/);
+    expect(() => loadVehicles({ 'a.yaml': make('a', 'a', own(secondary)) })).toThrow(
+      /facts\.0\.sources: a maker's own step needs a primary source/,
+    );
     expect(loadVehicles({ 'a.yaml': make('a', 'a', own(source)) }).make('a')?.facts[0]?.makersOwnStep).toBe(true);
   });
 
@@ -191,7 +217,11 @@ describe('release facts are refused when', () => {
 
 describe('the recognizer knows every car and charger name of the release facts', () => {
   const recognizer = loadRecognizer();
-  const plain = (name: string) => name.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
+  const plain = (name: string) =>
+    name
+      .normalize('NFKD')
+      .replace(/[\u0300-\u036f]/g, '')
+      .toLowerCase();
   const namesOf = <T extends string>(catalogue: ReleaseCatalogue<T>) =>
     catalogue.makes.flatMap((make) =>
       [make.name.toLowerCase(), ...make.aliases, ...make.models.flatMap((model) => [model.name.toLowerCase(), ...model.aliases])]
@@ -205,7 +235,10 @@ describe('the recognizer knows every car and charger name of the release facts',
   });
 
   // "tesla" alone is the car; "tesla wall connector" the charger.
-  it.each(namesOf(facts.chargers).filter(([, name]) => name !== 'tesla' && name !== 'tesla energy' && name !== 'wallbox'))('%s: "%s" names a charger brand', (_brand, name) => {
-    expect(recognizer.entitiesOf(`it's stuck in my ${name}`).chargerBrand).toBeDefined();
-  });
+  it.each(namesOf(facts.chargers).filter(([, name]) => name !== 'tesla' && name !== 'tesla energy' && name !== 'wallbox'))(
+    '%s: "%s" names a charger brand',
+    (_brand, name) => {
+      expect(recognizer.entitiesOf(`it's stuck in my ${name}`).chargerBrand).toBeDefined();
+    },
+  );
 });

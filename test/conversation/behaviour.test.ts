@@ -19,7 +19,7 @@ describe('interruptions at a step in the middle', () => {
   it('help says where we are and repeats the same step', async () => {
     const bot = await atSecondCarStep();
     const help = await bot.user('help');
-    expect(help.texts[0]).toContain("step 2: Lock and unlock the car");
+    expect(help.texts[0]).toContain('step 2: Lock and unlock the car');
     expect(help.texts.slice(1)).toEqual([unlockStep, questions.didItComeFree]);
     expect((await bot.user(buttons.stillStuck)).texts[1]).toBe(instruction('connector_technique'));
   });
@@ -32,7 +32,7 @@ describe('interruptions at a step in the middle', () => {
 
   it('asking for a person hands over with the customer_request reason', async () => {
     const bot = await atSecondCarStep();
-    expect((await bot.user(buttons.person)).texts).toEqual([...handoffOpening('customer_request'),]);
+    expect((await bot.user(buttons.person)).texts).toEqual([...handoffOpening('customer_request')]);
   });
 
   it('a bent pin: stop, do not pull or lever, hand over (pin_damaged)', async () => {
@@ -51,7 +51,7 @@ describe('interruptions at a step in the middle', () => {
 
   it('a burning smell: the safety instruction first, then a safety handoff', async () => {
     const bot = await atSecondCarStep();
-    expect((await bot.user('I can smell burning')).texts).toEqual([item('safety_instruction'), ...handoffOpening('safety_hazard'),]);
+    expect((await bot.user('I can smell burning')).texts).toEqual([item('safety_instruction'), ...handoffOpening('safety_hazard')]);
   });
 
   it('the "Something\'s damaged" button hands over too', async () => {

@@ -25,7 +25,13 @@ function countingRecognizer() {
 
 function engineWith(recognizer: Recognizer = realRecognizer) {
   const tickets = memoryTicketDelivery();
-  const engine = new ConversationEngine({ content, recognizer, tickets, responseTime: 'within 24 hours', logger: createLogger({ env: 'test', logLevel: 'silent' }) });
+  const engine = new ConversationEngine({
+    content,
+    recognizer,
+    tickets,
+    responseTime: 'within 24 hours',
+    logger: createLogger({ env: 'test', logLevel: 'silent' }),
+  });
   return { engine, tickets };
 }
 
@@ -58,12 +64,19 @@ const interviewAt = (interviewStage: object, settled: string[] = []): Stage => (
   },
 });
 const everyInterviewStage = [
-  ...handoffQuestions.map((question) => ({ name: `the ${question} question`, stage: interviewAt({ kind: 'question', question, backToSummary: false }, handoffQuestions.slice(0, handoffQuestions.indexOf(question))) })),
+  ...handoffQuestions.map((question) => ({
+    name: `the ${question} question`,
+    stage: interviewAt({ kind: 'question', question, backToSummary: false }, handoffQuestions.slice(0, handoffQuestions.indexOf(question))),
+  })),
   { name: 'the summary', stage: interviewAt({ kind: 'summary' }, [...handoffQuestions]) },
   { name: 'the choice of what to change', stage: interviewAt({ kind: 'chooseChange' }, [...handoffQuestions]) },
 ];
 
-const hazards = ['there is smoke coming out of the socket', 'i can smell burning from the wallbox', 'it just sparked when i touched the plug'];
+const hazards = [
+  'there is smoke coming out of the socket',
+  'i can smell burning from the wallbox',
+  'it just sparked when i touched the plug',
+];
 
 describe('at every step of every procedure', () => {
   it.each(everyStep)('$name: a hazard gets the safety instruction first and a safety_hazard handoff', async ({ stage }) => {
@@ -98,16 +111,22 @@ describe('at every step of every procedure', () => {
 });
 
 describe('at every stage of the handoff', () => {
-  it.each(everyInterviewStage)('$name: a hazard gets the safety instruction first; the handoff goes on as a safety one, answers kept', async ({ stage }) => {
-    const { engine } = engineWith();
-    const result = await engine.turn(at(stage), input('omg theres smoke coming out of the charger now'));
-    expect(texts(result)[0]).toBe(item('safety_instruction'));
-    expect(texts(result)).toContain(messages.handoffStarting.replace('{reason}', messages.handoffReasons.safety_hazard));
-    expect(result.conversation.stage).toMatchObject({
-      kind: 'handoff',
-      handoff: { request: { reason: 'safety_hazard' }, interview: { answers: { name: 'Sam Taylor', email: 'sam@example.com' }, essentialOnly: true } },
-    });
-  });
+  it.each(everyInterviewStage)(
+    '$name: a hazard gets the safety instruction first; the handoff goes on as a safety one, answers kept',
+    async ({ stage }) => {
+      const { engine } = engineWith();
+      const result = await engine.turn(at(stage), input('omg theres smoke coming out of the charger now'));
+      expect(texts(result)[0]).toBe(item('safety_instruction'));
+      expect(texts(result)).toContain(messages.handoffStarting.replace('{reason}', messages.handoffReasons.safety_hazard));
+      expect(result.conversation.stage).toMatchObject({
+        kind: 'handoff',
+        handoff: {
+          request: { reason: 'safety_hazard' },
+          interview: { answers: { name: 'Sam Taylor', email: 'sam@example.com' }, essentialOnly: true },
+        },
+      });
+    },
+  );
 
   it.each(everyInterviewStage)('$name: the cable coming free asks whether a person is still wanted', async ({ stage }) => {
     const { engine, tickets } = engineWith();
@@ -122,7 +141,10 @@ describe('at every stage of the handoff', () => {
 
     const stillWanted = await engine.turn(freed.conversation, input(handoff.buttons.keepGoing));
     expect(texts(stillWanted)[0]).toBe(handoff.continuing);
-    expect(stillWanted.conversation.stage).toMatchObject({ kind: 'handoff', handoff: { interview: (stage as Extract<Stage, { kind: 'handoff' }>).handoff.interview } });
+    expect(stillWanted.conversation.stage).toMatchObject({
+      kind: 'handoff',
+      handoff: { interview: (stage as Extract<Stage, { kind: 'handoff' }>).handoff.interview },
+    });
   });
 
   it.each(everyInterviewStage)('$name: asking for a person says one is on the way and asks the same again', async ({ stage }) => {
@@ -166,7 +188,14 @@ describe('at the rating', () => {
   });
 
   it('a score is kept with the outcome it rates', async () => {
-    const stored = { ...at(rating), record: { transcript: [], tickets: [], outcomes: [{ result: 'freed' as const, scenario: 'stuck_in_car', step: 'unlock_car', at: '2026-12-01T00:00:00.000Z' }] } };
+    const stored = {
+      ...at(rating),
+      record: {
+        transcript: [],
+        tickets: [],
+        outcomes: [{ result: 'freed' as const, scenario: 'stuck_in_car', step: 'unlock_car', at: '2026-12-01T00:00:00.000Z' }],
+      },
+    };
     const result = await engineWith().engine.turn(stored, input('4 stars'));
     expect(texts(result)).toEqual([messages.ratingThanks]);
     expect(result.conversation.record.outcomes[0].rating).toBe(4);

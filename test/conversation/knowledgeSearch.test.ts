@@ -14,12 +14,21 @@ import { loadYamlFile } from '../../src/yamlFiles';
  */
 const answerIds = z.union([z.string(), z.array(z.string()).min(1)]).transform((a) => (typeof a === 'string' ? [a] : a));
 const part = z.object({ answered: z.array(z.object({ q: z.string(), a: answerIds }).strict()), unanswered: z.array(z.string()) }).strict();
-const table = loadYamlFile(path.join(__dirname, '../fixtures/knowledge-questions.yaml'), z.object({ tuning: part, heldOut: part }).strict());
+const table = loadYamlFile(
+  path.join(__dirname, '../fixtures/knowledge-questions.yaml'),
+  z.object({ tuning: part, heldOut: part }).strict(),
+);
 
 /** Questions about force, tools, sprays, heat, opening the charger or unplugging mid-session. */
 const safetyItems = new Set([
-  'never_yank', 'never_lever', 'never_unplug_while_charging', 'never_open_charger', 'never_do_summary',
-  'never_lubricate', 'no_hot_water', 'emergency_release_only_for_emergencies',
+  'never_yank',
+  'never_lever',
+  'never_unplug_while_charging',
+  'never_open_charger',
+  'never_do_summary',
+  'never_lubricate',
+  'no_hot_water',
+  'emergency_release_only_for_emergencies',
 ]);
 
 const knowledge = loadKnowledge();
@@ -45,7 +54,9 @@ function outcome({ question, expected }: Case) {
 /** Wrong answers listed in the message, so a failure says what to fix. */
 function scoreOf(cases: Case[]) {
   const outcomes = cases.map(outcome);
-  const wrong = outcomes.filter((o) => !o.right).map((o) => `${o.question} -> ${o.found ?? 'nothing'} (expected ${o.expected.join(' or ') || 'nothing'})`);
+  const wrong = outcomes
+    .filter((o) => !o.right)
+    .map((o) => `${o.question} -> ${o.found ?? 'nothing'} (expected ${o.expected.join(' or ') || 'nothing'})`);
   return { share: (cases.length - wrong.length) / cases.length, wrong };
 }
 
@@ -59,7 +70,11 @@ describe('KnowledgeSearch over the question table', () => {
   });
 
   it('no question of the table is copied from an askedAs', () => {
-    const normalise = (text: string) => text.toLowerCase().replace(/[^a-z0-9]+/g, ' ').trim();
+    const normalise = (text: string) =>
+      text
+        .toLowerCase()
+        .replace(/[^a-z0-9]+/g, ' ')
+        .trim();
     const asked = new Set(knowledge.items.flatMap((item) => item.askedAs.map(normalise)));
     const all = [...casesOf(table.tuning), ...casesOf(table.heldOut)];
     expect(all.map((c) => c.question).filter((q) => asked.has(normalise(q)))).toEqual([]);
@@ -101,7 +116,10 @@ describe('KnowledgeSearch', () => {
       { id: 'tools', title: 'No tools', askedAs: ['can I prise the plug out with a screwdriver', 'can I prise it'] },
       { id: 'broken', title: 'Rarely broken', askedAs: ['is the charger broken'] },
     ],
-    [['charger', 'wallbox', 'charge point'], ['broken', 'knackered', 'faulty']],
+    [
+      ['charger', 'wallbox', 'charge point'],
+      ['broken', 'knackered', 'faulty'],
+    ],
   );
   const idOf = (search: KnowledgeSearch, question: string) => search.find(question)?.item.id;
 

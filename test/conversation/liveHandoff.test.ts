@@ -15,10 +15,23 @@ const onDuty = (open: boolean): LiveAgents => ({ availableAt: () => open, nextAv
 /** The engine with staff on duty or not, and a conversation played through it. */
 function liveChat(open: boolean) {
   const tickets = memoryTicketDelivery();
-  const engine = new ConversationEngine({ content, recognizer, tickets, liveAgents: onDuty(open), responseTime: 'within 24 hours', logger: createLogger({ env: 'test', logLevel: 'silent' }) });
+  const engine = new ConversationEngine({
+    content,
+    recognizer,
+    tickets,
+    liveAgents: onDuty(open),
+    responseTime: 'within 24 hours',
+    logger: createLogger({ env: 'test', logLevel: 'silent' }),
+  });
   let conversation: StoredConversation = { ...newConversation(), welcomed: true };
   const send = async (input: Partial<TurnInput>) => {
-    const result = await engine.turn(conversation, { kind: 'message', text: '', conversationId: 'live-1', channelId: 'directline', ...input });
+    const result = await engine.turn(conversation, {
+      kind: 'message',
+      text: '',
+      conversationId: 'live-1',
+      channelId: 'directline',
+      ...input,
+    });
     conversation = result.conversation;
     return result;
   };
@@ -44,7 +57,9 @@ describe('a live handoff', () => {
   it('outside hours: no offer, and the driver hears when staff are back', async () => {
     const chat = liveChat(false);
     const created = await untilTicket(chat);
-    expect(created.replies.map((r) => r.text)).toContain(fillTemplate(live.closed, { next: 'Monday at 08:00', responseTime: 'within 24 hours' }));
+    expect(created.replies.map((r) => r.text)).toContain(
+      fillTemplate(live.closed, { next: 'Monday at 08:00', responseTime: 'within 24 hours' }),
+    );
     expect(created.effects.map((e) => e.kind)).not.toContain('liveHandoffRequested');
   });
 
@@ -52,14 +67,24 @@ describe('a live handoff', () => {
     const chat = liveChat(true);
     await untilTicket(chat);
     const [ticket] = chat.tickets.tickets();
-    const joined = await chat.send({ kind: 'liveJoined', staffName: 'Priya', liveTicket: { reference: ticket.reference, ticketId: ticket.id } });
+    const joined = await chat.send({
+      kind: 'liveJoined',
+      staffName: 'Priya',
+      liveTicket: { reference: ticket.reference, ticketId: ticket.id },
+    });
     expect(joined.replies.map((r) => r.text)).toEqual([fillTemplate(live.joined, { name: 'Priya' })]);
 
     const driver = await chat.say('still stuck, the car is a kia');
     expect(driver.replies).toEqual([]);
-    expect(driver.effects).toEqual([{ kind: 'relayToStaff', reference: ticket.reference, text: 'still stuck, the car is a kia', hazard: false }]);
+    expect(driver.effects).toEqual([
+      { kind: 'relayToStaff', reference: ticket.reference, text: 'still stuck, the car is a kia', hazard: false },
+    ]);
 
-    const staff = await chat.send({ kind: 'liveMessage', staffName: 'Priya', text: 'Try holding the unlock button on the fob for 3 seconds.' });
+    const staff = await chat.send({
+      kind: 'liveMessage',
+      staffName: 'Priya',
+      text: 'Try holding the unlock button on the fob for 3 seconds.',
+    });
     expect(staff.replies).toEqual([{ text: '**Priya:** Try holding the unlock button on the fob for 3 seconds.', speaker: 'Priya' }]);
 
     const hazard = await chat.say('wait there is smoke coming from the port');
@@ -67,14 +92,19 @@ describe('a live handoff', () => {
     expect(hazard.effects).toContainEqual(expect.objectContaining({ kind: 'relayToStaff', hazard: true }));
 
     const ended = await chat.send({ kind: 'liveEnded', staffName: 'Priya' });
-    expect(ended.replies.at(-1)).toEqual({ text: fillTemplate(live.left, { name: 'Priya' }), buttons: [messages.buttons.freed, messages.buttons.stillStuck] });
+    expect(ended.replies.at(-1)).toEqual({
+      text: fillTemplate(live.left, { name: 'Priya' }),
+      buttons: [messages.buttons.freed, messages.buttons.stillStuck],
+    });
     const [liveEnded] = ended.effects;
     expect(liveEnded).toMatchObject({ kind: 'liveEnded', reference: ticket.reference, ticketId: ticket.id });
     if (liveEnded.kind !== 'liveEnded') throw new Error('expected the live part');
     expect(liveEnded.transcript.map((entry) => entry.from)).toEqual(['bot', 'user', 'staff', 'user', 'bot']);
 
     const stillStuck = await chat.say(messages.buttons.stillStuck);
-    expect(stillStuck.replies.map((r) => r.text)).toEqual([fillTemplate(live.stillStuck, { reference: ticket.reference, responseTime: 'within 24 hours' })]);
+    expect(stillStuck.replies.map((r) => r.text)).toEqual([
+      fillTemplate(live.stillStuck, { reference: ticket.reference, responseTime: 'within 24 hours' }),
+    ]);
     expect(chat.stored().stage).toEqual({ kind: 'idle' });
   });
 

@@ -7,7 +7,11 @@ import { content, memoryTicketDelivery } from '../support/guidedChat';
 
 const { messages } = content;
 const recognizer = loadRecognizer();
-const photo = (n: number): PhotoReference => ({ id: `0123456789abcdef-${String(n).padStart(24, '0')}`, contentType: 'image/jpeg', bytes: 1000 + n });
+const photo = (n: number): PhotoReference => ({
+  id: `0123456789abcdef-${String(n).padStart(24, '0')}`,
+  contentType: 'image/jpeg',
+  bytes: 1000 + n,
+});
 
 function engineWith() {
   const tickets = memoryTicketDelivery();
@@ -17,7 +21,8 @@ function engineWith() {
     tickets,
     responseTime: 'within 24 hours',
     logger: createLogger({ env: 'test', logLevel: 'silent' }),
-    photoLink: (ref, createdAt) => `https://bot.example.com/api/photos/${ref.id}?expires=${Math.floor(createdAt.getTime() / 1000) + 3600}&sig=s`,
+    photoLink: (ref, createdAt) =>
+      `https://bot.example.com/api/photos/${ref.id}?expires=${Math.floor(createdAt.getTime() / 1000) + 3600}&sig=s`,
   });
   let conversation: StoredConversation = newConversation();
   const say = async (text: string, photos?: PhotoReference[]): Promise<TurnResult> => {
@@ -60,9 +65,19 @@ describe('photos in the conversation', () => {
   it('a ticket carries the photos with their links; a photo after it is told it went without', async () => {
     const chat = engineWith();
     await chat.say('the pin is bent', [photo(3)]);
-    for (const answer of ['Sam Taylor', 'sam@example.com', 'LS1 4AP', messages.handoff.buttons.skip, messages.handoff.buttons.skip, messages.handoff.buttons.create]) await chat.say(answer);
+    for (const answer of [
+      'Sam Taylor',
+      'sam@example.com',
+      'LS1 4AP',
+      messages.handoff.buttons.skip,
+      messages.handoff.buttons.skip,
+      messages.handoff.buttons.create,
+    ])
+      await chat.say(answer);
     const [ticket] = chat.tickets.tickets();
-    expect(ticket.photos).toEqual([{ ...photo(3), url: expect.stringMatching(/^https:\/\/bot\.example\.com\/api\/photos\/0123456789abcdef-0+3\?expires=\d+&sig=s$/) }]);
+    expect(ticket.photos).toEqual([
+      { ...photo(3), url: expect.stringMatching(/^https:\/\/bot\.example\.com\/api\/photos\/0123456789abcdef-0+3\?expires=\d+&sig=s$/) },
+    ]);
     const after = await chat.say('', [photo(4)]);
     expect(texts(after)).toEqual([messages.photoAfterTicket.replace('{reference}', ticket.reference)]);
   });

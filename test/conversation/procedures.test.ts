@@ -42,7 +42,7 @@ describe('stuck in the car', () => {
     const bot = await chat();
     await bot.user('my cable is stuck in the car');
     for (let i = 0; i < 3; i += 1) await bot.user(buttons.stillStuck);
-    expect((await bot.user(buttons.stillStuck)).texts).toEqual([...handoffOpening('emergency_release_failed'),]);
+    expect((await bot.user(buttons.stillStuck)).texts).toEqual([...handoffOpening('emergency_release_failed')]);
   });
 
   it('speaks of the make the driver named', async () => {
@@ -95,7 +95,9 @@ describe('after a power cut', () => {
     expect(carEnd.texts.join(' ')).not.toContain(item('emergency_release'));
     expect((await bot.user(buttons.stillStuck)).texts).toContain(instruction('unlock_car', 'port_release_button'));
     await bot.user(buttons.stillStuck);
-    expect((await bot.user(buttons.stillStuck)).texts).toContain(instruction('emergency_release', 'emergency_release_only_for_emergencies'));
+    expect((await bot.user(buttons.stillStuck)).texts).toContain(
+      instruction('emergency_release', 'emergency_release_only_for_emergencies'),
+    );
     expect((await bot.user(buttons.freed)).texts).toEqual(closing);
   });
 
@@ -143,7 +145,7 @@ describe('stuck, end not known', () => {
 
   it('explains "complete but connected" when charging has finished, with the lock/unlock step', async () => {
     const bot = await chat();
-    const first = await bot.user("charging has finished but the cable is still locked");
+    const first = await bot.user('charging has finished but the cable is still locked');
     expect(first.texts).toContain(item('faq_finished_but_locked'));
     expect((await bot.user(buttons.freed)).texts).toEqual(closing);
   });

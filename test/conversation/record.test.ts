@@ -15,7 +15,9 @@ async function chatWithRecord() {
     const key = `test/conversations/${bot.conversationId}/`;
     const item = (await bot.storage.read([key]))[key];
     const conversation = item[conversationProperty];
-    await bot.storage.write({ [key]: { ...item, [conversationProperty]: { ...conversation, record: edit(conversation.record) }, eTag: '*' } });
+    await bot.storage.write({
+      [key]: { ...item, [conversationProperty]: { ...conversation, record: edit(conversation.record) }, eTag: '*' },
+    });
   };
   return { bot, tickets, record, storeRecord };
 }
@@ -27,7 +29,9 @@ describe('what is kept with the conversation', () => {
     await bot.user(buttons.stillStuck);
     await bot.user(buttons.freed);
     await bot.user('4');
-    expect((await record()).outcomes).toEqual([expect.objectContaining({ result: 'freed', scenario: 'stuck_in_car', step: 'unlock_car', rating: 4 })]);
+    expect((await record()).outcomes).toEqual([
+      expect.objectContaining({ result: 'freed', scenario: 'stuck_in_car', step: 'unlock_car', rating: 4 }),
+    ]);
   });
 
   it('gives the ticket the reason, the scenario, the steps tried with outcomes, the entities and the transcript', async () => {
@@ -35,7 +39,8 @@ describe('what is kept with the conversation', () => {
     await bot.user('my Tesla has the cable stuck in the car and I already stopped it');
     await bot.user('nope');
     await bot.user(buttons.person);
-    for (const answer of ['Sam Taylor', 'sam@example.com', 'LS1 4AP', handoff.buttons.skip, handoff.buttons.skip, handoff.buttons.create]) await bot.user(answer);
+    for (const answer of ['Sam Taylor', 'sam@example.com', 'LS1 4AP', handoff.buttons.skip, handoff.buttons.skip, handoff.buttons.create])
+      await bot.user(answer);
     const [ticket] = tickets.tickets();
     expect(ticket).toMatchObject({ reason: 'customer_request', scenario: 'stuck_in_car', entities: { side: 'car', vehicleMake: 'Tesla' } });
     expect(ticket.stepsTried).toEqual([
@@ -43,11 +48,12 @@ describe('what is kept with the conversation', () => {
       { procedure: 'stuck_in_car', step: 'unlock_car', outcome: 'still_stuck' },
     ]);
     expect(ticket.transcript.map((entry) => entry.from)).toContain('bot');
-    expect(ticket.transcript.filter((entry) => entry.from === 'user').map((entry) => entry.text).slice(0, 3)).toEqual([
-      'my Tesla has the cable stuck in the car and I already stopped it',
-      'nope',
-      buttons.person,
-    ]);
+    expect(
+      ticket.transcript
+        .filter((entry) => entry.from === 'user')
+        .map((entry) => entry.text)
+        .slice(0, 3),
+    ).toEqual(['my Tesla has the cable stuck in the car and I already stopped it', 'nope', buttons.person]);
     expect((await record()).outcomes).toEqual([expect.objectContaining({ result: 'handoff', reason: 'customer_request' })]);
     expect((await record()).tickets).toEqual([expect.objectContaining({ id: ticket.id, reference: ticket.reference })]);
   });
@@ -63,7 +69,11 @@ describe('what is kept with the conversation', () => {
 
   it.each([
     ['a transcript that is not a list', (stored: ConversationRecord) => ({ ...stored, transcript: 'lost' }), false],
-    ['a broken transcript entry', (stored: ConversationRecord) => ({ ...stored, transcript: [...stored.transcript, { from: 'nobody' }] }), true],
+    [
+      'a broken transcript entry',
+      (stored: ConversationRecord) => ({ ...stored, transcript: [...stored.transcript, { from: 'nobody' }] }),
+      true,
+    ],
     ['outcomes with a broken entry', (stored: ConversationRecord) => ({ ...stored, outcomes: [null] }), true],
     ['no record object at all', () => 'lost', false],
   ])('a stored record with %s: the conversation goes on, and what is whole is kept', async (_, edit, transcriptKept) => {
@@ -77,13 +87,21 @@ describe('what is kept with the conversation', () => {
     expect(after).toEqual({ transcript: expect.any(Array), outcomes: expect.any(Array), tickets: expect.any(Array) });
     expect(after.outcomes).not.toContain(null);
     const earlierTurns = transcriptKept ? before.transcript : [];
-    expect(after.transcript.slice(0, earlierTurns.length + 1)).toEqual([...earlierTurns, expect.objectContaining({ from: 'user', text: buttons.stillStuck })]);
+    expect(after.transcript.slice(0, earlierTurns.length + 1)).toEqual([
+      ...earlierTurns,
+      expect.objectContaining({ from: 'user', text: buttons.stillStuck }),
+    ]);
   });
 
   it('a repaired record keeps the tickets it lists, even one under a reason since renamed, so none is created twice', async () => {
     const { bot, record, storeRecord } = await chatWithRecord();
     await bot.user('my cable is stuck in the car');
-    const ticket = { id: 'tkt_0123456789abcdef0123456789abcdef', reference: 'EVC-7K2Q9M', reason: 'renamed_reason', at: '2026-01-01T00:00:00.000Z' };
+    const ticket = {
+      id: 'tkt_0123456789abcdef0123456789abcdef',
+      reference: 'EVC-7K2Q9M',
+      reason: 'renamed_reason',
+      at: '2026-01-01T00:00:00.000Z',
+    };
     await storeRecord((stored) => ({ ...stored, outcomes: 'broken', tickets: [ticket, { id: 42 }] }));
 
     await bot.user(buttons.stillStuck);

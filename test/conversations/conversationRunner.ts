@@ -22,13 +22,22 @@ const turnSchema = z
         handoff: z.string().optional(),
         outcome: z.enum(['freed', 'handoff', 'cancelled', 'closed']).optional(),
         ticket: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
-        step: z.string().regex(/^\w+\.\w+$/).optional(),
+        step: z
+          .string()
+          .regex(/^\w+\.\w+$/)
+          .optional(),
       })
       .strict()
       .optional(),
   })
   .strict();
-const conversationSchema = z.object({ name: z.string().min(1), channel: z.enum(['webchat', 'msteams', 'test']).default('webchat'), turns: z.array(turnSchema).min(1) }).strict();
+const conversationSchema = z
+  .object({
+    name: z.string().min(1),
+    channel: z.enum(['webchat', 'msteams', 'test']).default('webchat'),
+    turns: z.array(turnSchema).min(1),
+  })
+  .strict();
 const fileSchema = z.object({ kind: z.string().min(1), conversations: z.array(conversationSchema).min(1) }).strict();
 
 export type Ref = z.output<typeof refSchema>;
@@ -45,7 +54,8 @@ export function loadConversationTests(dir = conversationsDir): ConversationTest[
     .sort()
     .flatMap((name) => {
       const parsed = fileSchema.safeParse(parse(fs.readFileSync(path.join(dir, name), 'utf8')));
-      if (!parsed.success) throw new Error(`${name}: ${parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`);
+      if (!parsed.success)
+        throw new Error(`${name}: ${parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`);
       if (`${parsed.data.kind}.yaml` !== name) throw new Error(`${name}: kind must be the file's name (${parsed.data.kind})`);
       return parsed.data.conversations.map((conversation) => ({ ...conversation, kind: parsed.data.kind }));
     });
@@ -56,7 +66,10 @@ const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&
 
 /** A template as a pattern: its placeholders ({car}, {reference}...) stand for any short text. */
 function templatePattern(template: string): RegExp {
-  const parts = template.trim().split(/\{\w+\}/).map(escapeRegExp);
+  const parts = template
+    .trim()
+    .split(/\{\w+\}/)
+    .map(escapeRegExp);
   return new RegExp(parts.join('[\\s\\S]{0,300}?').replace(/\\ /g, '\\s+').replace(/ /g, '\\s+'), 'i');
 }
 
@@ -115,7 +128,8 @@ function textsOf(activity: Partial<Activity>): string[] {
       if (!node || typeof node !== 'object') return;
       const element = node as Record<string, unknown>;
       if (element.type === 'TextBlock' && typeof element.text === 'string') texts.push(element.text);
-      if (element.type === 'FactSet') texts.push((element.facts as { title: string; value: string }[]).map((f) => `${f.title}: ${f.value}`).join('\n'));
+      if (element.type === 'FactSet')
+        texts.push((element.facts as { title: string; value: string }[]).map((f) => `${f.title}: ${f.value}`).join('\n'));
       if (element.type === 'Input.Text' && typeof element.label === 'string' && inputs++ === 0) texts.push(element.label);
       for (const value of Object.values(element)) if (typeof value === 'object') visit(value);
     };
@@ -125,7 +139,8 @@ function textsOf(activity: Partial<Activity>): string[] {
 }
 
 /** Words of force and tools: a sentence of the bot naming one must be a "don't". */
-const riskyAdvice = /\b(force|forcing|yank|lever|prise|prising|pry|prying|screwdriver|pliers|hammer|crowbar|wd-?40|lubric\w*|grease|spray|twist\w*|wiggle|jiggle|pull (it )?(really )?hard|open (up )?the (charger|unit)|take (the charger|it) apart)\b/i;
+const riskyAdvice =
+  /\b(force|forcing|yank|lever|prise|prising|pry|prying|screwdriver|pliers|hammer|crowbar|wd-?40|lubric\w*|grease|spray|twist\w*|wiggle|jiggle|pull (it )?(really )?hard|open (up )?the (charger|unit)|take (the charger|it) apart)\b/i;
 const negative = /\b(don'?t|do not|never|not|no|without|avoid|rather than|instead of|shouldn'?t|mustn'?t)\b/i;
 
 export interface TurnReport {
@@ -149,7 +164,11 @@ const staff = { id: 'staff-1', name: 'Alex Field', aadObjectId: '5b6f5a8e-1d2c-4
 /** Plays one conversation against the real bot and checks every turn, and the rules that hold over all. */
 export async function runConversation(test: ConversationTest, recognizer: Recognizer): Promise<ConversationReport> {
   const tickets = memoryTicketDelivery();
-  const bot = await guidedChat(recognizer, { ticketDelivery: tickets, channelId: test.channel, from: test.channel === 'msteams' ? staff : undefined });
+  const bot = await guidedChat(recognizer, {
+    ticketDelivery: tickets,
+    channelId: test.channel,
+    from: test.channel === 'msteams' ? staff : undefined,
+  });
   const reports: TurnReport[] = [];
   const saidSoFar: string[] = [];
   let before: StoredConversation | undefined = await bot.stored();
@@ -196,7 +215,12 @@ function checkExpectations(expected: Expectations, facts: TurnFacts): string[] {
     if (!patterns.some((pattern) => asked.some((text) => pattern.test(text)))) failures.push(`should ask ${show(expected.asks)}`);
   }
   if (expected.handoff) {
-    const starting = templatePattern(messages.handoffStarting.replace('{reason}', messages.handoffReasons[expected.handoff as keyof typeof messages.handoffReasons] ?? expected.handoff));
+    const starting = templatePattern(
+      messages.handoffStarting.replace(
+        '{reason}',
+        messages.handoffReasons[expected.handoff as keyof typeof messages.handoffReasons] ?? expected.handoff,
+      ),
+    );
     if (!replies.some((reply) => starting.test(reply))) failures.push(`should hand off for ${expected.handoff}`);
   }
   if (expected.outcome) {
@@ -214,7 +238,8 @@ function checkExpectations(expected: Expectations, facts: TurnFacts): string[] {
     else {
       for (const [keyPath, value] of Object.entries(expected.ticket)) {
         const actual = valueAt(ticket, keyPath);
-        if (String(actual).toLowerCase() !== String(value).toLowerCase()) failures.push(`ticket ${keyPath} should be ${value} (is ${actual})`);
+        if (String(actual).toLowerCase() !== String(value).toLowerCase())
+          failures.push(`ticket ${keyPath} should be ${value} (is ${actual})`);
       }
     }
   }
@@ -224,7 +249,10 @@ function checkExpectations(expected: Expectations, facts: TurnFacts): string[] {
 /** A maker's documented step for its own product (a screwdriver on Nissan's bonnet-lock release screw), as the maker words it. */
 const { vehicles, chargers } = content.releaseFacts;
 const everyFact = <T extends string>(catalogue: ReleaseCatalogue<T>) =>
-  catalogue.makes.flatMap((make) => [...make.facts, ...make.models.flatMap((model) => catalogue.topics.flatMap((topic) => model.factsFor(topic)))]);
+  catalogue.makes.flatMap((make) => [
+    ...make.facts,
+    ...make.models.flatMap((model) => catalogue.topics.flatMap((topic) => model.factsFor(topic))),
+  ]);
 const makersOwnSteps = [...everyFact(vehicles), ...everyFact(chargers)]
   .filter((fact) => fact.makersOwnStep)
   .map((fact) => fact.text.replace(/\s+/g, ' '));
@@ -235,7 +263,8 @@ function checkRules(replies: string[], saidSoFar: string[], after: StoredConvers
   for (const reply of replies) {
     for (const sentence of reply.split(/(?<=[.!?:;])\s+|\n+/)) {
       const makersStep = makersOwnSteps.some((text) => text.includes(sentence.trim()));
-      if (riskyAdvice.test(sentence) && !negative.test(sentence) && !makersStep) failures.push(`RULE: advises force or tools: "${sentence}"`);
+      if (riskyAdvice.test(sentence) && !negative.test(sentence) && !makersStep)
+        failures.push(`RULE: advises force or tools: "${sentence}"`);
     }
   }
   const safety = patternsOf('safety', 'webchat')[0];
@@ -260,7 +289,13 @@ function checkRules(replies: string[], saidSoFar: string[], after: StoredConvers
 export function describeFailures(report: ConversationReport): string {
   return report.turns
     .map((turn, index) =>
-      turn.failures.length === 0 ? undefined : [`turn ${index + 1}: "${turn.user}"`, ...turn.failures.map((failure) => `  - ${failure}`), ...turn.replies.map((reply) => `    bot: ${reply.slice(0, 160).replaceAll('\n', ' / ')}`)].join('\n'),
+      turn.failures.length === 0
+        ? undefined
+        : [
+            `turn ${index + 1}: "${turn.user}"`,
+            ...turn.failures.map((failure) => `  - ${failure}`),
+            ...turn.replies.map((reply) => `    bot: ${reply.slice(0, 160).replaceAll('\n', ' / ')}`),
+          ].join('\n'),
     )
     .filter(Boolean)
     .join('\n');

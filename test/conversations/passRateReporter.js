@@ -16,8 +16,11 @@ class PassRateReporter {
     }
     const rows = [...kinds].sort(([a], [b]) => a.localeCompare(b));
     const all = rows.reduce((sum, [, c]) => ({ passed: sum.passed + c.passed, total: sum.total + c.total }), { passed: 0, total: 0 });
-    const line = (name, c) => `${name.padEnd(26)} ${String(c.passed).padStart(4)} / ${String(c.total).padEnd(4)} ${((100 * c.passed) / Math.max(1, c.total)).toFixed(1).padStart(5)}%`;
-    process.stdout.write(`\nConversation tests, pass rate by kind\n${rows.map(([name, c]) => line(name, c)).join('\n')}\n${line('all', all)}\n`);
+    const line = (name, c) =>
+      `${name.padEnd(26)} ${String(c.passed).padStart(4)} / ${String(c.total).padEnd(4)} ${((100 * c.passed) / Math.max(1, c.total)).toFixed(1).padStart(5)}%`;
+    process.stdout.write(
+      `\nConversation tests, pass rate by kind\n${rows.map(([name, c]) => line(name, c)).join('\n')}\n${line('all', all)}\n`,
+    );
   }
 }
 module.exports = PassRateReporter;

@@ -12,7 +12,7 @@ function binDir(...names: string[]): string {
   return dir;
 }
 
-describe("what the test run needs from the machine", () => {
+describe('what the test run needs from the machine', () => {
   it('says in one line what to install, and how on Debian/Ubuntu and on macOS, when redis-server and Chromium are missing', () => {
     const { problem } = checkPrerequisites({ PATH: binDir() }, []);
     expect(problem).toContain('npm test needs redis-server and Chromium');
@@ -23,9 +23,13 @@ describe("what the test run needs from the machine", () => {
   });
 
   it('names only what is missing', () => {
-    expect(checkPrerequisites({ PATH: binDir('redis-server', 'redis-cli') }, []).problem).toMatch(/^npm test needs Chromium: `sudo apt-get install chromium`/);
+    expect(checkPrerequisites({ PATH: binDir('redis-server', 'redis-cli') }, []).problem).toMatch(
+      /^npm test needs Chromium: `sudo apt-get install chromium`/,
+    );
     const withChromium = binDir('chromium');
-    expect(checkPrerequisites({ PATH: withChromium }, []).problem).toMatch(/^npm test needs redis-server: `sudo apt-get install redis-server` on Debian\/Ubuntu, `brew install redis` on macOS$/);
+    expect(checkPrerequisites({ PATH: withChromium }, []).problem).toMatch(
+      /^npm test needs redis-server: `sudo apt-get install redis-server` on Debian\/Ubuntu, `brew install redis` on macOS$/,
+    );
   });
 
   it('finds Chromium or Chrome by CHROMIUM_PATH, then on PATH, then where it is usually installed', () => {
@@ -36,10 +40,12 @@ describe("what the test run needs from the machine", () => {
     expect(findChromium({ PATH: onPath, CHROMIUM_PATH: elsewhere }, [])).toBe(elsewhere);
     // A CHROMIUM_PATH that is not there is a mistake to report, not a reason to take another browser.
     expect(findChromium({ PATH: onPath, CHROMIUM_PATH: '/nowhere/chromium' }, [elsewhere])).toBeUndefined();
-    expect(checkPrerequisites({ PATH: binDir('redis-server', 'redis-cli'), CHROMIUM_PATH: '/nowhere/chromium' }, []).problem).toContain('CHROMIUM_PATH=/nowhere/chromium is not an executable file');
+    expect(checkPrerequisites({ PATH: binDir('redis-server', 'redis-cli'), CHROMIUM_PATH: '/nowhere/chromium' }, []).problem).toContain(
+      'CHROMIUM_PATH=/nowhere/chromium is not an executable file',
+    );
   });
 
-  it('stops the README\'s test command with that line on a machine without redis-server, before any test runs', async () => {
+  it("stops the README's test command with that line on a machine without redis-server, before any test runs", async () => {
     const jest = path.join(projectRoot, 'node_modules', 'jest', 'bin', 'jest.js');
     const child = spawn(process.execPath, [jest, 'test/config.test.ts'], { cwd: projectRoot, env: { ...process.env, PATH: binDir() } });
     let output = '';
@@ -47,6 +53,8 @@ describe("what the test run needs from the machine", () => {
     child.stderr.on('data', (chunk) => (output += chunk));
     const code = await new Promise((resolve) => child.once('close', resolve));
     expect(code).toBe(1);
-    expect(output.trim()).toMatch(/^npm test needs redis-server: `sudo apt-get install redis-server` on Debian\/Ubuntu, `brew install redis` on macOS$/);
+    expect(output.trim()).toMatch(
+      /^npm test needs redis-server: `sudo apt-get install redis-server` on Debian\/Ubuntu, `brew install redis` on macOS$/,
+    );
   });
 });

@@ -24,13 +24,21 @@ describe('the contact questions answered as one form (any channel that sends sev
     expect(first.prompt.form?.fields.map((field) => field.label)).toEqual(
       (['name', 'reach', 'site', 'charger', 'vehicle'] as const).map((question) => handoff.questions[question].ask),
     );
-    const forStaff = asked(interview.start({ ...request, raisedBy: { entraObjectId: '6b1e0c2a-7d3f-4e5a-8b9c-0d1e2f3a4b5c', name: 'Sam Field' } }));
+    const forStaff = asked(
+      interview.start({ ...request, raisedBy: { entraObjectId: '6b1e0c2a-7d3f-4e5a-8b9c-0d1e2f3a4b5c', name: 'Sam Field' } }),
+    );
     expect(forStaff.prompt.text).toBe(handoff.customerQuestions.name.ask);
   });
 
   it('keeps what fits, skips empty optional answers, and re-asks only the rest with their helpful messages', () => {
     const first = asked(interview.start(request));
-    const turn = interview.continueWithAnswers(first.state, { name: 'Sam Taylor', reach: '', site: 'nowhere 123!', charger: '', vehicle: '' });
+    const turn = interview.continueWithAnswers(first.state, {
+      name: 'Sam Taylor',
+      reach: '',
+      site: 'nowhere 123!',
+      charger: '',
+      vehicle: '',
+    });
     expect(fieldsOf(turn)).toEqual([
       { question: 'reach', problem: handoff.questions.reach.retry },
       { question: 'site', problem: handoff.questions.site.retry },

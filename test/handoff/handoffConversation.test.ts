@@ -106,12 +106,21 @@ describe('the questions', () => {
     expect((await bot.user('Wallbox Pulsar Plus')).texts).toEqual([questions.vehicle.ask]);
     const shown = await bot.user('Tesla Model 3');
     expect(shown.texts).toEqual([
-      summary(['name', 'Sam Taylor'], ['email', 'sam@example.com'], ['postcode', 'SW1A 1AA'], ['charger', 'Wallbox Pulsar Plus'], ['vehicle', 'Tesla Model 3']),
+      summary(
+        ['name', 'Sam Taylor'],
+        ['email', 'sam@example.com'],
+        ['postcode', 'SW1A 1AA'],
+        ['charger', 'Wallbox Pulsar Plus'],
+        ['vehicle', 'Tesla Model 3'],
+      ),
     ]);
     expect(shown.buttons).toEqual([handoff.buttons.create, handoff.buttons.change, handoff.buttons.cancel]);
     expect(delivery.tickets()).toEqual([]);
     await bot.user(handoff.buttons.create);
-    expect(delivery.tickets()[0]).toMatchObject({ vehicle: { make: 'Tesla', model: 'Model 3' }, charger: { model: 'Wallbox Pulsar Plus' } });
+    expect(delivery.tickets()[0]).toMatchObject({
+      vehicle: { make: 'Tesla', model: 'Model 3' },
+      charger: { model: 'Wallbox Pulsar Plus' },
+    });
   });
 
   it('asks again, helpfully, when an answer does not fit, and normalises what fits', async () => {
@@ -146,7 +155,9 @@ describe('the questions', () => {
     await bot.user('07700 900123');
     await bot.user('Leeds');
     expect((await bot.user(handoff.buttons.skip)).texts).toEqual([questions.vehicle.ask]);
-    expect((await bot.user("I don't know")).texts).toEqual([summary(['name', 'Sam Taylor'], ['phone', '+447700900123'], ['town', 'Leeds'])]);
+    expect((await bot.user("I don't know")).texts).toEqual([
+      summary(['name', 'Sam Taylor'], ['phone', '+447700900123'], ['town', 'Leeds']),
+    ]);
     await bot.user(handoff.buttons.create);
     expect(delivery.tickets()[0]).toMatchObject({ vehicle: {}, charger: {} });
   });
@@ -192,7 +203,10 @@ describe('correcting and cancelling', () => {
     const choices = await bot.user(handoff.buttons.change);
     expect(choices).toEqual({
       texts: [handoff.whichToChange],
-      buttons: [...['name', 'reach', 'site', 'charger', 'vehicle'].map((q) => questions[q as keyof typeof questions].label), handoff.buttons.cancel],
+      buttons: [
+        ...['name', 'reach', 'site', 'charger', 'vehicle'].map((q) => questions[q as keyof typeof questions].label),
+        handoff.buttons.cancel,
+      ],
     });
     expect((await bot.user(questions.site.label)).texts).toEqual([questions.site.ask]);
     expect((await bot.user('SW1A 1AA')).texts[0]).toContain('Postcode: SW1A 1AA');
@@ -274,11 +288,17 @@ describe('one ticket per conversation and reason', () => {
   it('when the ticket cannot be submitted, says so and keeps every answer for another try', async () => {
     const working = memoryTicketDelivery();
     let down = true;
-    const flaky = { ...working, submit: async (ticket: Ticket) => (down ? Promise.reject(new Error('queue unreachable')) : working.submit(ticket)) };
+    const flaky = {
+      ...working,
+      submit: async (ticket: Ticket) => (down ? Promise.reject(new Error('queue unreachable')) : working.submit(ticket)),
+    };
     const { bot, opening } = await chatUntilHandoff('customer_request', flaky);
     await answerEverything(bot, opening.texts.at(-1)!);
     const refused = await bot.user(handoff.buttons.create);
-    expect(refused).toEqual({ texts: [handoff.notCreated], buttons: [handoff.buttons.create, handoff.buttons.change, handoff.buttons.cancel] });
+    expect(refused).toEqual({
+      texts: [handoff.notCreated],
+      buttons: [handoff.buttons.create, handoff.buttons.change, handoff.buttons.cancel],
+    });
     down = false;
     expect((await bot.user(handoff.buttons.create)).texts[0]).toMatch(referencePattern);
     expect(working.tickets()[0].contact).toEqual({ name: 'Sam Taylor', phone: '+447700900123' });
@@ -293,7 +313,12 @@ describe('handoff.initiate for live-agent hubs', () => {
     const [ticket] = delivery.tickets();
     const event = bot.activities.at(-1) as Activity;
     expect(event).toMatchObject({ type: 'event', name: 'handoff.initiate' });
-    expect(event.value).toEqual({ ticketId: ticket.id, reference: ticket.reference, reason: 'emergency_release_failed', scenario: 'stuck_in_car' });
+    expect(event.value).toEqual({
+      ticketId: ticket.id,
+      reference: ticket.reference,
+      reason: 'emergency_release_failed',
+      scenario: 'stuck_in_car',
+    });
     const transcript = event.attachments![0].content.activities as Activity[];
     expect(transcript[0]).toMatchObject({ type: 'message', text: 'my cable is stuck in the car', from: { id: 'user-1' } });
     expect(transcript.map((activity) => activity.text)).toEqual(ticket.transcript.map((turn) => turn.text));

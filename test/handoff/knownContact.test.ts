@@ -9,7 +9,13 @@ const { handoff } = content.messages;
 /** The engine on its own, talking to a channel that already knows who the customer is. */
 function teamsEngine() {
   const tickets = memoryTicketDelivery();
-  const engine = new ConversationEngine({ content, recognizer: loadRecognizer(), tickets, responseTime: 'within 4 hours', logger: createLogger({ logLevel: 'silent', env: 'test' }) });
+  const engine = new ConversationEngine({
+    content,
+    recognizer: loadRecognizer(),
+    tickets,
+    responseTime: 'within 4 hours',
+    logger: createLogger({ logLevel: 'silent', env: 'test' }),
+  });
   let conversation: StoredConversation = { ...newConversation(), welcomed: true };
   const say = async (text: string) => {
     const result = await engine.turn(conversation, {

@@ -40,7 +40,15 @@ test('over HTTP with Redis: a redelivered and a repeated "yes, create it" give o
     const say = async (text: string, id?: string) =>
       textsOf((await postActivity(running.baseUrl, messageActivity(conversationId, text, id ? { id } : {}))).replies);
 
-    for (const text of ['my cable is stuck in the car', buttons.person, 'Sam Taylor', '07700 900123', 'Leeds', handoff.buttons.skip, handoff.buttons.skip]) {
+    for (const text of [
+      'my cable is stuck in the car',
+      buttons.person,
+      'Sam Taylor',
+      '07700 900123',
+      'Leeds',
+      handoff.buttons.skip,
+      handoff.buttons.skip,
+    ]) {
       await say(text);
     }
     const yesId = `yes-${randomUUID()}`;
@@ -53,7 +61,9 @@ test('over HTTP with Redis: a redelivered and a repeated "yes, create it" give o
   } finally {
     await running.service.stop();
   }
-  expect(received).toEqual([expect.objectContaining({ reference, reason: 'customer_request', contact: { name: 'Sam Taylor', phone: '+447700900123' } })]);
+  expect(received).toEqual([
+    expect.objectContaining({ reference, reason: 'customer_request', contact: { name: 'Sam Taylor', phone: '+447700900123' } }),
+  ]);
 });
 
 test('over HTTP with Redis: a ticket the receiver refuses for good is told to the driver once, on their next message', async () => {
@@ -69,7 +79,16 @@ test('over HTTP with Redis: a ticket the receiver refuses for good is told to th
     await waitUntilUp(`${running.baseUrl}/readyz`);
     const conversationId = `refused-${randomUUID()}`;
     const say = async (text: string) => textsOf((await postActivity(running.baseUrl, messageActivity(conversationId, text))).replies);
-    for (const text of ['my cable is stuck in the car', buttons.person, 'Sam Taylor', '07700 900123', 'Leeds', handoff.buttons.skip, handoff.buttons.skip]) await say(text);
+    for (const text of [
+      'my cable is stuck in the car',
+      buttons.person,
+      'Sam Taylor',
+      '07700 900123',
+      'Leeds',
+      handoff.buttons.skip,
+      handoff.buttons.skip,
+    ])
+      await say(text);
     const reference = (await say(handoff.buttons.create))[0].match(/EVC-[2-9A-HJKMNP-Z]{6}/)![0];
     const notice = handoff.notDelivered.replace('{reference}', reference);
     // The queue's worker tries it, is refused with 422, and dead-letters it at once (no retry for a 4xx).

@@ -29,11 +29,11 @@ function publishBotFrameworkKeys() {
 }
 
 function channelToken(signingKey: KeyObject, claims: Record<string, unknown> = {}): string {
-  return jwt.sign(
-    { iss: 'https://api.botframework.com', aud: appId, serviceurl: 'http://localhost:1', ...claims },
-    signingKey,
-    { algorithm: 'RS256', keyid: keyId, ...('exp' in claims ? {} : { expiresIn: '5m' }) },
-  );
+  return jwt.sign({ iss: 'https://api.botframework.com', aud: appId, serviceurl: 'http://localhost:1', ...claims }, signingKey, {
+    algorithm: 'RS256',
+    keyid: keyId,
+    ...('exp' in claims ? {} : { expiresIn: '5m' }),
+  });
 }
 
 describe('the Bot Framework endpoint with an app id configured', () => {
@@ -46,7 +46,11 @@ describe('the Bot Framework endpoint with an app id configured', () => {
     jest.spyOn(console, 'error').mockImplementation(printed);
     routeConsoleToLog(logger);
     publishBotFrameworkKeys();
-    running = await startService({ MicrosoftAppId: appId, MicrosoftAppPassword: 'app-password', RATE_LIMIT_REFUSED_REQUESTS_PER_MINUTE: '1000' });
+    running = await startService({
+      MicrosoftAppId: appId,
+      MicrosoftAppPassword: 'app-password',
+      RATE_LIMIT_REFUSED_REQUESTS_PER_MINUTE: '1000',
+    });
   });
   afterAll(async () => {
     await running.service.stop();
@@ -93,7 +97,7 @@ describe('the Bot Framework endpoint with an app id configured', () => {
     expect(body.activities.length).toBeGreaterThan(0);
   });
 
-  it('prints nothing to the console for the tokens it refused: botbuilder\'s traces are in the log, at debug', () => {
+  it("prints nothing to the console for the tokens it refused: botbuilder's traces are in the log, at debug", () => {
     expect(printed).not.toHaveBeenCalled();
     const traces = lines.filter((line) => line.source === 'console');
     expect(traces.length).toBeGreaterThan(0);
@@ -146,7 +150,9 @@ describe('counting on /api/messages with an app id configured', () => {
 describe('the service process refusing requests', () => {
   it('writes JSON lines only to stdout and nothing to stderr (botbuilder prints each refused token with its stack)', async () => {
     const port = await freePort();
-    const child = runNode('index.js', { env: { PORT: String(port), MicrosoftAppId: appId, MicrosoftAppPassword: 'app-password', NODE_ENV: 'test', LOG_LEVEL: 'info' } });
+    const child = runNode('index.js', {
+      env: { PORT: String(port), MicrosoftAppId: appId, MicrosoftAppPassword: 'app-password', NODE_ENV: 'test', LOG_LEVEL: 'info' },
+    });
     try {
       await waitUntilUp(`http://127.0.0.1:${port}/healthz`);
       for (const authorization of [undefined, 'Bearer not.a.token', `Bearer ${channelToken(attacker.privateKey)}`]) {

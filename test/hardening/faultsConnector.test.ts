@@ -34,7 +34,13 @@ describe("the channel's connector failing while the bot replies (state in Redis)
   let service: Service;
   let baseUrl: string;
   beforeAll(async () => {
-    const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'info', REDIS_URL: sharedRedisUrl, REDIS_KEY_PREFIX: randomPrefix(), CONNECTOR_TIMEOUT_MS: '300' });
+    const config = loadConfig({
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'info',
+      REDIS_URL: sharedRedisUrl,
+      REDIS_KEY_PREFIX: randomPrefix(),
+      CONNECTOR_TIMEOUT_MS: '300',
+    });
     service = buildService(config, createLogger(config, { write: (line: string) => void lines.push(JSON.parse(line)) }));
     baseUrl = `http://127.0.0.1:${await service.http.listen(0, '127.0.0.1')}`;
     await waitUntilUp(`${baseUrl}/readyz`);
@@ -45,7 +51,11 @@ describe("the channel's connector failing while the bot replies (state in Redis)
     ['does not answer at all', async () => connector('never'), /at 127\.0\.0\.1:\d+ did not take the reply within 300 ms/],
     ['refuses the bot (403)', async () => connector(403), /at 127\.0\.0\.1:\d+ answered HTTP 403/],
     ['answers 503', async () => connector(503), /at 127\.0\.0\.1:\d+ (answered HTTP 503|did not take the reply within 300 ms)/],
-    ['cannot be reached', async () => ({ url: `http://127.0.0.1:${await freePort()}`, close: () => {} }), /(could not be reached \(ECONNREFUSED\)|did not take the reply within 300 ms)/],
+    [
+      'cannot be reached',
+      async () => ({ url: `http://127.0.0.1:${await freePort()}`, close: () => {} }),
+      /(could not be reached \(ECONNREFUSED\)|did not take the reply within 300 ms)/,
+    ],
   ])('that %s: the turn ends, the cause is named (not a state outage), and the conversation goes on', async (_kind, start, cause) => {
     const channel = await start();
     const conversationId = `connector-${randomUUID()}`;
@@ -54,7 +64,9 @@ describe("the channel's connector failing while the bot replies (state in Redis)
       const turn = await fetch(`${baseUrl}/api/messages`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(messageActivity(conversationId, 'my cable is stuck in the car', { serviceUrl: channel.url, deliveryMode: 'normal' })),
+        body: JSON.stringify(
+          messageActivity(conversationId, 'my cable is stuck in the car', { serviceUrl: channel.url, deliveryMode: 'normal' }),
+        ),
       });
       expect(turn.status).toBe(200);
       const failed = lines.find((line) => line.msg === 'turn failed');

@@ -1,11 +1,4 @@
-import {
-  confirmTicket,
-  driver,
-  handoffTurns,
-  referenceIn,
-  serviceWithFaultableDependencies,
-  whenReady,
-} from '../support/faults';
+import { confirmTicket, driver, handoffTurns, referenceIn, serviceWithFaultableDependencies, whenReady } from '../support/faults';
 import { content } from '../support/guidedChat';
 import { waitFor } from '../support/waitFor';
 

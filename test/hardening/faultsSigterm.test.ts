@@ -1,7 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { connectTestClient, type OwnedRedisServer } from '../state/redisTestKit';
-import { driver, faultEnv, type LocalTicketEndpoint, localTicketEndpoint, persistentRedis, slowChannel, whenReady } from '../support/faults';
+import {
+  driver,
+  faultEnv,
+  type LocalTicketEndpoint,
+  localTicketEndpoint,
+  persistentRedis,
+  slowChannel,
+  whenReady,
+} from '../support/faults';
 import { content } from '../support/guidedChat';
 import { messageActivity, postActivity } from '../support/http';
 import { freePort, runNode, waitUntilUp } from '../support/process';

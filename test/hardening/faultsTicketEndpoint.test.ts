@@ -1,10 +1,4 @@
-import {
-  confirmTicket,
-  driver,
-  handoffTurns,
-  referenceIn,
-  serviceWithFaultableDependencies,
-} from '../support/faults';
+import { confirmTicket, driver, handoffTurns, referenceIn, serviceWithFaultableDependencies } from '../support/faults';
 import { waitFor } from '../support/waitFor';
 
 const { endpoint, baseUrl } = serviceWithFaultableDependencies();

@@ -66,7 +66,8 @@ describe(`a few thousand hostile requests to /api/messages (seed ${seed})`, () =
             }
             const response = outcome.answered;
             const body = await response.text();
-            const normalReply = response.status === 200 && (body === '' || Array.isArray((JSON.parse(body) as { activities?: unknown }).activities));
+            const normalReply =
+              response.status === 200 && (body === '' || Array.isArray((JSON.parse(body) as { activities?: unknown }).activities));
             const refused = response.status >= 400 && response.status < 500;
             if (!(normalReply || refused)) unexpected.push(`${request.kind}: ${response.status} ${body.slice(0, 200)}`);
             if (/\bat .*\.(js|ts):\d+/.test(body)) unexpected.push(`${request.kind}: stack trace in the response`);

@@ -21,7 +21,10 @@ describe('which messages go on to the recognizer', () => {
     ['a photo with a description', { text: 'the pin looks bent', attachments: [{ contentType: 'image/png' }] }],
     [
       'a photo alone that the channel took in',
-      { attachments: [{ contentType: 'image/png' }], channelData: { photos: [{ id: '0123456789abcdef-0123456789abcdef01234567', contentType: 'image/png', bytes: 70 }] } },
+      {
+        attachments: [{ contentType: 'image/png' }],
+        channelData: { photos: [{ id: '0123456789abcdef-0123456789abcdef01234567', contentType: 'image/png', bytes: 70 }] },
+      },
     ],
     ['a single foreign word', { text: 'merci' }],
     ['a make that looks foreign', { text: 'it is a Citroën e-C4 and the cable is stuck' }],
@@ -61,7 +64,13 @@ describe('the input limits in the turn', () => {
     const replies: string[] = [];
     return adapter
       .processActivity(
-        { channelId: 'test', from: { id: 'u', name: 'Driver' }, conversation: { id: 'c' } as never, recipient: { id: 'bot', name: 'Bot' }, ...activity },
+        {
+          channelId: 'test',
+          from: { id: 'u', name: 'Driver' },
+          conversation: { id: 'c' } as never,
+          recipient: { id: 'bot', name: 'Bot' },
+          ...activity,
+        },
         async (context) => {
           reached.push(context.activity.type);
         },
@@ -94,7 +103,11 @@ describe('the service answering what it cannot use', () => {
 
   it.each([
     ['a message over the limit', { text: 'z'.repeat(101) }, fillTemplate(messages.inputTooLong, { max: 100 })],
-    ['a photo alone', { text: undefined, attachments: [{ contentType: 'image/jpeg', contentUrl: 'https://example.com/a.jpg' }] }, messages.inputAttachmentsOnly],
+    [
+      'a photo alone',
+      { text: undefined, attachments: [{ contentType: 'image/jpeg', contentUrl: 'https://example.com/a.jpg' }] },
+      messages.inputAttachmentsOnly,
+    ],
     ['an empty message', { text: '' }, messages.inputEmpty],
     ['emoji alone', { text: '🔌❓' }, messages.inputNoWords],
     ['a message in Dutch', { text: 'mijn kabel zit vast in de laadpaal' }, messages.inputNotEnglish],

@@ -20,7 +20,8 @@ describe('the log of a whole conversation at info', () => {
     const port = await service.http.listen(0, '127.0.0.1');
     const baseUrl = `http://127.0.0.1:${port}`;
     const conversation = 'log-check';
-    const say = (text: string) => postActivity(baseUrl, messageActivity(conversation, text, { from: { id: 'user-1', name: contact.name } }));
+    const say = (text: string) =>
+      postActivity(baseUrl, messageActivity(conversation, text, { from: { id: 'user-1', name: contact.name } }));
 
     for (const text of [
       'hello',

@@ -151,7 +151,10 @@ describe('the documented alert rules (docs/prometheus-alerts.yml)', () => {
     expect(names.length).toBeGreaterThan(0);
     for (const name of names) expect(labelsOf(name)).toBeDefined();
     const grouped = [...expr.matchAll(/by \(([^)]*)\)/g)].flatMap(([, list]) => list!.split(',').map((label) => label.trim()));
-    const selected = [...expr.matchAll(/(evc_\w+)\{([^}]*)\}/g)].map(([, name, selector]) => ({ name: name!, labels: selector!.split(',').map((part) => part.split('=')[0]!.trim()) }));
+    const selected = [...expr.matchAll(/(evc_\w+)\{([^}]*)\}/g)].map(([, name, selector]) => ({
+      name: name!,
+      labels: selector!.split(',').map((part) => part.split('=')[0]!.trim()),
+    }));
     for (const label of grouped) expect(names.some((name) => labelsOf(name)!.includes(label))).toBe(true);
     for (const { name, labels } of selected) for (const label of labels) expect(labelsOf(name)).toContain(label);
   });

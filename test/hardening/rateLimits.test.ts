@@ -56,7 +56,9 @@ describe('token requests per client address', () => {
     const server = restify.createServer();
     const { tokenRequests } = rateLimits(undefined, `test-${randomUUID()}:`);
     const session = { conversationId: 'c', token: 't', expires_in: 60, userId: 'dl_u' };
-    webChatTokenRoute({ sessions: async () => session, limit: tokenRequests, clientAddress: clientAddressOf(trustedProxyHops), logger })(server);
+    webChatTokenRoute({ sessions: async () => session, limit: tokenRequests, clientAddress: clientAddressOf(trustedProxyHops), logger })(
+      server,
+    );
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     return { server, url: `http://127.0.0.1:${server.address().port}/api/webchat/token` };
   }

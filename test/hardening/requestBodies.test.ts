@@ -18,7 +18,11 @@ describe('request bodies on every route', () => {
     const { token, conversationId } = await client.session();
     directLine = {
       post: (body, headers = { 'content-type': 'application/json' }) =>
-        fetch(`${running.baseUrl}/v3/directline/conversations/${conversationId}/activities`, { method: 'POST', headers: { authorization: `Bearer ${token}`, ...headers }, body }),
+        fetch(`${running.baseUrl}/v3/directline/conversations/${conversationId}/activities`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${token}`, ...headers },
+          body,
+        }),
     };
   });
   afterAll(() => running.service.stop());
@@ -30,12 +34,18 @@ describe('request bodies on every route', () => {
     // Inflates to 40 times the body limit, as a "zip bomb" would (those go to hundreds of MB).
     const bomb = gzipSync(`{"type":"message","text":"${'0'.repeat(40 * 262_144)}"}`);
 
-    it.each(['gzip', 'GZIP', 'x-gzip', 'deflate', 'br', 'gzip, identity'])('Content-Encoding: %s gets 415 and says to send it uncompressed', async (encoding) => {
-      const response = await post('/api/messages', bomb, { 'content-type': 'application/json', 'content-encoding': encoding });
-      expect(response.status).toBe(415);
-      expect(response.headers.get('accept-encoding')).toBe('identity');
-      expect(await response.json()).toEqual({ code: 'UnsupportedContentEncoding', message: 'Send the request body uncompressed (no Content-Encoding).' });
-    });
+    it.each(['gzip', 'GZIP', 'x-gzip', 'deflate', 'br', 'gzip, identity'])(
+      'Content-Encoding: %s gets 415 and says to send it uncompressed',
+      async (encoding) => {
+        const response = await post('/api/messages', bomb, { 'content-type': 'application/json', 'content-encoding': encoding });
+        expect(response.status).toBe(415);
+        expect(response.headers.get('accept-encoding')).toBe('identity');
+        expect(await response.json()).toEqual({
+          code: 'UnsupportedContentEncoding',
+          message: 'Send the request body uncompressed (no Content-Encoding).',
+        });
+      },
+    );
 
     it('on the Direct Line routes too', async () => {
       const response = await directLine.post(bomb as unknown as string, { 'content-type': 'application/json', 'content-encoding': 'gzip' });
@@ -43,14 +53,21 @@ describe('request bodies on every route', () => {
     });
 
     it('an uncompressed body (Content-Encoding: identity) is read as usual', async () => {
-      const response = await post('/api/messages', JSON.stringify(messageActivity('identity', 'hello')), { 'content-type': 'application/json', 'content-encoding': 'identity' });
+      const response = await post('/api/messages', JSON.stringify(messageActivity('identity', 'hello')), {
+        'content-type': 'application/json',
+        'content-encoding': 'identity',
+      });
       expect(response.status).toBe(401);
     });
   });
 
   it.each([
     ['form data', 'application/x-www-form-urlencoded', 'type=message&text=hi'],
-    ['multipart', 'multipart/form-data; boundary=x', '--x\r\nContent-Disposition: form-data; name="f"; filename="a.txt"\r\n\r\nhello\r\n--x--\r\n'],
+    [
+      'multipart',
+      'multipart/form-data; boundary=x',
+      '--x\r\nContent-Disposition: form-data; name="f"; filename="a.txt"\r\n\r\nhello\r\n--x--\r\n',
+    ],
     ['plain text', 'text/plain', '{"type":"message"}'],
     ['octet stream', 'application/octet-stream', '{"type":"message"}'],
   ])('a body of %s gets 415: only JSON is read', async (_kind, contentType, body) => {
@@ -83,7 +100,7 @@ describe('request bodies on every route', () => {
     });
   });
 
-  it('malformed JSON gets 400 without the parser\'s words (they quote the body)', async () => {
+  it("malformed JSON gets 400 without the parser's words (they quote the body)", async () => {
     const response = await post('/api/messages', '{"type": "message", "text": "secret', { 'content-type': 'application/json' });
     expect(response.status).toBe(400);
     expect(await response.json()).toEqual({ code: 'InvalidContent', message: 'The request body is not valid JSON.' });
@@ -92,7 +109,12 @@ describe('request bodies on every route', () => {
   it.each([
     ['an unknown route', () => fetch(`${running.baseUrl}/no/such/route-with-a-secret`), 404, 'NotFound'],
     ['a method the route does not take', () => fetch(`${running.baseUrl}/api/messages`), 405, 'MethodNotAllowed'],
-    ['a body over the limit', () => post('/api/messages', JSON.stringify({ text: 'x'.repeat(300_000) }), { 'content-type': 'application/json' }), 413, 'PayloadTooLarge'],
+    [
+      'a body over the limit',
+      () => post('/api/messages', JSON.stringify({ text: 'x'.repeat(300_000) }), { 'content-type': 'application/json' }),
+      413,
+      'PayloadTooLarge',
+    ],
   ])('%s gets a fixed body that does not echo the request', async (_kind, request, status, code) => {
     const response = await request();
     expect(response.status).toBe(status);

@@ -57,7 +57,13 @@ describe('a turn that outlives its conversation lock', () => {
   it('cannot overwrite the turn that took the lock after it: its save is refused and logged, and its driver asked to send the message again', async () => {
     // The lock is renewed while a turn runs; only a process that stalls beyond the TTL (a long GC
     // pause, a frozen VM: SIGSTOP here) outlives it.
-    const env = { REDIS_URL: sharedRedisUrl, REDIS_KEY_PREFIX: redis.prefix, CONVERSATION_LOCK_TTL_MS: '1000', CONVERSATION_LOCK_WAIT_MS: '500', CONNECTOR_TIMEOUT_MS: '30000' };
+    const env = {
+      REDIS_URL: sharedRedisUrl,
+      REDIS_KEY_PREFIX: redis.prefix,
+      CONVERSATION_LOCK_TTL_MS: '1000',
+      CONVERSATION_LOCK_WAIT_MS: '500',
+      CONNECTOR_TIMEOUT_MS: '30000',
+    };
     await new Promise<void>((resolve) => connector.server.listen(0, '127.0.0.1', resolve));
     const connectorUrl = `http://127.0.0.1:${(connector.server.address() as AddressInfo).port}`;
     const port = await freePort();

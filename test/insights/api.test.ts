@@ -18,7 +18,11 @@ const yesterday = new Date(Date.now() - 24 * 3600 * 1000);
 
 async function insights(baseUrl: string, query = '', token?: string) {
   const response = await fetch(`${baseUrl}/api/insights${query}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
-  return { status: response.status, headers: response.headers, body: (await response.json()) as InsightsSummary & { code?: string; message?: string } };
+  return {
+    status: response.status,
+    headers: response.headers,
+    body: (await response.json()) as InsightsSummary & { code?: string; message?: string },
+  };
 }
 
 describe('GET /api/insights over the real endpoint, insights in Redis', () => {
@@ -30,7 +34,11 @@ describe('GET /api/insights over the real endpoint, insights in Redis', () => {
     await whenRedisReady(running.service.runtime.redis!, 5_000);
     recordSampleConversations(running.service.runtime.insights.recorder);
     // One more, yesterday: a power cut freed by its first step, rated 3.
-    const recordedYesterday = createInsightsRecorder({ store: running.service.runtime.insights.store, logger: silent, now: () => yesterday });
+    const recordedYesterday = createInsightsRecorder({
+      store: running.service.runtime.insights.store,
+      logger: silent,
+      now: () => yesterday,
+    });
     recordedYesterday.record('conversation-yesterday', { type: 'procedure_started', procedure: 'power_cut' });
     recordedYesterday.record('conversation-yesterday', { type: 'procedure_ended', procedure: 'power_cut', result: 'resolved' });
     recordedYesterday.record('conversation-yesterday', { type: 'rating', score: 3 });
@@ -47,9 +55,23 @@ describe('GET /api/insights over the real endpoint, insights in Redis', () => {
     const { status, headers, body } = await insights(running.baseUrl, '?days=1');
     expect(status).toBe(200);
     expect(headers.get('cache-control')).toBe('no-store');
-    expect(body).toMatchObject({ days: 1, from: dayOf(new Date()), to: dayOf(new Date()), ratings: sampleFigures.ratings, handoffs: sampleFigures.handoffs, containment: sampleFigures.containment, averageRating: 4.5 });
+    expect(body).toMatchObject({
+      days: 1,
+      from: dayOf(new Date()),
+      to: dayOf(new Date()),
+      ratings: sampleFigures.ratings,
+      handoffs: sampleFigures.handoffs,
+      containment: sampleFigures.containment,
+      averageRating: 4.5,
+    });
     const byName = Object.fromEntries(body.procedures.map((p) => [p.procedure, p]));
-    expect(body.procedures.map((p) => p.procedure)).toEqual(['cable_stuck', 'cold_weather', 'power_cut', 'stuck_in_car', 'stuck_in_charger']);
+    expect(body.procedures.map((p) => p.procedure)).toEqual([
+      'cable_stuck',
+      'cold_weather',
+      'power_cut',
+      'stuck_in_car',
+      'stuck_in_charger',
+    ]);
     expect(byName.stuck_in_car).toMatchObject({ ...sampleFigures.stuckInCar, title: "the car's charge port" });
     expect(byName.stuck_in_car.steps[1]).toMatchObject({ step: 'unlock_car', title: 'Lock and unlock the car' });
     expect(byName.cable_stuck).toMatchObject(sampleFigures.cableStuck);
@@ -72,8 +94,24 @@ describe('GET /api/insights over the real endpoint, insights in Redis', () => {
     expect(body.procedures.find((p) => p.procedure === 'power_cut')).toMatchObject({ started: 1, resolved: 1 });
     expect(body.containment).toBeCloseTo(2 / 5);
     expect(body.daily.map((d) => d.day)).toHaveLength(7);
-    expect(body.daily.at(-2)).toEqual({ day: dayOf(yesterday), started: 1, resolved: 1, handedOff: 0, containment: 1, ratings: { '1': 0, '2': 0, '3': 1, '4': 0, '5': 0 }, averageRating: 3, misunderstood: 0 });
-    expect(body.daily.at(-1)).toMatchObject({ started: 4, resolved: 1, handedOff: 2, containment: 0.25, averageRating: 4.5, misunderstood: 1 });
+    expect(body.daily.at(-2)).toEqual({
+      day: dayOf(yesterday),
+      started: 1,
+      resolved: 1,
+      handedOff: 0,
+      containment: 1,
+      ratings: { '1': 0, '2': 0, '3': 1, '4': 0, '5': 0 },
+      averageRating: 3,
+      misunderstood: 0,
+    });
+    expect(body.daily.at(-1)).toMatchObject({
+      started: 4,
+      resolved: 1,
+      handedOff: 2,
+      containment: 0.25,
+      averageRating: 4.5,
+      misunderstood: 1,
+    });
     expect(body.daily[0]).toMatchObject({ started: 0, containment: null, averageRating: null });
   });
 
@@ -84,7 +122,10 @@ describe('GET /api/insights over the real endpoint, insights in Redis', () => {
   it.each(['0', '31', 'abc', '1.5', '-2', ''])('refuses days=%s with 400 and says what is allowed', async (days) => {
     const { status, body } = await insights(running.baseUrl, `?days=${days}`);
     expect(status).toBe(400);
-    expect(body).toEqual({ code: 'InvalidDays', message: `days must be a whole number from 1 to 30 (the days kept, INSIGHTS_RETENTION_DAYS); got "${days}".` });
+    expect(body).toEqual({
+      code: 'InvalidDays',
+      message: `days must be a whole number from 1 to 30 (the days kept, INSIGHTS_RETENTION_DAYS); got "${days}".`,
+    });
   });
 
   it('serves the labelling file of the misunderstood messages', async () => {

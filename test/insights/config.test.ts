@@ -7,7 +7,10 @@ describe('insights configuration', () => {
   });
 
   it('reads the token and the retention', () => {
-    expect(loadConfig({ INSIGHTS_TOKEN: ' secret ', INSIGHTS_RETENTION_DAYS: '2' }).insights).toEqual({ token: 'secret', retentionDays: 2 });
+    expect(loadConfig({ INSIGHTS_TOKEN: ' secret ', INSIGHTS_RETENTION_DAYS: '2' }).insights).toEqual({
+      token: 'secret',
+      retentionDays: 2,
+    });
   });
 
   it.each(['0', '367', '1.5', 'month'])('refuses INSIGHTS_RETENTION_DAYS=%s', (days) => {

@@ -35,7 +35,10 @@ describe('insights recorded from conversations over the real endpoint', () => {
     // Nothing the bot can place: the message is kept for review, its phone number and email redacted.
     const puzzled = chat();
     await puzzled('qwop zlorb grindle, text 07700 900999 or mail zed@example.com');
-    await waitFor(async () => (await summary()).handoffs?.socket_stuck_after_reset === 1 && (await summary()).ratings['4'] === 1, 'the events to be stored');
+    await waitFor(
+      async () => (await summary()).handoffs?.socket_stuck_after_reset === 1 && (await summary()).ratings['4'] === 1,
+      'the events to be stored',
+    );
   });
   afterAll(() => running.service.stop());
 
@@ -57,6 +60,7 @@ describe('insights recorded from conversations over the real endpoint', () => {
     const texts = misunderstood.map((entry) => entry.text);
     expect(texts.some((text) => text.startsWith('qwop zlorb grindle'))).toBe(true);
     const all = JSON.stringify(misunderstood);
-    for (const personal of ['07700 900999', 'zed@example.com', 'Priya', 'Natarajan', 'priya.n@example.com', '07700 900431', 'LS1 4AP']) expect(all).not.toContain(personal);
+    for (const personal of ['07700 900999', 'zed@example.com', 'Priya', 'Natarajan', 'priya.n@example.com', '07700 900431', 'LS1 4AP'])
+      expect(all).not.toContain(personal);
   });
 });

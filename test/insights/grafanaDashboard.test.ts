@@ -13,7 +13,11 @@ interface Panel {
   targets?: { expr: string; datasource: { uid: string } }[];
 }
 
-const dashboard = JSON.parse(fs.readFileSync(path.join(projectRoot, 'docs/grafana-dashboard.json'), 'utf8')) as { __inputs: { name: string }[]; uid: string; panels: Panel[] };
+const dashboard = JSON.parse(fs.readFileSync(path.join(projectRoot, 'docs/grafana-dashboard.json'), 'utf8')) as {
+  __inputs: { name: string }[];
+  uid: string;
+  panels: Panel[];
+};
 
 describe('docs/grafana-dashboard.json', () => {
   it('asks for its Prometheus data source on import and every query uses it', () => {
@@ -28,7 +32,9 @@ describe('docs/grafana-dashboard.json', () => {
 
   it('queries only metrics the service exports', async () => {
     const exported = new Set((await createMetrics(new Registry()).registry.getMetricsAsJSON()).map((metric) => metric.name));
-    const queried = dashboard.panels.flatMap((panel) => panel.targets ?? []).flatMap((target) => target.expr.match(/\b(?:evc|process|nodejs)_[a-z0-9_]+/g) ?? []);
+    const queried = dashboard.panels
+      .flatMap((panel) => panel.targets ?? [])
+      .flatMap((target) => target.expr.match(/\b(?:evc|process|nodejs)_[a-z0-9_]+/g) ?? []);
     const unknown = queried.map((name) => name.replace(/_(bucket|sum|count)$/, '')).filter((name) => !exported.has(name));
     expect(unknown).toEqual([]);
     // Every evc_ metric of README "Metrics" is on the dashboard.

@@ -49,12 +49,32 @@ describe('the insights page in a real browser (Chromium)', () => {
     const fact = (name: string) => car.locator(`[data-field="${name}"]`).textContent();
     expect([await fact('started'), await fact('resolved'), await fact('handedOff'), await fact('abandoned')]).toEqual(['3', '1', '1', '1']);
     const cells = async (selector: string) => (await page.locator(selector).locator('td').allTextContents()).map((text) => text.trim());
-    expect(await cells('[data-procedure="stuck_in_car"] tr[data-step="unlock_car"]')).toEqual(['Lock and unlock the car', '2', '1', '0', '0', '1']);
-    expect(await cells('[data-procedure="stuck_in_car"] tr[data-step="end_session"]')).toEqual([expect.any(String), '2', '0', '1', '1', '0']);
+    expect(await cells('[data-procedure="stuck_in_car"] tr[data-step="unlock_car"]')).toEqual([
+      'Lock and unlock the car',
+      '2',
+      '1',
+      '0',
+      '0',
+      '1',
+    ]);
+    expect(await cells('[data-procedure="stuck_in_car"] tr[data-step="end_session"]')).toEqual([
+      expect.any(String),
+      '2',
+      '0',
+      '1',
+      '1',
+      '0',
+    ]);
     expect(await cells('#handoffs tr[data-key="pin_damaged"]')).toEqual(['pin damaged', '1']);
     expect(await cells('#ratings tr[data-key="5"]')).toEqual(['5 of 5', '1']);
     expect((await cells('#daily tbody tr')).slice(0, 6)).toEqual([new Date().toISOString().slice(0, 10), '4', '25%', '2', '4.5', '1']);
-    expect(await cells('#misunderstood tbody tr')).toEqual([expect.any(String), 'erm the kona charger thing is doing the beepy thing', 'start', 'not recognised', 'cable_stuck 31%, out_of_scope 22%']);
+    expect(await cells('#misunderstood tbody tr')).toEqual([
+      expect.any(String),
+      'erm the kona charger thing is doing the beepy thing',
+      'start',
+      'not recognised',
+      'cable_stuck 31%, out_of_scope 22%',
+    ]);
 
     // The token stays for the tab: a reload shows the figures without asking again.
     await page.reload();

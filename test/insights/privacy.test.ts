@@ -15,13 +15,31 @@ const personalMessages = [
   'my name is Sam Okafor and I live at 14 Welland Avenue',
   'I am in market harborough, it is stuck',
 ];
-const personalValues = ['Priya', 'Chandrasekhar', 'example.co.uk', '07700', '900123', '7946', 'LE16', 'le167ab', 'Sam', 'Okafor', 'Welland', 'harborough', 'Harborough'];
+const personalValues = [
+  'Priya',
+  'Chandrasekhar',
+  'example.co.uk',
+  '07700',
+  '900123',
+  '7946',
+  'LE16',
+  'le167ab',
+  'Sam',
+  'Okafor',
+  'Welland',
+  'harborough',
+  'Harborough',
+];
 const conversationId = 'webchat-conversation-7f3a9c';
 
 function recordPersonalConversation(recorder: ReturnType<typeof createInsightsRecorder>): void {
   recorder.record(conversationId, { type: 'procedure_started', procedure: 'stuck_in_car' });
   for (const text of personalMessages) {
-    recorder.record(conversationId, { type: 'misunderstood', text, stage: 'step', procedure: 'stuck_in_car', step: 'unlock_car', topLabels: [], why: 'unreadable_reply' }, { personal: [interview.name, interview.town] });
+    recorder.record(
+      conversationId,
+      { type: 'misunderstood', text, stage: 'step', procedure: 'stuck_in_car', step: 'unlock_car', topLabels: [], why: 'unreadable_reply' },
+      { personal: [interview.name, interview.town] },
+    );
   }
   recorder.record(conversationId, { type: 'handoff', reason: 'customer_request', procedure: 'stuck_in_car', step: 'unlock_car' });
 }
@@ -38,7 +56,11 @@ describe('no personal data in the stored insights', () => {
     const keys = await redis.client.keys(`${redis.prefix}*`);
     const stored = [keys.join('\n')];
     for (const key of keys) {
-      stored.push((await redis.client.type(key)) === 'hash' ? JSON.stringify(await redis.client.hgetall(key)) : (await redis.client.lrange(key, 0, -1)).join('\n'));
+      stored.push(
+        (await redis.client.type(key)) === 'hash'
+          ? JSON.stringify(await redis.client.hgetall(key))
+          : (await redis.client.lrange(key, 0, -1)).join('\n'),
+      );
     }
     const everything = stored.join('\n');
     for (const value of [...personalValues, conversationId]) expect(everything).not.toContain(value);
@@ -73,12 +95,17 @@ describe('redact', () => {
     expect(redact(text)).toBe(expected);
   });
 
-  it.each(['my Kia EV6 is stuck at the ID3 charger', "i'm stuck, the M3 won't let go", 'waited 20 minutes in the car park'])('keeps what names nobody: %s', (text) => {
-    expect(redact(text)).toBe(text);
-  });
+  it.each(['my Kia EV6 is stuck at the ID3 charger', "i'm stuck, the M3 won't let go", 'waited 20 minutes in the car park'])(
+    'keeps what names nobody: %s',
+    (text) => {
+      expect(redact(text)).toBe(text);
+    },
+  );
 
   it('removes personal values whole and word by word, in any letter case, not inside other words', () => {
-    expect(redact('jo from Bloggsville, JO BLOGGS here, Jonathan', ['Jo Bloggs'])).toBe('[personal] from Bloggsville, [personal] here, Jonathan');
+    expect(redact('jo from Bloggsville, JO BLOGGS here, Jonathan', ['Jo Bloggs'])).toBe(
+      '[personal] from Bloggsville, [personal] here, Jonathan',
+    );
   });
 });
 
@@ -110,7 +137,9 @@ describe('recording never fails a turn', () => {
       { type: 'step_reached', procedure: 'stuck_in_car', step: 'unlock_car' },
       { type: 'step_reached', procedure: 'stuck_in_car', step: 'unlock_car' },
     ]);
-    expect(writes).toEqual([[expect.any(String), { 'outcome|stuck_in_car|end_session|still_stuck': 1, 'reached|stuck_in_car|unlock_car': 2 }, undefined]]);
+    expect(writes).toEqual([
+      [expect.any(String), { 'outcome|stuck_in_car|end_session|still_stuck': 1, 'reached|stuck_in_car|unlock_car': 2 }, undefined],
+    ]);
   });
 
   test('a store that fails is logged with the error, and record returns as usual', async () => {
@@ -119,6 +148,13 @@ describe('recording never fails a turn', () => {
     const recorder = createInsightsRecorder({ store: failing, logger });
     expect(() => recorder.record('c', { type: 'rating', score: 4 })).not.toThrow();
     await new Promise((resolve) => setImmediate(resolve));
-    expect(lines).toEqual([expect.objectContaining({ level: 50, msg: 'insight event not recorded', insight: 'rating', err: expect.objectContaining({ message: 'disk on fire' }) })]);
+    expect(lines).toEqual([
+      expect.objectContaining({
+        level: 50,
+        msg: 'insight event not recorded',
+        insight: 'rating',
+        err: expect.objectContaining({ message: 'disk on fire' }),
+      }),
+    ]);
   });
 });

@@ -14,10 +14,18 @@ import { type RunningService, startService } from '../support/service';
 /** Every file of a folder, by relative path, as a hash: to show a folder was left as it was. */
 function snapshot(dir: string): Record<string, string> {
   const files = fs.readdirSync(dir, { recursive: true, withFileTypes: true }).filter((entry) => entry.isFile());
-  return Object.fromEntries(files.map((f) => [path.relative(dir, path.join(f.parentPath, f.name)), createHash('sha256').update(fs.readFileSync(path.join(f.parentPath, f.name))).digest('hex')]));
+  return Object.fromEntries(
+    files.map((f) => [
+      path.relative(dir, path.join(f.parentPath, f.name)),
+      createHash('sha256')
+        .update(fs.readFileSync(path.join(f.parentPath, f.name)))
+        .digest('hex'),
+    ]),
+  );
 }
 
-const review = (args: string[], env: Record<string, string> = {}) => runNode('cli/review.js', { args, env: { LOG_LEVEL: 'silent', ...env } }).finished;
+const review = (args: string[], env: Record<string, string> = {}) =>
+  runNode('cli/review.js', { args, env: { LOG_LEVEL: 'silent', ...env } }).finished;
 /** Quick folds: the comparison, not the figures, is under test. */
 const quick = ['--folds', '2', '--repeats', '1'];
 
@@ -26,7 +34,9 @@ describe('npm run review', () => {
   let copy: { intents: string; knowledge: string };
   const real = { intents: snapshot(contentDirs.intents), knowledge: snapshot(contentDirs.knowledge) };
   beforeAll(() => {
-    execFileSync(process.execPath, [path.join(projectRoot, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: projectRoot });
+    execFileSync(process.execPath, [path.join(projectRoot, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], {
+      cwd: projectRoot,
+    });
   });
   beforeEach(() => {
     work = fs.mkdtempSync(path.join(os.tmpdir(), 'review-test-'));
@@ -52,7 +62,15 @@ describe('npm run review', () => {
     beforeAll(async () => {
       running = await startService({ INSIGHTS_TOKEN: 'token-for-the-review-export-test-0123456789' });
       const { recorder } = running.service.runtime.insights;
-      const misunderstood = (text: string) => ({ type: 'misunderstood' as const, text, stage: 'step', procedure: 'stuck_in_car', step: 'unlock_car', topLabels: [{ intent: 'deny' as const, confidence: 0.4 }], why: 'unreadable_reply' as const });
+      const misunderstood = (text: string) => ({
+        type: 'misunderstood' as const,
+        text,
+        stage: 'step',
+        procedure: 'stuck_in_car',
+        step: 'unlock_car',
+        topLabels: [{ intent: 'deny' as const, confidence: 0.4 }],
+        why: 'unreadable_reply' as const,
+      });
       recorder.record('a', misunderstood('the kona still has hold of it'));
       recorder.record('b', misunderstood('The kona  still has hold of it'));
       recorder.record('c', misunderstood('ring me on 07700 900123'));
@@ -61,13 +79,20 @@ describe('npm run review', () => {
 
     it('writes one line per distinct message, to be labelled', async () => {
       const out = path.join(work, 'export.txt');
-      const result = await review(['--url', running.baseUrl, '--out', out], { INSIGHTS_TOKEN: 'token-for-the-review-export-test-0123456789' });
+      const result = await review(['--url', running.baseUrl, '--out', out], {
+        INSIGHTS_TOKEN: 'token-for-the-review-export-test-0123456789',
+      });
       expect(result.stderr).toBe('');
       expect(result.code).toBe(0);
       expect(result.stdout).toContain(`2 messages to label in ${out}`);
       const file = fs.readFileSync(out, 'utf8');
-      expect(file.split('\n').filter((line) => line.startsWith('? | '))).toEqual(['? | ring me on [number]', '? | The kona still has hold of it']);
-      expect(file).toMatch(/# 2 times, last .* UTC at step \/ stuck_in_car \/ unlock_car \(unreadable_reply\); the bot thought: deny 40%\n\? \| The kona still/);
+      expect(file.split('\n').filter((line) => line.startsWith('? | '))).toEqual([
+        '? | ring me on [number]',
+        '? | The kona still has hold of it',
+      ]);
+      expect(file).toMatch(
+        /# 2 times, last .* UTC at step \/ stuck_in_car \/ unlock_car \(unreadable_reply\); the bot thought: deny 40%\n\? \| The kona still/,
+      );
       // As exported, nothing is labelled yet.
       expect(parseLabellingFile(file, out)).toEqual([]);
     });
@@ -106,7 +131,8 @@ describe('npm run review', () => {
   it('refuses, and changes nothing, when the figures drop', async () => {
     const before = { intents: snapshot(copy.intents), knowledge: snapshot(copy.knowledge) };
     // Greetings labelled as damage: the model would learn nonsense.
-    const greetings = (parse(fs.readFileSync(path.join(copy.intents, 'examples/greeting.yaml'), 'utf8')) as { examples: string[] }).examples;
+    const greetings = (parse(fs.readFileSync(path.join(copy.intents, 'examples/greeting.yaml'), 'utf8')) as { examples: string[] })
+      .examples;
     const file = labels(greetings.slice(0, 60).map((text) => `damage | ${text} there`));
     const result = await review(['--apply', file, ...quick, ...onCopy()]);
     expect(result.code).toBe(1);

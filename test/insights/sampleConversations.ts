@@ -46,7 +46,12 @@ export function recordSampleConversations(insights: InsightsRecorder): void {
   insights.record(cancelled, { type: 'step_reached', procedure: 'stuck_in_charger', step: 'end_session' });
   insights.record(cancelled, { type: 'step_outcome', procedure: 'stuck_in_charger', step: 'end_session', outcome: 'still_stuck' });
   insights.record(cancelled, { type: 'step_reached', procedure: 'stuck_in_charger', step: 'socket_connector_technique' });
-  insights.record(cancelled, { type: 'procedure_ended', procedure: 'stuck_in_charger', result: 'cancelled', step: 'socket_connector_technique' });
+  insights.record(cancelled, {
+    type: 'procedure_ended',
+    procedure: 'stuck_in_charger',
+    result: 'cancelled',
+    step: 'socket_connector_technique',
+  });
 
   const person = 'conversation-person';
   insights.record(person, { type: 'misunderstood', ...sampleMisunderstood });

@@ -16,7 +16,10 @@ describe('RedisInsightsStore', () => {
     const store = new RedisInsightsStore(redis.client, { keyPrefix: redis.prefix, retentionDays: 3 });
     await store.add(daysAgo(1), { 'started|cable_stuck': 1 }, misunderstoodEntry('hmm', new Date().toISOString()));
     const keys = (await redis.client.keys(`${redis.prefix}*`)).sort();
-    expect(keys).toEqual([`${redis.prefix}insights:{insights}:${daysAgo(1)}:counters`, `${redis.prefix}insights:{insights}:${daysAgo(1)}:misunderstood`]);
+    expect(keys).toEqual([
+      `${redis.prefix}insights:{insights}:${daysAgo(1)}:counters`,
+      `${redis.prefix}insights:{insights}:${daysAgo(1)}:misunderstood`,
+    ]);
     for (const key of keys) expect(await redis.client.pexpiretime(key)).toBe(expiryOf(daysAgo(1), 3).getTime());
   });
 

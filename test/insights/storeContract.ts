@@ -25,7 +25,8 @@ export function insightsStoreContract(make: (retentionDays: number) => InsightsS
   test('keeps the misunderstood messages of a day newest first, at most misunderstoodPerDay', async () => {
     const store = make(30);
     const day = daysAgo(0);
-    for (let i = 0; i < misunderstoodPerDay + 3; i++) await store.add(day, { 'misunderstood|not_recognised': 1 }, misunderstoodEntry(`message ${i}`, new Date().toISOString()));
+    for (let i = 0; i < misunderstoodPerDay + 3; i++)
+      await store.add(day, { 'misunderstood|not_recognised': 1 }, misunderstoodEntry(`message ${i}`, new Date().toISOString()));
     const [figures] = await store.read([day]);
     expect(figures.counters['misunderstood|not_recognised']).toBe(misunderstoodPerDay + 3);
     expect(figures.misunderstood).toHaveLength(misunderstoodPerDay);
@@ -35,7 +36,8 @@ export function insightsStoreContract(make: (retentionDays: number) => InsightsS
 
   test('forgets a day once the retention has passed since it began: with 2 days, today and yesterday are kept', async () => {
     const store = make(2);
-    for (const ago of [0, 1, 2, 3]) await store.add(daysAgo(ago), { 'started|power_cut': ago + 1 }, misunderstoodEntry(`from ${ago} days ago`, new Date().toISOString()));
+    for (const ago of [0, 1, 2, 3])
+      await store.add(daysAgo(ago), { 'started|power_cut': ago + 1 }, misunderstoodEntry(`from ${ago} days ago`, new Date().toISOString()));
     const figures = await store.read(lastDays(new Date(), 4));
     expect(figures.map((f) => f.counters['started|power_cut'] ?? 0)).toEqual([0, 0, 2, 1]);
     expect(figures.map((f) => f.misunderstood.length)).toEqual([0, 0, 1, 1]);

@@ -8,7 +8,13 @@ import { loadRecognizer } from '../../src/nlu/model';
 import { memoryTicketDelivery } from '../support/guidedChat';
 
 const tickets = memoryTicketDelivery();
-const engine = new ConversationEngine({ content: loadContent(), recognizer: loadRecognizer(), tickets, responseTime: 'within 24 hours', logger: createLogger({ env: 'test', logLevel: 'silent' }) });
+const engine = new ConversationEngine({
+  content: loadContent(),
+  recognizer: loadRecognizer(),
+  tickets,
+  responseTime: 'within 24 hours',
+  logger: createLogger({ env: 'test', logLevel: 'silent' }),
+});
 
 /** The insight events of each message of a conversation, turn by turn. */
 async function eventsOf(...messages: string[]): Promise<InsightEvent[][]> {
@@ -56,9 +62,20 @@ describe('what a turn tells the insights', () => {
 
   it('the clarifying question and the unplaced message, with where they came and the top labels', async () => {
     const [, done] = await eventsOf('cable stuck in my car', 'done');
-    expect(done).toContainEqual(expect.objectContaining({ type: 'misunderstood', why: 'clarifying_question', stage: 'step', procedure: 'stuck_in_car', step: 'end_session', text: 'done' }));
+    expect(done).toContainEqual(
+      expect.objectContaining({
+        type: 'misunderstood',
+        why: 'clarifying_question',
+        stage: 'step',
+        procedure: 'stuck_in_car',
+        step: 'end_session',
+        text: 'done',
+      }),
+    );
     const [opening] = await eventsOf('qwop zlorb grindle');
-    expect(opening).toEqual([expect.objectContaining({ type: 'misunderstood', why: 'not_recognised', stage: 'start', text: 'qwop zlorb grindle' })]);
+    expect(opening).toEqual([
+      expect.objectContaining({ type: 'misunderstood', why: 'not_recognised', stage: 'start', text: 'qwop zlorb grindle' }),
+    ]);
   });
 
   it('never an answer to a contact question, even one the interview cannot read', async () => {

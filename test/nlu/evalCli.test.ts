@@ -2,12 +2,15 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { projectRoot } from '../../src/paths';
 
-const run = (args: string[]) => spawnSync(process.execPath, [path.join(projectRoot, 'dist/cli/eval.js'), ...args], { cwd: projectRoot, encoding: 'utf8' });
+const run = (args: string[]) =>
+  spawnSync(process.execPath, [path.join(projectRoot, 'dist/cli/eval.js'), ...args], { cwd: projectRoot, encoding: 'utf8' });
 const fixture = path.join(projectRoot, 'test/fixtures/nlu-eval-sample.jsonl');
 
 describe('npm run eval -- --data FILE', () => {
   beforeAll(() => {
-    execFileSync(process.execPath, [path.join(projectRoot, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: projectRoot });
+    execFileSync(process.execPath, [path.join(projectRoot, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], {
+      cwd: projectRoot,
+    });
   });
 
   it('scores the committed model on the file, none counting as out_of_scope', () => {

@@ -9,7 +9,13 @@ describe('text analysis', () => {
   });
 
   it('corrects a word to the most frequent known word one edit away', () => {
-    const speller = new SpellingCorrector(new Map([['cable', 5], ['stuck', 3], ['table', 1]]));
+    const speller = new SpellingCorrector(
+      new Map([
+        ['cable', 5],
+        ['stuck', 3],
+        ['table', 1],
+      ]),
+    );
     expect(speller.correct('cabel')).toBe('cable');
     expect(speller.correct('stuk')).toBe('stuck');
     expect(speller.correct('xyzzy')).toBe('xyzzy');
@@ -17,7 +23,15 @@ describe('text analysis', () => {
 
   it('turns only clear misspellings into a topic cue word', () => {
     const guard = { cueWords: new Set(['frost', 'cold', 'frozen']), commonWords: new Set(['front']) };
-    const speller = new SpellingCorrector(new Map([['frost', 5], ['cold', 5], ['frozen', 5], ['table', 1]]), guard);
+    const speller = new SpellingCorrector(
+      new Map([
+        ['frost', 5],
+        ['cold', 5],
+        ['frozen', 5],
+        ['table', 1],
+      ]),
+      guard,
+    );
     expect(speller.correct('front')).toBe('front');
     expect(speller.correct('hold')).toBe('hold');
     expect(speller.correct('frozn')).toBe('frozen');

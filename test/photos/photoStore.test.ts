@@ -15,7 +15,10 @@ describe.each([
     // Every byte value, so nothing is read back as text.
     const everyByte = Buffer.concat([jpegPhoto.subarray(0, 4), Buffer.from(Array.from({ length: 120 }, (_, i) => (i * 37) % 256))]);
     const added = await store.add('conversation-a', { contentType: 'image/jpeg', data: everyByte });
-    expect(added).toEqual({ ok: true, photo: { id: expect.stringMatching(/^[0-9a-f]{16}-[0-9a-f]{24}$/), contentType: 'image/jpeg', bytes: everyByte.length } });
+    expect(added).toEqual({
+      ok: true,
+      photo: { id: expect.stringMatching(/^[0-9a-f]{16}-[0-9a-f]{24}$/), contentType: 'image/jpeg', bytes: everyByte.length },
+    });
     const photo = await store.get((added as { photo: { id: string } }).photo.id);
     expect(photo?.contentType).toBe('image/jpeg');
     expect(photo?.data.equals(everyByte)).toBe(true);
@@ -28,7 +31,10 @@ describe.each([
     for (let i = 0; i < 3; i++) expect((await store.add('conversation-b', small)).ok).toBe(true);
     expect(await store.add('conversation-b', small)).toEqual({ ok: false, refusal: 'tooManyInConversation' });
     expect((await store.add('conversation-c', small)).ok).toBe(true);
-    expect(await store.add('conversation-c', { contentType: 'image/png', data: Buffer.alloc(300 - pngPhoto.length + 1) })).toEqual({ ok: false, refusal: 'conversationFull' });
+    expect(await store.add('conversation-c', { contentType: 'image/png', data: Buffer.alloc(300 - pngPhoto.length + 1) })).toEqual({
+      ok: false,
+      refusal: 'conversationFull',
+    });
   });
 });
 

@@ -79,10 +79,22 @@ describe('the Bot Framework endpoint over a real socket', () => {
   });
 
   it('answers an invoke activity the bot does not handle with 400 saying so, not a server error', async () => {
-    const invoke = messageActivity('endpoint-invoke', '', { type: 'invoke', name: 'composeExtension/query', deliveryMode: undefined, value: {} });
-    const response = await fetch(`${running.baseUrl}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(invoke) });
+    const invoke = messageActivity('endpoint-invoke', '', {
+      type: 'invoke',
+      name: 'composeExtension/query',
+      deliveryMode: undefined,
+      value: {},
+    });
+    const response = await fetch(`${running.baseUrl}/api/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(invoke),
+    });
     expect(response.status).toBe(400);
-    expect(await response.json()).toEqual({ code: 'UnsupportedInvoke', message: 'This bot does not handle invoke activities of this name.' });
+    expect(await response.json()).toEqual({
+      code: 'UnsupportedInvoke',
+      message: 'This bot does not handle invoke activities of this name.',
+    });
   });
 
   it('answers unknown routes with 404', async () => {

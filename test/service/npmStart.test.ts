@@ -5,7 +5,11 @@ describe('npm start, the documented start command', () => {
   it('passes SIGTERM on: the service shuts down cleanly, the command exits 0 and nothing keeps listening', async () => {
     const port = await freePort();
     // detached: its own process group, so the test can look for anything left of it afterwards.
-    const npm = spawn('npm', ['start'], { cwd: projectRoot, env: { ...process.env, PORT: String(port), LOG_LEVEL: 'info' }, detached: true });
+    const npm = spawn('npm', ['start'], {
+      cwd: projectRoot,
+      env: { ...process.env, PORT: String(port), LOG_LEVEL: 'info' },
+      detached: true,
+    });
     let output = '';
     npm.stdout.on('data', (chunk) => (output += chunk));
     const exited = new Promise<number | null>((resolve) => npm.once('exit', (code) => resolve(code)));

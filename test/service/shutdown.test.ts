@@ -18,7 +18,14 @@ function serviceWithSlowRoute(graceMs: number, delayMs: number) {
       await new Promise((resolve) => setTimeout(resolve, delayMs));
       res.send(200, { finished: true });
     });
-  const http = createHttpService({ logger, maxBodyBytes: 1024, shutdownGraceMs: graceMs, keepAliveTimeoutMs: 5_000, readinessChecks: [], routes: [slowRoute] });
+  const http = createHttpService({
+    logger,
+    maxBodyBytes: 1024,
+    shutdownGraceMs: graceMs,
+    keepAliveTimeoutMs: 5_000,
+    readinessChecks: [],
+    routes: [slowRoute],
+  });
   return { http, requestStarted };
 }
 
@@ -58,7 +65,9 @@ describe('graceful shutdown', () => {
     await requestStarted;
     const stopping = http.shutdown();
     // A request arriving on a new connection during the drain is refused or told to retry.
-    const late = await fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.status).catch(() => 'refused');
+    const late = await fetch(`http://127.0.0.1:${port}/readyz`)
+      .then((r) => r.status)
+      .catch(() => 'refused');
     expect([503, 'refused']).toContain(late);
     await agentRequest;
     await stopping;
@@ -78,15 +87,18 @@ describe('graceful shutdown', () => {
     // BullMQ's close waits for Redis: the worker's wait is bounded by SHUTDOWN_GRACE_MS.
     const deadRedis = async () => ({ REDIS_URL: `redis://127.0.0.1:${await freePort()}`, SHUTDOWN_GRACE_MS: '500' });
 
-    it.each(['embedded', 'standalone'])('the service with a %s ticket worker exits 0 on SIGTERM, and the outage goes to the log only', async (worker) => {
-      const port = await freePort();
-      const service = runNode('index.js', { env: { PORT: String(port), TICKET_WORKER: worker, ...(await deadRedis()) } });
-      await waitUntilUp(`http://127.0.0.1:${port}/healthz`);
-      service.kill('SIGTERM');
-      const { code, stdout, stderr } = await service.finished;
-      expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
-      expect(stdout).toContain('stopped');
-    });
+    it.each(['embedded', 'standalone'])(
+      'the service with a %s ticket worker exits 0 on SIGTERM, and the outage goes to the log only',
+      async (worker) => {
+        const port = await freePort();
+        const service = runNode('index.js', { env: { PORT: String(port), TICKET_WORKER: worker, ...(await deadRedis()) } });
+        await waitUntilUp(`http://127.0.0.1:${port}/healthz`);
+        service.kill('SIGTERM');
+        const { code, stdout, stderr } = await service.finished;
+        expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+        expect(stdout).toContain('stopped');
+      },
+    );
 
     it('the standalone ticket worker exits 0 on SIGTERM', async () => {
       const worker = runNode('cli/worker.js', { env: await deadRedis() });

@@ -5,7 +5,10 @@ import { useSharedRedis } from './redisTestKit';
 const redis = useSharedRedis();
 
 describe('ConversationLock on Redis', () => {
-  lockContract(() => new RedisLockBackend(redis.client, redis.prefix), () => 'webchat/conversations/c-1');
+  lockContract(
+    () => new RedisLockBackend(redis.client, redis.prefix),
+    () => 'webchat/conversations/c-1',
+  );
 
   test('the lock key shares the conversation hash tag and expires by itself', async () => {
     await new RedisLockBackend(redis.client, redis.prefix).tryAcquire('webchat/conversations/c-1', 'token', 60_000);
@@ -16,5 +19,8 @@ describe('ConversationLock on Redis', () => {
 });
 
 describe('ConversationLock in memory', () => {
-  lockContract(() => new MemoryLockBackend(), () => 'webchat/conversations/c-1');
+  lockContract(
+    () => new MemoryLockBackend(),
+    () => 'webchat/conversations/c-1',
+  );
 });

@@ -32,7 +32,8 @@ function guardedBot(
     },
   });
   const adapter = new TestAdapter(logic).use(guard);
-  const say = (text: string, id: string, deliveryMode?: string) => adapter.processActivity({ type: ActivityTypes.Message, text, id, deliveryMode });
+  const say = (text: string, id: string, deliveryMode?: string) =>
+    adapter.processActivity({ type: ActivityTypes.Message, text, id, deliveryMode });
   const replies = () => adapter.activeQueue.splice(0).map((activity) => activity.text);
   return { adapter, say, replies, turnErrors, lockBackend };
 }
@@ -291,7 +292,13 @@ describe('ConversationTurnGuard', () => {
     test('with expectReplies nothing is marked while the turn runs; the mark and the release go out together', async () => {
       const { bot, events } = recordedBot();
       await bot.say('hello', 'a-1', DeliveryModes.ExpectReplies);
-      expect(events.slice(events.indexOf('replied'))).toEqual(['replied', 'mark sent', 'release sent', 'mark answered', 'release answered']);
+      expect(events.slice(events.indexOf('replied'))).toEqual([
+        'replied',
+        'mark sent',
+        'release sent',
+        'mark answered',
+        'release answered',
+      ]);
       await bot.say('hello', 'a-1', DeliveryModes.ExpectReplies);
       expect(events.filter((event) => event === 'replied')).toHaveLength(1);
     });

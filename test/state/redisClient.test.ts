@@ -1,7 +1,14 @@
 import { ReplyError, type Redis } from 'ioredis';
 import { loadConfig } from '../../src/config';
 import { buildBotRuntime } from '../../src/index';
-import { closeRedisClient, createRedisClient, isRedisReady, isRedisUnavailable, reconnectDelayMs, whenRedisReady } from '../../src/state/redisClient';
+import {
+  closeRedisClient,
+  createRedisClient,
+  isRedisReady,
+  isRedisUnavailable,
+  reconnectDelayMs,
+  whenRedisReady,
+} from '../../src/state/redisClient';
 import { createBullmqConnection } from '../../src/tickets/deliveryQueue';
 import { waitFor } from '../support/waitFor';
 import { memoryTicketDelivery } from '../support/guidedChat';
@@ -55,11 +62,18 @@ describe('the Redis client', () => {
 
   test('tells an outage from a bug or bad data by the error code first, by words only for ioredis errors that have none', async () => {
     const own = new OwnedRedisServer(await freePort());
-    const client = createRedisClient({ connection: { kind: 'single', url: own.url }, keyPrefix: '', connectTimeoutMs: 2_000, commandTimeoutMs: 300 }, silentLogger);
+    const client = createRedisClient(
+      { connection: { kind: 'single', url: own.url }, keyPrefix: '', connectTimeoutMs: 2_000, commandTimeoutMs: 300 },
+      silentLogger,
+    );
     try {
       await own.start();
       await whenRedisReady(client, 10_000);
-      const failureOf = (command: Promise<unknown>) => command.then(() => undefined, (error: unknown) => error);
+      const failureOf = (command: Promise<unknown>) =>
+        command.then(
+          () => undefined,
+          (error: unknown) => error,
+        );
       await client.set('k', 'a string');
       const wrongType = await failureOf(client.hget('k', 'field'));
       expect(wrongType).toBeInstanceOf(ReplyError);
@@ -71,7 +85,7 @@ describe('the Redis client', () => {
       expect(isRedisUnavailable(client, timedOut)).toBe(true);
 
       expect(isRedisUnavailable(client, new ReplyError('LOADING Redis is loading the dataset in memory'))).toBe(true);
-      expect(isRedisUnavailable(client, new ReplyError('READONLY You can\'t write against a read only replica.'))).toBe(true);
+      expect(isRedisUnavailable(client, new ReplyError("READONLY You can't write against a read only replica."))).toBe(true);
       expect(isRedisUnavailable(client, Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }))).toBe(true);
       // The code decides, whatever the words.
       expect(isRedisUnavailable(client, Object.assign(new Error('Connection is closed.'), { code: 'ERR_INVALID_ARG_TYPE' }))).toBe(false);
@@ -90,7 +104,7 @@ describe('the Redis client', () => {
     expect([1, 10, 10_000].map(reconnectDelayMs)).toEqual([100, 2_000, 2_000]);
   });
 
-  test('the conversation state client sends the commands of one tick in one go (auto-pipelining); other clients, BullMQ\'s among them, do not', async () => {
+  test("the conversation state client sends the commands of one tick in one go (auto-pipelining); other clients, BullMQ's among them, do not", async () => {
     const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', REDIS_URL: sharedRedisUrl, REDIS_KEY_PREFIX: randomPrefix() });
     const runtime = buildBotRuntime(config, silentLogger, { ticketDelivery: memoryTicketDelivery() });
     const plain = (await connectTestClient()) as Redis;

@@ -1,4 +1,4 @@
-import { Cluster } from 'ioredis';
+import { type Cluster } from 'ioredis';
 import { RedisLockBackend } from '../../src/state/conversationLock';
 import { RedisRedeliveryLedger } from '../../src/state/redeliveryLedger';
 import type { RedisClient } from '../../src/state/redisClient';
@@ -47,13 +47,17 @@ describe('on a Redis Cluster, RedisStorage keeps botbuilder Storage semantics', 
     const storage = new RedisStorage(client, { keyPrefix: 'unreadable:', ttlSeconds: 3600, maxItemBytes: 100_000 });
     const keys = Array.from({ length: 10 }, (_, i) => `webchat/conversations/c-${i}/`);
     await storage.write(Object.fromEntries(keys.map((key, i) => [key, { i }])));
-    const eTags = await Promise.all(keys.map(async (key) => {
-      await client.hset(redisKeyFor('unreadable:', 'state', key), 'data', 'garbage');
-      return client.hget(redisKeyFor('unreadable:', 'state', key), 'eTag');
-    }));
+    const eTags = await Promise.all(
+      keys.map(async (key) => {
+        await client.hset(redisKeyFor('unreadable:', 'state', key), 'data', 'garbage');
+        return client.hget(redisKeyFor('unreadable:', 'state', key), 'eTag');
+      }),
+    );
 
     expect(await storage.read(keys)).toEqual({});
-    const setAside = await Promise.all(keys.map((key, i) => client.hget(`${redisKeyFor('unreadable:', 'state', key)}:unreadable:${eTags[i]}`, 'data')));
+    const setAside = await Promise.all(
+      keys.map((key, i) => client.hget(`${redisKeyFor('unreadable:', 'state', key)}:unreadable:${eTags[i]}`, 'data')),
+    );
     expect(setAside).toEqual(keys.map(() => 'garbage'));
   });
 
@@ -72,7 +76,10 @@ describe('on a Redis Cluster, RedisStorage keeps botbuilder Storage semantics', 
 });
 
 describe('on a Redis Cluster, ConversationLock', () => {
-  lockContract(() => new RedisLockBackend(client, 'bot:'), () => `webchat/conversations/lock-${++conversationNumber}`);
+  lockContract(
+    () => new RedisLockBackend(client, 'bot:'),
+    () => `webchat/conversations/lock-${++conversationNumber}`,
+  );
 });
 
 describe('on a Redis Cluster, turns of many conversations at once', () => {
@@ -96,10 +103,14 @@ describe('on a Redis Cluster, turns of many conversations at once', () => {
     await Promise.all(conversations.map(turn));
     const saved = await storage.read(conversations.map((conversation) => `${conversation}/`));
     expect(Object.values(saved).map((item) => item.step)).toEqual(conversations.map(() => 1));
-    expect(await Promise.all(conversations.map((conversation) => ledger.wasProcessed(conversation, 'activity-1')))).toEqual(conversations.map(() => true));
+    expect(await Promise.all(conversations.map((conversation) => ledger.wasProcessed(conversation, 'activity-1')))).toEqual(
+      conversations.map(() => true),
+    );
   });
 });
 
 describe('on a Redis Cluster, the insights store keeps its figures (all its keys in one slot)', () => {
-  insightsStoreContract((retentionDays) => new RedisInsightsStore(client, { keyPrefix: `insights${++conversationNumber}:`, retentionDays }));
+  insightsStoreContract(
+    (retentionDays) => new RedisInsightsStore(client, { keyPrefix: `insights${++conversationNumber}:`, retentionDays }),
+  );
 });

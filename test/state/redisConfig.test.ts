@@ -25,7 +25,10 @@ describe('Redis configuration', () => {
     const config = loadConfig({ REDIS_SENTINELS: 's1:26379, [::1]:26380', REDIS_SENTINEL_NAME: 'mymaster', REDIS_PASSWORD: 'pw' });
     expect(config.redis.connection).toEqual({
       kind: 'sentinel',
-      sentinels: [{ host: 's1', port: 26379 }, { host: '::1', port: 26380 }],
+      sentinels: [
+        { host: 's1', port: 26379 },
+        { host: '::1', port: 26380 },
+      ],
       name: 'mymaster',
       password: 'pw',
       tls: false,
@@ -34,7 +37,14 @@ describe('Redis configuration', () => {
 
   test('REDIS_CLUSTER_NODES selects Cluster', () => {
     const config = loadConfig({ REDIS_CLUSTER_NODES: 'n1:7000,n2:7001', REDIS_TLS: 'true' });
-    expect(config.redis.connection).toMatchObject({ kind: 'cluster', nodes: [{ host: 'n1', port: 7000 }, { host: 'n2', port: 7001 }], tls: true });
+    expect(config.redis.connection).toMatchObject({
+      kind: 'cluster',
+      nodes: [
+        { host: 'n1', port: 7000 },
+        { host: 'n2', port: 7001 },
+      ],
+      tls: true,
+    });
   });
 
   test.each([

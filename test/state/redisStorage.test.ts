@@ -12,7 +12,7 @@ describe('RedisStorage keeps botbuilder Storage semantics', () => {
   storageContract(() => new RedisStorage(redis.client, { ...options, keyPrefix: redis.prefix }));
   fencedStorageContract(() => new RedisStorage(redis.client, { ...options, keyPrefix: redis.prefix }));
 
-  test('no keys read nothing and no changes write nothing, as botbuilder\'s storage tests expect', async () => {
+  test("no keys read nothing and no changes write nothing, as botbuilder's storage tests expect", async () => {
     const storage = new RedisStorage(redis.client, { ...options, keyPrefix: redis.prefix });
     expect(await storage.read(null as unknown as string[])).toEqual({});
     await expect(storage.write(null as unknown as StoreItems)).resolves.toBeUndefined();
@@ -59,21 +59,24 @@ describe('RedisStorage', () => {
     const redisKey = () => `${redis.prefix}state:{webchat/conversations/c-1}/`;
     afterEach(() => jest.restoreAllMocks());
 
-    test.each(['{"step": 1', '[1, 2]', 'null', '"text"'])('(%s) is set aside with its TTL, reads as absent, and can be written afresh', async (data) => {
-      const setAside = jest.fn();
-      const storage = new RedisStorage(redis.client, { ...options, keyPrefix: redis.prefix, onSetAside: setAside });
-      await storage.write({ [key]: { step: 1 } });
-      await redis.client.hset(redisKey(), 'data', data);
-      const eTag = await redis.client.hget(redisKey(), 'eTag');
+    test.each(['{"step": 1', '[1, 2]', 'null', '"text"'])(
+      '(%s) is set aside with its TTL, reads as absent, and can be written afresh',
+      async (data) => {
+        const setAside = jest.fn();
+        const storage = new RedisStorage(redis.client, { ...options, keyPrefix: redis.prefix, onSetAside: setAside });
+        await storage.write({ [key]: { step: 1 } });
+        await redis.client.hset(redisKey(), 'data', data);
+        const eTag = await redis.client.hget(redisKey(), 'eTag');
 
-      expect(await storage.read([key])).toEqual({});
-      expect(setAside).toHaveBeenCalledWith(key, eTag);
-      const asideKey = `${redisKey()}:unreadable:${eTag}`;
-      expect(await redis.client.hgetall(asideKey)).toEqual({ eTag, data });
-      expect(await redis.client.ttl(asideKey)).toBeGreaterThan(3000);
-      await storage.write({ [key]: { step: 2 } });
-      expect((await storage.read([key]))[key]).toMatchObject({ step: 2 });
-    });
+        expect(await storage.read([key])).toEqual({});
+        expect(setAside).toHaveBeenCalledWith(key, eTag);
+        const asideKey = `${redisKey()}:unreadable:${eTag}`;
+        expect(await redis.client.hgetall(asideKey)).toEqual({ eTag, data });
+        expect(await redis.client.ttl(asideKey)).toBeGreaterThan(3000);
+        await storage.write({ [key]: { step: 2 } });
+        expect((await storage.read([key]))[key]).toMatchObject({ step: 2 });
+      },
+    );
 
     test('is not set aside once a turn has written the conversation afresh', async () => {
       const setAside = jest.fn();
@@ -95,7 +98,10 @@ describe('RedisStorage', () => {
   });
 
   test('Redis unreachable comes out as a StateUnavailableError; an error Redis answered, as it was', async () => {
-    const unreachable = createRedisClient({ connection: { kind: 'single', url: 'redis://127.0.0.1:1' }, keyPrefix: '', connectTimeoutMs: 200, commandTimeoutMs: 200 }, silentLogger);
+    const unreachable = createRedisClient(
+      { connection: { kind: 'single', url: 'redis://127.0.0.1:1' }, keyPrefix: '', connectTimeoutMs: 200, commandTimeoutMs: 200 },
+      silentLogger,
+    );
     try {
       const down = new RedisStorage(unreachable, { ...options, keyPrefix: redis.prefix });
       await expect(down.read([key])).rejects.toThrow(StateUnavailableError);
@@ -104,18 +110,27 @@ describe('RedisStorage', () => {
       unreachable.disconnect();
     }
     await redis.client.set(`${redis.prefix}state:{webchat/conversations/c-1}/`, 'a string where a hash belongs');
-    const wrongType = await new RedisStorage(redis.client, { ...options, keyPrefix: redis.prefix }).read([key]).catch((error: unknown) => error);
+    const wrongType = await new RedisStorage(redis.client, { ...options, keyPrefix: redis.prefix })
+      .read([key])
+      .catch((error: unknown) => error);
     expect(wrongType).not.toBeInstanceOf(StateUnavailableError);
     expect(String(wrongType)).toMatch(/WRONGTYPE/);
   });
 
   test('a first write into a batch that other commands are already filling (auto-pipelining) goes through', async () => {
-    const client = createStateRedisClient({ connection: { kind: 'single', url: sharedRedisUrl }, keyPrefix: '', connectTimeoutMs: 2_000, commandTimeoutMs: 2_000 }, silentLogger);
+    const client = createStateRedisClient(
+      { connection: { kind: 'single', url: sharedRedisUrl }, keyPrefix: '', connectTimeoutMs: 2_000, commandTimeoutMs: 2_000 },
+      silentLogger,
+    );
     try {
       await whenRedisReady(client, 5_000);
       const storage = new RedisStorage(client, { ...options, keyPrefix: redis.prefix });
       const dialogs = 'webchat/conversations/c-1/dialogs';
-      const [pong] = await Promise.all([client.ping(), storage.write({ [key]: { step: 1 } }), storage.write({ [key]: { step: 2 }, [dialogs]: { stack: [] } })]);
+      const [pong] = await Promise.all([
+        client.ping(),
+        storage.write({ [key]: { step: 1 } }),
+        storage.write({ [key]: { step: 2 }, [dialogs]: { stack: [] } }),
+      ]);
       expect(pong).toBe('PONG');
       expect(Object.keys(await storage.read([key, dialogs]))).toEqual([key, dialogs]);
     } finally {

@@ -51,7 +51,10 @@ export class OwnedRedisServer {
   private process?: ChildProcess;
   readonly dir = fs.mkdtempSync(path.join(os.tmpdir(), 'evbot-redis-'));
 
-  constructor(readonly port: number, private readonly extraArgs: string[] = []) {}
+  constructor(
+    readonly port: number,
+    private readonly extraArgs: string[] = [],
+  ) {}
 
   get url(): string {
     return `redis://127.0.0.1:${this.port}`;
@@ -96,16 +99,12 @@ export class OwnedRedisCluster {
       this.nodes.push(node);
       await node.start();
     }
-    const create = spawnSync(
-      'redis-cli',
-      ['--cluster', 'create', ...this.nodes.map((n) => `127.0.0.1:${n.port}`), '--cluster-yes'],
-      { encoding: 'utf8' },
-    );
+    const create = spawnSync('redis-cli', ['--cluster', 'create', ...this.nodes.map((n) => `127.0.0.1:${n.port}`), '--cluster-yes'], {
+      encoding: 'utf8',
+    });
     if (create.status !== 0) throw new Error(`cluster create failed: ${create.stdout}${create.stderr}`);
     for (let attempt = 0; attempt < 100; attempt++) {
-      const states = this.nodes.map(
-        (n) => spawnSync('redis-cli', ['-p', String(n.port), 'cluster', 'info'], { encoding: 'utf8' }).stdout,
-      );
+      const states = this.nodes.map((n) => spawnSync('redis-cli', ['-p', String(n.port), 'cluster', 'info'], { encoding: 'utf8' }).stdout);
       if (states.every((info) => info.includes('cluster_state:ok'))) return;
       await sleep(100);
     }

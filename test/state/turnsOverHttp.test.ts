@@ -161,7 +161,7 @@ describe('the service with state in Redis', () => {
       expect(await say(buttons.stillStuck)).toEqual([nextStep, instruction('unlock_car', 'port_release_button'), questions.didItComeFree]);
       expect(await say(buttons.stillStuck)).toEqual([nextStep, instruction('connector_technique'), questions.didItComeFree]);
       expect((await say(buttons.stillStuck))[1]).toBe(instruction('emergency_release', 'emergency_release_only_for_emergencies'));
-      expect(await say(buttons.stillStuck)).toEqual([...handoffOpening('emergency_release_failed'),]);
+      expect(await say(buttons.stillStuck)).toEqual([...handoffOpening('emergency_release_failed')]);
     } finally {
       await Promise.all(instances.map((i) => i.service.stop()));
     }

@@ -7,7 +7,12 @@ export interface TurnRunner {
 }
 
 /** A conversation with the bot in this process: each `say` returns what the bot answered. */
-export function conversationWith(bot: TurnRunner, onTurnError: InProcessAdapter['onTurnError'], channelId = 'test', from?: Activity['from']) {
+export function conversationWith(
+  bot: TurnRunner,
+  onTurnError: InProcessAdapter['onTurnError'],
+  channelId = 'test',
+  from?: Activity['from'],
+) {
   const adapter = new InProcessAdapter();
   adapter.onTurnError = onTurnError;
   const user = from ?? { id: 'user-1', name: 'Driver' };

@@ -26,7 +26,9 @@ export async function fakeBotConnector() {
     req.on('data', (chunk) => (raw += chunk));
     req.on('end', () => {
       const body = (raw ? JSON.parse(raw) : {}) as Record<string, unknown>;
-      const [conversationId, activityId] = (/^\/v3\/conversations\/([^/]+)(?:\/activities(?:\/([^/]+))?)?$/.exec(req.url ?? '') ?? []).slice(1).map((part) => part && decodeURIComponent(part));
+      const [conversationId, activityId] = (/^\/v3\/conversations\/([^/]+)(?:\/activities(?:\/([^/]+))?)?$/.exec(req.url ?? '') ?? [])
+        .slice(1)
+        .map((part) => part && decodeURIComponent(part));
       const id = String(nextId++);
       const answer = (reply: object) => {
         res.writeHead(200, { 'content-type': 'application/json' });
@@ -42,7 +44,13 @@ export async function fakeBotConnector() {
         res.writeHead(404);
         return res.end();
       }
-      calls.push({ method: req.method === 'PUT' ? 'update' : 'send', conversationId, activityId, authorization: req.headers.authorization, body });
+      calls.push({
+        method: req.method === 'PUT' ? 'update' : 'send',
+        conversationId,
+        activityId,
+        authorization: req.headers.authorization,
+        body,
+      });
       answer({ id: activityId && req.method === 'PUT' ? activityId : id });
     });
   });
@@ -52,13 +60,20 @@ export async function fakeBotConnector() {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`,
     calls,
     /** Threads started, with the card each began with. */
-    threads: () => calls.filter((call) => call.method === 'create').map((call) => ({ conversationId: call.conversationId!, cardId: call.activityId!, card: cardsIn([activityOf(call)])[0], call })),
+    threads: () =>
+      calls
+        .filter((call) => call.method === 'create')
+        .map((call) => ({ conversationId: call.conversationId!, cardId: call.activityId!, card: cardsIn([activityOf(call)])[0], call })),
     /** The texts sent into a conversation (replies included), in order. */
     textsIn: (conversationId: string) =>
-      calls.filter((call) => call.method === 'send' && call.conversationId === conversationId && typeof call.body.text === 'string').map((call) => call.body.text as string),
+      calls
+        .filter((call) => call.method === 'send' && call.conversationId === conversationId && typeof call.body.text === 'string')
+        .map((call) => call.body.text as string),
     /** The card of a thread as it stands after its updates. */
     cardOf(conversationId: string): CardJson | undefined {
-      const versions = calls.filter((call) => call.conversationId === conversationId && (call.method === 'create' || call.method === 'update'));
+      const versions = calls.filter(
+        (call) => call.conversationId === conversationId && (call.method === 'create' || call.method === 'update'),
+      );
       return cardsIn(versions.slice(-1).map(activityOf))[0];
     },
     close: () => {

@@ -141,7 +141,15 @@ export function driver(baseUrl: () => string, conversationId = `fault-${randomUU
 }
 
 /** A conversation that asks for a person, answers the contact questions and confirms; its last texts. */
-export const handoffTurns = ['my cable is stuck in the car', buttons.person, 'Sam Taylor', '07700 900123', 'Leeds', handoff.buttons.skip, handoff.buttons.skip];
+export const handoffTurns = [
+  'my cable is stuck in the car',
+  buttons.person,
+  'Sam Taylor',
+  '07700 900123',
+  'Leeds',
+  handoff.buttons.skip,
+  handoff.buttons.skip,
+];
 export const confirmTicket = handoff.buttons.create;
 
 export function referenceIn(texts: string[]): string {

@@ -40,14 +40,23 @@ export function handoffOpening(reason: keyof typeof messages.handoffReasons): st
  * opened the way channels open one (so the welcome is behind us). Tickets go to `ticketDelivery`
  * (by default one that accepts and keeps them, so no test writes the real outbox file).
  */
-export async function guidedChat(recognizer: Recognizer, options: { ticketDelivery?: TicketDelivery; channelId?: string; from?: Activity['from'] } = {}) {
+export async function guidedChat(
+  recognizer: Recognizer,
+  options: { ticketDelivery?: TicketDelivery; channelId?: string; from?: Activity['from'] } = {},
+) {
   const config = loadConfig({ LOG_LEVEL: 'silent', NODE_ENV: 'test' });
   const ticketDelivery = options.ticketDelivery ?? memoryTicketDelivery();
   const storage = new ExpiringMemoryStorage(config.conversationState.ttlSeconds);
   const runtime = buildBotRuntime(config, createLogger(config), { recognizer, ticketDelivery, memoryStorage: storage });
   const chat = conversationWith(runtime.bot, runtime.onTurnError, options.channelId, options.from);
   const key = () => `${options.channelId ?? 'test'}/conversations/${chat.conversationId}/`;
-  const opening = await chat.send({ type: 'conversationUpdate', membersAdded: [{ id: chat.user.id, name: 'Driver' }, { id: 'bot', name: 'Bot' }] });
+  const opening = await chat.send({
+    type: 'conversationUpdate',
+    membersAdded: [
+      { id: chat.user.id, name: 'Driver' },
+      { id: 'bot', name: 'Bot' },
+    ],
+  });
   return {
     conversationId: chat.conversationId,
     /** What the bot said when the conversation opened: the welcome and its first question. */

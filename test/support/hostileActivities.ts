@@ -29,20 +29,68 @@ function deepNesting(depth: number, asArray: boolean): string {
 
 function randomValue(random: Random, depth = 0): unknown {
   switch (random.int(depth > 3 ? 6 : 9)) {
-    case 0: return null;
-    case 1: return random.next() * 1e12 - 5e11;
-    case 2: return random.next() > 0.5;
-    case 3: return 'x'.repeat(random.int(50));
-    case 4: return '\ud800\udfff\ud83d'.slice(random.int(3)) + '\u0000\u202e';
-    case 5: return -0;
-    case 6: return Array.from({ length: random.int(5) }, () => randomValue(random, depth + 1));
-    case 7: return Object.fromEntries(Array.from({ length: random.int(5) }, (_, i) => [`k${i}`, randomValue(random, depth + 1)]));
-    default: return { __proto__: { polluted: true }, constructor: { prototype: { polluted: true } } };
+    case 0:
+      return null;
+    case 1:
+      return random.next() * 1e12 - 5e11;
+    case 2:
+      return random.next() > 0.5;
+    case 3:
+      return 'x'.repeat(random.int(50));
+    case 4:
+      return '\ud800\udfff\ud83d'.slice(random.int(3)) + '\u0000\u202e';
+    case 5:
+      return -0;
+    case 6:
+      return Array.from({ length: random.int(5) }, () => randomValue(random, depth + 1));
+    case 7:
+      return Object.fromEntries(Array.from({ length: random.int(5) }, (_, i) => [`k${i}`, randomValue(random, depth + 1)]));
+    default:
+      return { __proto__: { polluted: true }, constructor: { prototype: { polluted: true } } };
   }
 }
 
-const fields = ['type', 'text', 'from', 'conversation', 'recipient', 'channelId', 'serviceUrl', 'attachments', 'value', 'entities', 'channelData', 'timestamp', 'localTimestamp', 'expiration', 'deliveryMode', 'locale', 'membersAdded', 'membersRemoved', 'replyToId', 'id', 'textFormat', 'suggestedActions', 'name'] as const;
-const activityTypes = ['message', 'conversationUpdate', 'invoke', 'event', 'typing', 'endOfConversation', 'messageReaction', 'installationUpdate', 'delete', 'trace', 'handoff', 'command', 'weird', ''];
+const fields = [
+  'type',
+  'text',
+  'from',
+  'conversation',
+  'recipient',
+  'channelId',
+  'serviceUrl',
+  'attachments',
+  'value',
+  'entities',
+  'channelData',
+  'timestamp',
+  'localTimestamp',
+  'expiration',
+  'deliveryMode',
+  'locale',
+  'membersAdded',
+  'membersRemoved',
+  'replyToId',
+  'id',
+  'textFormat',
+  'suggestedActions',
+  'name',
+] as const;
+const activityTypes = [
+  'message',
+  'conversationUpdate',
+  'invoke',
+  'event',
+  'typing',
+  'endOfConversation',
+  'messageReaction',
+  'installationUpdate',
+  'delete',
+  'trace',
+  'handoff',
+  'command',
+  'weird',
+  '',
+];
 
 /**
  * One malformed or hostile request to /api/messages: random JSON, activities with fields of the
@@ -72,22 +120,43 @@ export function hostileRequest(random: Random, serviceUrl: string, conversations
       return json('huge field elsewhere', { ...base, [random.pick(fields)]: 'y'.repeat(100_000 + random.int(200_000)) });
     case 5: {
       const nested = deepNesting(100 + random.int(20_000), random.next() > 0.5);
-      return { kind: 'deep nesting', body: `{"type":"message","channelId":"test","from":{"id":"u"},"conversation":{"id":"${conversationId}"},"deliveryMode":"expectReplies","channelData":${nested}}`, contentType: 'application/json' };
+      return {
+        kind: 'deep nesting',
+        body: `{"type":"message","channelId":"test","from":{"id":"u"},"conversation":{"id":"${conversationId}"},"deliveryMode":"expectReplies","channelData":${nested}}`,
+        contentType: 'application/json',
+      };
     }
     case 6: {
       const bytes = Buffer.from(JSON.stringify({ ...base, text: 'TEXT' }));
       const at = bytes.indexOf('TEXT');
       const invalid = Buffer.from([0xff, 0xfe, 0xc3, 0x28, 0xe2, 0x82, 0xed, 0xa0, 0x80]);
-      return { kind: 'invalid UTF-8', body: new Uint8Array(Buffer.concat([bytes.subarray(0, at), invalid, bytes.subarray(at + 4)])), contentType: 'application/json' };
+      return {
+        kind: 'invalid UTF-8',
+        body: new Uint8Array(Buffer.concat([bytes.subarray(0, at), invalid, bytes.subarray(at + 4)])),
+        contentType: 'application/json',
+      };
     }
     case 7:
-      return json('lone surrogates and control characters', { ...base, text: '\ud800 stuck \udc00\u0000\u0007\u202e\ufeff', from: { id: '\ud800', name: '\u0000' } });
+      return json('lone surrogates and control characters', {
+        ...base,
+        text: '\ud800 stuck \udc00\u0000\u0007\u202e\ufeff',
+        from: { id: '\ud800', name: '\u0000' },
+      });
     case 8:
       return { kind: 'truncated JSON', body: JSON.stringify(base).slice(0, random.int(200)), contentType: 'application/json' };
     case 9:
-      return { kind: 'wrong content type', body: random.pick(['type=message&text=hi', '<activity/>', '\u0000\u0001', '']), contentType: random.pick(['text/plain', 'application/xml', 'application/x-www-form-urlencoded', 'multipart/form-data']) };
+      return {
+        kind: 'wrong content type',
+        body: random.pick(['type=message&text=hi', '<activity/>', '\u0000\u0001', '']),
+        contentType: random.pick(['text/plain', 'application/xml', 'application/x-www-form-urlencoded', 'multipart/form-data']),
+      };
     case 10:
-      return json('activity type', { ...base, type: random.pick(activityTypes), name: random.pick(['', 'signin/verifyState', 'adaptiveCard/action', 'x']), value: randomValue(random) });
+      return json('activity type', {
+        ...base,
+        type: random.pick(activityTypes),
+        name: random.pick(['', 'signin/verifyState', 'adaptiveCard/action', 'x']),
+        value: randomValue(random),
+      });
     default:
       return json('many attachments and entities', {
         ...base,
@@ -97,4 +166,3 @@ export function hostileRequest(random: Random, serviceUrl: string, conversations
       });
   }
 }
-

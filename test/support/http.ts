@@ -19,7 +19,10 @@ export function messageActivity(conversationId: string, text: string, extra: Par
   };
 }
 
-export async function postActivity(baseUrl: string, activity: Partial<Activity>): Promise<{ status: number; replies: Partial<Activity>[] }> {
+export async function postActivity(
+  baseUrl: string,
+  activity: Partial<Activity>,
+): Promise<{ status: number; replies: Partial<Activity>[] }> {
   const response = await fetch(`${baseUrl}/api/messages`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },

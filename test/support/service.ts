@@ -12,7 +12,10 @@ export interface RunningService {
 }
 
 /** The real service on a free port of the loopback interface, configured from `env`. */
-export async function startService(env: Record<string, string | undefined> = {}, options: { captureLogs?: boolean } = {}): Promise<RunningService> {
+export async function startService(
+  env: Record<string, string | undefined> = {},
+  options: { captureLogs?: boolean } = {},
+): Promise<RunningService> {
   const config = loadConfig({ LOG_LEVEL: options.captureLogs ? 'info' : 'silent', NODE_ENV: 'test', ...env });
   const logs: Record<string, unknown>[] = [];
   const capture = new Writable({

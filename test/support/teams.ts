@@ -25,7 +25,14 @@ export const teamsSubmit = (conversationId: string, value: Record<string, unknow
   teamsMessage(conversationId, '', { text: undefined, value });
 
 export interface CardJson {
-  body: Array<{ type: string; text?: string; id?: string; label?: string; color?: string; facts?: Array<{ title: string; value: string }> }>;
+  body: Array<{
+    type: string;
+    text?: string;
+    id?: string;
+    label?: string;
+    color?: string;
+    facts?: Array<{ title: string; value: string }>;
+  }>;
   actions?: Array<{ type: string; title: string; data: unknown; associatedInputs?: string }>;
 }
 
@@ -74,7 +81,13 @@ export function channelThreadActivity(
     from,
     recipient: teamsBot,
     conversation: { id: thread, isGroup: true, conversationType: 'channel', tenantId: tenant } as Activity['conversation'],
-    channelData: { teamsChannelId: channelId, teamsTeamId: supportTeam.teamId, channel: { id: channelId }, team: { id: supportTeam.teamId }, tenant: { id: tenant } },
+    channelData: {
+      teamsChannelId: channelId,
+      teamsTeamId: supportTeam.teamId,
+      channel: { id: channelId },
+      team: { id: supportTeam.teamId },
+      tenant: { id: tenant },
+    },
     ...('text' in what
       ? { text: `${mention} ${what.text}`, entities: [{ type: 'mention', text: mention, mentioned: teamsBot }] }
       : { value: what.value, replyToId: thread.split('=')[1] }),

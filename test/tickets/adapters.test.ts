@@ -55,7 +55,10 @@ describe.each(receivers)('the $name adapter', ({ adapter, intercept, expectedBod
   it('delivers the ticket with its id as Idempotency-Key', async () => {
     let received: { headers: Record<string, string | string[]>; body: string } | undefined;
     const scope = intercept().reply(201, { ticket: { id: 4711 } });
-    scope.on('request', (req: { headers: Record<string, string | string[]> }, _interceptor, body: string) => (received = { headers: req.headers, body }));
+    scope.on(
+      'request',
+      (req: { headers: Record<string, string | string[]> }, _interceptor, body: string) => (received = { headers: req.headers, body }),
+    );
     const receipt = await adapter().deliver(ticket);
     expect(scope.isDone()).toBe(true);
     expect(received!.headers['idempotency-key']).toBe(ticket.id);
@@ -74,36 +77,48 @@ describe.each(receivers)('the $name adapter', ({ adapter, intercept, expectedBod
 
   it('calls a 429 retryable, carrying its Retry-After', async () => {
     intercept().reply(429, 'slow down', { 'Retry-After': '7' });
-    const error = await adapter().deliver(ticket).catch((e: unknown) => e);
+    const error = await adapter()
+      .deliver(ticket)
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RetryableDeliveryError);
     expect((error as RetryableDeliveryError).retryAfterMs).toBe(7000);
   });
 
   it('calls a 400 permanent, naming the status only when the answer is not JSON', async () => {
     intercept().reply(400, 'subject missing');
-    const error = await adapter().deliver(ticket).catch((e: unknown) => e);
+    const error = await adapter()
+      .deliver(ticket)
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PermanentDeliveryError);
     expect((error as Error).message).toMatch(/\.com answered HTTP 400$/);
   });
 
-  it('names the fields a refusal names, never the values it quotes back (the driver\'s contact details)', async () => {
+  it("names the fields a refusal names, never the values it quotes back (the driver's contact details)", async () => {
     intercept().reply(422, zendeskValidationError);
-    const error = await adapter().deliver(ticket).catch((e: unknown) => e);
+    const error = await adapter()
+      .deliver(ticket)
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PermanentDeliveryError);
-    expect((error as Error).message).toMatch(/\.com answered HTTP 422 \(fields: error, description, details, details\.requester, details\.base\)$/);
+    expect((error as Error).message).toMatch(
+      /\.com answered HTTP 422 \(fields: error, description, details, details\.requester, details\.base\)$/,
+    );
     for (const value of quotedContact) expect((error as Error).message).not.toContain(value);
   });
 
   it('calls no answer within the timeout retryable', async () => {
     intercept().delay(1000).reply(201, {});
-    const error = await adapter(50).deliver(ticket).catch((e: unknown) => e);
+    const error = await adapter(50)
+      .deliver(ticket)
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RetryableDeliveryError);
     expect((error as Error).message).toMatch(/did not answer within 50 ms/);
   });
 
   it('calls a refused connection retryable, with the network error as its cause', async () => {
     intercept().replyWithError({ code: 'ECONNREFUSED', message: 'connect ECONNREFUSED' });
-    const error = await adapter().deliver(ticket).catch((e: unknown) => e);
+    const error = await adapter()
+      .deliver(ticket)
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RetryableDeliveryError);
     expect((error as Error).message).toMatch(/unreachable$/);
     const causes = (e: unknown): unknown[] => (e instanceof Error && e.cause !== undefined ? [e.cause, ...causes(e.cause)] : []);
@@ -114,8 +129,16 @@ describe.each(receivers)('the $name adapter', ({ adapter, intercept, expectedBod
     function delivery() {
       const { logger, lines } = capturedLogger();
       const outboxed: string[] = [];
-      const outbox: TicketAdapter = { name: 'outbox', deliver: async (t) => (outboxed.push(t.id), { system: 'outbox' }), deliverUpdate: noUpdates };
-      return { lines, outboxed, service: createInProcessDelivery({ adapter: adapter(), outbox, retry: tinyRetry, logger, metrics: testMetrics() }) };
+      const outbox: TicketAdapter = {
+        name: 'outbox',
+        deliver: async (t) => (outboxed.push(t.id), { system: 'outbox' }),
+        deliverUpdate: noUpdates,
+      };
+      return {
+        lines,
+        outboxed,
+        service: createInProcessDelivery({ adapter: adapter(), outbox, retry: tinyRetry, logger, metrics: testMetrics() }),
+      };
     }
     const delivered = (lines: { msg: string }[]) => lines.some((line) => line.msg === 'ticket delivered');
 
@@ -180,7 +203,12 @@ describe('the Zendesk request', () => {
       .matchHeader('authorization', `Basic ${credentials}`)
       .post('/api/v2/tickets', (body) => ((sent = body), true))
       .reply(201, { ticket: { id: 4711 } });
-    const receipt = await createZendeskAdapter({ subdomain: 'acme', email: 'bot@acme.example', apiToken: 'zd-token', timeoutMs: 2000 }).deliver(ticket);
+    const receipt = await createZendeskAdapter({
+      subdomain: 'acme',
+      email: 'bot@acme.example',
+      apiToken: 'zd-token',
+      timeoutMs: 2000,
+    }).deliver(ticket);
     expect(receipt).toEqual({ system: 'zendesk', externalId: '4711' });
     expect(sent!.ticket).toMatchObject({
       subject: 'Stuck charging cable: emergency release failed (EVC-7K2Q9M)',

@@ -40,13 +40,22 @@ describe('ticket configuration', () => {
     [{ ZENDESK_SUBDOMAIN: 'acme' }, 'ZENDESK_API_TOKEN: required for the Zendesk adapter'],
     [{ TICKET_ADAPTER: 'zendesk', ZENDESK_SUBDOMAIN: 'acme', ZENDESK_API_TOKEN: 't' }, 'ZENDESK_EMAIL: required'],
     [
-      { TICKET_WEBHOOK_URL: 'https://h.example.com', TICKET_WEBHOOK_SECRET: 's', ZENDESK_SUBDOMAIN: 'a', ZENDESK_EMAIL: 'a@b.example', ZENDESK_API_TOKEN: 't' },
+      {
+        TICKET_WEBHOOK_URL: 'https://h.example.com',
+        TICKET_WEBHOOK_SECRET: 's',
+        ZENDESK_SUBDOMAIN: 'a',
+        ZENDESK_EMAIL: 'a@b.example',
+        ZENDESK_API_TOKEN: 't',
+      },
       'TICKET_ADAPTER: both the webhook and Zendesk are configured',
     ],
     [{ TICKET_BACKOFF_BASE_MS: '5000', TICKET_BACKOFF_MAX_MS: '100' }, 'TICKET_BACKOFF_BASE_MS: must not exceed'],
     [{ TICKET_WORKER: 'standalone' }, 'TICKET_WORKER: "standalone" needs Redis'],
     [{ TICKET_WEBHOOK_URL: 'ftp://h.example.com', TICKET_WEBHOOK_SECRET: 's' }, 'TICKET_WEBHOOK_URL'],
-    [{ ZENDESK_SUBDOMAIN: 'acme.zendesk.com', ZENDESK_EMAIL: 'a@b.example', ZENDESK_API_TOKEN: 't' }, 'ZENDESK_SUBDOMAIN: just the subdomain'],
+    [
+      { ZENDESK_SUBDOMAIN: 'acme.zendesk.com', ZENDESK_EMAIL: 'a@b.example', ZENDESK_API_TOKEN: 't' },
+      'ZENDESK_SUBDOMAIN: just the subdomain',
+    ],
   ])('names the problem with %j', (env, problem) => {
     expect(configProblems(env).join('\n')).toContain(problem);
   });

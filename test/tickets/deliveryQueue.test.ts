@@ -37,7 +37,16 @@ function testBed() {
     metrics,
     queue: () => createTicketQueue({ ...location, connection: connect(), retry: tinyRetry, keepDeliveredHours: 1, logger }),
     worker: (adapter: TicketAdapter, extra: { stalledIntervalMs?: number; lockDurationMs?: number } = {}) => {
-      const worker = startTicketWorker({ ...location, ...extra, connection: connect(), adapter, retry: tinyRetry, logger, metrics, closeWaitMs: 10_000 });
+      const worker = startTicketWorker({
+        ...location,
+        ...extra,
+        connection: connect(),
+        adapter,
+        retry: tinyRetry,
+        logger,
+        metrics,
+        closeWaitMs: 10_000,
+      });
       workers.push(worker);
       return worker;
     },
@@ -238,7 +247,10 @@ describe('which tickets the installers will not get', () => {
     const ticket = buildTicket(handoffInput({ contact }));
     nock('https://acme.zendesk.com')
       .post('/api/v2/tickets')
-      .reply(422, { error: 'RecordInvalid', details: { requester: [{ description: `Requester: ${contact.name} <${contact.email}>, ${contact.phone} is invalid` }] } });
+      .reply(422, {
+        error: 'RecordInvalid',
+        details: { requester: [{ description: `Requester: ${contact.name} <${contact.email}>, ${contact.phone} is invalid` }] },
+      });
     await bed.queue().submit(ticket);
     bed.worker(createZendeskAdapter({ subdomain: 'acme', email: 'bot@acme.example', apiToken: 'zd-token', timeoutMs: 2_000 }));
     await waitFor(async () => (await bed.inspector.getJobState(ticket.id)) === 'failed');

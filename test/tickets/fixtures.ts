@@ -69,7 +69,10 @@ export function tempOutboxFile(): { path: () => string; ids: () => Promise<strin
   return {
     path: file,
     ids: async () =>
-      (await fs.readFile(file(), 'utf8').catch(() => '')).split('\n').filter(Boolean).map((line) => JSON.parse(line).id as string),
+      (await fs.readFile(file(), 'utf8').catch(() => ''))
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => JSON.parse(line).id as string),
   };
 }
 

@@ -27,7 +27,11 @@ const outbox = tempOutboxFile();
 function deliveryTo(adapter: TicketAdapter, retry: RetryPolicy = tinyRetry) {
   const { logger, lines } = capturedLogger();
   const metrics = testMetrics();
-  return { lines, metrics, delivery: createInProcessDelivery({ adapter, outbox: createOutboxAdapter({ file: outbox.path() }), retry, logger, metrics }) };
+  return {
+    lines,
+    metrics,
+    delivery: createInProcessDelivery({ adapter, outbox: createOutboxAdapter({ file: outbox.path() }), retry, logger, metrics }),
+  };
 }
 
 describe('delivery without Redis', () => {

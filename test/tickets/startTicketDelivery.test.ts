@@ -7,7 +7,6 @@ import { sharedRedisUrl as redisUrl } from '../state/redisTestKit';
 import { waitFor } from '../support/waitFor';
 import { capturedLogger, sampleTicket, tempOutboxFile, testMetrics } from './fixtures';
 
-
 const outbox = tempOutboxFile();
 
 describe('ticket delivery as configured', () => {
@@ -33,7 +32,9 @@ describe('ticket delivery as configured', () => {
       await running.delivery.submit(ticket);
       await waitFor(async () => (await inspector.getJobState(ticket.id)) === 'completed');
       expect(await outbox.ids()).toEqual([ticket.id]);
-      expect(await metrics.registry.getSingleMetricAsString('evc_ticket_queue_depth')).toMatch(/^evc_ticket_queue_depth\{state="waiting"\} 0$/m);
+      expect(await metrics.registry.getSingleMetricAsString('evc_ticket_queue_depth')).toMatch(
+        /^evc_ticket_queue_depth\{state="waiting"\} 0$/m,
+      );
       expect(await metrics.registry.getSingleMetricAsString('evc_tickets_delivered_total')).toMatch(/destination="outbox"\} 1$/m);
     } finally {
       await running.close();

@@ -31,7 +31,11 @@ describe('the ticket', () => {
   });
 
   it('keeps the most recent turns of a long transcript, each cut to the limit', () => {
-    const turns = Array.from({ length: 80 }, (_, i) => ({ from: 'user' as const, text: `turn ${i} ${'x'.repeat(i === 79 ? 5000 : 0)}`, at: '2025-01-15T09:00:00.000Z' }));
+    const turns = Array.from({ length: 80 }, (_, i) => ({
+      from: 'user' as const,
+      text: `turn ${i} ${'x'.repeat(i === 79 ? 5000 : 0)}`,
+      at: '2025-01-15T09:00:00.000Z',
+    }));
     const ticket = buildTicket(handoffInput({ transcript: turns }));
     expect(ticket.transcript).toHaveLength(transcriptLimits.maxTurns);
     expect(ticket.transcript[0].text).toBe('turn 30 ');

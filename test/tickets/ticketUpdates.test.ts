@@ -26,7 +26,10 @@ const liveTranscript = [
   { from: 'user' as const, text: 'still stuck, it is a Leaf', at: '2025-01-15T09:31:30.000Z' },
   { from: 'staff' as const, text: '**Priya:** Hold the unlock button on the fob for 3 seconds.', at: '2025-01-15T09:32:00.000Z' },
 ];
-const update = liveChatUpdate({ ticketId: ticket.id, reference: ticket.reference, staffName: 'Priya Sharma', transcript: liveTranscript }, new Date('2025-01-15T09:40:00.000Z'));
+const update = liveChatUpdate(
+  { ticketId: ticket.id, reference: ticket.reference, staffName: 'Priya Sharma', transcript: liveTranscript },
+  new Date('2025-01-15T09:40:00.000Z'),
+);
 
 describe('a ticket update (the live chat, added to its ticket)', () => {
   it('carries the ticket, the person and the live transcript, with an id that is the same however often it is made', () => {
@@ -42,8 +45,12 @@ describe('a ticket update (the live chat, added to its ticket)', () => {
     expect(liveChatUpdate({ ticketId: ticket.id, reference: ticket.reference, transcript: liveTranscript }).id).toBe(update.id);
   });
 
-  it('keeps the latest turns of a long chat, each cut to the ticket\'s limit', () => {
-    const long = Array.from({ length: 80 }, (_, i) => ({ from: 'user' as const, text: `${i} ${'x'.repeat(1500)}`, at: new Date(Date.UTC(2025, 0, 15, 9, i)).toISOString() }));
+  it("keeps the latest turns of a long chat, each cut to the ticket's limit", () => {
+    const long = Array.from({ length: 80 }, (_, i) => ({
+      from: 'user' as const,
+      text: `${i} ${'x'.repeat(1500)}`,
+      at: new Date(Date.UTC(2025, 0, 15, 9, i)).toISOString(),
+    }));
     const capped = liveChatUpdate({ ticketId: ticket.id, reference: ticket.reference, transcript: long });
     expect(capped.transcript).toHaveLength(transcriptLimits.maxTurns);
     expect(capped.transcript[0].text.startsWith('30 ')).toBe(true);
@@ -56,7 +63,10 @@ describe('the adapters add an update to the ticket they delivered', () => {
     const secret = 'webhook-test-secret';
     let received: { headers: Record<string, string>; body: string } | undefined;
     const scope = nock('https://installers.example.com').post('/hooks/tickets').reply(204);
-    scope.on('request', (req: { headers: Record<string, string> }, _interceptor, body: string) => (received = { headers: req.headers, body }));
+    scope.on(
+      'request',
+      (req: { headers: Record<string, string> }, _interceptor, body: string) => (received = { headers: req.headers, body }),
+    );
     await createWebhookAdapter({ url: 'https://installers.example.com/hooks/tickets', secret, timeoutMs: 2000 }).deliverUpdate(update);
     expect(JSON.parse(received!.body)).toEqual(update);
     expect(received!.headers).toMatchObject({
@@ -95,13 +105,20 @@ describe('the adapters add an update to the ticket they delivered', () => {
 
     it('waits (retryable) while the ticket is not in Zendesk yet', async () => {
       nock('https://acme.zendesk.com').get('/api/v2/tickets.json').query(true).reply(200, { tickets: [] });
-      const error = await zendesk().deliverUpdate(update).catch((e: unknown) => e);
+      const error = await zendesk()
+        .deliverUpdate(update)
+        .catch((e: unknown) => e);
       expect(error).toBeInstanceOf(RetryableDeliveryError);
       expect((error as Error).message).toMatch(/has no ticket tkt_[0-9a-f]+ yet/);
     });
 
     it('calls a refused note permanent', async () => {
-      nock('https://acme.zendesk.com').get('/api/v2/tickets.json').query(true).reply(200, { tickets: [{ id: 4711 }] }).put('/api/v2/tickets/4711.json').reply(403, {});
+      nock('https://acme.zendesk.com')
+        .get('/api/v2/tickets.json')
+        .query(true)
+        .reply(200, { tickets: [{ id: 4711 }] })
+        .put('/api/v2/tickets/4711.json')
+        .reply(403, {});
       await expect(zendesk().deliverUpdate(update)).rejects.toBeInstanceOf(PermanentDeliveryError);
     });
   });
@@ -113,7 +130,10 @@ describe('the adapters add an update to the ticket they delivered', () => {
       await outbox.deliver(ticket);
       await outbox.deliverUpdate(update);
       await outbox.deliverUpdate(update);
-      const lines = (await fs.readFile(file.path(), 'utf8')).split('\n').filter(Boolean).map((line) => JSON.parse(line));
+      const lines = (await fs.readFile(file.path(), 'utf8'))
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => JSON.parse(line));
       expect(lines).toEqual([ticket, update]);
     });
   });
@@ -140,7 +160,13 @@ describe('updates delivered without Redis', () => {
   const outboxFile = tempOutboxFile();
   const delivering = (adapter: TicketAdapter) => {
     const { logger } = capturedLogger();
-    return createInProcessDelivery({ adapter, outbox: createOutboxAdapter({ file: outboxFile.path() }), retry: patientRetry, logger, metrics: testMetrics() });
+    return createInProcessDelivery({
+      adapter,
+      outbox: createOutboxAdapter({ file: outboxFile.path() }),
+      retry: patientRetry,
+      logger,
+      metrics: testMetrics(),
+    });
   };
 
   it('wait for their ticket: delivered after it, once', async () => {
@@ -195,7 +221,15 @@ describe('updates on the ticket queue (Redis)', () => {
     const { logger, lines } = capturedLogger();
     const queue = createTicketQueue({ ...location, connection: connect(), retry: patientRetry, keepDeliveredHours: 1, logger });
     const system = gatedSystem();
-    const worker = startTicketWorker({ ...location, connection: connect(), adapter: system.adapter, retry: patientRetry, logger, metrics: testMetrics(), closeWaitMs: 5_000 });
+    const worker = startTicketWorker({
+      ...location,
+      connection: connect(),
+      adapter: system.adapter,
+      retry: patientRetry,
+      logger,
+      metrics: testMetrics(),
+      closeWaitMs: 5_000,
+    });
     try {
       const waiting = buildTicket(handoffInput({ conversationId: `updates-${randomUUID()}` }));
       const waitingUpdate = liveChatUpdate({ ticketId: waiting.id, reference: waiting.reference, transcript: liveTranscript });
@@ -205,7 +239,13 @@ describe('updates on the ticket queue (Redis)', () => {
       // The ticket system is down: the update waits for its ticket rather than going first.
       // (The error as its message, or as the logged Error object.)
       const errorText = (err: unknown) => (typeof err === 'string' ? err : (err as { message?: string } | undefined)?.message);
-      await waitFor(() => lines.some((line) => line.msg === 'ticket update delivery failed; will retry' && errorText(line.err) === `its ticket ${waiting.id} is not delivered yet`));
+      await waitFor(() =>
+        lines.some(
+          (line) =>
+            line.msg === 'ticket update delivery failed; will retry' &&
+            errorText(line.err) === `its ticket ${waiting.id} is not delivered yet`,
+        ),
+      );
       system.state.open = true;
       await waitFor(() => system.received.length === 2, 'the ticket and its update');
       expect(system.received.map((entry) => entry.id)).toEqual([waiting.id, waitingUpdate.id]);

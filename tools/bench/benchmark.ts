@@ -9,7 +9,14 @@ import { echoBotService } from './echoBot';
 import { type Conversation, LoadDriver, type LoadResult, percentile } from './loadDriver';
 
 /** A driver's release conversation: greeting, the problem, two failed steps, success, a rating. */
-export const releaseConversation = ['hello', 'my charging cable is stuck in the car', 'No, still stuck', 'No, still stuck', "Yes, it's out", '5'] as const;
+export const releaseConversation = [
+  'hello',
+  'my charging cable is stuck in the car',
+  'No, still stuck',
+  'No, still stuck',
+  "Yes, it's out",
+  '5',
+] as const;
 
 export interface BenchmarkOptions {
   /** Conversations per target at full speed. */
@@ -76,7 +83,8 @@ interface Target {
 function targets(options: BenchmarkOptions, redisKeyPrefix: string): Target[] {
   const logger = createLogger({ env: 'test', logLevel: 'silent' });
   // The per-conversation limit would throttle the load itself; everything else is as deployed.
-  const configWith = (env: Record<string, string>) => loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', RATE_LIMIT_CONVERSATION_TURNS: '1000000', ...env });
+  const configWith = (env: Record<string, string>) =>
+    loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', RATE_LIMIT_CONVERSATION_TURNS: '1000000', ...env });
   const serviceWith = (env: Record<string, string>) => () => {
     const service = buildService(configWith(env), logger);
     return { http: service.http, stop: () => service.stop() };
@@ -91,7 +99,8 @@ function targets(options: BenchmarkOptions, redisKeyPrefix: string): Target[] {
     },
     { name: 'service, memory', start: serviceWith({}) },
   ];
-  if (options.redisUrl) list.push({ name: 'service, Redis', start: serviceWith({ REDIS_URL: options.redisUrl, REDIS_KEY_PREFIX: redisKeyPrefix }) });
+  if (options.redisUrl)
+    list.push({ name: 'service, Redis', start: serviceWith({ REDIS_URL: options.redisUrl, REDIS_KEY_PREFIX: redisKeyPrefix }) });
   return list;
 }
 
@@ -154,11 +163,15 @@ export function formatBenchmark(result: BenchmarkResult, options: BenchmarkOptio
       `p99 ${ms(t.max.p99Ms).padStart(9)}`,
       `x${(t.max.turnsPerSecond / baseline).toFixed(2)} of baseline`,
       `| at ${t.halfRate.turnsPerSecond.toFixed(0)} turns/s: p50 ${ms(t.halfRate.p50Ms)}, p99 ${ms(t.halfRate.p99Ms)}`,
-      t.max.errors + t.halfRate.errors ? `| ${t.max.errors + t.halfRate.errors} errors, first: ${t.max.firstError ?? t.halfRate.firstError}` : '',
+      t.max.errors + t.halfRate.errors
+        ? `| ${t.max.errors + t.halfRate.errors} errors, first: ${t.max.firstError ?? t.halfRate.firstError}`
+        : '',
     ].join('  '),
   );
   const memory = result.rssMb.length
-    ? [`resident memory over ${options.memoryConversations} conversations (service, Redis), MB: ${result.rssMb.map((mb) => mb.toFixed(0)).join(' ')}`]
+    ? [
+        `resident memory over ${options.memoryConversations} conversations (service, Redis), MB: ${result.rssMb.map((mb) => mb.toFixed(0)).join(' ')}`,
+      ]
     : [];
   return [
     `${options.conversations} conversations of ${releaseConversation.length} turns per target, ${options.concurrency} at once; then half of each one's rate for ${options.halfRateSeconds} s`,

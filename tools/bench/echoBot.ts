@@ -30,7 +30,10 @@ class EchoBot extends ActivityHandler {
  * The benchmark's baseline: the same restify service shape, server settings and CloudAdapter as the
  * real service, with in-memory state and no recognizer, dialogs, limits or metrics.
  */
-export function echoBotService(logger: Logger, settings: Pick<Config, 'botFramework' | 'maxBodyBytes' | 'shutdownGraceMs' | 'keepAliveTimeoutMs'>): HttpService {
+export function echoBotService(
+  logger: Logger,
+  settings: Pick<Config, 'botFramework' | 'maxBodyBytes' | 'shutdownGraceMs' | 'keepAliveTimeoutMs'>,
+): HttpService {
   const adapter = new CloudAdapter(new BotFrameworkRequestAuthentication(settings.botFramework));
   const bot = new EchoBot(new ConversationState(new MemoryStorage()));
   const route = (server: Server) =>

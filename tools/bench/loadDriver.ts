@@ -24,7 +24,10 @@ export interface Conversation {
 export class LoadDriver {
   private readonly agent: http.Agent;
 
-  constructor(private readonly url: URL, maxSockets: number) {
+  constructor(
+    private readonly url: URL,
+    maxSockets: number,
+  ) {
     // With a timeout the agent honours the server's `Keep-Alive: timeout` hint: it drops an idle
     // socket a second before that (or after its own 60 s, if sooner). Without one it may reuse a
     // socket the server is closing that moment ("socket hang up"). A request in progress is not cut
@@ -84,7 +87,11 @@ export class LoadDriver {
   }
 
   /** As fast as it goes: `concurrency` conversations in flight until `conversations` are done. */
-  async closedLoop(conversations: Iterator<Conversation>, concurrency: number, onConversationDone?: (done: number) => void): Promise<LoadResult> {
+  async closedLoop(
+    conversations: Iterator<Conversation>,
+    concurrency: number,
+    onConversationDone?: (done: number) => void,
+  ): Promise<LoadResult> {
     const result: LoadResult = { turns: 0, errors: 0, seconds: 0, latenciesMs: [] };
     const started = process.hrtime.bigint();
     let done = 0;

@@ -8,14 +8,19 @@ import { directLineChannels } from './tokens';
  * so that Web Chat finds its own `channelData.clientActivityID` in the echo.
  */
 export const postedActivitySchema = z.looseObject({
-  type: z.enum(['message', 'event', 'typing', 'endOfConversation'], { error: 'type must be "message", "event", "typing" or "endOfConversation"' }),
+  type: z.enum(['message', 'event', 'typing', 'endOfConversation'], {
+    error: 'type must be "message", "event", "typing" or "endOfConversation"',
+  }),
   channelId: z.enum(directLineChannels, { error: 'channelId must be "directline" or "webchat"' }).optional(),
   text: z.string().max(4000, { error: 'text is longer than 4000 characters' }).optional(),
   name: z.string().max(256).optional(),
   locale: z.string().max(35).optional(),
   from: z.looseObject({ id: z.string().max(256).optional(), name: z.string().max(256).optional() }).optional(),
   channelData: z.looseObject({ clientActivityID: z.string().max(256).optional() }).optional(),
-  attachments: z.array(z.looseObject({ contentType: z.string().max(256) })).max(10).optional(),
+  attachments: z
+    .array(z.looseObject({ contentType: z.string().max(256) }))
+    .max(10)
+    .optional(),
 });
 
 export type PostedActivity = z.output<typeof postedActivitySchema>;

@@ -70,14 +70,20 @@ export class DirectLineConversations {
    * Runs a turn on an activity from inside the service (a live handoff's event) in one of these
    * conversations (`conversationOf`): the bot's replies go to its log like any others.
    */
-  async runInConversation(conversation: DirectLineParty, activity: Partial<Activity>, logic: (context: TurnContext) => Promise<void>): Promise<void> {
+  async runInConversation(
+    conversation: DirectLineParty,
+    activity: Partial<Activity>,
+    logic: (context: TurnContext) => Promise<void>,
+  ): Promise<void> {
     await this.runTurn(conversation, { ...activity, from: this.user(conversation, conversation.userName) }, logic);
   }
 
   private async runTurn(grant: TokenGrant, activity: Partial<Activity>, logic = this.deps.logic): Promise<void> {
     await this.deps.adapter.processActivity(this.addressed(grant, activity), logic, async (reply) => {
       const stamped = { ...reply, timestamp: new Date() };
-      await (reply.type === 'typing' ? this.deps.log.broadcast(grant.conversationId, stamped) : this.deps.log.append(grant.conversationId, stamped));
+      await (reply.type === 'typing'
+        ? this.deps.log.broadcast(grant.conversationId, stamped)
+        : this.deps.log.append(grant.conversationId, stamped));
     });
   }
 

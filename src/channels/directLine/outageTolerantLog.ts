@@ -59,7 +59,10 @@ export class OutageTolerantLog implements ConversationLog {
       const held = this.entry(conversationId, true)!;
       held.activities.push(activity);
       if (held.activities.length > holdLimits.perConversation) held.activities.shift();
-      this.deps.logger.warn({ err: error, conversation: hashId(conversationId), activityType: activity.type }, 'direct line log unavailable: activity held in memory for this instance');
+      this.deps.logger.warn(
+        { err: error, conversation: hashId(conversationId), activityType: activity.type },
+        'direct line log unavailable: activity held in memory for this instance',
+      );
       this.localWatchers.emit(conversationId, { kind: 'appended' });
     }
   }

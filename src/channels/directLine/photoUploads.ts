@@ -13,7 +13,10 @@ export interface DirectLinePhotos {
 }
 
 /** The answer to an upload that is refused: the status a client can act on, and words naming the problem. */
-export function uploadRefusal(problem: UploadProblem | PhotoProblem, photos: DirectLinePhotos): { status: number; code: string; message: string } {
+export function uploadRefusal(
+  problem: UploadProblem | PhotoProblem,
+  photos: DirectLinePhotos,
+): { status: number; code: string; message: string } {
   const { maxFileBytes, maxPerMessage } = photos.intake.limits;
   switch (problem) {
     case 'tooLarge':
@@ -41,7 +44,12 @@ export function uploadRefusal(problem: UploadProblem | PhotoProblem, photos: Dir
  * photo (what Web Chat shows), and `channelData.photos` names them for the bot. No bytes stay in
  * the activity, so none reach the activity log.
  */
-export function withPhotos(activity: PostedActivity, photos: PhotoReference[], names: string[], links: { linkTo(id: string): string }): PostedActivity {
+export function withPhotos(
+  activity: PostedActivity,
+  photos: PhotoReference[],
+  names: string[],
+  links: { linkTo(id: string): string },
+): PostedActivity {
   return {
     ...activity,
     attachments: photos.map((photo, i) => ({ contentType: photo.contentType, contentUrl: links.linkTo(photo.id), name: names[i] })),

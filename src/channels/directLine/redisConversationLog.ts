@@ -3,7 +3,15 @@ import { Cluster } from 'ioredis';
 import type { Logger } from '../../logger';
 import { parseJsonObject } from '../../state/jsonObject';
 import { type RedisClient, type ScriptCommand, scriptCommand } from '../../state/redisClient';
-import { type ActivityPage, type ConversationLog, type LogEvent, type LogLimits, type LogListener, LogWatchers, maxPageActivities } from './conversationLog';
+import {
+  type ActivityPage,
+  type ConversationLog,
+  type LogEvent,
+  type LogLimits,
+  type LogListener,
+  LogWatchers,
+  maxPageActivities,
+} from './conversationLog';
 import { fitPage, formatWatermark, type LogPosition, newEpoch } from './watermark';
 
 /**
@@ -65,8 +73,12 @@ export class RedisConversationLog implements ConversationLog {
     onFirst: (conversationId) =>
       void this.subscriberConnection()
         .subscribe(this.channel(conversationId))
-        .then(() => this.watchers.emit(conversationId, { kind: 'appended' }), (error: unknown) => this.logSubscriptionError(error)),
-    onLast: (conversationId) => void this.subscriber?.unsubscribe(this.channel(conversationId)).catch((error: unknown) => this.logSubscriptionError(error)),
+        .then(
+          () => this.watchers.emit(conversationId, { kind: 'appended' }),
+          (error: unknown) => this.logSubscriptionError(error),
+        ),
+    onLast: (conversationId) =>
+      void this.subscriber?.unsubscribe(this.channel(conversationId)).catch((error: unknown) => this.logSubscriptionError(error)),
   });
 
   constructor(
@@ -101,7 +113,13 @@ export class RedisConversationLog implements ConversationLog {
 
   /** An entry that is not a JSON object (written by something else) is left out; the watermark still counts it. */
   async read(conversationId: string, from: LogPosition): Promise<ActivityPage> {
-    const reply = await this.readScript(this.activitiesKey(conversationId), this.metaKey(conversationId), from.epoch ?? '', from.position, maxPageActivities);
+    const reply = await this.readScript(
+      this.activitiesKey(conversationId),
+      this.metaKey(conversationId),
+      from.epoch ?? '',
+      from.position,
+      maxPageActivities,
+    );
     if (reply.length === 0) return { activities: [], watermark: from.epoch ? formatWatermark(from.position, from.epoch) : '' };
     const [epoch, first, ...entries] = reply as [string, number, ...string[]];
     const page = fitPage(entries, this.options.limits.maxPageBytes, (json) => Buffer.byteLength(json));
@@ -130,7 +148,9 @@ export class RedisConversationLog implements ConversationLog {
   private subscriberConnection(): RedisClient {
     if (this.subscriber) return this.subscriber;
     const subscriber =
-      this.redis instanceof Cluster ? this.redis.duplicate([], { enableOfflineQueue: true }) : this.redis.duplicate({ enableOfflineQueue: true });
+      this.redis instanceof Cluster
+        ? this.redis.duplicate([], { enableOfflineQueue: true })
+        : this.redis.duplicate({ enableOfflineQueue: true });
     // The command client already reports outages; this one only must not crash on them.
     subscriber.on('error', (error: Error) => this.options.logger.debug({ err: error }, 'direct line announcements: redis unreachable'));
     let connectedBefore = false;

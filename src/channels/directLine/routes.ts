@@ -44,7 +44,12 @@ function sendError(res: Response, status: number, code: string, message: string,
 /** This service's origin as the client reached it, for URLs the client is given. */
 function originOf(req: Request, deps: Pick<DirectLineRoutesDeps, 'publicUrl' | 'trustedProxyHops'>): string {
   if (deps.publicUrl) return deps.publicUrl;
-  const forwardedProto = deps.trustedProxyHops > 0 ? String(req.header('x-forwarded-proto') ?? '').split(',')[0].trim() : '';
+  const forwardedProto =
+    deps.trustedProxyHops > 0
+      ? String(req.header('x-forwarded-proto') ?? '')
+          .split(',')[0]
+          .trim()
+      : '';
   const secure = forwardedProto ? forwardedProto === 'https' : req.isSecure();
   return `${secure ? 'https' : 'http'}://${req.header('host') ?? 'localhost'}`;
 }
@@ -72,7 +77,10 @@ export function directLineRoutes(deps: DirectLineRoutesDeps): RouteRegistrar {
   };
 
   const conversationAnswer = (req: Request, auth: Authorized, watermark: string) => {
-    const stream = new URL(`${directLineBasePath}/conversations/${encodeURIComponent(auth.grant.conversationId)}/stream`, originOf(req, deps));
+    const stream = new URL(
+      `${directLineBasePath}/conversations/${encodeURIComponent(auth.grant.conversationId)}/stream`,
+      originOf(req, deps),
+    );
     stream.protocol = stream.protocol === 'https:' ? 'wss:' : 'ws:';
     stream.searchParams.set('watermark', watermark);
     stream.searchParams.set('t', deps.tokens.issueStreamTicket(auth.grant));
@@ -125,7 +133,11 @@ export function directLineRoutes(deps: DirectLineRoutesDeps): RouteRegistrar {
       const auth = authorize(req, res);
       if (!auth) return;
       const { intake } = deps.photos;
-      const upload = await readUploadBody(req, { maxFileBytes: intake.limits.maxFileBytes, maxFiles: intake.limits.maxPerMessage, maxActivityBytes: deps.maxActivityBytes });
+      const upload = await readUploadBody(req, {
+        maxFileBytes: intake.limits.maxFileBytes,
+        maxFiles: intake.limits.maxPerMessage,
+        maxActivityBytes: deps.maxActivityBytes,
+      });
       const refuse = (problem: Parameters<typeof uploadRefusal>[0]) => {
         const { status, code, message } = uploadRefusal(problem, deps.photos);
         res.setHeader('Connection', 'close');
@@ -140,14 +152,28 @@ export function directLineRoutes(deps: DirectLineRoutesDeps): RouteRegistrar {
       }
       const check = checkPostedActivity(posted, deps.maxActivityBytes);
       if (!check.ok || check.activity.type !== 'message') {
-        return sendError(res, 400, 'BadArgument', 'This is not an activity the service accepts.', check.ok ? ['type must be "message" with photos'] : check.problems);
+        return sendError(
+          res,
+          400,
+          'BadArgument',
+          'This is not an activity the service accepts.',
+          check.ok ? ['type must be "message" with photos'] : check.problems,
+        );
       }
       if (!(await takeTurn(auth, res))) return;
-      const taken = await intake.takeIn(auth.grant.conversationId, upload.files.map((file) => file.data));
+      const taken = await intake.takeIn(
+        auth.grant.conversationId,
+        upload.files.map((file) => file.data),
+      );
       if (!taken.ok) return refuse(taken.problem);
       const origin = originOf(req, deps);
       const expiresAt = new Date(Date.now() + deps.photos.linkLifeSeconds * 1000);
-      const activity = withPhotos(check.activity, taken.photos, upload.files.map((file) => file.name), { linkTo: (id) => deps.photos.links.linkTo(id, origin, expiresAt) });
+      const activity = withPhotos(
+        check.activity,
+        taken.photos,
+        upload.files.map((file) => file.name),
+        { linkTo: (id) => deps.photos.links.linkTo(id, origin, expiresAt) },
+      );
       await deps.conversations.start(auth.grant);
       const id = await deps.conversations.post(auth.grant, activity);
       res.send(200, { id });

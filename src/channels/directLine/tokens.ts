@@ -19,8 +19,7 @@ export interface IssuedToken extends TokenGrant {
 }
 
 export type TokenCheck =
-  | { ok: true; grant: TokenGrant; token: string; expiresIn: number }
-  | { ok: false; reason: 'missing' | 'expired' | 'invalid' };
+  { ok: true; grant: TokenGrant; token: string; expiresIn: number } | { ok: false; reason: 'missing' | 'expired' | 'invalid' };
 
 const issuer = 'evc-cable-release-bot';
 const audience = 'directline';
@@ -86,7 +85,8 @@ export class DirectLineTokens {
     if (!token) return { ok: false, reason: 'missing' };
     try {
       const claims = jwt.verify(token, this.options.secret, { algorithms: ['HS256'], issuer, audience: tokenAudience, ...options });
-      if (typeof claims === 'string' || typeof claims.conv !== 'string' || !claims.sub || !claims.exp) return { ok: false, reason: 'invalid' };
+      if (typeof claims === 'string' || typeof claims.conv !== 'string' || !claims.sub || !claims.exp)
+        return { ok: false, reason: 'invalid' };
       const channelId = directLineChannels.find((channel) => channel === claims.ch);
       if (!channelId) return { ok: false, reason: 'invalid' };
       const expiresIn = Math.max(0, claims.exp - Math.floor(Date.now() / 1000));

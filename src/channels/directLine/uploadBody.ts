@@ -28,7 +28,13 @@ export function readUploadBody(req: IncomingMessage, limits: UploadLimits): Prom
     try {
       parser = busboy({
         headers: req.headers,
-        limits: { fileSize: Math.max(limits.maxFileBytes, limits.maxActivityBytes), files: limits.maxFiles + 1, fields: 4, parts: limits.maxFiles + 5, fieldSize: limits.maxActivityBytes },
+        limits: {
+          fileSize: Math.max(limits.maxFileBytes, limits.maxActivityBytes),
+          files: limits.maxFiles + 1,
+          fields: 4,
+          parts: limits.maxFiles + 5,
+          fieldSize: limits.maxActivityBytes,
+        },
       });
     } catch {
       resolve({ ok: false, problem: 'notMultipart' });

@@ -43,10 +43,21 @@ export function escalationCard(handoff: Pick<LiveHandoff, 'ticket' | 'offeredAt'
   ];
   const steps = ticket.stepsTried.map((tried) => `- ${readable(tried.procedure)} / ${readable(tried.step)}: ${readable(tried.outcome)}`);
   const status = endedBy
-    ? textBlock(fillTemplate(takenBy ? texts.endedBy : texts.closedBy, { name: userText(endedBy.name), at: cardTime(endedBy.at) }), { weight: 'Bolder', spacing: 'Medium' })
+    ? textBlock(fillTemplate(takenBy ? texts.endedBy : texts.closedBy, { name: userText(endedBy.name), at: cardTime(endedBy.at) }), {
+        weight: 'Bolder',
+        spacing: 'Medium',
+      })
     : takenBy
-      ? textBlock(fillTemplate(texts.takenBy, { name: userText(takenBy.name), at: cardTime(takenBy.at) }), { weight: 'Bolder', color: 'Good', spacing: 'Medium' })
-      : textBlock(fillTemplate(texts.waiting, { at: cardTime(handoff.offeredAt) }), { weight: 'Bolder', color: 'Attention', spacing: 'Medium' });
+      ? textBlock(fillTemplate(texts.takenBy, { name: userText(takenBy.name), at: cardTime(takenBy.at) }), {
+          weight: 'Bolder',
+          color: 'Good',
+          spacing: 'Medium',
+        })
+      : textBlock(fillTemplate(texts.waiting, { at: cardTime(handoff.offeredAt) }), {
+          weight: 'Bolder',
+          color: 'Attention',
+          spacing: 'Medium',
+        });
   const body: CardElement[] = [
     textBlock(fillTemplate(texts.cardTitle, { reference: ticket.reference }), { size: 'Large', weight: 'Bolder' }),
     textBlock(texts.cardIntro, { isSubtle: true }),
@@ -57,7 +68,15 @@ export function escalationCard(handoff: Pick<LiveHandoff, 'ticket' | 'offeredAt'
     ...ticket.transcript.slice(-lastMessages).map((entry) => textBlock(spokenLine(entry, texts), { spacing: 'Small' })),
     status,
   ];
-  const button = (title: string, liveHandoff: LiveHandoffAction['liveHandoff']) => ({ type: 'Action.Submit', title, data: { liveHandoff, reference: ticket.reference } satisfies LiveHandoffAction });
-  const actions = endedBy ? [] : takenBy ? [button(texts.buttons.end, 'end')] : [button(texts.buttons.takeOver, 'accept'), button(texts.buttons.end, 'end')];
+  const button = (title: string, liveHandoff: LiveHandoffAction['liveHandoff']) => ({
+    type: 'Action.Submit',
+    title,
+    data: { liveHandoff, reference: ticket.reference } satisfies LiveHandoffAction,
+  });
+  const actions = endedBy
+    ? []
+    : takenBy
+      ? [button(texts.buttons.end, 'end')]
+      : [button(texts.buttons.takeOver, 'accept'), button(texts.buttons.end, 'end')];
   return adaptiveCard(body, actions);
 }

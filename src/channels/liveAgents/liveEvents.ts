@@ -9,7 +9,12 @@ import type { Ticket, TranscriptEntry } from '../../tickets/ticket';
 export const liveEventName = 'evc.liveHandoff';
 
 export const liveEventSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('liveJoined'), staffName: z.string().min(1).max(100), reference: z.string().min(1).max(40), ticketId: z.string().min(1).max(64) }),
+  z.object({
+    kind: z.literal('liveJoined'),
+    staffName: z.string().min(1).max(100),
+    reference: z.string().min(1).max(40),
+    ticketId: z.string().min(1).max(64),
+  }),
   z.object({ kind: z.literal('liveMessage'), staffName: z.string().min(1).max(100), text: z.string().min(1).max(4000) }),
   z.object({ kind: z.literal('liveEnded'), staffName: z.string().min(1).max(100) }),
 ]);

@@ -47,7 +47,10 @@ export class LiveHandoffs {
   constructor(private readonly storage: Storage) {}
 
   async open(handoff: LiveHandoff): Promise<void> {
-    await this.storage.write({ [handoffKey(handoff.reference)]: { ...handoff, eTag: '*' }, [threadKey(handoff.thread.conversationId)]: { reference: handoff.reference, eTag: '*' } });
+    await this.storage.write({
+      [handoffKey(handoff.reference)]: { ...handoff, eTag: '*' },
+      [threadKey(handoff.thread.conversationId)]: { reference: handoff.reference, eTag: '*' },
+    });
   }
 
   async get(reference: string): Promise<LiveHandoff | undefined> {

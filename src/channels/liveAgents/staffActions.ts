@@ -60,9 +60,15 @@ export function staffActions(deps: StaffActionsDeps): Middleware {
   async function toDriver(handoff: LiveHandoff, event: LiveEvent): Promise<boolean> {
     try {
       if (await deps.deliver(handoff.driver, event)) return true;
-      logger.warn({ reference: handoff.reference, event: event.kind }, "live handoff: the driver's conversation did not take the event (busy or unavailable)");
+      logger.warn(
+        { reference: handoff.reference, event: event.kind },
+        "live handoff: the driver's conversation did not take the event (busy or unavailable)",
+      );
     } catch (error) {
-      logger.error({ err: error, reference: handoff.reference, event: event.kind }, "live handoff: the event could not be delivered to the driver's conversation");
+      logger.error(
+        { err: error, reference: handoff.reference, event: event.kind },
+        "live handoff: the event could not be delivered to the driver's conversation",
+      );
     }
     return false;
   }
@@ -77,16 +83,32 @@ export function staffActions(deps: StaffActionsDeps): Middleware {
   }
 
   async function takeOver(context: TurnContext, handoff: LiveHandoff, staff: StaffMember): Promise<void> {
-    const claimed = await handoffs.change(handoff.reference, (current) => (current.takenBy || current.endedBy ? undefined : { ...current, takenBy: { ...staff, at: now().toISOString() } }));
+    const claimed = await handoffs.change(handoff.reference, (current) =>
+      current.takenBy || current.endedBy ? undefined : { ...current, takenBy: { ...staff, at: now().toISOString() } },
+    );
     if (!claimed) return answer(context, texts.notOpen);
     const { takenBy, endedBy } = claimed.handoff;
     if (!claimed.changed) {
-      return answer(context, endedBy ? texts.alreadyEnded : takenBy?.id === staff.id ? texts.alreadyYours : fillTemplate(texts.alreadyTaken, { name: takenBy?.name ?? '' }));
+      return answer(
+        context,
+        endedBy
+          ? texts.alreadyEnded
+          : takenBy?.id === staff.id
+            ? texts.alreadyYours
+            : fillTemplate(texts.alreadyTaken, { name: takenBy?.name ?? '' }),
+      );
     }
-    const joined = await toDriver(claimed.handoff, { kind: 'liveJoined', staffName: firstName(staff.name), reference: handoff.reference, ticketId: handoff.ticket.id });
+    const joined = await toDriver(claimed.handoff, {
+      kind: 'liveJoined',
+      staffName: firstName(staff.name),
+      reference: handoff.reference,
+      ticketId: handoff.ticket.id,
+    });
     if (!joined) {
       // Nobody has it after all: the next press (theirs or a colleague's) tries again.
-      await handoffs.change(handoff.reference, (current) => (current.takenBy?.id === staff.id && !current.endedBy ? { ...current, takenBy: undefined } : undefined));
+      await handoffs.change(handoff.reference, (current) =>
+        current.takenBy?.id === staff.id && !current.endedBy ? { ...current, takenBy: undefined } : undefined,
+      );
       return answer(context, texts.unreachable);
     }
     logger.info({ reference: handoff.reference, staff: hashId(staff.id) }, 'live handoff taken over');
@@ -95,13 +117,17 @@ export function staffActions(deps: StaffActionsDeps): Middleware {
   }
 
   async function end(context: TurnContext, handoff: LiveHandoff, staff: StaffMember): Promise<void> {
-    const ended = await handoffs.change(handoff.reference, (current) => (current.endedBy ? undefined : { ...current, endedBy: { ...staff, at: now().toISOString() } }));
+    const ended = await handoffs.change(handoff.reference, (current) =>
+      current.endedBy ? undefined : { ...current, endedBy: { ...staff, at: now().toISOString() } },
+    );
     if (!ended) return answer(context, texts.notOpen);
     if (!ended.changed) return answer(context, texts.alreadyEnded);
     const { takenBy } = ended.handoff;
     // Nobody had joined: the request is closed, and the driver, never told anyone joined, keeps the ticket.
     if (takenBy && !(await toDriver(ended.handoff, { kind: 'liveEnded', staffName: firstName(takenBy.name) }))) {
-      await handoffs.change(handoff.reference, (current) => (current.endedBy?.id === staff.id ? { ...current, endedBy: undefined } : undefined));
+      await handoffs.change(handoff.reference, (current) =>
+        current.endedBy?.id === staff.id ? { ...current, endedBy: undefined } : undefined,
+      );
       return answer(context, texts.unreachable);
     }
     logger.info({ reference: handoff.reference, staff: hashId(staff.id), joined: Boolean(takenBy) }, 'live handoff ended');
@@ -114,7 +140,8 @@ export function staffActions(deps: StaffActionsDeps): Middleware {
     if (!takenBy) return answer(context, texts.notTaken);
     if (takenBy.id !== staff.id) return answer(context, fillTemplate(texts.notYours, { name: takenBy.name }));
     if (text.length > maxMessageChars) return answer(context, fillTemplate(texts.tooLong, { max: maxMessageChars }));
-    if (!(await toDriver(handoff, { kind: 'liveMessage', staffName: firstName(takenBy.name), text }))) await answer(context, texts.unreachable);
+    if (!(await toDriver(handoff, { kind: 'liveMessage', staffName: firstName(takenBy.name), text })))
+      await answer(context, texts.unreachable);
   }
 
   async function act(context: TurnContext, action: LiveHandoffAction | undefined): Promise<void> {
@@ -137,7 +164,14 @@ export function staffActions(deps: StaffActionsDeps): Middleware {
       const inSupportChannel = tenantOf(activity) === deps.support.tenantId && teamsChannelOf(activity) === deps.support.channelId;
       if (!inSupportChannel) {
         if (!action.success) return next();
-        logger.warn({ tenant: tenantOf(activity), conversation: hashId(activity.conversation?.id), staff: hashId(activity.from?.aadObjectId ?? activity.from?.id) }, "live handoff action refused: not from the support team's channel");
+        logger.warn(
+          {
+            tenant: tenantOf(activity),
+            conversation: hashId(activity.conversation?.id),
+            staff: hashId(activity.from?.aadObjectId ?? activity.from?.id),
+          },
+          "live handoff action refused: not from the support team's channel",
+        );
         return answer(context, texts.refused);
       }
       // The support channel's other conversations are the bot's, as anywhere in Teams.

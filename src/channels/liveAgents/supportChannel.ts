@@ -41,18 +41,23 @@ export class SupportChannel {
       activity: { type: 'message', attachments: [card] } as Activity,
     } as ConversationParameters;
     const created = await this.call('create the thread', (client) => client.conversations.createConversation(parameters, this.bound()));
-    if (!created.id || !created.activityId) throw new Error('The Teams Bot Connector created the thread but did not say its conversation or activity id');
+    if (!created.id || !created.activityId)
+      throw new Error('The Teams Bot Connector created the thread but did not say its conversation or activity id');
     return { conversationId: created.id, cardActivityId: created.activityId };
   }
 
   async updateCard(thread: SupportThread, card: Attachment): Promise<void> {
     const activity = { type: 'message', id: thread.cardActivityId, attachments: [card] } as Activity;
-    await this.call('update the card', (client) => client.conversations.updateActivity(thread.conversationId, thread.cardActivityId, activity, this.bound()));
+    await this.call('update the card', (client) =>
+      client.conversations.updateActivity(thread.conversationId, thread.cardActivityId, activity, this.bound()),
+    );
   }
 
   async post(thread: SupportThread, text: string): Promise<void> {
     const activity = { type: 'message', text, textFormat: 'markdown' } as Activity;
-    await this.call('post in the thread', (client) => client.conversations.sendToConversation(thread.conversationId, activity, this.bound()));
+    await this.call('post in the thread', (client) =>
+      client.conversations.sendToConversation(thread.conversationId, activity, this.bound()),
+    );
   }
 
   private bound() {
@@ -62,7 +67,9 @@ export class SupportChannel {
   private async call<T>(what: string, request: (client: ConnectorClient) => Promise<T>): Promise<T> {
     const { authentication, botAppId, serviceUrl } = this.deps;
     try {
-      const client = await authentication.createConnectorFactory(botIdentity(botAppId)).create(serviceUrl, AuthenticationConstants.ToChannelFromBotOAuthScope);
+      const client = await authentication
+        .createConnectorFactory(botIdentity(botAppId))
+        .create(serviceUrl, AuthenticationConstants.ToChannelFromBotOAuthScope);
       return await request(client);
     } catch (error) {
       throw new Error(`The Teams Bot Connector at ${new URL(serviceUrl).host} did not ${what}`, { cause: error });

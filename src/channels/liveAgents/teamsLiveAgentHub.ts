@@ -33,7 +33,10 @@ export class TeamsLiveAgentHub implements LiveAgentHub {
     const offeredAt = new Date().toISOString();
     const thread = await channel.startThread(escalationCard({ ticket, offeredAt }, texts));
     await handoffs.open({ reference: ticket.reference, ticket, driver, thread, offeredAt });
-    logger.info({ reference: ticket.reference, conversation: hashId(driver.conversation?.id) }, 'live handoff offered to the support channel');
+    logger.info(
+      { reference: ticket.reference, conversation: hashId(driver.conversation?.id) },
+      'live handoff offered to the support channel',
+    );
   }
 
   async relay(reference: string, text: string, hazard: boolean): Promise<void> {

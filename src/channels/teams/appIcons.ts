@@ -12,7 +12,14 @@ const white: Rgba = [0xff, 0xff, 0xff, 0xff];
 const transparent: Rgba = [0, 0, 0, 0];
 
 /** The bolt, on a 32x32 grid (the same shape as the page's favicon). */
-const bolt: ReadonlyArray<readonly [number, number]> = [[18, 4], [8, 18], [15, 18], [13, 28], [23, 14], [16, 14]];
+const bolt: ReadonlyArray<readonly [number, number]> = [
+  [18, 4],
+  [8, 18],
+  [15, 18],
+  [13, 28],
+  [23, 14],
+  [16, 14],
+];
 
 function insideBolt(x: number, y: number): boolean {
   let inside = false;

@@ -76,11 +76,15 @@ export function fieldStaffSteps(deps: { content: Content }): Middleware {
     if (!command) return next();
     const scenario = findProcedureByName(deps.content, command[1]);
     if (!scenario) {
-      const procedures = procedureNames(deps.content).map(({ names }) => names[0]).join(', ');
+      const procedures = procedureNames(deps.content)
+        .map(({ names }) => names[0])
+        .join(', ');
       await context.sendActivity(fillTemplate(messages.allStepsWhichProcedure, { procedures }));
       return;
     }
     const overview = procedureOverview(deps.content, scenario);
-    await context.sendActivity(MessageFactory.attachment(procedureCard(fillTemplate(messages.allStepsTitle, { scenario: overview.name }), overview)));
+    await context.sendActivity(
+      MessageFactory.attachment(procedureCard(fillTemplate(messages.allStepsTitle, { scenario: overview.name }), overview)),
+    );
   });
 }

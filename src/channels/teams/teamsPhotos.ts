@@ -17,9 +17,14 @@ interface PhotoSource {
 /** The photos among a message's attachments; cards, HTML and other files are not. */
 function photoSources(attachments: readonly Attachment[] | undefined): PhotoSource[] {
   return (attachments ?? []).flatMap((attachment): PhotoSource[] => {
-    if (attachment.contentType?.startsWith('image/') && typeof attachment.contentUrl === 'string') return [{ url: attachment.contentUrl, withBotToken: true }];
+    if (attachment.contentType?.startsWith('image/') && typeof attachment.contentUrl === 'string')
+      return [{ url: attachment.contentUrl, withBotToken: true }];
     const info = attachment.content as { downloadUrl?: unknown; fileType?: unknown } | undefined;
-    if (attachment.contentType === fileDownloadInfo && typeof info?.downloadUrl === 'string' && imageExtensions.has(String(info.fileType).toLowerCase())) {
+    if (
+      attachment.contentType === fileDownloadInfo &&
+      typeof info?.downloadUrl === 'string' &&
+      imageExtensions.has(String(info.fileType).toLowerCase())
+    ) {
       return [{ url: info.downloadUrl, withBotToken: false }];
     }
     return [];
@@ -49,7 +54,8 @@ async function download(url: string, headers: Record<string, string>, maxBytes: 
 
 /** The bot's token for the Bot Connector of this turn, when it has credentials (none in emulator mode). */
 async function botToken(context: TurnContext): Promise<string | undefined> {
-  const connector = context.turnState.get(context.adapter.ConnectorClientKey) as { credentials?: { appId?: string; getToken?: () => Promise<string> } } | undefined;
+  const connector = context.turnState.get(context.adapter.ConnectorClientKey) as
+    { credentials?: { appId?: string; getToken?: () => Promise<string> } } | undefined;
   const credentials = connector?.credentials;
   return credentials?.appId && credentials.getToken ? credentials.getToken() : undefined;
 }

@@ -39,7 +39,8 @@ export function embeddingRoutes(deps: { origins: readonly string[]; logger: Logg
     server.pre((req: Request, res: Response, next) => {
       if (req.path() === '/' && req.header('sec-fetch-dest') === 'iframe' && req.header('sec-fetch-site') !== 'same-origin') {
         const site = originOfUrl(req.header('referer'));
-        if (!site || !allowed.has(site)) refused(site ?? 'unknown (no Referer)', 'chat page framed by a site not in WEBCHAT_EMBED_ORIGINS: the browser refuses it');
+        if (!site || !allowed.has(site))
+          refused(site ?? 'unknown (no Referer)', 'chat page framed by a site not in WEBCHAT_EMBED_ORIGINS: the browser refuses it');
         return next();
       }
       const origin = req.header('origin');

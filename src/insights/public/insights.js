@@ -57,7 +57,9 @@
   }
 
   function sum(values) {
-    return values.reduce(function (a, b) { return a + b; }, 0);
+    return values.reduce(function (a, b) {
+      return a + b;
+    }, 0);
   }
 
   /** A bar of `part` out of `whole`, with its number; widths through CSSOM, which the policy allows. */
@@ -84,7 +86,9 @@
   function fillTable(id, rows, empty) {
     var body = document.querySelector('#' + id + ' tbody');
     body.replaceChildren();
-    rows.forEach(function (r) { body.appendChild(r); });
+    rows.forEach(function (r) {
+      body.appendChild(r);
+    });
     if (rows.length === 0) {
       var td = el('td', empty, 'empty');
       td.colSpan = document.querySelectorAll('#' + id + ' th').length;
@@ -99,7 +103,11 @@
   }
 
   function drawOverview(s) {
-    var runs = sum(s.procedures.map(function (p) { return p.started - p.continued; }));
+    var runs = sum(
+      s.procedures.map(function (p) {
+        return p.started - p.continued;
+      }),
+    );
     var ratings = sum(Object.values(s.ratings));
     setFigure('started', runs);
     setFigure('containment', percent(s.containment));
@@ -112,10 +120,20 @@
   function drawDaily(s) {
     fillTable(
       'daily',
-      s.daily.slice().reverse().map(function (d) {
-        return row([d.day, d.started, bar(d.resolved, d.started, percent(d.containment)), d.handedOff, rating(d.averageRating), d.misunderstood]);
-      }),
-      'No days yet.'
+      s.daily
+        .slice()
+        .reverse()
+        .map(function (d) {
+          return row([
+            d.day,
+            d.started,
+            bar(d.resolved, d.started, percent(d.containment)),
+            d.handedOff,
+            rating(d.averageRating),
+            d.misunderstood,
+          ]);
+        }),
+      'No days yet.',
     );
   }
 
@@ -127,7 +145,13 @@
       section.dataset.procedure = p.procedure;
       section.appendChild(el('h3', p.title));
       var facts = el('p', null, 'facts');
-      [['started', 'started'], ['resolved', 'freed'], ['handedOff', 'handed off'], ['abandoned', 'abandoned'], ['continued', 'went on to another procedure']].forEach(function (f) {
+      [
+        ['started', 'started'],
+        ['resolved', 'freed'],
+        ['handedOff', 'handed off'],
+        ['abandoned', 'abandoned'],
+        ['continued', 'went on to another procedure'],
+      ].forEach(function (f) {
         var fact = el('span', null, 'fact');
         var figure = el('strong', p[f[0]]);
         figure.dataset.field = f[0];
@@ -145,7 +169,14 @@
       thead.appendChild(head);
       table.appendChild(thead);
       var body = document.createElement('tbody');
-      var widest = Math.max.apply(null, [p.started].concat(p.steps.map(function (step) { return step.reached; })));
+      var widest = Math.max.apply(
+        null,
+        [p.started].concat(
+          p.steps.map(function (step) {
+            return step.reached;
+          }),
+        ),
+      );
       p.steps.forEach(function (step) {
         var tr = row([step.title, bar(step.reached, widest), step.freed, step.stillStuck, step.handedOff, step.left]);
         tr.dataset.step = step.step;
@@ -160,7 +191,12 @@
   /** Rows of `counts`, largest first, or in the order of `byKey` when given. */
   function drawCounts(id, counts, empty, label, byKey) {
     var total = sum(Object.values(counts));
-    var entries = Object.entries(counts).sort(byKey || function (a, b) { return b[1] - a[1]; });
+    var entries = Object.entries(counts).sort(
+      byKey ||
+        function (a, b) {
+          return b[1] - a[1];
+        },
+    );
     fillTable(
       id,
       entries.map(function (entry) {
@@ -168,7 +204,7 @@
         tr.dataset.key = entry[0];
         return tr;
       }),
-      empty
+      empty,
     );
   }
 
@@ -177,26 +213,42 @@
       'misunderstood',
       s.misunderstood.map(function (m) {
         var where = [m.stage, m.procedure, m.step].filter(Boolean).join(' / ');
-        var thought = m.topLabels.map(function (l) { return l.intent + ' ' + percent(l.confidence); }).join(', ');
+        var thought = m.topLabels
+          .map(function (l) {
+            return l.intent + ' ' + percent(l.confidence);
+          })
+          .join(', ');
         return row([m.at.slice(0, 16).replace('T', ' '), m.text, where, m.why.replace(/_/g, ' '), thought || '–']);
       }),
-      'Nothing misunderstood in this period.'
+      'Nothing misunderstood in this period.',
     );
   }
 
   function load() {
     problem.hidden = true;
     return request('api/insights')
-      .then(function (response) { return response.json(); })
+      .then(function (response) {
+        return response.json();
+      })
       .then(function (s) {
         signIn.hidden = true;
         drawOverview(s);
         drawDaily(s);
         drawProcedures(s);
-        drawCounts('handoffs', s.handoffs, 'No handoffs in this period.', function (reason) { return reason.replace(/_/g, ' '); });
-        drawCounts('ratings', s.ratings, 'No ratings in this period.', function (score) { return score + ' of 5'; }, function (a, b) {
-          return Number(b[0]) - Number(a[0]);
+        drawCounts('handoffs', s.handoffs, 'No handoffs in this period.', function (reason) {
+          return reason.replace(/_/g, ' ');
         });
+        drawCounts(
+          'ratings',
+          s.ratings,
+          'No ratings in this period.',
+          function (score) {
+            return score + ' of 5';
+          },
+          function (a, b) {
+            return Number(b[0]) - Number(a[0]);
+          },
+        );
         drawMisunderstood(s);
         main.hidden = false;
         document.body.dataset.loaded = daysSelect.value;
@@ -208,7 +260,9 @@
 
   function download() {
     request('api/insights/review')
-      .then(function (response) { return response.blob(); })
+      .then(function (response) {
+        return response.blob();
+      })
       .then(function (blob) {
         var link = document.createElement('a');
         link.href = URL.createObjectURL(blob);

@@ -32,7 +32,10 @@ const fieldName = /^[A-Za-z_][\w.-]{0,63}$/;
  */
 export function fieldNamesIn(body: string): string[] {
   const parsed = parseJsonObject(body) ?? {};
-  const names = Object.entries(parsed).flatMap(([key, value]) => [key, ...(isJsonObject(value) ? Object.keys(value).map((inner) => `${key}.${inner}`) : [])]);
+  const names = Object.entries(parsed).flatMap(([key, value]) => [
+    key,
+    ...(isJsonObject(value) ? Object.keys(value).map((inner) => `${key}.${inner}`) : []),
+  ]);
   return [...new Set(names.filter((name) => fieldName.test(name)))].slice(0, 20);
 }
 
@@ -42,7 +45,13 @@ export function fieldNamesIn(body: string): string[] {
  * receiver named, never the credentials nor what the receiver quoted back (it goes to the logs and
  * the queue).
  */
-export async function sendJson(method: 'GET' | 'POST' | 'PUT', url: string, body: string | undefined, headers: Record<string, string>, timeoutMs: number): Promise<Response> {
+export async function sendJson(
+  method: 'GET' | 'POST' | 'PUT',
+  url: string,
+  body: string | undefined,
+  headers: Record<string, string>,
+  timeoutMs: number,
+): Promise<Response> {
   const host = new URL(url).host;
   let response: Response;
   try {
@@ -55,7 +64,9 @@ export async function sendJson(method: 'GET' | 'POST' | 'PUT', url: string, body
   } catch (error) {
     // A DOMException, which is not always `instanceof Error`: its name tells a timeout apart.
     const timedOut = (error as { name?: unknown }).name === 'TimeoutError';
-    throw new RetryableDeliveryError(timedOut ? `${host} did not answer within ${timeoutMs} ms` : `${host} unreachable`, undefined, { cause: error });
+    throw new RetryableDeliveryError(timedOut ? `${host} did not answer within ${timeoutMs} ms` : `${host} unreachable`, undefined, {
+      cause: error,
+    });
   }
   if (response.ok) return response;
   const fields = fieldNamesIn(await response.text().catch(() => ''));
@@ -66,4 +77,5 @@ export async function sendJson(method: 'GET' | 'POST' | 'PUT', url: string, body
   throw new PermanentDeliveryError(message);
 }
 
-export const postJson = (url: string, body: string, headers: Record<string, string>, timeoutMs: number) => sendJson('POST', url, body, headers, timeoutMs);
+export const postJson = (url: string, body: string, headers: Record<string, string>, timeoutMs: number) =>
+  sendJson('POST', url, body, headers, timeoutMs);

@@ -72,7 +72,10 @@ export function createOutboxAdapter(options: { file: string }): TicketAdapter {
         const after = await file.stat();
         const expectedSize = before.size + Buffer.byteLength(line);
         // Another writer in between: read the whole file again next time.
-        known = after.size === expectedSize ? { ino: after.ino, size: after.size, ids: before.ids.add(entry.id), endsWithNewline: true } : undefined;
+        known =
+          after.size === expectedSize
+            ? { ino: after.ino, size: after.size, ids: before.ids.add(entry.id), endsWithNewline: true }
+            : undefined;
       } finally {
         await file.close();
       }

@@ -22,7 +22,12 @@ export function webhookSignature(body: string, secret: string): string {
 export function createWebhookAdapter(options: WebhookOptions): TicketAdapter {
   const post = async (payload: Ticket | TicketUpdate, headers: Record<string, string> = {}) => {
     const body = JSON.stringify(payload);
-    await postJson(options.url, body, { 'Idempotency-Key': payload.id, 'X-Signature-256': webhookSignature(body, options.secret), ...headers }, options.timeoutMs);
+    await postJson(
+      options.url,
+      body,
+      { 'Idempotency-Key': payload.id, 'X-Signature-256': webhookSignature(body, options.secret), ...headers },
+      options.timeoutMs,
+    );
     return { system: 'webhook' };
   };
   return {

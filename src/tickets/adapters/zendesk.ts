@@ -69,12 +69,15 @@ export function createZendeskAdapter(options: ZendeskOptions): TicketAdapter {
   return {
     async deliverUpdate(update: TicketUpdate) {
       const search = `https://${options.subdomain}.zendesk.com/api/v2/tickets.json?external_id=${encodeURIComponent(update.ticketId)}`;
-      const found = (await (await sendJson('GET', search, undefined, { Authorization: authorization }, options.timeoutMs)).json().catch(() => undefined)) as
-        | { tickets?: { id?: number }[] }
-        | undefined;
+      const found = (await (
+        await sendJson('GET', search, undefined, { Authorization: authorization }, options.timeoutMs)
+      )
+        .json()
+        .catch(() => undefined)) as { tickets?: { id?: number }[] } | undefined;
       const zendeskId = found?.tickets?.[0]?.id;
       // Its ticket may still be on its way (retried): the update waits for it.
-      if (zendeskId === undefined) throw new RetryableDeliveryError(`${options.subdomain}.zendesk.com has no ticket ${update.ticketId} yet`);
+      if (zendeskId === undefined)
+        throw new RetryableDeliveryError(`${options.subdomain}.zendesk.com has no ticket ${update.ticketId} yet`);
       const body = JSON.stringify({ ticket: { comment: { body: updateNote(update), public: false } } });
       await sendJson('PUT', `${url}/${zendeskId}.json`, body, { Authorization: authorization }, options.timeoutMs);
       return { system: 'zendesk', externalId: String(zendeskId) };

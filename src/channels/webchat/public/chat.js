@@ -20,7 +20,7 @@
     showProblem(
       'The chat widget is not installed on this server. Install Bot Framework Web Chat with ' +
         '<code>npm install --include=dev botframework-webchat</code> (or <code>npm install</code> in the ' +
-        'project) and restart the service.'
+        'project) and restart the service.',
     );
     return;
   }
@@ -49,9 +49,15 @@
     } catch (error) {
       var kept = {};
       return {
-        getItem: function (key) { return key in kept ? kept[key] : null; },
-        setItem: function (key, value) { kept[key] = String(value); },
-        removeItem: function (key) { delete kept[key]; },
+        getItem: function (key) {
+          return key in kept ? kept[key] : null;
+        },
+        setItem: function (key, value) {
+          kept[key] = String(value);
+        },
+        removeItem: function (key) {
+          delete kept[key];
+        },
       };
     }
   })();
@@ -161,14 +167,17 @@
           bubbleFromUserBackground: '#e3f1ec',
         },
       },
-      fresh
+      fresh,
     );
     focusMessageBoxOnceShown();
   }
 
   function describe(error) {
     if (error instanceof StartError) {
-      if (error.status === 429) return 'too many chats from your network just now' + (error.retryAfter > 0 ? '; try again in ' + error.retryAfter + ' seconds' : '');
+      if (error.status === 429)
+        return (
+          'too many chats from your network just now' + (error.retryAfter > 0 ? '; try again in ' + error.retryAfter + ' seconds' : '')
+        );
       return 'the service answered ' + error.status;
     }
     return 'the service could not be reached';

@@ -25,9 +25,17 @@
   button.setAttribute('aria-expanded', 'false');
   button.setAttribute('aria-controls', frameId);
   place(button, {
-    position: 'fixed', bottom: '20px', zIndex: '2147483000', padding: '12px 18px', border: '0',
-    borderRadius: '24px', background: brand, color: '#fff', font: '600 15px system-ui, sans-serif',
-    boxShadow: '0 4px 14px rgba(0,0,0,.25)', cursor: 'pointer',
+    position: 'fixed',
+    bottom: '20px',
+    zIndex: '2147483000',
+    padding: '12px 18px',
+    border: '0',
+    borderRadius: '24px',
+    background: brand,
+    color: '#fff',
+    font: '600 15px system-ui, sans-serif',
+    boxShadow: '0 4px 14px rgba(0,0,0,.25)',
+    cursor: 'pointer',
   });
 
   var frame = document.createElement('iframe');
@@ -35,9 +43,15 @@
   frame.title = 'Charging cable help';
   frame.hidden = true;
   place(frame, {
-    position: 'fixed', bottom: '80px', zIndex: '2147483000', width: 'min(400px, calc(100vw - 40px))',
-    height: 'min(600px, calc(100vh - 120px))', border: '0', borderRadius: '12px',
-    boxShadow: '0 8px 30px rgba(0,0,0,.3)', background: '#fff',
+    position: 'fixed',
+    bottom: '80px',
+    zIndex: '2147483000',
+    width: 'min(400px, calc(100vw - 40px))',
+    height: 'min(600px, calc(100vh - 120px))',
+    border: '0',
+    borderRadius: '12px',
+    boxShadow: '0 8px 30px rgba(0,0,0,.3)',
+    background: '#fff',
   });
 
   // Open: focus goes into the chat (its message box); closed: back to the button, whose label says what it does next.
@@ -71,7 +85,8 @@
     if (event.key === 'Escape' && !frame.hidden) setOpen(false);
   });
   window.addEventListener('message', function (event) {
-    if (event.origin === chatOrigin && event.source === frame.contentWindow && event.data && event.data.type === 'evc-chat:close') setOpen(false);
+    if (event.origin === chatOrigin && event.source === frame.contentWindow && event.data && event.data.type === 'evc-chat:close')
+      setOpen(false);
   });
 
   function mount() {
