@@ -3,14 +3,24 @@
  */
 import fs from 'node:fs';
 import { contentDirs } from '../paths';
-import { defaultModelFile } from '../nlu/model';
+import { defaultModelFile, type ModelFile, readModelFile } from '../nlu/model';
 import { loadTrainingData } from '../nlu/trainingData';
 import { trainModel } from '../nlu/training';
+
+function tryRead(file: string): ModelFile | undefined {
+  try {
+    return readModelFile(file);
+  } catch {
+    return undefined;
+  }
+}
 
 function main(): void {
   const started = process.hrtime.bigint();
   const data = loadTrainingData(contentDirs.intents);
-  const model = trainModel(data);
+  // The thresholds of the model it replaces stay while they are about as good (src/nlu/training.ts).
+  const previous = fs.existsSync(defaultModelFile) ? tryRead(defaultModelFile) : undefined;
+  const model = trainModel(data, previous);
   fs.writeFileSync(defaultModelFile, `${JSON.stringify(model)}\n`);
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const cv = model.crossValidation;

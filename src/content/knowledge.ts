@@ -37,6 +37,11 @@ export const knowledgeItemSchema = z
       .object({ vehicle: z.array(z.enum(vehicleTopics)).default([]), charger: z.array(z.enum(chargerTopics)).default([]) })
       .strict()
       .optional(),
+    /**
+     * A rule said whenever a message suggests breaking it, asked or not ("she says just yank it out"):
+     * the phrases that suggest it.
+     */
+    mentionedAs: z.array(z.string().min(1)).default([]),
     /** Its answer goes on with the sources of the model facts said so far ("where does this come from?"). */
     listsSources: z.literal(true).optional(),
   })

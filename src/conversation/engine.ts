@@ -83,10 +83,12 @@ export class ConversationEngine {
   /** The knowledge search, asked without the car and charger names ("where's the release on a Model Y?"). */
   private readonly search: Pick<KnowledgeSearch, 'find'>;
   private readonly products: ProductFacts;
+  private readonly rules: KnowledgeItem[];
 
   constructor(private readonly deps: EngineDeps) {
     this.products = new ProductFacts(deps.content.releaseFacts, deps.content.messages.productFacts);
     this.guide = new Guide({ content: deps.content, products: this.products });
+    this.rules = deps.content.knowledge.items.filter((item) => item.mentionedAs.length > 0);
     const search = new KnowledgeSearch(deps.content.knowledge);
     this.search = { find: (question) => search.find(this.products.withoutNames(question)) };
     this.handoff = new HandoffStage({
@@ -191,11 +193,15 @@ export class ConversationEngine {
       search: this.search,
       hazardDetails: content.dialogs.interruptions.damage.safety.details,
       ownWords: (said) => (handoff ? this.handoff.ownWords(handoff, said) : false),
+      rules: this.rules,
     });
   }
 
   private async dispatch(turn: Turn, reading: Reading, input: TurnInput): Promise<void> {
     const stage = turn.stage;
+    // "She says just yank it out": the rule first, whatever the stage makes of the rest.
+    if (reading.ruleMentioned && (stage.kind === 'idle' || stage.kind === 'guiding'))
+      turn.say(this.guide.spoken(undefined, reading.ruleMentioned.text));
     switch (stage.kind) {
       case 'idle':
         return this.atOpening(turn, reading, input);

@@ -170,7 +170,9 @@ export class Guide {
       situation &&
       newSituations.has(situation) &&
       situation !== state.procedure &&
-      !(situation === 'cold_weather' && state.procedure === 'power_cut')
+      !(situation === 'cold_weather' && state.procedure === 'power_cut') &&
+      // "Turned the breaker off for 30 s and back on": the step done, not a power cut.
+      !reading.stepsDone.includes(step.id)
     ) {
       return this.switchTo(state, situation, reading);
     }
@@ -329,18 +331,14 @@ export class Guide {
   /** The cable came free at the current step (said in answer to any of its questions). */
   freedAtStep(state: GuideState, reading: Reading): Decision {
     const step = this.currentStep(state);
-    // Both ends stuck, and "the car side came out" while freeing the charger's: that end, not the cable.
+    // "The car side came out" while freeing the charger's socket: that end, not the cable.
     const named = reading.recognition.entities.side;
     const end = endOf[state.procedure];
-    const bothStuck =
-      state.entities.side === 'both' ||
-      state.returns.length > 0 ||
-      state.tried.some((t) => {
-        const other = endOf[t.procedure as ProcedureScenario];
-        return !!other && other !== end;
-      });
-    if (end && bothStuck && (named === 'car' || named === 'charger') && named !== end && step.ask === 'freed')
+    if (end && (named === 'car' || named === 'charger') && named !== end && step.ask === 'freed')
       return this.oneEndFree(state, step, named);
+    // "The car end is free" to "which end is stuck?": the other one.
+    if (step.ask === 'side' && (named === 'car' || named === 'charger'))
+      return this.answer(state, step, named === 'car' ? 'charger' : 'car');
     state.tried.push({ procedure: state.procedure, step: step.id, outcome: 'freed' });
     // Both ends stuck: this end is free, and the other end's procedure comes back.
     return this.follow(state, 'success', []);

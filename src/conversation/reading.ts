@@ -1,7 +1,7 @@
 import type { KnowledgeItem } from '../content/knowledge';
 import type { ButtonKey, Messages, ProcedureScenario } from '../content/messages';
 import type { AnswerKey, AskKind } from '../content/procedures';
-import { isQuestion, onlyYes, opensAsQuestion, opensWithYesOrNo, sameWords, words } from '../nlu/textMatching';
+import { isQuestion, mentionTest, onlyYes, opensAsQuestion, opensWithYesOrNo, sameWords, words } from '../nlu/textMatching';
 import type { DamageDetail, Recognition } from '../nlu/types';
 import type { KnowledgeSearch } from './knowledgeSearch';
 
@@ -50,6 +50,8 @@ export interface Reading {
   unansweredQuestion?: true;
   /** Steps the message says were done already ("I already stopped it"). */
   stepsDone: string[];
+  /** A rule the message suggests breaking without asking ("she says just yank it out"): said first. */
+  ruleMentioned?: KnowledgeItem;
 }
 
 export interface ReadingDeps {
@@ -59,6 +61,8 @@ export interface ReadingDeps {
   hazardDetails: readonly DamageDetail[];
   /** Words a stage answers with that the recognizer would read otherwise ("Skip" is not cancel). */
   ownWords: (text: string) => boolean;
+  /** The rules said whenever a message suggests breaking them (`mentionedAs`). */
+  rules: readonly KnowledgeItem[];
 }
 
 const stepButtons: Partial<Record<ButtonKey, Pick<Reading, 'answer' | 'interruption'>>> = {
@@ -105,6 +109,11 @@ export function readMessage(text: string, recognition: Recognition, expecting: E
     reading.unansweredQuestion = true;
     reading.outOfScope = false;
   }
+  // A question gets its answer anyway; a statement that suggests force gets the rule.
+  if (!isQuestion(text) && reading.interruption?.kind !== 'hazard') {
+    const said = mentionTest(text, ['not', 'never', 'no', 'without']);
+    reading.ruleMentioned = deps.rules.find((rule) => rule.mentionedAs.some(said));
+  }
   if (scenarioIntents.has(recognition.intent)) reading.scenario = recognition.intent as ProcedureScenario;
   // "Car's at 100% but the cable's still stuck" opens a conversation: not a "no" but a stuck cable.
   const stuckMention = recognition.entities.mentions?.find((label) => scenarioIntents.has(label));
@@ -117,7 +126,7 @@ export function readMessage(text: string, recognition: Recognition, expecting: E
 }
 
 /** Reply acts that say the step was worked on: "I stopped it" is not cancelling. */
-const workedOnTheStep = new Set<string>(['freed', 'still_stuck', 'did_it', 'tried_before', 'partly']);
+const workedOnTheStep = new Set<string>(['freed', 'still_stuck', 'did_it', 'tried_before', 'partly', 'waiting']);
 const stepReports = new Set<string>(['did_it', 'tried_before', 'cannot', 'partly', 'waiting']);
 const isStepReport = (act: string): act is StepReport => stepReports.has(act);
 

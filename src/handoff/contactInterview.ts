@@ -203,7 +203,9 @@ export class ContactInterview {
    * does not fit. `recognition` is the message's when typed alone (a plain "no" skips), not a form field's.
    */
   private answer(question: HandoffQuestion, message: string, answers: Answers, recognition?: Recognition): Partial<Answers> | undefined {
-    const skipping = optionalQuestions.includes(question) && (this.saysSkip(message) || recognition?.intent === 'deny');
+    // "Oh wait, I gave you the wrong number, it's 07700 900270" corrects; it does not say no.
+    const deniesIt = recognition?.intent === 'deny' && Object.keys(contactDetailsIn(message)).length === 0;
+    const skipping = optionalQuestions.includes(question) && (this.saysSkip(message) || deniesIt);
     return skipping ? skippedAnswer(question) : this.read(question, message, answers);
   }
 

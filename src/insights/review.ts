@@ -5,6 +5,7 @@ import { isMap, isSeq, parseDocument, type Document } from 'yaml';
 import { loadKnowledge } from '../content/knowledge';
 import { yamlFilesIn } from '../yamlFiles';
 import type { EvaluationReport, FoldOptions } from '../nlu/evaluation';
+import { readModelFile } from '../nlu/model';
 import { loadTrainingData, type TrainingData } from '../nlu/trainingData';
 import { crossValidateTraining, modelKind, trainModel } from '../nlu/training';
 import type { IntentLabel } from '../nlu/types';
@@ -155,7 +156,8 @@ export function applyReview(options: {
       outcome.accepted = !droppedBelow(outcome.before, outcome.after, options.tolerance);
       if (!outcome.accepted) return outcome;
       const model = path.join(copy.intents, 'model.json');
-      fs.writeFileSync(model, `${JSON.stringify(trainModel(next))}\n`);
+      const previous = fs.existsSync(path.join(intentsDir, 'model.json')) ? readModelFile(path.join(intentsDir, 'model.json')) : undefined;
+      fs.writeFileSync(model, `${JSON.stringify(trainModel(next, previous))}\n`);
       changed.set(model, path.join(intentsDir, 'model.json'));
     }
     for (const [edited, real] of changed) {

@@ -220,18 +220,17 @@ export class EntityExtractor {
   }
 
   private damageOf(text: AnalysedText): DamageDetail[] {
+    // A word inside a phrase that is not the detail ("having a smoke", "sparked a row") does not
+    // count, but the same detail said elsewhere in the message still does.
+    const excepted = (m: PhraseMatch<DamageDetail>) =>
+      (this.damageWithout.get(m.value)?.matchAll(text) ?? []).some((w) => w.start < m.end && m.start < w.end);
     const named = new Set(
       this.damageAny
         .matchAll(text)
-        .filter((m) => !m.negated)
+        .filter((m) => !m.negated && !excepted(m))
         .map((m) => m.value),
     );
-    return damageDetails.filter(
-      (detail) =>
-        named.has(detail) &&
-        (this.damageWith.get(detail)?.occursIn(text) ?? true) &&
-        !(this.damageWithout.get(detail)?.occursIn(text) ?? false),
-    );
+    return damageDetails.filter((detail) => named.has(detail) && (this.damageWith.get(detail)?.occursIn(text) ?? true));
   }
 
   /** The last thing said of the power wins; "the power isn't back" says it is still off. */

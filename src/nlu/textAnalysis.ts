@@ -56,6 +56,8 @@ const scopeEnders = new Set([
   'now',
 ]);
 const negationReach = 4;
+const pronounNegators = new Set(['nothing', 'none', 'nobody', 'neither']);
+const prepositionEnders = new Set(['in', 'into', 'at', 'on', 'from', 'as']);
 /**
  * A "no" that answers or exclaims rather than negates: "oh no its smoking", "no, the plug is hot",
  * "no it's still stuck". Before a subject or after an interjection, it negates nothing that follows.
@@ -252,13 +254,18 @@ export function analyse(text: string, speller?: SpellingCorrector): AnalysedText
   const stems = words.map(stem);
   const negated = words.map(() => false);
   let reach = 0;
+  let strong = false;
   words.forEach((word, i) => {
-    if (scopeEnders.has(word)) reach = 0;
+    // "nothing on the car is hot": a negating pronoun reaches past prepositions, to the clause's end.
+    if (scopeEnders.has(word) && !(strong && prepositionEnders.has(word))) reach = 0;
     else if (reach > 0) {
       negated[i] = true;
       reach--;
     }
-    if (negators.has(word) && !exclaims(words, i)) reach = negationReach;
+    if (negators.has(word) && !exclaims(words, i)) {
+      strong = pronounNegators.has(word);
+      reach = negationReach + (strong ? 2 : 0);
+    } else if (reach === 0) strong = false;
   });
   return { words, stems, possessive: split.possessive, negated, asked: split.asked };
 }

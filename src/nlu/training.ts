@@ -101,6 +101,7 @@ export function chooseReplyThreshold(
   replies: ReplyExample[],
   gazetteer: Gazetteer,
   folds = thresholdFolds,
+  previous?: number,
 ): { minConfidence: number; report: ReplyReport } {
   const vocabulary = vocabularyOf(
     [],
@@ -119,6 +120,7 @@ export function chooseReplyThreshold(
     for (const doc of test) held.push({ act: doc.intent as ReplyAct, ranking: scorer.rank(doc.features) });
   }
   let best: { minConfidence: number; report: ReplyReport; utility: number } | undefined;
+  let kept: typeof best;
   for (const minConfidence of confidenceGrid) {
     const predictions = held.map(({ act, ranking }) => ({ act, predicted: decideReply(ranking, minConfidence).act }));
     const utility = predictions.reduce(
@@ -126,8 +128,12 @@ export function chooseReplyThreshold(
       0,
     );
     if (!best || utility > best.utility) best = { minConfidence, utility, report: replyReport(predictions) };
+    if (previous !== undefined && Math.abs(minConfidence - previous) < 1e-6)
+      kept = { minConfidence, utility, report: replyReport(predictions) };
   }
-  return { minConfidence: best!.minConfidence, report: best!.report };
+  // As for the intent thresholds: the previous one stays while it is about as good.
+  const chosen = kept && kept.utility >= best!.utility - stayTolerance * held.length ? kept : best!;
+  return { minConfidence: chosen.minConfidence, report: chosen.report };
 }
 
 /** Held-out figures of the reply model: accuracy, and of the acts read (not `other`), how many were right. */
@@ -161,6 +167,7 @@ export function chooseThresholds(
   gazetteer: Gazetteer,
   kind: ClassifierKind = modelKind,
   folds = thresholdFolds,
+  previous?: Thresholds,
 ): { thresholds: Thresholds; report: EvaluationReport } {
   const held: (LabelledText & Inspection)[] = [];
   for (const { train, test } of stratifiedFolds(examples, folds)) {
@@ -168,6 +175,7 @@ export function chooseThresholds(
     for (const example of test) held.push({ ...example, ...recognizer.inspect(example.text) });
   }
   let best: { thresholds: Thresholds; report: EvaluationReport } | undefined;
+  let kept: { thresholds: Thresholds; report: EvaluationReport } | undefined;
   for (const minConfidence of confidenceGrid) {
     for (const minMargin of marginGrid) {
       const thresholds = { minConfidence, minMargin };
@@ -179,15 +187,27 @@ export function chooseThresholds(
         report.macroF1 > best.report.macroF1 + 0.001 ||
         (report.macroF1 > best.report.macroF1 - 0.001 && (report.oosRecall ?? 0) > (best.report.oosRecall ?? 0));
       if (better) best = { thresholds, report };
+      if (previous && same(thresholds, previous)) kept = { thresholds, report };
     }
   }
-  return best!;
+  // Macro-F1 is flat near its best, and its best pair wanders from one retraining to the next,
+  // moving every short reply: the previous pair stays while it is about as good.
+  const keep =
+    kept &&
+    kept.report.macroF1 >= best!.report.macroF1 - stayTolerance &&
+    (kept.report.oosRecall ?? 0) >= (best!.report.oosRecall ?? 0) - stayTolerance;
+  return keep ? kept! : best!;
 }
 
-/** The full training run behind `npm run train`. */
-export function trainModel(data: TrainingData): ModelFile {
-  const { thresholds, report } = chooseThresholds(data.examples, data.gazetteer, modelKind);
-  const replyThreshold = chooseReplyThreshold(data.replies, data.gazetteer);
+/** How much worse (macro-F1, out-of-scope recall, reply accuracy) the previous thresholds may be and stay. */
+const stayTolerance = 0.003;
+const same = (a: Thresholds, b: Thresholds) =>
+  Math.abs(a.minConfidence - b.minConfidence) < 1e-6 && Math.abs(a.minMargin - b.minMargin) < 1e-6;
+
+/** The full training run behind `npm run train`; `previous`: the model it replaces, whose thresholds stay while about as good. */
+export function trainModel(data: TrainingData, previous?: Pick<ModelFile, 'thresholds' | 'replies'>): ModelFile {
+  const { thresholds, report } = chooseThresholds(data.examples, data.gazetteer, modelKind, thresholdFolds, previous?.thresholds);
+  const replyThreshold = chooseReplyThreshold(data.replies, data.gazetteer, thresholdFolds, previous?.replies.minConfidence);
   const replies = { examples: data.replies, minConfidence: replyThreshold.minConfidence };
   const { vocabulary, bayes, linear, replies: replyModel } = trainRecognizer(data.examples, data.gazetteer, modelKind, thresholds, replies);
   return {

@@ -38,6 +38,8 @@ export const damageDetails = [
   'crackling',
   'cracked',
   'release_cord',
+  'shock',
+  'exposed_wires',
 ] as const;
 export type DamageDetail = (typeof damageDetails)[number];
 

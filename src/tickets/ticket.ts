@@ -60,6 +60,8 @@ export const damageDetails = [
   'crackling',
   'cracked',
   'release_cord',
+  'shock',
+  'exposed_wires',
 ] as const;
 
 export const transcriptLimits = { maxTurns: 50, maxCharsPerTurn: 1000 } as const;

@@ -105,7 +105,7 @@ describe('KnowledgeSearch over the question table', () => {
 
 /** A knowledge of the given items (title and askedAs), as loadKnowledge would give it. */
 function knowledgeOf(items: Array<{ id: string; title: string; askedAs?: string[] }>, synonyms: string[][] = []): Knowledge {
-  const full: KnowledgeItem[] = items.map((item) => ({ kind: 'faq', text: `${item.title}.`, askedAs: [], ...item }));
+  const full: KnowledgeItem[] = items.map((item) => ({ kind: 'faq', text: `${item.title}.`, askedAs: [], mentionedAs: [], ...item }));
   return { items: full, synonyms, has: (id) => full.some((i) => i.id === id), get: (id) => full.find((i) => i.id === id)! };
 }
 
