@@ -83,7 +83,11 @@ export class ProductFacts {
     for (let start = 0; start < said.length; start++) {
       for (let length = Math.min(longestName, said.length - start); length > 0; length--) {
         const entry = this.byWords.get(said.slice(start, start + length).join(' '));
-        if (!entry || found[entry.kind]) continue;
+        if (!entry) continue;
+        // "Ford Mustang Mach-E": the make first, then its model, which says more.
+        const known = found[entry.kind];
+        const refines = known !== undefined && !known.includes('/') && entry.key.startsWith(`${known}/`);
+        if (known && !refines) continue;
         if (entry.everyday && !this.placed(said, start, entry)) continue;
         found[entry.kind] = entry.key;
         start += length - 1;
