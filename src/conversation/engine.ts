@@ -90,7 +90,15 @@ export class ConversationEngine {
     this.guide = new Guide({ content: deps.content, products: this.products });
     this.rules = deps.content.knowledge.items.filter((item) => item.mentionedAs.length > 0);
     const search = new KnowledgeSearch(deps.content.knowledge);
-    this.search = { find: (question) => search.find(this.products.withoutNames(question)) };
+    // A message is looked up several times a turn (is it a question the knowledge answers? damage
+    // asked about?): the last answer is kept, as the search is the costliest part of reading it.
+    let last: { question: string; hit: ReturnType<KnowledgeSearch['find']> } | undefined;
+    this.search = {
+      find: (question) => {
+        if (last?.question !== question) last = { question, hit: search.find(this.products.withoutNames(question)) };
+        return last.hit;
+      },
+    };
     this.handoff = new HandoffStage({
       messages: deps.content.messages,
       tickets: deps.tickets,
