@@ -17,6 +17,19 @@ mockOutsideHttp('127.0.0.1');
 
 afterEach(() => nock.cleanAll());
 
+/** The service on the shared Redis, its tickets to the (nocked) installers' webhook, ready. */
+async function serviceWithWebhook() {
+  const running = await startService({
+    REDIS_URL: sharedRedisUrl,
+    REDIS_KEY_PREFIX: redis.prefix,
+    TICKET_WEBHOOK_URL: `${webhook}/tickets`,
+    TICKET_WEBHOOK_SECRET: 'test-secret',
+    TICKET_OUTBOX_FILE: outbox.path(),
+  });
+  await waitUntilUp(`${running.baseUrl}/readyz`);
+  return running;
+}
+
 test('over HTTP with Redis: a redelivered and a repeated "yes, create it" give one ticket at the webhook, one reference', async () => {
   const received: { reference: string; id: string }[] = [];
   let reference = '';
@@ -27,15 +40,8 @@ test('over HTTP with Redis: a redelivered and a repeated "yes, create it" give o
       received.push(body as { reference: string; id: string });
       return { id: 'installer-1' };
     });
-  const running = await startService({
-    REDIS_URL: sharedRedisUrl,
-    REDIS_KEY_PREFIX: redis.prefix,
-    TICKET_WEBHOOK_URL: `${webhook}/tickets`,
-    TICKET_WEBHOOK_SECRET: 'test-secret',
-    TICKET_OUTBOX_FILE: outbox.path(),
-  });
+  const running = await serviceWithWebhook();
   try {
-    await waitUntilUp(`${running.baseUrl}/readyz`);
     const conversationId = `handoff-${randomUUID()}`;
     const say = async (text: string, id?: string) =>
       textsOf((await postActivity(running.baseUrl, messageActivity(conversationId, text, id ? { id } : {}))).replies);
@@ -68,15 +74,8 @@ test('over HTTP with Redis: a redelivered and a repeated "yes, create it" give o
 
 test('over HTTP with Redis: a ticket the receiver refuses for good is told to the driver once, on their next message', async () => {
   nock(webhook).post('/tickets').reply(422, { error: 'unknown site' });
-  const running = await startService({
-    REDIS_URL: sharedRedisUrl,
-    REDIS_KEY_PREFIX: redis.prefix,
-    TICKET_WEBHOOK_URL: `${webhook}/tickets`,
-    TICKET_WEBHOOK_SECRET: 'test-secret',
-    TICKET_OUTBOX_FILE: outbox.path(),
-  });
+  const running = await serviceWithWebhook();
   try {
-    await waitUntilUp(`${running.baseUrl}/readyz`);
     const conversationId = `refused-${randomUUID()}`;
     const say = async (text: string) => textsOf((await postActivity(running.baseUrl, messageActivity(conversationId, text))).replies);
     for (const text of [
