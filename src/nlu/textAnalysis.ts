@@ -123,7 +123,26 @@ const emailLike = /[\p{L}\p{N}._%+'-]+@[\p{L}\p{N}.-]+\.[\p{L}]{2,}/gu;
 const phoneLike = /(?:\+|\b00)?\d[\d ()./-]{7,}\d/g;
 
 /** The words of `tokenize`, and which of them carried an 's. */
-function splitWords(text: string): { words: string[]; possessive: boolean[]; asked: boolean[] } {
+type Split = { words: string[]; possessive: boolean[]; asked: boolean[] };
+
+/**
+ * A turn splits the same message many times over (every button compared, every phrase list asked):
+ * the splits of recent texts are kept, bounded, and handed out as copies.
+ */
+const recentSplits = new Map<string, Split>();
+const maxRecentSplits = 256;
+
+function splitWords(text: string): Split {
+  let split = recentSplits.get(text);
+  if (!split) {
+    if (recentSplits.size >= maxRecentSplits) recentSplits.clear();
+    split = splitWordsOnce(text);
+    recentSplits.set(text, split);
+  }
+  return { words: [...split.words], possessive: [...split.possessive], asked: [...split.asked] };
+}
+
+function splitWordsOnce(text: string): Split {
   // "-4" and "minus 4" are the same cold.
   let normalised = text
     .replace(emailLike, ' emailaddress ')
