@@ -7,6 +7,7 @@ import type { ReleaseCatalogue } from '../../src/content/releaseFacts';
 import type { StoredConversation } from '../../src/conversation/conversationState';
 import type { Recognizer } from '../../src/nlu/types';
 import type { Ticket } from '../../src/tickets/ticket';
+import { riskyAdviceIn } from '../support/adviceRules';
 import { content, guidedChat, memoryTicketDelivery } from '../support/guidedChat';
 
 /** The format of test/conversations/*.yaml (README.md there). */
@@ -139,9 +140,6 @@ function textsOf(activity: Partial<Activity>): string[] {
 }
 
 /** Words of force and tools: a sentence of the bot naming one must be a "don't". */
-const riskyAdvice =
-  /\b(force|forcing|yank|lever|prise|prising|pry|prying|screwdriver|pliers|hammer|crowbar|wd-?40|lubric\w*|grease|spray|twist\w*|wiggle|jiggle|pull (it )?(really )?hard|open (up )?the (charger|unit)|take (the charger|it) apart)\b/i;
-const negative = /\b(don'?t|do not|never|not|no|without|avoid|rather than|instead of|shouldn'?t|mustn'?t)\b/i;
 
 export interface TurnReport {
   user: string;
@@ -261,10 +259,8 @@ const makersOwnSteps = [...everyFact(vehicles), ...everyFact(chargers)]
 function checkRules(replies: string[], saidSoFar: string[], after: StoredConversation | undefined): string[] {
   const failures: string[] = [];
   for (const reply of replies) {
-    for (const sentence of reply.split(/(?<=[.!?:;])\s+|\n+/)) {
-      const makersStep = makersOwnSteps.some((text) => text.includes(sentence.trim()));
-      if (riskyAdvice.test(sentence) && !negative.test(sentence) && !makersStep)
-        failures.push(`RULE: advises force or tools: "${sentence}"`);
+    for (const sentence of riskyAdviceIn(reply)) {
+      if (!makersOwnSteps.some((text) => text.includes(sentence.trim()))) failures.push(`RULE: advises force or tools: "${sentence}"`);
     }
   }
   const safety = patternsOf('safety', 'webchat')[0];

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import nock from 'nock';
+import { handoffTurns, referenceIn } from '../support/faults';
 import { content } from '../support/guidedChat';
 import { messageActivity, postActivity, textsOf } from '../support/http';
 import { mockOutsideHttp } from '../support/outsideHttp';
@@ -9,7 +10,7 @@ import { waitFor } from '../support/waitFor';
 import { tempOutboxFile } from '../tickets/fixtures';
 import { sharedRedisUrl, useSharedRedis } from '../state/redisTestKit';
 
-const { buttons, handoff } = content.messages;
+const { handoff } = content.messages;
 const webhook = 'https://installers.example.test';
 const redis = useSharedRedis();
 const outbox = tempOutboxFile();
@@ -46,20 +47,12 @@ test('over HTTP with Redis: a redelivered and a repeated "yes, create it" give o
     const say = async (text: string, id?: string) =>
       textsOf((await postActivity(running.baseUrl, messageActivity(conversationId, text, id ? { id } : {}))).replies);
 
-    for (const text of [
-      'my cable is stuck in the car',
-      buttons.person,
-      'Sam Taylor',
-      '07700 900123',
-      'Leeds',
-      handoff.buttons.skip,
-      handoff.buttons.skip,
-    ]) {
+    for (const text of handoffTurns) {
       await say(text);
     }
     const yesId = `yes-${randomUUID()}`;
     const [confirmation] = await say(handoff.buttons.create, yesId);
-    reference = confirmation.match(/EVC-[2-9A-HJKMNP-Z]{6}/)![0];
+    reference = referenceIn([confirmation]);
     expect(await say(handoff.buttons.create, yesId)).toEqual([]); // the channel's retry of the same activity
     expect((await say(handoff.buttons.create))[0]).toContain(reference); // the user pressing it again
 
@@ -78,17 +71,8 @@ test('over HTTP with Redis: a ticket the receiver refuses for good is told to th
   try {
     const conversationId = `refused-${randomUUID()}`;
     const say = async (text: string) => textsOf((await postActivity(running.baseUrl, messageActivity(conversationId, text))).replies);
-    for (const text of [
-      'my cable is stuck in the car',
-      buttons.person,
-      'Sam Taylor',
-      '07700 900123',
-      'Leeds',
-      handoff.buttons.skip,
-      handoff.buttons.skip,
-    ])
-      await say(text);
-    const reference = (await say(handoff.buttons.create))[0].match(/EVC-[2-9A-HJKMNP-Z]{6}/)![0];
+    for (const text of handoffTurns) await say(text);
+    const reference = referenceIn(await say(handoff.buttons.create));
     const notice = handoff.notDelivered.replace('{reference}', reference);
     // The queue's worker tries it, is refused with 422, and dead-letters it at once (no retry for a 4xx).
     let replies: string[] = [];
