@@ -37,6 +37,7 @@ import { ConversationEngine } from './conversation/engine';
 import { procedureStepsOf } from './insights/procedureSteps';
 import { createInsightsRecorder, type InsightsRecorder } from './insights/recorder';
 import { RedisInsightsStore } from './insights/redisInsightsStore';
+import { WriteBehindInsightsStore } from './insights/writeBehindStore';
 import { insightsRoutes } from './insights/routes';
 import { type InsightsStore, MemoryInsightsStore } from './insights/store';
 import { inputLimitsMiddleware } from './inputLimits';
@@ -101,9 +102,17 @@ export function buildBotRuntime(
     : memoryConversationState(config, messages, logger, parts.memoryStorage);
   if (state.kind === 'memory') logger.warn('No Redis configured: conversation state is kept in memory, in this process only');
   const { retentionDays } = config.insights;
-  const insightsStore = redis
-    ? new RedisInsightsStore(redis, { keyPrefix: config.redis.keyPrefix, retentionDays })
-    : new MemoryInsightsStore({ retentionDays });
+  // During a Redis outage every write would say so: the state client logs the outage once.
+  const insightsNotWritten = (error: unknown) =>
+    logger[redis && isRedisUnavailable(redis, error) ? 'debug' : 'error']({ err: error }, 'insights not recorded');
+  // In Redis, written behind: one command a second rather than one a turn.
+  const writtenBehind =
+    redis &&
+    new WriteBehindInsightsStore(new RedisInsightsStore(redis, { keyPrefix: config.redis.keyPrefix, retentionDays }), {
+      flushMs: 1000,
+      onFailure: insightsNotWritten,
+    });
+  const insightsStore = writtenBehind || new MemoryInsightsStore({ retentionDays });
   const insights = { recorder: createInsightsRecorder({ store: insightsStore, logger, redis }), store: insightsStore };
 
   const photos = photoParts(config, logger, redis);
@@ -148,8 +157,9 @@ export function buildBotRuntime(
       { name: 'conversationState', isReady: async () => state.isReady() },
     ],
     close: async () => {
-      // Tickets still waiting for delivery are kept (queue or outbox file) before Redis goes away.
+      // Tickets still waiting for delivery are kept (queue or outbox file) before Redis goes away; so are the insights.
       await tickets.close();
+      await writtenBehind?.flush().catch(insightsNotWritten);
       await state.close();
     },
   };

@@ -172,14 +172,15 @@ function inputOf(activity: Partial<Activity>, kind: 'start' | 'message' | 'live'
     const liveTicket = data.kind === 'liveJoined' ? { reference: data.reference, ticketId: data.ticketId } : undefined;
     return { ...where, kind: data.kind, text: data.kind === 'liveMessage' ? data.text : '', staffName: data.staffName, liveTicket };
   }
-  const answers = contactAnswersValueSchema.safeParse(activity.value);
+  // Most activities carry no value: a failed parse would build its issues for nothing.
+  const answers = activity.value === undefined ? undefined : contactAnswersValueSchema.safeParse(activity.value);
   const photos = photosIn(activity.channelData);
   return {
     ...where,
     kind,
     ...(photos.length > 0 ? { photos } : {}),
     text: typeof activity.text === 'string' ? activity.text : '',
-    contactAnswers: answers.success ? answers.data.contactAnswers : undefined,
+    contactAnswers: answers?.success ? answers.data.contactAnswers : undefined,
     staff: raisedByOf(activity),
   };
 }

@@ -7,9 +7,13 @@ import {
   AuthenticationConstants,
   AuthenticationError,
   type BotFrameworkAuthentication,
+  type ConnectorClient,
+  type ConnectorFactory,
 } from 'botframework-connector';
 import type { Request, Response, Server } from 'restify';
+import { KeptByKey } from '../keptByKey';
 import type { Logger } from '../logger';
+import { botAppIdOf } from '../security/botFrameworkAuthentication';
 import { internalErrorBody } from '../security/errorBodies';
 import { type RateLimit, sendTooManyRequests } from '../security/rateLimits';
 import type { RouteRegistrar } from '../server';
@@ -20,8 +24,14 @@ import { checkIncomingActivity } from './incomingActivity';
  * CloudAdapter, running a turn for a request this endpoint has already authenticated, with every
  * reply to the channel's connector bounded to `connectorTimeoutMs` and one it did not take failing
  * the turn's replies with the reason (`connectorReplies`, its first middleware).
+ *
+ * A connector client (an Azure HTTP pipeline of a dozen policies) is made once per bot, service URL
+ * and audience and kept, where CloudAdapter makes one every turn: that was a tenth of a turn's
+ * allocations. The clients are stateless between calls; their credentials cache and renew tokens.
  */
 export class EndpointAdapter extends CloudAdapter {
+  private readonly connectorClients = new KeptByKey<ConnectorClient>(keptConnectorClients);
+
   constructor(
     readonly authentication: BotFrameworkAuthentication,
     private readonly connectorTimeoutMs: number,
@@ -36,9 +46,17 @@ export class EndpointAdapter extends CloudAdapter {
     activity: Activity,
     logic: (context: TurnContext) => Promise<void>,
   ): Promise<InvokeResponse | undefined> {
-    const connectorFactory =
-      authenticated.connectorFactory && boundedConnectorFactory(authenticated.connectorFactory, this.connectorTimeoutMs);
+    const connectorFactory = authenticated.connectorFactory && this.keptFactory(authenticated.connectorFactory, authenticated);
     return this.processActivity({ ...authenticated, connectorFactory }, activity, logic);
+  }
+
+  private keptFactory(factory: ConnectorFactory, authenticated: AuthenticateRequestResult): ConnectorFactory {
+    const bounded = boundedConnectorFactory(factory, this.connectorTimeoutMs);
+    const botAppId = botAppIdOf(authenticated.claimsIdentity);
+    return {
+      create: (serviceUrl, audience) =>
+        this.connectorClients.get(JSON.stringify([botAppId, serviceUrl, audience ?? '']), () => bounded.create(serviceUrl, audience)),
+    };
   }
 
   /**
@@ -65,6 +83,9 @@ export class EndpointAdapter extends CloudAdapter {
     );
   }
 }
+
+/** Service URLs are few (one per channel and region); the bound only stops a caller that names many from growing the map. */
+const keptConnectorClients = 100;
 
 export interface BotFrameworkEndpointDeps {
   adapter: EndpointAdapter;

@@ -122,6 +122,8 @@ export const stageSchema = z.union([
   z.object({ kind: z.literal('afterLive'), reference: z.string() }),
 ]);
 
+const keptPhotosSchema = z.array(photoReferenceSchema).max(maxPhotosKept);
+
 /**
  * A stored conversation, checked before a turn relies on it: the record keeps what fits, and a stage
  * that does not fit (or names a step the content no longer has) becomes the start, remembered as
@@ -141,7 +143,7 @@ export function restoreConversation(
   if (!stage) problems.push('stage');
   const conversation: StoredConversation = { version: 2, welcomed: fields.welcomed === true, stage: stage ?? { kind: 'idle' }, record };
   if (!stage || fields.lostPlace === true) conversation.lostPlace = true;
-  const photos = z.array(photoReferenceSchema).max(maxPhotosKept).safeParse(fields.photos);
-  if (photos.success && photos.data.length > 0) conversation.photos = photos.data;
+  const photos = fields.photos === undefined ? undefined : keptPhotosSchema.safeParse(fields.photos);
+  if (photos?.success && photos.data.length > 0) conversation.photos = photos.data;
   return { conversation, problems };
 }

@@ -33,9 +33,12 @@ export const isPhotoId = (id: string): boolean => photoReferenceSchema.shape.id.
  */
 export const photosKey = 'photos';
 
+const photoListSchema = z.array(photoReferenceSchema).max(100);
+
 /** The photo references of an activity's channel data; anything else there is none. */
 export function photosIn(channelData: unknown): PhotoReference[] {
   const listed = (channelData as Record<string, unknown> | undefined)?.[photosKey];
-  const parsed = z.array(photoReferenceSchema).max(100).safeParse(listed);
+  if (listed === undefined) return [];
+  const parsed = photoListSchema.safeParse(listed);
   return parsed.success ? parsed.data : [];
 }

@@ -1,4 +1,5 @@
 import type { Storage, StoreItems } from 'botbuilder';
+import { jsonToWriteOf, withReadJson } from './jsonObject';
 import { ETagConflictError } from './stateErrors';
 
 interface StoredItem {
@@ -31,7 +32,7 @@ export class ExpiringMemoryStorage implements Storage {
     const found: StoreItems = {};
     for (const key of keys) {
       const item = this.items.get(key);
-      if (item) found[key] = { ...JSON.parse(item.json), eTag: item.eTag };
+      if (item) found[key] = withReadJson({ ...JSON.parse(item.json), eTag: item.eTag }, item.json);
     }
     return found;
   }
@@ -50,7 +51,7 @@ export class ExpiringMemoryStorage implements Storage {
       const { eTag: _expected, ...data } = item;
       const eTag = String(++this.writes);
       this.items.delete(key);
-      this.items.set(key, { json: JSON.stringify(data), eTag, expiresAt });
+      this.items.set(key, { json: jsonToWriteOf(item) ?? JSON.stringify(data), eTag, expiresAt });
       item.eTag = eTag;
     }
   }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Storage, StoreItems } from 'botbuilder';
-import { parseJsonObject } from './jsonObject';
+import { jsonToWriteOf, parseJsonObject, withReadJson } from './jsonObject';
 import { type RedisClient, type ScriptCommand, scriptCommand, stateCommand } from './redisClient';
 import { redisKeyFor } from './redisKeys';
 import { ETagConflictError } from './stateErrors';
@@ -107,7 +107,7 @@ export class RedisStorage implements Storage {
       const [eTag, data] = found[i];
       if (eTag === null || data === null) return;
       const fields = parseJsonObject(data);
-      if (fields) items[key] = { ...fields, eTag };
+      if (fields) items[key] = withReadJson({ ...fields, eTag }, data);
       else unreadable.push(this.setAside(key, eTag));
     });
     await Promise.all(unreadable);
@@ -148,7 +148,7 @@ export class RedisStorage implements Storage {
       throw new TypeError(`Storage: item "${key}" must be an object; nothing was written.`);
     }
     const { eTag, ...data } = item as { eTag?: unknown };
-    const json = JSON.stringify(data);
+    const json = jsonToWriteOf(item) ?? JSON.stringify(data);
     const bytes = Buffer.byteLength(json);
     if (bytes > this.options.maxItemBytes) throw new StateItemTooLargeError(key, bytes, this.options.maxItemBytes);
     const expectedETag = typeof eTag === 'string' && eTag !== '*' ? eTag : '';

@@ -1,4 +1,5 @@
 import { ConversationState, type TurnContext } from 'botbuilder';
+import { readJsonOf, withJsonToWrite } from './jsonObject';
 
 type StateObject = Record<string, unknown> & { eTag?: string };
 
@@ -46,7 +47,11 @@ export class SnapshotConversationState extends ConversationState {
     const key = await this.storageKey(context);
     const stored: StateObject | undefined = (await this.storage.read([key]))[key];
     const state = stored ?? {};
-    context.turnState.set(this.cacheKey, { state, snapshot: snapshotOf(state), eTag: stored?.eTag ?? notStored } satisfies CachedState);
+    context.turnState.set(this.cacheKey, {
+      state,
+      snapshot: readJsonOf(state) ?? snapshotOf(state),
+      eTag: stored?.eTag ?? notStored,
+    } satisfies CachedState);
     return state;
   }
 
@@ -56,7 +61,7 @@ export class SnapshotConversationState extends ConversationState {
     const state = cached?.state ?? {};
     const snapshot = snapshotOf(state);
     if (!force && snapshot === cached?.snapshot) return;
-    const item: StateObject = { ...state, eTag: cached?.eTag ?? '*' };
+    const item: StateObject = withJsonToWrite({ ...state, eTag: cached?.eTag ?? '*' }, snapshot);
     await this.storage.write({ [await this.storageKey(context)]: item });
     context.turnState.set(this.cacheKey, { state, snapshot, eTag: item.eTag ?? '*' } satisfies CachedState);
   }

@@ -1,3 +1,4 @@
+import { readJsonOf, withJsonToWrite } from '../../src/state/jsonObject';
 import type { Storage } from 'botbuilder';
 import { ETagConflictError } from '../../src/state/stateErrors';
 
@@ -97,5 +98,20 @@ export function fencedStorageContract(storageUnderTest: () => Storage): void {
     await storage.write({ [key]: { step: 1, eTag: 'not-stored' } });
     await expect(storage.write({ [key]: { step: 2, eTag: 'not-stored' } })).rejects.toThrow(ETagConflictError);
     expect((await storage.read([key]))[key].step).toBe(1);
+  });
+
+  test('an item says the JSON it was read as; changed in place and written back, it is written as it now is', async () => {
+    await storage.write({ [key]: { step: 1, notes: ['a'] } });
+    const read = (await storage.read([key]))[key] as { step: number; notes: string[]; eTag: string };
+    expect(readJsonOf(read)).toBe('{"step":1,"notes":["a"]}');
+    read.step = 2;
+    read.notes.push('b');
+    await storage.write({ [key]: read });
+    expect((await storage.read([key]))[key]).toMatchObject({ step: 2, notes: ['a', 'b'] });
+  });
+
+  test("an item's writer can hand over the JSON it already made: that is what is stored", async () => {
+    await storage.write({ [key]: withJsonToWrite({ step: 1 }, '{"step":1,"made":"by the writer"}') });
+    expect((await storage.read([key]))[key]).toMatchObject({ step: 1, made: 'by the writer' });
   });
 }
