@@ -207,8 +207,9 @@ export class ConversationEngine {
 
   private async dispatch(turn: Turn, reading: Reading, input: TurnInput): Promise<void> {
     const stage = turn.stage;
-    // "She says just yank it out": the rule first, whatever the stage makes of the rest.
-    if (reading.ruleMentioned && (stage.kind === 'idle' || stage.kind === 'guiding'))
+    // "She says just yank it out": the rule first, whatever the stage makes of the rest, at the
+    // contact questions and the rating too ("my husband wants to pry it").
+    if (reading.ruleMentioned && stage.kind !== 'live' && stage.kind !== 'afterLive')
       turn.say(this.guide.spoken(undefined, reading.ruleMentioned.text));
     switch (stage.kind) {
       case 'idle':
@@ -317,6 +318,10 @@ export class ConversationEngine {
   /** A procedure waits on a step's answer. */
   private atStep(turn: Turn, previous: GuideState, reading: Reading, input: TurnInput): void {
     const { interruption } = reading;
+    // "hubby's getting the crowbar": the rule was said first; with nothing else in the message, back to the step.
+    const onlyTheRule =
+      reading.ruleMentioned && !reading.answer && !reading.stepReport && !reading.scenario && reading.stepsDone.length === 0;
+    if (!interruption && onlyTheRule) return this.play(turn, this.guide.reask(previous, [this.messages.faqResume]), false, input);
     if (!interruption) return this.play(turn, this.guide.continue(previous, reading), false, input);
     const state = this.guide.noted(previous, reading);
     switch (interruption.kind) {

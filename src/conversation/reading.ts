@@ -113,6 +113,13 @@ export function readMessage(text: string, recognition: Recognition, expecting: E
   if (!isQuestion(text) && reading.interruption?.kind !== 'hazard') {
     const said = mentionTest(text, ['not', 'never', 'no', 'without']);
     reading.ruleMentioned = deps.rules.find((rule) => rule.mentionedAs.some(said));
+    if (reading.ruleMentioned) {
+      // "gonna just yank it out" tells of force meant, not of a cable that came out, nor a yes; and
+      // "the neighbour says spray it" is about the cable, not out of scope.
+      if (reading.interruption?.kind === 'freed' && !recognition.entities.cableFreed) reading.interruption = undefined;
+      if (reading.answer === 'affirm' && opensWithYesOrNo(text) !== 'yes' && !recognition.entities.cableFreed) reading.answer = undefined;
+      reading.outOfScope = false;
+    }
   }
   if (scenarioIntents.has(recognition.intent)) reading.scenario = recognition.intent as ProcedureScenario;
   // "Car's at 100% but the cable's still stuck" opens a conversation: not a "no" but a stuck cable.
@@ -168,8 +175,8 @@ function asksForInformation(text: string): boolean {
 /** A short question pointing back at the step ("where's that?", "how do I do it?"). */
 function refersBack(text: string): boolean {
   const said = words(text);
-  // "Where's the isolator for it?" names what it asks about.
-  const namesIt = said.includes('the') || said.includes('my');
+  // "Where's the isolator for it?" names what it asks about; "what if it sparks?" supposes something new.
+  const namesIt = said.includes('the') || said.includes('my') || said.includes('if');
   return (
     said.length <= 6 &&
     !namesIt &&

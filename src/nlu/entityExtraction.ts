@@ -153,6 +153,8 @@ export class EntityExtractor {
     // Longest first, so "cold snap" is the cold and not a snapped part.
     for (const cue of this.cues.matchLongest(text)) {
       if (cue.negated) continue;
+      // "What if it melts?" supposes damage, it does not report it.
+      if (cue.value === 'damage' && supposed(text, cue.start)) continue;
       if (cue.value === 'cable_stuck')
         topics.add(side === 'car' ? 'stuck_in_car' : side === 'charger' ? 'stuck_in_charger' : 'cable_stuck');
       else topics.add(cue.value);
@@ -224,10 +226,11 @@ export class EntityExtractor {
     // count, but the same detail said elsewhere in the message still does.
     const excepted = (m: PhraseMatch<DamageDetail>) =>
       (this.damageWithout.get(m.value)?.matchAll(text) ?? []).some((w) => w.start < m.end && m.start < w.end);
+    // "The plug is not warm": a negation inside the phrase counts as much as one before it.
     const named = new Set(
       this.damageAny
         .matchAll(text)
-        .filter((m) => !m.negated && !excepted(m))
+        .filter((m) => !m.negated && !text.negated[m.end - 1] && !excepted(m) && !supposed(text, m.start))
         .map((m) => m.value),
     );
     return damageDetails.filter((detail) => named.has(detail) && (this.damageWith.get(detail)?.occursIn(text) ?? true));
@@ -238,6 +241,59 @@ export class EntityExtractor {
     const said = this.power.matchAll(text).map((m) => (m.negated ? (m.value === 'back' ? 'off' : 'back') : m.value));
     return said.at(-1);
   }
+}
+
+/** Words that make what follows in their clause a supposition: "what if it starts smoking?", "in case it sparks". */
+const supposing = new Set(['suppose', 'supposing', 'imagine', 'hypothetically', 'hypothetical', 'case']);
+/** After "if", words of what has not happened: "if it ever", "if it starts", "if it were to". */
+const notYet = new Set([
+  'ever',
+  'start',
+  'starts',
+  'begin',
+  'begins',
+  'were',
+  'does',
+  'should',
+  'would',
+  'happen',
+  'happens',
+  'gets',
+  'goes',
+  'turns',
+  'becomes',
+  'catches',
+  'did',
+]);
+/** Modals and the future: "could it catch fire?", "am I going to get a shock?". */
+const modals = new Set(['could', 'would', 'will', 'might', 'may', 'can', 'should', 'shall', 'going', 'gonna']);
+const perceiving = new Set(['smell', 'see', 'hear', 'feel', 'notice', 'tell', 'sense', 'spot']);
+const askingWords = new Set(['what', 'how', 'whats', 'hows']);
+/** How far before a hazard word a modal makes it a possibility ("could it catch fire?"). */
+const modalReach = 4;
+
+/**
+ * Whether the words from `index` are only supposed, not reported: "what if it starts smoking?", "in
+ * case it sparks", "if it ever gets hot", "could it catch fire?", "will it melt?". A suspicion of
+ * the present ("it might be overheating", "if it's smoking should I pull it?") is reported.
+ */
+function supposed(text: AnalysedText, index: number): boolean {
+  let clauseStart = index;
+  while (clauseStart > 0 && text.words[clauseStart - 1] !== clauseBreak) clauseStart--;
+  const before = text.words.slice(clauseStart, index);
+  if (before.some((word) => supposing.has(word))) return true;
+  const ifAt = before.lastIndexOf('if');
+  if (ifAt >= 0) {
+    if (before.slice(0, ifAt).some((word) => askingWords.has(word))) return true;
+    if (before.slice(ifAt + 1).some((word) => notYet.has(word))) return true;
+  }
+  const near = before.slice(-modalReach);
+  const modalAt = near.findIndex((word) => modals.has(word));
+  if (modalAt < 0) return false;
+  const after = [...near.slice(modalAt + 1), text.words[index]];
+  // "It will not come out and it's hot" states; "it could be overheating" suspects what is happening.
+  // "I can smell burning", "I could see sparks": what is perceived is reported.
+  return !after.some((word) => word === 'not' || word === 'be' || word === 'been' || perceiving.has(word));
 }
 
 /** How far a freed cue and the end it speaks of may be apart, within one clause. */

@@ -145,6 +145,8 @@ function splitWords(text: string): Split {
 function splitWordsOnce(text: string): Split {
   // "-4" and "minus 4" are the same cold.
   let normalised = text
+    // Zero-width and soft-hyphen characters hide inside words ("stu\u200bck"): they are no part of them.
+    .replace(/[\u00ad\u180e\u200b-\u200f\u2060-\u2064\ufeff]/g, '')
     .replace(emailLike, ' emailaddress ')
     .replace(phoneLike, ' phonenumber ')
     .replace(/(^|[\s(])-(\d)/g, '$1minus $2')

@@ -94,6 +94,7 @@ const questionOpeners = new Set([
   'would',
   'may',
   'am',
+  'shall',
   'whats',
   'hows',
   'wheres',
@@ -131,6 +132,8 @@ const fillers = new Set([
   'great',
   'thanks',
 ]);
+/** The words that turn a message opening with "if" into a question: "if it sparks, what do I do". */
+const supposedAsks = new Set(['what', 'how', 'should', 'shall', 'can', 'could', 'do', 'does']);
 /** Openers that, followed by "not", state rather than ask: "can't get it out", "won't come out". */
 const statedWithNot = new Set(['can', 'could', 'do', 'does', 'will', 'would', 'is', 'are']);
 /** "I want to know where the isolator is", "no idea how to": a question asked as a statement. */
@@ -155,7 +158,9 @@ export function opensAsQuestion(text: string): boolean {
   const at = said.findIndex((word) => !fillers.has(word));
   const opener = said[at] ?? '';
   if (statedWithNot.has(opener) && said[at + 1] === 'not') return false;
-  return questionOpeners.has(opener) || (opener === 'what' && said[at + 1] === 'about');
+  // "if it ever starts smoking what do I do": a supposition that goes on to ask.
+  const supposes = (opener === 'if' || (opener === 'in' && said[at + 1] === 'case')) && said.slice(at + 2).some((w) => supposedAsks.has(w));
+  return questionOpeners.has(opener) || (opener === 'what' && said[at + 1] === 'about') || supposes;
 }
 
 const yesWords = new Set(['yes', 'yeah', 'yep', 'yup', 'yea', 'yeh', 'ya', 'yh', 'aye', 'yas']);

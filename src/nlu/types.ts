@@ -40,6 +40,7 @@ export const damageDetails = [
   'release_cord',
   'shock',
   'exposed_wires',
+  'water',
 ] as const;
 export type DamageDetail = (typeof damageDetails)[number];
 
