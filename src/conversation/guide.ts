@@ -156,6 +156,12 @@ export class Guide {
     if (correction && side && side !== 'both' && end && side !== end && freedEnd !== end) {
       return this.switchTo(state, scenarioOfSide[side], reading);
     }
+    // "It's a tethered one actually": a charger with its cable fixed has no socket to hold it, so the car end.
+    if (state.procedure === 'stuck_in_charger' && !this.tethered(previous) && this.tethered(state)) {
+      state.entities.side = 'car';
+      const why = [this.texts(state, ['charger_types'])[0], ...this.makersSay(state, ['charger_types'])];
+      return this.enter(state, 'stuck_in_car', reading, [...why, ...this.introOf(state, 'stuck_in_car')]);
+    }
     // "Sorry, I haven't actually stopped it yet": back to a step skipped as done.
     const undone = this.undoneStep(previous, state, reading);
     if (undone) return this.follow(state, { step: undone }, [this.deps.content.messages.stepReplies.backToStep]);

@@ -108,7 +108,12 @@ export function readMessage(text: string, recognition: Recognition, expecting: E
     : report !== undefined && deps.stepsDoneIn
       ? deps.stepsDoneIn(report)
       : (recognition.entities.stepsDone ?? []);
-  const reading: Reading = { text, recognition, outOfScope: recognition.intent === 'out_of_scope', stepsDone };
+  const reading: Reading = {
+    text,
+    recognition: withPowerAsSaid(text, recognition),
+    outOfScope: recognition.intent === 'out_of_scope',
+    stepsDone,
+  };
   const button = (Object.keys(stepButtons) as ButtonKey[]).find((key) => sameWords(text, deps.messages.buttons[key]));
   if (button && expecting.kind !== 'handoff') return { ...reading, ...stepButtons[button], stepsDone: [] };
   if (deps.ownWords(text)) return reading;
@@ -120,6 +125,9 @@ export function readMessage(text: string, recognition: Recognition, expecting: E
   reading.interruption = interruptionOf(text, recognition, deps, reply?.act, asking);
   reading.answer = stepAnswer(expecting, recognition, text);
   if (reply && expecting.kind === 'step') readAsReply(reading, reply.act, expecting.step);
+  // "It's a tethered one actually", "it's my wife's Polestar": a fact, however the classifier leans, is no yes.
+  if (reading.answer === 'affirm' && expecting.kind === 'step' && tellsAFact(text, recognition) && reply?.act !== 'freed')
+    reading.answer = undefined;
   if (expecting.kind === 'step' && expecting.ask !== 'freed') readAsCheck(reading, expecting.ask);
   if (asking && !opensAsQuestion(text) && (reading.answer || reading.stepReport)) reading.reportsAndAsks = true;
   if (deps.impatienceWords?.some(mentionTest(text, ['not', 'never']))) reading.impatient = true;
@@ -152,6 +160,27 @@ export function readMessage(text: string, recognition: Recognition, expecting: E
   }
   if (recognition.intent === 'greeting' || recognition.intent === 'thanks') reading.smallTalk = recognition.intent;
   return reading;
+}
+
+/**
+ * "Not yet, still waiting for it to come back": the power coming back only hoped for is the power
+ * still off, not back.
+ */
+function withPowerAsSaid(text: string, recognition: Recognition): Recognition {
+  if (recognition.entities.power !== 'back') return recognition;
+  const said = words(text).join(' ');
+  const awaited = /\b(?:wait|waiting|waited|until|till|til|when|once|if|before|hoping|hope)\b(?:\s\w+){0,4}\s(?:back|on|restored)\b/.test(
+    said,
+  );
+  const notYet = opensWithYesOrNo(text) === 'no' || /\b(?:not yet|still waiting|still off|still out|not back)\b/.test(said);
+  if (!(awaited && notYet)) return recognition;
+  return { ...recognition, entities: { ...recognition.entities, power: 'off' } };
+}
+
+/** A message that tells of the car, the charger or a correction, without a yes of its own. */
+function tellsAFact(text: string, recognition: Recognition): boolean {
+  const { correction, chargerType, vehicleMake, chargerBrand } = recognition.entities;
+  return !!(correction || chargerType || vehicleMake || chargerBrand) && opensWithYesOrNo(text) !== 'yes' && !onlyYes(text);
 }
 
 /** Reply acts that say the step was worked on: "I stopped it" is not cancelling. */
@@ -238,7 +267,8 @@ function readAsReply(reading: Reading, act: string, step: string): void {
     if (reading.interruption?.kind === 'freed') reading.interruption = undefined;
     if (reading.answer === 'affirm') reading.answer = undefined;
     if (!entities.stuck || partly) {
-      reading.stepReport = partly ? 'partly' : 'did_it';
+      // "Tried that": done, and it did not work.
+      reading.stepReport = partly ? 'partly' : said.includes('tried') ? 'tried_before' : 'did_it';
       return;
     }
   }
