@@ -282,6 +282,7 @@ function readAsReply(reading: Reading, act: string, step: string): void {
     act !== 'still_stuck' &&
     !reading.interruption &&
     reading.answer !== 'deny' &&
+    !(reading.answer === 'affirm' && saysItWorked(reading.text)) &&
     (reading.stepsDone.includes(step) || (reading.stepsDone.length > 0 && !reading.answer && !entities.stuck));
   const report = isStepReport(act) ? act : toldOfTheStep ? 'did_it' : undefined;
   // "yep!!" to "did it come free?" is a yes, whatever else it could report.
@@ -370,7 +371,26 @@ function yesBut(said: string[]): boolean {
 /** Words that say the step worked ("that did it", "worked", "sorted"): the result, not just the doing. */
 function saysItWorked(text: string): boolean {
   const said = mentionTest(text, ['not', 'never', 'no', 'nothing']);
-  const worked = ['worked', 'works', 'did the trick', 'done the trick', 'sorted', 'it did', 'that did it', 'this did it'];
+  const worked = [
+    'worked',
+    'works',
+    'did the trick',
+    'done the trick',
+    'sorted',
+    'it did',
+    'that did it',
+    'this did it',
+    // "Pressed stop and it's released": the result said in so many words.
+    'released',
+    'let go',
+    'is free',
+    'free now',
+    'is out',
+    'out now',
+    'came out',
+    'popped out',
+    'unplugged',
+  ];
   return worked.some(said) || /\b\w+ing (?:it )?did it\b/i.test(text) || /\b(?:that|this)(?:'s| has| is|s)? done it\b/i.test(text);
 }
 
