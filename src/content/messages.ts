@@ -131,7 +131,26 @@ export const messagesSchema = z
     buttons: exactlyEach(buttonKeys, text),
     alreadyTried: text,
     nextStep: text,
-    stepReplies: z.object({ triedBefore: text, partly: text, progress: text, waiting: text, stepAgain: text, cannotMoveOn: text }).strict(),
+    stepReplies: z
+      .object({
+        triedBefore: text,
+        partly: text,
+        progress: text,
+        waiting: text,
+        stepAgain: text,
+        cannotMoveOn: text,
+        /** A driver losing patience: said before the step again, with the offer of a person. */
+        impatient: text,
+        /** A step said to be done earlier turns out not to be: back to it. */
+        backToStep: text,
+        /** A fact that answered a check earlier (the power) is now said the other way. */
+        factChanged: text,
+        /** "Not sure" to a yes/no or which-end question with no help of its own. */
+        unsure: text,
+      })
+      .strict(),
+    /** What a driver losing patience writes ("this is useless", "just tell me"). */
+    impatienceWords: z.array(text).min(1),
     clarify: z.object({ didItWork: text }).strict(),
     oneEndFree: text,
     bothEnds: text,

@@ -202,6 +202,8 @@ export class ConversationEngine {
       hazardDetails: content.dialogs.interruptions.damage.safety.details,
       ownWords: (said) => (handoff ? this.handoff.ownWords(handoff, said) : false),
       rules: this.rules,
+      impatienceWords: content.messages.impatienceWords,
+      stepsDoneIn: (said) => this.deps.recognizer.entitiesOf(said).stepsDone ?? [],
     });
   }
 
@@ -334,13 +336,17 @@ export class ConversationEngine {
         );
       case 'freed':
         return this.play(turn, this.guide.freedAtStep(state, reading), false, input);
-      case 'question':
-        return this.play(
-          turn,
-          this.guide.reask(state, [...this.answerTo(interruption.item, state, state.tried, reading.text), this.messages.faqResume]),
-          false,
-          input,
-        );
+      case 'question': {
+        const answer = this.answerTo(interruption.item, state, state.tried, reading.text);
+        // "Stopped it but it still won't let go, is it broken?": the question answered, and the report
+        // read as the step's answer, rather than the step asked again as if nothing was said.
+        if (reading.reportsAndAsks) {
+          const after = this.guide.continue(previous, { ...reading, interruption: undefined, unansweredQuestion: undefined });
+          if (after.misread !== 'unplaced')
+            return this.play(turn, { ...after, say: withoutRepeats([...answer, ...after.say]) }, false, input);
+        }
+        return this.play(turn, this.guide.reask(state, [...answer, this.messages.faqResume]), false, input);
+      }
       case 'help':
         return this.play(turn, this.guide.helpAtStep(state), false, input);
       default:
@@ -582,6 +588,11 @@ function expectationOf(stage: Stage, guide: Guide): Expectation {
     case 'afterLive':
       return { kind: 'afterStep' };
   }
+}
+
+/** Texts in order, each said once (an answer and the step after it can share one). */
+function withoutRepeats(texts: string[]): string[] {
+  return texts.filter((text, i) => texts.indexOf(text) === i);
 }
 
 function handoffContext(input: TurnInput): HandoffContext {

@@ -156,6 +156,18 @@ export class Guide {
     if (correction && side && side !== 'both' && end && side !== end && freedEnd !== end) {
       return this.switchTo(state, scenarioOfSide[side], reading);
     }
+    // "It's a tethered one actually": a charger with its cable fixed has no socket to hold it, so the car end.
+    if (state.procedure === 'stuck_in_charger' && !this.tethered(previous) && this.tethered(state)) {
+      state.entities.side = 'car';
+      const why = [this.texts(state, ['charger_types'])[0], ...this.makersSay(state, ['charger_types'])];
+      return this.enter(state, 'stuck_in_car', reading, [...why, ...this.introOf(state, 'stuck_in_car')]);
+    }
+    // "Sorry, I haven't actually stopped it yet": back to a step skipped as done.
+    const undone = this.undoneStep(previous, state, reading);
+    if (undone) return this.follow(state, { step: undone }, [this.deps.content.messages.stepReplies.backToStep]);
+    // "Actually the power's still off": the check the power answered, answered again.
+    const recheck = this.powerChanged(previous, state, step, reading);
+    if (recheck) return recheck;
     if (freedEnd && step.ask === 'freed') return this.oneEndFree(state, step, freedEnd, correction);
     // "Both ends are stuck": the car end first, then back to the charger.
     if (side === 'both' && end && !state.returns.length && step.ask === 'freed') return this.bothEnds(state, step);
@@ -177,6 +189,12 @@ export class Guide {
       return this.switchTo(state, situation, reading);
     }
     if (reading.answer) return this.answer(state, step, reading.answer);
+    // "Not sure", "kind of": how to tell, and the question again.
+    if (reading.unsure) return this.reask(state, this.helpFor(state, step));
+    // "This is useless", "just tell me how to get it out": sorry, the step in short, and the offer of a person.
+    const sameStory = !reading.scenario || reading.scenario === state.procedure || reading.scenario === 'cable_stuck';
+    if (reading.impatient && sameStory && !reading.outOfScope)
+      return this.reask(state, [this.deps.content.messages.stepReplies.impatient, ...this.instruction(state, step)]);
     if (reading.scenario) {
       if (reading.scenario === state.procedure || reading.scenario === 'cable_stuck') {
         // "It's still stuck in the car" while freeing the car end is a no, not a new story; "it's a
@@ -272,6 +290,49 @@ export class Guide {
       case 'waiting':
         return this.ask(state, [stepReplies.waiting]);
     }
+  }
+
+  /** What explains a step to a driver who is not sure: its help, or its instruction again. */
+  private helpFor(state: GuideState, step: Step): string[] {
+    const { stepReplies } = this.deps.content.messages;
+    if (step.help.length > 0) return [this.texts(state, step.help).join(' ')];
+    const again = this.instruction(state, step);
+    return again.length > 0 ? [stepReplies.stepAgain, ...again] : [stepReplies.unsure];
+  }
+
+  /**
+   * A step of this procedure skipped because the driver said it was done, which they now say it was
+   * not ("I haven't actually stopped it yet"): the first such step, to go back to.
+   */
+  private undoneStep(previous: GuideState, state: GuideState, reading: Reading): string | undefined {
+    const notDone = reading.recognition.entities.stepsNotDone ?? [];
+    if (notDone.length === 0) return undefined;
+    const steps = this.procedure(state.procedure).steps;
+    const current = steps.findIndex((s) => s.id === state.step);
+    const skipped = (id: string) =>
+      previous.tried.some((t) => t.step === id && t.outcome === 'tried_before') && !state.tried.some((t) => t.step === id);
+    return steps.slice(0, current).find((s) => notDone.includes(s.id) && skipped(s.id))?.id;
+  }
+
+  /**
+   * The power said to be back (or off) after the check that asked it was answered the other way:
+   * that check is answered again, and the procedure goes where the new answer leads.
+   */
+  private powerChanged(previous: GuideState, state: GuideState, step: Step, reading: Reading): Decision | undefined {
+    const { power } = reading.recognition.entities;
+    if (!power || step.answeredBy === 'power') return undefined;
+    const check = this.procedure(state.procedure).steps.find((s) => s.answeredBy === 'power');
+    if (!check) return undefined;
+    const answered = previous.tried.find((t) => t.step === check.id && t.procedure === state.procedure);
+    const before = previous.facts?.power ?? (answered?.outcome === 'yes' ? 'back' : answered?.outcome === 'no' ? 'off' : undefined);
+    if (!before || before === power) return undefined;
+    // At a "power back now?" check the answer is the new fact itself.
+    if (step.ask === 'yes_no') return undefined;
+    state.tried = state.tried.filter((t) => t.step !== check.id);
+    const answer = power === 'back' ? 'affirm' : 'deny';
+    this.record(state, check, answer);
+    state.step = check.id;
+    return this.follow(state, targetsOf(check)[answer]!, [this.deps.content.messages.stepReplies.factChanged]);
   }
 
   /** What the message adds to what we know (entities, steps done), before anything is decided. */

@@ -1,6 +1,7 @@
 import type { KnowledgeItem } from '../content/knowledge';
 import type { ButtonKey, Messages, ProcedureScenario } from '../content/messages';
 import type { AnswerKey, AskKind } from '../content/procedures';
+import { tokenize } from '../nlu/textAnalysis';
 import { isQuestion, mentionTest, onlyYes, opensAsQuestion, opensWithYesOrNo, sameWords, words } from '../nlu/textMatching';
 import type { DamageDetail, Recognition } from '../nlu/types';
 import type { KnowledgeSearch } from './knowledgeSearch';
@@ -52,6 +53,12 @@ export interface Reading {
   stepsDone: string[];
   /** A rule the message suggests breaking without asking ("she says just yank it out"): said first. */
   ruleMentioned?: KnowledgeItem;
+  /** The message reports first and asks after ("stopped it but still stuck, is it broken?"): both count. */
+  reportsAndAsks?: true;
+  /** "Not sure", "kind of", "dunno" to a yes/no or which-end question: neither answer, so the step explains. */
+  unsure?: true;
+  /** "This is useless", "just tell me how to get it out": the driver is losing patience. */
+  impatient?: true;
 }
 
 export interface ReadingDeps {
@@ -63,6 +70,10 @@ export interface ReadingDeps {
   ownWords: (text: string) => boolean;
   /** The rules said whenever a message suggests breaking them (`mentionedAs`). */
   rules: readonly KnowledgeItem[];
+  /** The steps a text says were done (the recognizer's), for the report part of a message that also asks. */
+  stepsDoneIn?: (text: string) => string[];
+  /** Phrases of a driver losing patience (`impatienceWords` of messages.yaml). */
+  impatienceWords?: readonly string[];
 }
 
 const stepButtons: Partial<Record<ButtonKey, Pick<Reading, 'answer' | 'interruption'>>> = {
@@ -83,34 +94,60 @@ const scenarioIntents = new Set<string>(['stuck_in_car', 'stuck_in_charger', 'ca
  * Reads one message against what was asked: a button typed or clicked first, then what must win at
  * any stage (`Interruption`), then the answer to the question asked and the situation it names.
  */
-export function readMessage(text: string, recognition: Recognition, expecting: Expectation, deps: ReadingDeps): Reading {
-  // A question never reports a step as done: "should I unlock the car?"
-  const stepsDone = opensAsQuestion(text) ? [] : (recognition.entities.stepsDone ?? []);
-  const reading: Reading = { text, recognition, outOfScope: recognition.intent === 'out_of_scope', stepsDone };
+export function readMessage(text: string, recognition: Recognition, expecting: Expectation, given: ReadingDeps): Reading {
+  // A question never reports a step as done: "should I unlock the car?"; nor does the question after
+  // a report: "still stuck, how long do I leave the isolator off?" has not restarted anything.
+  const split = reportBeforeQuestion(text);
+  const report = split?.report;
+  // "Done that, how long till it unlocks": the question is looked up on its own too.
+  const deps: ReadingDeps = split
+    ? { ...given, search: { find: (said) => given.search.find(said) ?? (said === text ? given.search.find(split.question) : undefined) } }
+    : given;
+  const stepsDone = opensAsQuestion(text)
+    ? []
+    : report !== undefined && deps.stepsDoneIn
+      ? deps.stepsDoneIn(report)
+      : (recognition.entities.stepsDone ?? []);
+  const reading: Reading = {
+    text,
+    recognition: withPowerAsSaid(text, recognition),
+    outOfScope: recognition.intent === 'out_of_scope',
+    stepsDone,
+  };
   const button = (Object.keys(stepButtons) as ButtonKey[]).find((key) => sameWords(text, deps.messages.buttons[key]));
   if (button && expecting.kind !== 'handoff') return { ...reading, ...stepButtons[button], stepsDone: [] };
   if (deps.ownWords(text)) return reading;
 
   // A question is never a reply act: "is it ok to take the plug out while charging?" is not "it's out".
   const reply = expecting.kind === 'step' && expecting.ask === 'freed' && !opensAsQuestion(text) ? recognition.reply : undefined;
-  reading.interruption = interruptionOf(text, recognition, deps, reply?.act);
+  // "No. Will it damage the car if I pull harder": a report, then a question, with or without its "?".
+  const asking = isQuestion(text) || report !== undefined;
+  reading.interruption = interruptionOf(text, recognition, deps, reply?.act, asking);
   reading.answer = stepAnswer(expecting, recognition, text);
   if (reply && expecting.kind === 'step') readAsReply(reading, reply.act, expecting.step);
-  if (!reading.interruption && isQuestion(text) && !deps.search.find(text)) reading.unansweredQuestion = true;
+  // "It's a tethered one actually", "it's my wife's Polestar": a fact, however the classifier leans, is no yes.
+  if (reading.answer === 'affirm' && expecting.kind === 'step' && tellsAFact(text, recognition) && reply?.act !== 'freed')
+    reading.answer = undefined;
+  if (expecting.kind === 'step' && expecting.ask !== 'freed') readAsCheck(reading, expecting.ask);
+  if (asking && !opensAsQuestion(text) && (reading.answer || reading.stepReport)) reading.reportsAndAsks = true;
+  if (deps.impatienceWords?.some(mentionTest(text, ['not', 'never']))) reading.impatient = true;
+  if (!reading.interruption && asking && !asksForNextStep(text) && !deps.search.find(text)) reading.unansweredQuestion = true;
   // "Where's that normally?", "how do I do that?": about what was just said, not a new question.
   const asksForSources = reading.interruption?.kind === 'question' && reading.interruption.item.listsSources;
   if (
     (reading.interruption?.kind === 'question' || reading.unansweredQuestion) &&
     !asksForSources &&
     expecting.kind === 'step' &&
-    refersBack(text)
+    refersBack(text) &&
+    // "How long will this take?" is asked as it stands: its answer matches it closely.
+    (deps.search.find(text)?.coverage ?? 0) < closeMatch
   ) {
     reading.interruption = undefined;
     reading.unansweredQuestion = true;
     reading.outOfScope = false;
   }
   // A question gets its answer anyway; a statement that suggests force gets the rule.
-  if (!isQuestion(text) && reading.interruption?.kind !== 'hazard') {
+  if (!asking && reading.interruption?.kind !== 'hazard') {
     const said = mentionTest(text, ['not', 'never', 'no', 'without']);
     reading.ruleMentioned = deps.rules.find((rule) => rule.mentionedAs.some(said));
     if (reading.ruleMentioned) {
@@ -130,6 +167,27 @@ export function readMessage(text: string, recognition: Recognition, expecting: E
   }
   if (recognition.intent === 'greeting' || recognition.intent === 'thanks') reading.smallTalk = recognition.intent;
   return reading;
+}
+
+/**
+ * "Not yet, still waiting for it to come back": the power coming back only hoped for is the power
+ * still off, not back.
+ */
+function withPowerAsSaid(text: string, recognition: Recognition): Recognition {
+  if (recognition.entities.power !== 'back') return recognition;
+  const said = words(text).join(' ');
+  const awaited = /\b(?:wait|waiting|waited|until|till|til|when|once|if|before|hoping|hope)\b(?:\s\w+){0,4}\s(?:back|on|restored)\b/.test(
+    said,
+  );
+  const notYet = opensWithYesOrNo(text) === 'no' || /\b(?:not yet|still waiting|still off|still out|not back)\b/.test(said);
+  if (!(awaited && notYet)) return recognition;
+  return { ...recognition, entities: { ...recognition.entities, power: 'off' } };
+}
+
+/** A message that tells of the car, the charger or a correction, without a yes of its own. */
+function tellsAFact(text: string, recognition: Recognition): boolean {
+  const { correction, chargerType, vehicleMake, chargerBrand } = recognition.entities;
+  return !!(correction || chargerType || vehicleMake || chargerBrand) && opensWithYesOrNo(text) !== 'yes' && !onlyYes(text);
 }
 
 /** Reply acts that say the step was worked on: "I stopped it" is not cancelling. */
@@ -164,6 +222,16 @@ const bothWords = new Set([
   'mate',
   'actually',
   'well',
+  'kind',
+  'kinda',
+  'sort',
+  'sorta',
+  'maybe',
+  'say',
+  'ill',
+  'id',
+  'would',
+  'reckon',
 ]);
 
 const informationOpeners = new Set(['what', 'whats', 'when', 'why', 'how', 'hows', 'which', 'at', 'do', 'does', 'should', 'is']);
@@ -171,6 +239,9 @@ const informationOpeners = new Set(['what', 'whats', 'when', 'why', 'how', 'hows
 function asksForInformation(text: string): boolean {
   return isQuestion(text) && informationOpeners.has(words(text)[0] ?? '');
 }
+
+/** A question the knowledge answers this well is about what it says, whatever "that" it points at. */
+const closeMatch = 0.9;
 
 /** A short question pointing back at the step ("where's that?", "how do I do it?"). */
 function refersBack(text: string): boolean {
@@ -188,12 +259,38 @@ function refersBack(text: string): boolean {
 /** A reply to "did the cable come free?", read with what the reply model makes of it. */
 function readAsReply(reading: Reading, act: string, step: string): void {
   const { entities } = reading.recognition;
+  const said = words(reading.text);
+  // "It came out a bit", "kind of": something moved, the cable is not out.
+  const partly = act === 'partly' || ((act === 'freed' || act === 'other' || entities.cableFreed) && movedOnlyPartly(reading.text));
+  // "yep did it", "yes i unlocked it", "yes but it went back to locked": the step done, whether it worked unsaid.
+  const doneOnly =
+    !partly &&
+    !entities.cableFreed &&
+    (act === 'freed' || act === 'other' || act === 'did_it') &&
+    reading.answer !== 'deny' &&
+    (reportsDoing(said) || yesBut(said)) &&
+    !saysItWorked(reading.text);
+  if (partly || doneOnly) {
+    if (reading.interruption?.kind === 'freed') reading.interruption = undefined;
+    if (reading.answer === 'affirm') reading.answer = undefined;
+    if (!entities.stuck || partly) {
+      // "Tried that": done, and it did not work.
+      reading.stepReport = partly ? 'partly' : said.includes('tried') ? 'tried_before' : 'did_it';
+      return;
+    }
+  }
   // "The wallbox end came out, it's the car side that's stuck" frees one end only (the guide's to follow).
   if (act === 'freed' && !reading.interruption && !entities.stuck) reading.interruption = { kind: 'freed' };
   if (act === 'still_stuck') reading.answer = 'deny';
   // "yep stopped it", "pushed it in, held the button and pulled": the step done, whether it worked unsaid.
+  // "Car is unlocked and I pressed the button" tells of other steps: done as well, and not said to work.
   const toldOfTheStep =
-    act !== 'freed' && act !== 'still_stuck' && !reading.interruption && reading.answer !== 'deny' && reading.stepsDone.includes(step);
+    act !== 'freed' &&
+    act !== 'still_stuck' &&
+    !reading.interruption &&
+    reading.answer !== 'deny' &&
+    !(reading.answer === 'affirm' && saysItWorked(reading.text)) &&
+    (reading.stepsDone.includes(step) || (reading.stepsDone.length > 0 && !reading.answer && !entities.stuck));
   const report = isStepReport(act) ? act : toldOfTheStep ? 'did_it' : undefined;
   // "yep!!" to "did it come free?" is a yes, whatever else it could report.
   if (report && !onlyYes(reading.text)) {
@@ -208,11 +305,261 @@ function readAsReply(reading: Reading, act: string, step: string): void {
   }
 }
 
-function interruptionOf(text: string, recognition: Recognition, deps: ReadingDeps, replyAct: string | undefined): Interruption | undefined {
+/** Words of having done something, not of the result: "did that", "unlocked it", "pressed the button". */
+const doingWords = new Set([
+  'did',
+  'done',
+  'tried',
+  'stopped',
+  'ended',
+  'unlocked',
+  'locked',
+  'pressed',
+  'pushed',
+  'pulled',
+  'held',
+  'restarted',
+  'rebooted',
+  'reset',
+  'switched',
+  'turned',
+  'cycled',
+  'flicked',
+  'followed',
+  'tapped',
+  'clicked',
+  'hit',
+]);
+/** Who did it: "I did it", "yep done that", "have done it" (not "that did it", "restarting did it"). */
+const doers = new Set([
+  'i',
+  'we',
+  'ive',
+  'yes',
+  'yeah',
+  'yep',
+  'yup',
+  'ya',
+  'ye',
+  'yh',
+  'ok',
+  'okay',
+  'just',
+  'already',
+  'all',
+  'both',
+  'also',
+  'and',
+  'then',
+  'right',
+  'k',
+  'kk',
+  'so',
+  'well',
+]);
+
+function reportsDoing(said: string[]): boolean {
+  return said.some((word, i) => {
+    if (!doingWords.has(word)) return false;
+    if (word !== 'did' && word !== 'done') return true;
+    // "did the trick", "done the trick": it worked.
+    if (said[i + 1] === 'the' && said[i + 2] === 'trick') return false;
+    let before = i - 1;
+    while (before >= 0 && (said[before] === 'have' || said[before] === 'has' || said[before] === 'is')) before -= 1;
+    return before < 0 || doers.has(said[before]);
+  });
+}
+
+/** "Yes but it went straight back to locked": a yes that goes on to a problem. */
+function yesBut(said: string[]): boolean {
+  return opensWithYesOrNo(said.join(' ')) === 'yes' && said.includes('but');
+}
+
+/** Words that say the step worked ("that did it", "worked", "sorted"): the result, not just the doing. */
+function saysItWorked(text: string): boolean {
+  const said = mentionTest(text, ['not', 'never', 'no', 'nothing']);
+  const worked = [
+    'worked',
+    'works',
+    'did the trick',
+    'done the trick',
+    'sorted',
+    'it did',
+    'that did it',
+    'this did it',
+    // "Pressed stop and it's released": the result said in so many words.
+    'released',
+    'let go',
+    'is free',
+    'free now',
+    'is out',
+    'out now',
+    'came out',
+    'popped out',
+    'unplugged',
+  ];
+  return worked.some(said) || /\b\w+ing (?:it )?did it\b/i.test(text) || /\b(?:that|this)(?:'s| has| is|s)? done it\b/i.test(text);
+}
+
+/** "It came out a bit", "half out", "kind of": movement, not the cable out. */
+const hedges = [
+  'kind of',
+  'kinda',
+  'sort of',
+  'sorta',
+  'partly',
+  'partially',
+  'a bit',
+  'a little',
+  'slightly',
+  'somewhat',
+  'half',
+  'halfway',
+  'a touch',
+];
+const movedWords = [
+  'out',
+  'moved',
+  'moves',
+  'moving',
+  'budged',
+  'shifted',
+  'gave',
+  'loosened',
+  'looser',
+  'loose',
+  'came',
+  'slid',
+  'wiggles',
+];
+const partWords = [
+  'a bit',
+  'a little',
+  'slightly',
+  'a touch',
+  'partly',
+  'partially',
+  'halfway',
+  'part way',
+  'a fraction',
+  'an inch',
+  'a few mm',
+];
+const partOf = [
+  ...movedWords.flatMap((moved) => partWords.map((part) => `${moved} ${part}`)),
+  ...['half', 'halfway', 'partly', 'partially', 'part way', 'nearly', 'almost', 'slightly', 'a bit', 'bit', 'little'].flatMap((part) =>
+    ['out', 'free', 'loose', 'looser', 'moved', 'there'].map((moved) => `${part} ${moved}`),
+  ),
+];
+function movedOnlyPartly(text: string): boolean {
+  const said = mentionTest(text, ['not', 'never', 'no', 'even']);
+  // "Kind of", "a bit": the whole answer is the hedge.
+  if (words(text).length <= 3 && hedges.some(said)) return true;
+  return partOf.some(said);
+}
+
+/** Answers that are neither yes nor no, nor an end: "not sure", "kind of", "dunno", "can't tell". */
+const unsureWords = [
+  'not sure',
+  'unsure',
+  'dunno',
+  'do not know',
+  'dont know',
+  'no idea',
+  'idk',
+  'can not tell',
+  'cant tell',
+  'not certain',
+  'hard to say',
+  'no clue',
+  'maybe',
+  'possibly',
+  'kind of',
+  'kinda',
+  'sort of',
+  'sorta',
+  'partly',
+  'partially',
+  'on and off',
+  'flickering',
+  'not really sure',
+  'who knows',
+];
+
+/** A reply to a yes/no check or to "which end?": "not sure" explains the step rather than guessing. */
+function readAsCheck(reading: Reading, ask: AskKind): void {
+  const { entities } = reading.recognition;
+  if (reading.interruption || entities.power) return;
+  // "Kind of both", "the car I think": an end named is the answer, however hedged.
+  if (ask === 'side' && (reading.answer === 'car' || reading.answer === 'charger' || reading.answer === 'both')) return;
+  if (!unsureWords.some(mentionTest(reading.text))) return;
+  reading.unsure = true;
+  reading.answer = undefined;
+}
+
+/** "What next", "now what", "what else can I try": the last clause asks for the next step. */
+const nextStepQuestions = new Set([
+  'what next',
+  'what is next',
+  'whats next',
+  'what now',
+  'now what',
+  'then what',
+  'so what now',
+  'what now then',
+  'what else',
+  'what else can i do',
+  'what else can i try',
+  'what else is there',
+  'what do i do now',
+  'what do i do next',
+  'what do i do then',
+  'what should i do now',
+  'what should i do next',
+  'what should i try next',
+  'what should i try now',
+  'what can i do now',
+  'what can i try now',
+  'what is the next step',
+  'whats the next step',
+  'next step',
+  'next',
+  'and now',
+  'so now what',
+  'what do we do now',
+  'what do we try next',
+  'any other ideas',
+  'anything else',
+  'anything else i can try',
+]);
+function asksForNextStep(text: string): boolean {
+  const clauses = tokenize(text).join(' ').split(' , ');
+  const last = (clauses.at(-1) ?? '').trim().replace(/^(?:ok|okay|so|right|and|then|well) /, '');
+  return nextStepQuestions.has(last);
+}
+
+/** A report, then a question in a later clause that opens as one ("no. will it damage the car"): the two parts. */
+function reportBeforeQuestion(text: string): { report: string; question: string } | undefined {
+  const clauses = tokenize(text)
+    .join(' ')
+    .split(' , ')
+    .map((clause) => clause.trim())
+    .filter(Boolean);
+  if (clauses.length < 2 || opensAsQuestion(clauses[0])) return undefined;
+  const asked = clauses.findIndex((clause, i) => i > 0 && opensAsQuestion(clause));
+  return asked > 0 ? { report: clauses.slice(0, asked).join(' , '), question: clauses.slice(asked).join(' , ') } : undefined;
+}
+
+function interruptionOf(
+  text: string,
+  recognition: Recognition,
+  deps: ReadingDeps,
+  replyAct: string | undefined,
+  asking: boolean,
+): Interruption | undefined {
   const details = recognition.entities.damage ?? [];
   const hazards = details.filter((detail) => deps.hazardDetails.includes(detail));
   if (hazards.length > 0) return { kind: 'hazard', details: hazards };
-  const asking = isQuestion(text);
   switch (recognition.intent) {
     case 'damage':
       // "Is my charger broken?" asks; "the pin is bent" reports.
@@ -234,12 +581,13 @@ function interruptionOf(text: string, recognition: Recognition, deps: ReadingDep
     }
   }
   // A question the knowledge answers wins over `help`: "can I use a screwdriver?" wants the answer.
-  if (asking) {
+  // "What next?", "no, what now": the next step, not a question for the knowledge.
+  if (asking && !asksForNextStep(text)) {
     const hit = deps.search.find(text);
     if (hit) return { kind: 'question', item: hit.item };
   }
   if (recognition.intent === 'help') return { kind: 'help' };
-  if (recognition.entities.cableFreed && !isQuestion(text)) return { kind: 'freed' };
+  if (recognition.entities.cableFreed && !asking) return { kind: 'freed' };
   return undefined;
 }
 
