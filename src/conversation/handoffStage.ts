@@ -144,6 +144,23 @@ export class HandoffStage {
     );
   }
 
+  /** Refusing the detail asked for ("I don't want to give my number out"), which is not cancelling. */
+  declinesDetail(state: HandoffState, message: string): boolean {
+    return !state.reference && !state.askedStillWanted && this.interview.declinesDetail(state.interview, message);
+  }
+
+  /** "Will someone call today?" before the ticket exists: when an installer gets in touch, then the question again. */
+  asksWhen(state: HandoffState, message: string): boolean {
+    return (
+      !state.reference && !state.askedStillWanted && isQuestion(message) && this.text.waitWords.some((phrase) => mentions(message, phrase))
+    );
+  }
+
+  /** When an installer gets in touch once the ticket is made. */
+  get whenContact(): string {
+    return fillTemplate(this.text.whenContact, { responseTime: this.deps.responseTime });
+  }
+
   alreadyCreated(turn: Turn, reference: string): void {
     turn.say(this.ticketMessage(this.text.alreadyCreated, reference));
   }

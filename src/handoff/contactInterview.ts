@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { fillTemplate, handoffQuestions, type HandoffQuestion, type Messages, userText } from '../content/messages';
-import { mentions, sameWords } from '../nlu/textMatching';
+import { mentions, sameWords, words } from '../nlu/textMatching';
 import type { Recognition } from '../nlu/types';
 import { emailSchema, nameSchema, phoneSchema, postcodeSchema, townSchema, type Contact, type Site } from '../tickets/contactFields';
-import { contactDetailsIn, emailIn, nameIn, phoneIn, postcodeIn, productIn, townIn } from './contactDetails';
+import { contactDetailsIn, emailIn, nameIn, phoneIn, postcodeIn, productIn, titleCase, townIn } from './contactDetails';
 import { ticketSchema, type Ticket } from '../tickets/ticket';
 import type { HandoffRequest } from './handoffRequest';
 
@@ -149,11 +149,11 @@ export class ContactInterview {
     switch (stage.kind) {
       case 'question': {
         const { question, backToSummary } = stage;
-        const answer = this.answer(question, message, current.answers, recognition);
+        const answer = this.answer(question, message, current, recognition, !!corrected);
         if (!answer)
           return corrected
             ? withSaid(this.askQuestion(current, question, backToSummary), noted)
-            : this.reask(state, [question], backToSummary);
+            : this.notFitting(state, question, message, backToSummary);
         return withSaid(this.next(settle(current, question, answer), backToSummary), noted);
       }
       case 'summary':
@@ -188,7 +188,7 @@ export class ContactInterview {
       const open = !current.settled.includes(question);
       if (!message && !(open && !backToSummary)) continue;
       const answer = message
-        ? this.answer(question, message, current.answers)
+        ? this.answer(question, message, current)
         : optionalQuestions.includes(question)
           ? skippedAnswer(question)
           : undefined;
@@ -202,11 +202,40 @@ export class ContactInterview {
    * The answer's contribution to `Answers` (a skip, for an optional question), or undefined when it
    * does not fit. `recognition` is the message's when typed alone (a plain "no" skips), not a form field's.
    */
-  private answer(question: HandoffQuestion, message: string, answers: Answers, recognition?: Recognition): Partial<Answers> | undefined {
+  private answer(
+    question: HandoffQuestion,
+    message: string,
+    state: InterviewState,
+    recognition?: Recognition,
+    corrects = false,
+  ): Partial<Answers> | undefined {
     // "Oh wait, I gave you the wrong number, it's 07700 900270" corrects; it does not say no.
-    const deniesIt = recognition?.intent === 'deny' && Object.keys(contactDetailsIn(message)).length === 0;
-    const skipping = optionalQuestions.includes(question) && (this.saysSkip(message) || deniesIt);
-    return skipping ? skippedAnswer(question) : this.read(question, message, answers);
+    const deniesIt = !corrects && recognition?.intent === 'deny' && Object.keys(contactDetailsIn(message)).length === 0;
+    const skipping = optionalQuestions.includes(question) && ((!corrects && this.saysSkip(message)) || deniesIt);
+    return skipping ? skippedAnswer(question) : this.read(question, message, state.answers, state.forCustomer);
+  }
+
+  /**
+   * What to say when an answer does not fit: for a question that cannot be skipped, "rather not say"
+   * or "dunno" hears why it is needed (a first name will do, the town if not the postcode); a US ZIP
+   * code, that a UK postcode or the town is wanted; otherwise the question's own retry.
+   */
+  private notFitting(state: InterviewState, question: HandoffQuestion, message: string, backToSummary: boolean): InterviewTurn {
+    const { needed } = this.wording(state, question);
+    const retry = this.reask(state, [question], backToSummary);
+    if (needed && this.refuses(question, message)) return withSaid(retry, [needed]);
+    return question === 'site' && zipCode.test(message) ? withSaid(retry, [this.text.zipCode]) : retry;
+  }
+
+  /** A short "rather not say", "dunno", "I don't want to give my number out" at a question that cannot be skipped. */
+  private refuses(question: HandoffQuestion, message: string): boolean {
+    // A long story that says "I don't know what else to do" is not a refusal.
+    const short = words(message).length <= 15;
+    return (
+      !optionalQuestions.includes(question) &&
+      short &&
+      (this.saysSkip(message) || this.text.declineWords.some((phrase) => mentions(message, phrase)))
+    );
   }
 
   /** "Yes, create it", a plain yes, or "looks right, create it" at the summary; "change my email" is not. */
@@ -219,7 +248,22 @@ export class ContactInterview {
   /** Whether the message answers the question being asked ("Priya Shah here" at the name question). */
   answersQuestion(state: InterviewState, message: string): boolean {
     const { stage } = state;
-    return stage.kind === 'question' && this.read(stage.question, message, state.answers) !== undefined;
+    return stage.kind === 'question' && this.read(stage.question, message, state.answers, state.forCustomer) !== undefined;
+  }
+
+  /**
+   * "I don't want to give my number out", "rather not say" at a question that cannot be skipped:
+   * refusing that detail, not the handoff (the question's `needed` says why it is asked).
+   */
+  declinesDetail(state: InterviewState, message: string): boolean {
+    const { stage } = state;
+    return (
+      stage.kind === 'question' &&
+      !optionalQuestions.includes(stage.question) &&
+      !this.saysCancel(message) &&
+      !!this.wording(state, stage.question).needed &&
+      this.refuses(stage.question, message)
+    );
   }
 
   /** "Cancel please, she'll wait for her husband": stopping the handoff in words. */
@@ -238,11 +282,11 @@ export class ContactInterview {
   }
 
   /** The first of the questions whose answers did not fit, with its helpful message; a form gets them all. */
-  private reask(state: InterviewState, questions: HandoffQuestion[], backToSummary: boolean): InterviewTurn {
+  private reask(state: InterviewState, questions: HandoffQuestion[], backToSummary: boolean, retry?: string): InterviewTurn {
     const [first] = questions;
     const stage: Stage = { kind: 'question', question: first, backToSummary };
     const form = this.form(state, backToSummary ? questions : this.open(state), questions);
-    return this.ask({ ...state, stage }, { text: this.wording(state, first).retry, buttons: this.buttonsFor(first), form });
+    return this.ask({ ...state, stage }, { text: retry ?? this.wording(state, first).retry, buttons: this.buttonsFor(first), form });
   }
 
   private form(state: InterviewState, questions: HandoffQuestion[], problems: HandoffQuestion[] = []): ContactForm {
@@ -256,7 +300,7 @@ export class ContactInterview {
   }
 
   /** The question's wording: the customer's details when field staff raise the ticket. */
-  private wording(state: InterviewState, question: HandoffQuestion): { ask: string; retry: string; askModel?: string } {
+  private wording(state: InterviewState, question: HandoffQuestion): { ask: string; retry: string; askModel?: string; needed?: string } {
     return state.forCustomer ? this.text.customerQuestions[question] : this.text.questions[question];
   }
 
@@ -367,10 +411,10 @@ export class ContactInterview {
    * detail is taken out of a sentence ("you can call me on 07700 900123"), and a sentence about
    * something else ("the cable is still stuck") fits no question.
    */
-  private read(question: HandoffQuestion, message: string, answers: Answers): Partial<Answers> | undefined {
+  private read(question: HandoffQuestion, message: string, answers: Answers, forCustomer = false): Partial<Answers> | undefined {
     switch (question) {
       case 'name': {
-        const name = valid(nameSchema, nameIn(message));
+        const name = valid(nameSchema, nameIn(message, { someoneElse: forCustomer }));
         return name ? { name } : undefined;
       }
       case 'reach': {
@@ -380,7 +424,9 @@ export class ContactInterview {
       }
       case 'site': {
         const postcode = postcodeIn(message);
-        const town = townIn(message, true);
+        // "swansea": a town typed all in lower case is written as towns are.
+        const typed = townIn(message, true);
+        const town = typed && typed === typed.toLowerCase() ? titleCase(typed) : typed;
         return postcode || town ? { postcode, town } : undefined;
       }
       case 'charger': {
@@ -414,6 +460,14 @@ export class ContactInterview {
       current = settle(current, question, answer);
       named.push(...names);
     };
+    // "sorry that's wrong, it's .co.uk", "gmail not hotmail", "the postcode is LS6 not LS1": part of a
+    // detail given already, given again. What it mends is that detail, not a name ("gmail").
+    const { email, postcode } = state.answers;
+    const mendedEmail = email && !found.email ? emailMended(email, message) : undefined;
+    const mendedPostcode = postcode && !found.postcode ? postcodeMended(postcode, message) : undefined;
+    if (mendedEmail) take('reach', { email: mendedEmail, phone: state.answers.phone }, detailNames.email);
+    if (mendedPostcode) take('site', { postcode: mendedPostcode, town: state.answers.town }, detailNames.postcode);
+    if (mendedEmail || mendedPostcode) return named.length > 0 ? { state: current, named: named.join(' and ') } : undefined;
     if (found.email || found.phone) {
       take(
         'reach',
@@ -457,7 +511,9 @@ export class ContactInterview {
       const vehicle = clauses.find((clause) => this.deps.vehicleMakeOf(clause) && !this.deps.chargerBrandOf(clause));
       const vehicleAnswer = vehicle && this.readVehicle(vehicle, current.answers.vehicleMake);
       if (vehicleAnswer) take('vehicle', vehicleAnswer, detailNames.vehicle);
-      // "..., Inverness, ...": a town on its own among the parts, the name and the products aside.
+      // "..., Inverness, ...": a town on its own among the parts, the name and the products aside
+      // ("it's dave, dave thompson, ring me ...": the name said twice is no town).
+      const nameWords = new Set(words([current.answers.name, asked === 'name' ? nameIn(message) : undefined].filter(Boolean).join(' ')));
       const town =
         clauses.length > 2 && !current.settled.includes('site')
           ? clauses
@@ -466,6 +522,7 @@ export class ContactInterview {
                 (clause) =>
                   clause !== charger &&
                   clause !== vehicle &&
+                  !words(clause).some((word) => nameWords.has(word)) &&
                   !contactDetailsIn(clause).phone &&
                   !contactDetailsIn(clause).email &&
                   townIn(clause, true),
@@ -537,6 +594,57 @@ function confirmedDetails(answers: Answers): ConfirmedDetails {
     vehicle: dropUndefined({ make: answers.vehicleMake, model: answers.vehicleModel }),
     charger: dropUndefined({ model: answers.chargerModel ?? answers.chargerBrand }),
   });
+}
+
+/** A US ZIP code ("94103", "ZIP 94103-1234"): no UK postcode. */
+const zipCode = /(?:^|\s|zip\s*(?:code)?\s*(?:is)?\s*:?\s*)\d{5}(?:-\d{4})?(?:\s|$|[.,!])/i;
+
+/** "X not Y", "X instead of Y": the first replaces the second. */
+const replacing = /([\p{L}\p{N}@._-]+)\s*,?\s+(?:not|instead of|rather than)\s+([\p{L}\p{N}@._-]+)/iu;
+
+/**
+ * The email address with the part the message gives again: a new domain ("@outlook.com"), a new
+ * ending (".co.uk", "dot net"), or one part for another ("gmail not hotmail", "kboyd not kboy").
+ */
+function emailMended(email: string, message: string): string | undefined {
+  const text = message.replace(/\s+dot\s+|\s*\(dot\)\s*/gi, '.').replace(/\bdot\s+(?=[a-z]{2,}\b)/gi, '.');
+  const [user, domain] = email.split('@');
+  const newDomain = /(?:^|\s)@([\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+)/u.exec(text)?.[1];
+  if (newDomain) return valid(emailSchema, `${user}@${newDomain}`);
+  const instead = replacing.exec(text);
+  if (instead) {
+    const [right, wrong] = [instead[1], instead[2]].map((part) => part.replace(/^[@.]+|[.,!]+$/g, '').toLowerCase());
+    const part = new RegExp(`(^|[@.])${escapeRegExp(wrong)}(?=$|[@.])`);
+    if (wrong && right && part.test(email)) return valid(emailSchema, email.replace(part, `$1${right}`));
+  }
+  const ending = /(?:^|\s)((?:\.[a-z]{2,}){1,2})(?=$|[\s!,;]|\.(?:\s|$))/i.exec(text)?.[1];
+  if (ending) return valid(emailSchema, `${user}@${domain.split('.')[0]}${ending.toLowerCase()}`);
+  return undefined;
+}
+
+const outwardCode = String.raw`[A-Z]{1,2}\d[A-Z\d]?`;
+const inwardCode = String.raw`\d[A-Z]{2}`;
+const postcodePartInstead = new RegExp(
+  `\\b(${outwardCode}|${inwardCode})\\s*,?\\s+(?:not|instead of|rather than)\\s+(${outwardCode}|${inwardCode})\\b`,
+  'i',
+);
+const outwardSaid = new RegExp(
+  `\\bpost\\s?code\\b[^.?!]*?\\b(?:is|starts(?: with)?|begins(?: with)?|should be)\\s+(${outwardCode})\\b(?!\\s*\\d)`,
+  'i',
+);
+
+/** The postcode with one half given again: "LS6 not LS1", "it's 4AP not 4PA", "the postcode starts LS6". */
+function postcodeMended(postcode: string, message: string): string | undefined {
+  const [outward, inward] = postcode.split(' ');
+  const instead = postcodePartInstead.exec(message);
+  if (instead) {
+    const [right, wrong] = [instead[1].toUpperCase(), instead[2].toUpperCase()];
+    if (wrong === outward) return valid(postcodeSchema, `${right} ${inward}`);
+    if (wrong === inward) return valid(postcodeSchema, `${outward} ${right}`);
+    return undefined;
+  }
+  const said = outwardSaid.exec(message)?.[1]?.toUpperCase();
+  return said && said !== outward ? valid(postcodeSchema, `${said} ${inward}`) : undefined;
 }
 
 const insteadOf =
