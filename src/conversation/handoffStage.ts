@@ -181,7 +181,8 @@ export class HandoffStage {
     if (state.reference || ticketDone(turn, context, reason)) return this.begin(turn, request, context);
     const { messages } = this.deps;
     turn.say(fillTemplate(messages.handoffStarting, { reason: messages.handoffReasons[reason] }));
-    const interview = reason === 'safety_hazard' ? this.interview.essentialOnly(state.interview) : state.interview;
+    const kept = context.message ? this.interview.keepDetails(state.interview, context.message) : state.interview;
+    const interview = reason === 'safety_hazard' ? this.interview.essentialOnly(kept) : kept;
     this.reask(turn, { request, interview }, []);
   }
 

@@ -162,7 +162,7 @@ export class ContactInterview {
         return this.changeOrRetry(
           state,
           message,
-          sameWords(message, buttons.change) || recognition.intent === 'deny',
+          sameWords(message, buttons.change) || recognition.intent === 'deny' || /^\s*n[.!]?\s*$/i.test(message),
           this.text.summaryRetry,
         );
       case 'chooseChange': {
@@ -240,7 +240,8 @@ export class ContactInterview {
 
   /** "Yes, create it", a plain yes, or "looks right, create it" at the summary; "change my email" is not. */
   private confirms(message: string, recognition: Recognition, state: InterviewState): boolean {
-    if (sameWords(message, this.text.buttons.create)) return true;
+    // "y" alone is a yes as people type it.
+    if (sameWords(message, this.text.buttons.create) || /^\s*y[.!]?\s*$/i.test(message)) return true;
     if (this.namedQuestion(message, state) || recognition.intent === 'deny') return false;
     return recognition.intent === 'affirm' || this.text.confirmWords.some((phrase) => mentions(message, phrase, ['not', 'no', 'never']));
   }
@@ -348,6 +349,21 @@ export class ContactInterview {
     return (turn as Extract<InterviewTurn, { kind: 'ask' }>).prompt;
   }
 
+  /**
+   * The email, phone number and postcode a message gives, kept when something more urgent is said
+   * with them ("07700 900919 and the plug looks like it's melting"); the question they answer is not
+   * asked again. Names and towns are not read out of such a message.
+   */
+  keepDetails(state: InterviewState, message: string): InterviewState {
+    const found = contactDetailsIn(message);
+    let current = state;
+    if (found.email || found.phone) current = settle(current, 'reach', dropUndefined({ email: found.email, phone: found.phone }));
+    if (found.postcode) current = settle(current, 'site', { postcode: found.postcode });
+    const { stage } = current;
+    if (current === state || stage.kind !== 'question' || !current.settled.includes(stage.question)) return current;
+    return (this.next(current, stage.backToSummary) as Extract<InterviewTurn, { kind: 'ask' }>).state;
+  }
+
   /** The interview for a safety handoff: only what an installer cannot do without is still asked. */
   essentialOnly(state: InterviewState): InterviewState {
     const essential = { ...state, essentialOnly: true, settled: [...new Set([...state.settled, ...optionalQuestions])] };
@@ -415,7 +431,7 @@ export class ContactInterview {
     switch (question) {
       case 'name': {
         const name = valid(nameSchema, nameIn(message, { someoneElse: forCustomer }));
-        return name ? { name } : undefined;
+        return name ? { name: writtenAsAName(name) } : undefined;
       }
       case 'reach': {
         const email = emailIn(message);
@@ -424,9 +440,12 @@ export class ContactInterview {
       }
       case 'site': {
         const postcode = postcodeIn(message);
+        // "Leeds LS6": the postcode's first half alone is no postcode, and the town stands.
+        const halfPostcode = new RegExp(`\\b${outwardCode}\\b`, 'gi');
+        const text = postcode ? message : message.replace(halfPostcode, ' ').replace(/\s+/g, ' ');
         // "swansea": a town typed all in lower case is written as towns are.
-        const typed = townIn(message, true);
-        const town = typed && typed === typed.toLowerCase() ? titleCase(typed) : typed;
+        const typed = text.trim() ? townIn(text, true) : undefined;
+        const town = typed && writtenAsAName(typed);
         return postcode || town ? { postcode, town } : undefined;
       }
       case 'charger': {
@@ -543,12 +562,26 @@ export class ContactInterview {
    */
   private readVehicle(message: string, knownMake: string | undefined): Partial<Answers> | undefined {
     if (this.namesOnlyACharger(message)) return undefined;
-    const product = productIn(message);
+    // "2021 kia e-niro", "VW ID.4 (2022)": the year is no part of the model.
+    const withoutYear = message
+      .replace(/\(?\b(?:19|20)\d{2}\b\)?/g, ' ')
+      .replace(/\s+/g, ' ')
+      .trim();
+    const product = productIn(withoutYear);
     if (!product) return undefined;
     const recognisedMake = this.deps.vehicleMakeOf(product);
     const make = recognisedMake ?? knownMake;
     const typed = product;
-    const rest = make ? typed.replace(new RegExp(`\\b${escapeRegExp(make)}\\b`, 'i'), '').trim() : typed;
+    // "VW ID.4", "merc eqa": the make's nickname goes with the make.
+    const rest = make
+      ? typed
+          .replace(new RegExp(`\\b${escapeRegExp(make)}\\b`, 'i'), '')
+          .trim()
+          .replace(/^([\p{L}-]+)\s+/u, (word, first: string) =>
+            makeNicknames.has(first.toLowerCase()) && this.deps.vehicleMakeOf(first) === make ? '' : word,
+          )
+          .trim()
+      : typed;
     const vehicle = make ? { vehicleMake: make, vehicleModel: rest || undefined } : { vehicleMake: typed, vehicleModel: undefined };
     const fits =
       vehicleShape.make.safeParse(vehicle.vehicleMake).success &&
@@ -594,6 +627,16 @@ function confirmedDetails(answers: Answers): ConfirmedDetails {
     vehicle: dropUndefined({ make: answers.vehicleMake, model: answers.vehicleModel }),
     charger: dropUndefined({ model: answers.chargerModel ?? answers.chargerBrand }),
   });
+}
+
+/** What people call a car make for short ("VW ID.4", "merc EQA"): written before the model, it is the make. */
+const makeNicknames = new Set(['vw', 'v-dub', 'merc', 'benz', 'mercedes', 'chevy', 'pug', 'beemer', 'bimmer', 'opel']);
+
+/** A name or town typed all in capitals or all in lower case, written as names are ("DAVE SMITH", "swansea"). */
+function writtenAsAName(text: string): string {
+  const letters = text.replace(/[^\p{L}]/gu, '');
+  const oneCase = letters === letters.toLowerCase() || (letters === letters.toUpperCase() && letters.length > 3);
+  return oneCase ? (titleCase(text.toLowerCase()) ?? text) : text;
 }
 
 /** A US ZIP code ("94103", "ZIP 94103-1234"): no UK postcode. */
