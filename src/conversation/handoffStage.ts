@@ -140,7 +140,11 @@ export class HandoffStage {
   /** "Why do you need my postcode?": what the details are for, then the question again. */
   asksWhy(state: HandoffState, message: string): boolean {
     return (
-      !state.reference && !state.askedStillWanted && isQuestion(message) && this.text.whyWords.some((phrase) => mentions(message, phrase))
+      !state.reference &&
+      !state.askedStillWanted &&
+      // "why?" alone, at a question about a detail, is about that detail.
+      (/^\s*(?:but\s+|and\s+)?why\s*[?!]*\s*$/i.test(message) ||
+        (isQuestion(message) && this.text.whyWords.some((phrase) => mentions(message, phrase))))
     );
   }
 
