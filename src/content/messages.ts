@@ -18,9 +18,10 @@ const exactlyEach = <K extends string, V extends z.ZodType>(keys: readonly K[], 
 export const handoffQuestions = ['name', 'reach', 'site', 'charger', 'vehicle'] as const;
 export type HandoffQuestion = (typeof handoffQuestions)[number];
 
-const handoffQuestion = z.object({ ask: text, retry: text, label: text, words: z.array(text).min(1) }).strict();
+/** `needed`: said instead of `retry` when a question that cannot be skipped is refused or not known. */
+const handoffQuestion = z.object({ ask: text, retry: text, needed: text.optional(), label: text, words: z.array(text).min(1) }).strict();
 
-const customerQuestion = z.object({ ask: text, retry: text }).strict();
+const customerQuestion = z.object({ ask: text, retry: text, needed: text.optional() }).strict();
 
 const handoffSchema = z
   .object({
@@ -33,6 +34,12 @@ const handoffSchema = z
       vehicle: customerQuestion.extend({ askModel: text }),
     }),
     skipWords: z.array(text).min(1),
+    /** Refusing a detail ("rather not", "I don't want to give my number"): the question's `needed`. */
+    declineWords: z.array(text).min(1),
+    /** A US ZIP code given for the postcode. */
+    zipCode: text,
+    /** Before the ticket, "will someone call today?" (`waitWords`): when an installer gets in touch. */
+    whenContact: text,
     /** After the ticket, questions about when someone will be in touch: the reference and the time again. */
     waitWords: z.array(text).min(1),
     /** Questions asking why a detail is wanted; answered with `whyWeAsk`. */
@@ -170,6 +177,8 @@ export const messagesSchema = z
     ratingSkipped: text,
     /** Ratings said in words, by score ("excellent" is 5): phrases as drivers write them. */
     ratingWords: z.partialRecord(z.enum(['1', '2', '3', '4', '5']), z.array(text)),
+    /** Declining to rate ("no thanks", "not doing a survey"): `ratingSkipped`, not asked again. */
+    ratingDeclineWords: z.array(text).min(1),
     handoffStarting: text,
     handoffNext: text,
     handoffNextForStaff: text,

@@ -5,7 +5,7 @@ import type { SubmittedAnswers } from '../handoff/contactInterview';
 import type { KnownContact, StaffIdentity } from '../handoff/handoffRequest';
 import type { LiveAgents } from '../handoff/liveAgents';
 import type { Logger } from '../logger';
-import { mentionTest } from '../nlu/textMatching';
+import { mentions, mentionTest, opensWithYesOrNo } from '../nlu/textMatching';
 import type { PhotoReference } from '../photos/photoReference';
 import type { DamageDetail, Recognition, Recognizer } from '../nlu/types';
 import type { TicketDelivery } from '../tickets/delivery';
@@ -409,8 +409,15 @@ export class ConversationEngine {
     const { messages } = this;
     if (this.handoff.answersQuestion(state, text, interruption?.kind === 'hazard'))
       return this.handoff.answer(turn, state, text, recognition, input.contactAnswers, context);
+    // "I don't want to give my number out": that detail refused, not the handoff; a hazard still wins.
+    const refusable = !interruption || ['cancel', 'person', 'question', 'help'].includes(interruption.kind);
+    if (refusable && this.handoff.declinesDetail(state, text))
+      return this.handoff.answer(turn, state, text, recognition, input.contactAnswers, context);
     if (!interruption && this.handoff.interview.saysCancel(text)) return this.handoff.cancel(turn, state);
     if (!interruption && this.handoff.asksWhy(state, text)) return this.handoff.reask(turn, state, [messages.handoff.whyWeAsk]);
+    // "Will someone call today?": a person is what the interview is for, so it says when, not that one is coming.
+    const asksWhen = !interruption || interruption.kind === 'person' || interruption.kind === 'question';
+    if (asksWhen && this.handoff.asksWhen(state, text)) return this.handoff.reask(turn, state, [this.handoff.whenContact]);
     // "Do you still want someone to contact you?": a person, a cancel or the cable being out answer it.
     const answersStillWanted = !interruption || ['person', 'cancel', 'freed'].includes(interruption.kind);
     if (state.askedStillWanted && answersStillWanted)
@@ -477,7 +484,12 @@ export class ConversationEngine {
     }
     const score = ratingIn(reading.text, messages.ratingWords);
     if (score !== undefined) return this.rate(turn, score);
-    if (interruption || reading.smallTalk || attempts >= 1) {
+    // "no thanks, not doing a survey": declined, not asked again.
+    const declines =
+      reading.recognition.intent === 'deny' ||
+      opensWithYesOrNo(reading.text) === 'no' ||
+      messages.ratingDeclineWords.some((phrase) => mentions(reading.text, phrase));
+    if (interruption || reading.smallTalk || declines || attempts >= 1) {
       turn.say(reading.smallTalk === 'thanks' ? messages.youreWelcome : messages.ratingSkipped);
       turn.moveTo({ kind: 'idle' });
       return;
@@ -608,6 +620,14 @@ const numberWords: Record<string, number> = { one: 1, two: 2, three: 3, four: 4,
  */
 export function ratingIn(text: string, ratingWords: Messages['ratingWords'] = {}): number | undefined {
   const lower = text.toLowerCase();
+  // "would be 5 if it had worked first time": less than the number said.
+  const wouldBe = lower.match(
+    /\bwould(?:\s+have|'ve)?\s+(?:be|been|give|given|get|got)\s+(?:it\s+|you\s+)?(?:an?\s+)?([1-5])\b(?:\s*(?:\/|out of)\s*5)?[^.!]*?\bif\b/,
+  );
+  if (wouldBe) return Math.max(1, Number(wouldBe[1]) - 1);
+  // "⭐⭐⭐⭐": stars counted, when no number is typed.
+  const stars = [...text.matchAll(/[⭐★🌟]/gu)].length;
+  if (stars > 0 && !/\d/.test(text)) return Math.min(5, stars);
   const outOfTen = lower.match(/\b(10|[0-9])\s*(?:\/|out of)\s*10\b/);
   if (outOfTen) return Math.min(5, Math.max(1, Math.round(Number(outOfTen[1]) / 2)));
   const found = lower.match(/\b([1-5]|one|two|three|four|five)\b(?!\s*[.,]\d)/);

@@ -140,8 +140,29 @@ export class HandoffStage {
   /** "Why do you need my postcode?": what the details are for, then the question again. */
   asksWhy(state: HandoffState, message: string): boolean {
     return (
-      !state.reference && !state.askedStillWanted && isQuestion(message) && this.text.whyWords.some((phrase) => mentions(message, phrase))
+      !state.reference &&
+      !state.askedStillWanted &&
+      // "why?" alone, at a question about a detail, is about that detail.
+      (/^\s*(?:but\s+|and\s+)?why\s*[?!]*\s*$/i.test(message) ||
+        (isQuestion(message) && this.text.whyWords.some((phrase) => mentions(message, phrase))))
     );
+  }
+
+  /** Refusing the detail asked for ("I don't want to give my number out"), which is not cancelling. */
+  declinesDetail(state: HandoffState, message: string): boolean {
+    return !state.reference && !state.askedStillWanted && this.interview.declinesDetail(state.interview, message);
+  }
+
+  /** "Will someone call today?" before the ticket exists: when an installer gets in touch, then the question again. */
+  asksWhen(state: HandoffState, message: string): boolean {
+    return (
+      !state.reference && !state.askedStillWanted && isQuestion(message) && this.text.waitWords.some((phrase) => mentions(message, phrase))
+    );
+  }
+
+  /** When an installer gets in touch once the ticket is made. */
+  get whenContact(): string {
+    return fillTemplate(this.text.whenContact, { responseTime: this.deps.responseTime });
   }
 
   alreadyCreated(turn: Turn, reference: string): void {
@@ -164,7 +185,8 @@ export class HandoffStage {
     if (state.reference || ticketDone(turn, context, reason)) return this.begin(turn, request, context);
     const { messages } = this.deps;
     turn.say(fillTemplate(messages.handoffStarting, { reason: messages.handoffReasons[reason] }));
-    const interview = reason === 'safety_hazard' ? this.interview.essentialOnly(state.interview) : state.interview;
+    const kept = context.message ? this.interview.keepDetails(state.interview, context.message) : state.interview;
+    const interview = reason === 'safety_hazard' ? this.interview.essentialOnly(kept) : kept;
     this.reask(turn, { request, interview }, []);
   }
 

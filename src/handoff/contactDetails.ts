@@ -20,17 +20,30 @@ const postcodePattern = /\b(GIR ?0AA|[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2})\b/gi;
  * How people introduce a value: "my name is Sam", "it's Sam Patel", "I live in Leeds". The value
  * follows; what comes after it ("here", "thanks") is trimmed by `cleaned`.
  */
-const nameLeadIns =
-  /^(?:(?:hi|hello|hey|sorry|oops|oh|ok|okay|right|yes|yeah|sure)[,!.]?\s+)*(?:my\s+(?:full\s+)?name\s+is|my\s+name's|name\s+is|name's|name:|names|i'm|i\s+am|im|it's|it\s+is|its|this\s+is|call\s+me|you\s+can\s+call\s+me|they\s+call\s+me|(?:the\s+)?(?:customer|cust|client|driver|owner)(?:'s|s)?\s+(?:name\s+)?is|(?:her|his|their)\s+name\s+is|(?:she|he)\s+is\s+called|(?:she's|he's)\s+called)\s+/i;
+const nameWordLeadIns = [
+  // "my name is", "his full name is", "the customer's name is", "names Dave", "name's Dave"
+  String.raw`(?:(?:my|her|his|their|(?:the\s+)?(?:customer|cust|client|driver|owner)(?:'s|s)?)\s+)?(?:full\s+|real\s+|proper\s+|first\s+)?name(?:\s+is|'s|s)`,
+  String.raw`i'm|i\s+am|im|it's|it\s+is|its|this\s+is|call\s+me|you\s+can\s+call\s+me|they\s+call\s+me`,
+  String.raw`(?:just\s+)?put(?:\s+(?:me|it|them|her|him)\s+down\s+as|\s+down)?|(?:just\s+)?(?:use|say|write)`,
+  String.raw`(?:the\s+)?(?:customer|cust|client|driver|owner)(?:'s|s)?\s+is`,
+  String.raw`(?:she|he)\s+is\s+called|(?:she's|he's)\s+called`,
+];
+/** "name: Sam", "cust: Harriet Lowe", "customer name - Jo": a label and its value. */
+const nameLabels = String.raw`(?:(?:customer|cust|client|full)\s+)?name|customer|cust|client`;
+const nameLeadIns = new RegExp(
+  String.raw`^(?:(?:hi|hello|hey|sorry|oops|oh|ok|okay|right|yes|yeah|sure)[,!.]?\s+)*(?:(?:${nameWordLeadIns.join('|')})\s+|(?:${nameLabels})\s*[:=-]\s*)`,
+  'i',
+);
 const openingInterjections = /^(?:(?:hi|hello|hey|sorry|oops|oh|ok|okay|right|yes|yeah|sure|um|erm|ah)\b[,!.\s]*)+/i;
 /** Lead-ins that open any sentence ("it's fine", "this is useless", "I'm stuck"), not only a name. */
 const sentenceLeadIn =
   /^(?:(?:hi|hello|hey|sorry|oops|oh|ok|okay|right|yes|yeah|sure)[,!.]?\s+)*(?:i'm|i\s+am|im|it's|it\s+is|its|this\s+is)\s+$/i;
 const townLeadIns =
-  /\b(?:live\s+in|living\s+in|based\s+in|located\s+in|lives\s+in|town\s+is|town:|in|at|near|nr|from)\s+(\p{Lu}[\p{L}'.-]*(?:[ -]\p{Lu}[\p{L}'.-]*){0,3})/u;
+  /\b(?:live\s+in|living\s+in|based\s+in|located\s+in|lives\s+in|town\s+is|town:|in|at|near|nr|from|should\s+be|change\s+(?:it|the\s+town|town)\s+to|make\s+it)\s+(\p{Lu}[\p{L}'.-]*(?:[ -]\p{Lu}[\p{L}'.-]*){0,3})/u;
 const trailingFillers = /[\s,.;:!?]*(?:\b(?:here|thanks|thank\s+you|cheers|please|pls|mate|thx|ta|speaking)\b[\s,.;:!?]*)*$/i;
 /** "Aisha Rahman, not Aysha": the wrong spelling after the right one goes. */
-const notThat = /[\s,;]+not\s+[\p{L}'.-]+(?:\s+[\p{L}'.-]+)?\s*$/u;
+const notThat =
+  /[\s,;]+not\s+(?!(?:say|saying|tell|telling|give|giving|sure|now|yet|really|bothered|today)\b)[\p{L}'.-]+(?:\s+[\p{L}'.-]+)?\s*$/u;
 
 /**
  * Words that are never part of a person's name: the chat's own words (the cable, the car, asking,
@@ -46,6 +59,8 @@ const notInNames = new Set(
     'help person human agent someone somebody anyone call ring phone email number address postcode town skip cancel stop pass none unknown',
     'broken bent cracked damaged error dashboard power cut cold frozen ice',
     'hi hello hey thanks thank cheers bye sorry please idk dunno know sure maybe test testing asdf',
+    // Declining: "rather not", "prefer not to say"; the labels of a pasted list ("tel 07700 ...").
+    'rather prefer private tel mob mobile cell email e-mail addr address',
   ]
     .join(' ')
     .split(' '),
@@ -68,49 +83,143 @@ function cleaned(text: string, leadIn: RegExp): string {
   return text.trim().replace(leadIn, '').replace(trailingFillers, '').replace(notThat, '').replace(trailingFillers, '').trim();
 }
 
-/**
- * A person's name, if the text is one or introduces one: letters only (hyphens, apostrophes,
- * initials), at most five words, none of them a word of a sentence or of the chat. Typed in any case.
- */
-export function nameIn(text: string): string | undefined {
-  // "Nadia Rahman, her mobile is ...", "Sam here, ring me on ...": the name comes before the comma.
-  // "<b>Dana</b> **Okafor**": markup pasted or typed around a name is not part of it.
-  const plain = text.replace(/<[^>]*>/g, ' ').replace(/[*_`~]+/g, '');
-  const withoutGreeting = plain.replace(emailPattern, ' ').replace(phonePattern, ' ').trim().replace(openingInterjections, '');
-  const firstClause = withoutGreeting.split(/[,;]|\s[-–—]\s/)[0];
+/** Where a sentence's clauses part: commas, dashes, and "and"/"but" before a new detail ("mark evans and my email is ..."). */
+const clauseBreaks =
+  /[,;]|\s[-–—]\s|\s(?:and|but|&)\s+(?=(?:my|his|her|their|the|i|i'm|im|email|e-mail|number|mobile|phone|postcode|you|u|ring|call|text|contact)\b)/i;
+/** "The customer is Bob Jennings", "her name is Jane": a name that is someone else's, which field staff and carers give. */
+const someoneElsesLeadIn =
+  /^(?:(?:the\s+)?(?:customer|cust|client|driver|owner)(?:'s|s)?\s+(?:(?:full\s+)?name\s+)?is\s+|(?:her|his|their)\s+(?:full\s+|real\s+|first\s+)?name\s+is\s+|(?:she|he)\s+is\s+called\s+|(?:she's|he's)\s+called\s+|(?:customer|cust|client)(?:\s+name)?\s*[:=-]\s*)/i;
+
+/** The name one clause holds, and whether it was introduced ("my name is ...") rather than typed bare. */
+function nameInClause(clause: string): { name: string; introduced: boolean; someoneElses: boolean } | undefined {
   // "this is useless", "im fine": after a lead-in that also opens sentences, one everyday word is no name.
-  const leadIn = firstClause.trim().match(nameLeadIns)?.[0];
-  const candidate = cleaned(firstClause, nameLeadIns)
-    .replace(/^(?:sorry|oops|oh|ok|okay)[,!.\s]+/i, '')
+  const trimmed = clause.trim().replace(openingInterjections, '');
+  const leadIn = trimmed.match(nameLeadIns)?.[0];
+  const candidate = cleaned(trimmed, nameLeadIns)
+    .replace(/^(?:sorry|oops|oh|ok|okay|fine|alright|just)[,!.\s]+/i, '')
     .replace(/\s+/g, ' ');
   const parts = candidate.split(' ').filter(Boolean);
   if (parts.length === 0 || parts.length > maxNameWords) return undefined;
   if (!parts.every((part) => nameWord.test(part))) return undefined;
   if (!parts.some((part) => part.replace(/[^\p{L}]/gu, '').length >= 2)) return undefined;
   if (parts.some(isKeyMash)) return undefined;
-  if (words(candidate).some((word) => notInNames.has(word))) return undefined;
+  // "John A. Doe", "Mr J Smith": a capital letter alone is an initial, not "a" or "i".
+  const initials = new Set(parts.filter((part) => /^\p{Lu}\.?$/u.test(part)).map((part) => part[0].toLowerCase()));
+  if (words(candidate).some((word) => notInNames.has(word) && !initials.has(word))) return undefined;
   if (leadIn && sentenceLeadIn.test(leadIn) && parts.length === 1 && !/^\p{Lu}/u.test(candidate) && isEnglishWord(candidate.toLowerCase()))
     return undefined;
-  return candidate;
+  return { name: candidate, introduced: !!leadIn, someoneElses: someoneElsesLeadIn.test(trimmed) };
 }
 
-export function emailIn(text: string): string | undefined {
-  for (const found of (text.match(emailPattern) ?? []).reverse()) {
-    const email = emailSchema.safeParse(found.replace(/[.,;:]+$/, ''));
+/**
+ * A person's name, if the text is one or introduces one: letters only (hyphens, apostrophes,
+ * initials), at most five words, none of them a word of a sentence or of the chat. Typed in any case.
+ * In a sentence of several parts the name is the part that introduces one ("fine, just put Sam";
+ * "I'm Alex from the field team, the customer is Bob Jennings": someone else's first when
+ * `someoneElse`), else the first part that is one; a part repeating it in full completes it
+ * ("it's dave, dave thompson").
+ */
+export function nameIn(text: string, options: { someoneElse?: boolean } = {}): string | undefined {
+  return namePartIn(text, options)?.name;
+}
+
+/** A name the text introduces ("sorry, my name is Aisha", "ok, her name is Jane"), not one typed bare. */
+export function introducedNameIn(text: string, options: { someoneElse?: boolean } = {}): string | undefined {
+  const found = namePartIn(text, options);
+  return found?.introduced ? found.name : undefined;
+}
+
+function namePartIn(text: string, options: { someoneElse?: boolean }): { name: string; introduced: boolean } | undefined {
+  // "<b>Dana</b> **Okafor**": markup pasted or typed around a name is not part of it.
+  const plain = text.replace(/<[^>]*>/g, ' ').replace(/[*_`~]+/g, '');
+  const withoutDetails = plain.replace(emailPattern, ' ').replace(phonePattern, ' ').trim().replace(openingInterjections, '');
+  const clauses = withoutDetails.split(clauseBreaks).filter((clause) => clause && clause.trim());
+  const found = clauses.map(nameInClause);
+  const names = found.filter((name): name is NonNullable<typeof name> => !!name);
+  const first = found[0];
+  const chosen =
+    (options.someoneElse ? names.find((name) => name.someoneElses) : undefined) ??
+    // A bare part after the first is no name ("'; DROP TABLE tickets;--"): only an introduced one.
+    (first && (first.introduced || !names.some((name) => name.introduced)) ? first : names.find((name) => name.introduced));
+  if (!chosen) return undefined;
+  // "it's dave, dave thompson": the fuller name that starts as this one did.
+  const fuller = names.find(
+    (name) =>
+      name !== chosen && name.name.length > chosen.name.length && name.name.toLowerCase().startsWith(`${chosen.name.toLowerCase()} `),
+  );
+  return { name: (fuller ?? chosen).name, introduced: chosen.introduced };
+}
+
+/**
+ * An email address written out for a person to read: "dave at gmail dot com", "jo.hill (at) example
+ * . co . uk", "sam @ example.com". The user part is not a word of a sentence ("bought it at currys.co.uk").
+ */
+const spelledAt = String.raw`\s*(?:@|[([{<]\s*at\s*[)\]}>])\s*|\s+at\s+`;
+const spelledDot = String.raw`\s*(?:\.|[([{<]\s*dot\s*[)\]}>])\s*|\s+dot\s+`;
+const spelledLabel = String.raw`[\p{L}\p{N}_%+'-]+`;
+const spelledEmail = new RegExp(
+  `(${spelledLabel}(?:(?:${spelledDot})${spelledLabel})*)(?:${spelledAt})([\\p{L}\\p{N}-]+(?:(?:${spelledDot})[\\p{L}\\p{N}-]+)+)`,
+  'giu',
+);
+const splitDots = new RegExp(spelledDot, 'giu');
+
+function spelledEmailIn(text: string): string | undefined {
+  for (const found of [...text.matchAll(spelledEmail)].reverse()) {
+    const [, user, domain] = found;
+    const userParts = user.split(splitDots);
+    if (userParts.length === 1 && notInNames.has(user.toLowerCase())) continue;
+    const labels = domain.split(splitDots);
+    if (!/^\p{L}{2,}$/u.test(labels.at(-1) ?? '')) continue;
+    const email = emailSchema.safeParse(`${userParts.join('.')}@${labels.join('.')}`);
     if (email.success) return email.data;
   }
   return undefined;
 }
 
-export function phoneIn(text: string): string | undefined {
+export function emailIn(given: string): string | undefined {
+  const text = withoutTheWrongOne(given, emailPattern);
+  for (const found of (text.match(emailPattern) ?? []).reverse()) {
+    const email = emailSchema.safeParse(found.replace(/[.,;:]+$/, ''));
+    if (email.success) return email.data;
+  }
+  return spelledEmailIn(text);
+}
+
+/**
+ * A North American number written the American way, without its +1: "(415) 555-0199",
+ * "202-555-0147", "1-800-555-0199". Only with its groups marked: ten bare digits may be a UK number.
+ */
+const northAmericanPattern = /(?:\b1[\s.-]?)?(?:\(([2-9]\d{2})\)\s*|\b([2-9]\d{2})[\s.-])([2-9]\d{2})[\s.-](\d{4})\b/g;
+
+/** "LS6 4AP not LS1 4AP", "07700 900112 not 900111": what follows "not" is the wrong one. */
+function withoutTheWrongOne(text: string, pattern: RegExp): string {
+  const source = pattern.source;
+  return text.replace(new RegExp(String.raw`\b(?:not|instead\s+of|rather\s+than)\s+(?:${source})`, pattern.flags), ' ');
+}
+
+/** Not "0000000000" or "07777777777": UK numbers start 1, 2, 3, 5, 7, 8 or 9 after the 0, and no number is one digit over and over. */
+function dialable(phone: string): boolean {
+  const digits = phone.slice(1);
+  if (/^(\d)\1+$/.test(digits.slice(phone.startsWith('+44') ? 2 : 1))) return false;
+  return !phone.startsWith('+44') || /^\+44[1235789]/.test(phone);
+}
+
+export function phoneIn(given: string): string | undefined {
+  const text = withoutTheWrongOne(given, phonePattern);
   for (const found of (text.match(phonePattern) ?? []).reverse()) {
     const phone = normalisePhone(found);
+    if (phone && dialable(phone)) return phone;
+  }
+  for (const found of [...text.matchAll(northAmericanPattern)].reverse()) {
+    const [, bracketed, area, exchange, line] = found;
+    const phone = normalisePhone(`+1${bracketed ?? area}${exchange}${line}`);
     if (phone) return phone;
   }
   return undefined;
 }
 
-export function postcodeIn(text: string): string | undefined {
+export function postcodeIn(given: string): string | undefined {
+  const text = withoutTheWrongOne(given, postcodePattern);
   // "LS97 2XX, sorry no I mean LS97 2XY": the last one given is the one meant.
   for (const found of (text.match(postcodePattern) ?? []).reverse()) {
     const postcode = postcodeSchema.safeParse(found);
@@ -125,7 +234,7 @@ export function postcodeIn(text: string): string | undefined {
  * one to four words, none of them a word of a sentence.
  */
 const lowerCaseTownAtEnd = /\b(?:in|near|nr)\s+([\p{L}'.-]+(?:[ -][\p{L}'.-]+)?)[\s.!]*$/iu;
-const titleCase = (text: string | undefined) =>
+export const titleCase = (text: string | undefined) =>
   text?.replace(/(^|[ -])(\p{L})/gu, (_all, gap: string, letter: string) => gap + letter.toUpperCase());
 
 export function townIn(text: string, alone: boolean): string | undefined {
@@ -168,7 +277,7 @@ export function contactDetailsIn(text: string): ContactDetails {
   const phone = phoneIn(text.replace(emailPattern, ' '));
   const postcode = postcodeIn(text.replace(emailPattern, ' '));
   const town = townIn(text.replace(emailPattern, ' ').replace(phonePattern, ' '), false);
-  const name = nameLeadIns.test(text.trim()) ? nameIn(text) : undefined;
+  const name = introducedNameIn(text);
   if (email) details.email = email;
   if (phone) details.phone = phone;
   if (postcode) details.postcode = postcode;

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { fillTemplate, handoffQuestions, type HandoffQuestion, type Messages, userText } from '../content/messages';
-import { mentions, sameWords } from '../nlu/textMatching';
+import { mentions, sameWords, words } from '../nlu/textMatching';
 import type { Recognition } from '../nlu/types';
 import { emailSchema, nameSchema, phoneSchema, postcodeSchema, townSchema, type Contact, type Site } from '../tickets/contactFields';
-import { contactDetailsIn, emailIn, nameIn, phoneIn, postcodeIn, productIn, townIn } from './contactDetails';
+import { contactDetailsIn, emailIn, nameIn, phoneIn, postcodeIn, productIn, titleCase, townIn } from './contactDetails';
 import { ticketSchema, type Ticket } from '../tickets/ticket';
 import type { HandoffRequest } from './handoffRequest';
 
@@ -149,11 +149,11 @@ export class ContactInterview {
     switch (stage.kind) {
       case 'question': {
         const { question, backToSummary } = stage;
-        const answer = this.answer(question, message, current.answers, recognition);
+        const answer = this.answer(question, message, current, recognition, !!corrected);
         if (!answer)
           return corrected
             ? withSaid(this.askQuestion(current, question, backToSummary), noted)
-            : this.reask(state, [question], backToSummary);
+            : this.notFitting(state, question, message, backToSummary);
         return withSaid(this.next(settle(current, question, answer), backToSummary), noted);
       }
       case 'summary':
@@ -162,7 +162,7 @@ export class ContactInterview {
         return this.changeOrRetry(
           state,
           message,
-          sameWords(message, buttons.change) || recognition.intent === 'deny',
+          sameWords(message, buttons.change) || recognition.intent === 'deny' || /^\s*n[.!]?\s*$/i.test(message),
           this.text.summaryRetry,
         );
       case 'chooseChange': {
@@ -188,7 +188,7 @@ export class ContactInterview {
       const open = !current.settled.includes(question);
       if (!message && !(open && !backToSummary)) continue;
       const answer = message
-        ? this.answer(question, message, current.answers)
+        ? this.answer(question, message, current)
         : optionalQuestions.includes(question)
           ? skippedAnswer(question)
           : undefined;
@@ -202,16 +202,46 @@ export class ContactInterview {
    * The answer's contribution to `Answers` (a skip, for an optional question), or undefined when it
    * does not fit. `recognition` is the message's when typed alone (a plain "no" skips), not a form field's.
    */
-  private answer(question: HandoffQuestion, message: string, answers: Answers, recognition?: Recognition): Partial<Answers> | undefined {
+  private answer(
+    question: HandoffQuestion,
+    message: string,
+    state: InterviewState,
+    recognition?: Recognition,
+    corrects = false,
+  ): Partial<Answers> | undefined {
     // "Oh wait, I gave you the wrong number, it's 07700 900270" corrects; it does not say no.
-    const deniesIt = recognition?.intent === 'deny' && Object.keys(contactDetailsIn(message)).length === 0;
-    const skipping = optionalQuestions.includes(question) && (this.saysSkip(message) || deniesIt);
-    return skipping ? skippedAnswer(question) : this.read(question, message, answers);
+    const deniesIt = !corrects && recognition?.intent === 'deny' && Object.keys(contactDetailsIn(message)).length === 0;
+    const skipping = optionalQuestions.includes(question) && ((!corrects && this.saysSkip(message)) || deniesIt);
+    return skipping ? skippedAnswer(question) : this.read(question, message, state.answers, state.forCustomer);
+  }
+
+  /**
+   * What to say when an answer does not fit: for a question that cannot be skipped, "rather not say"
+   * or "dunno" hears why it is needed (a first name will do, the town if not the postcode); a US ZIP
+   * code, that a UK postcode or the town is wanted; otherwise the question's own retry.
+   */
+  private notFitting(state: InterviewState, question: HandoffQuestion, message: string, backToSummary: boolean): InterviewTurn {
+    const { needed } = this.wording(state, question);
+    const retry = this.reask(state, [question], backToSummary);
+    if (needed && this.refuses(question, message)) return withSaid(retry, [needed]);
+    return question === 'site' && zipCode.test(message) ? withSaid(retry, [this.text.zipCode]) : retry;
+  }
+
+  /** A short "rather not say", "dunno", "I don't want to give my number out" at a question that cannot be skipped. */
+  private refuses(question: HandoffQuestion, message: string): boolean {
+    // A long story that says "I don't know what else to do" is not a refusal.
+    const short = words(message).length <= 15;
+    return (
+      !optionalQuestions.includes(question) &&
+      short &&
+      (this.saysSkip(message) || this.text.declineWords.some((phrase) => mentions(message, phrase)))
+    );
   }
 
   /** "Yes, create it", a plain yes, or "looks right, create it" at the summary; "change my email" is not. */
   private confirms(message: string, recognition: Recognition, state: InterviewState): boolean {
-    if (sameWords(message, this.text.buttons.create)) return true;
+    // "y" alone is a yes as people type it.
+    if (sameWords(message, this.text.buttons.create) || /^\s*y[.!]?\s*$/i.test(message)) return true;
     if (this.namedQuestion(message, state) || recognition.intent === 'deny') return false;
     return recognition.intent === 'affirm' || this.text.confirmWords.some((phrase) => mentions(message, phrase, ['not', 'no', 'never']));
   }
@@ -219,7 +249,22 @@ export class ContactInterview {
   /** Whether the message answers the question being asked ("Priya Shah here" at the name question). */
   answersQuestion(state: InterviewState, message: string): boolean {
     const { stage } = state;
-    return stage.kind === 'question' && this.read(stage.question, message, state.answers) !== undefined;
+    return stage.kind === 'question' && this.read(stage.question, message, state.answers, state.forCustomer) !== undefined;
+  }
+
+  /**
+   * "I don't want to give my number out", "rather not say" at a question that cannot be skipped:
+   * refusing that detail, not the handoff (the question's `needed` says why it is asked).
+   */
+  declinesDetail(state: InterviewState, message: string): boolean {
+    const { stage } = state;
+    return (
+      stage.kind === 'question' &&
+      !optionalQuestions.includes(stage.question) &&
+      !this.saysCancel(message) &&
+      !!this.wording(state, stage.question).needed &&
+      this.refuses(stage.question, message)
+    );
   }
 
   /** "Cancel please, she'll wait for her husband": stopping the handoff in words. */
@@ -238,11 +283,11 @@ export class ContactInterview {
   }
 
   /** The first of the questions whose answers did not fit, with its helpful message; a form gets them all. */
-  private reask(state: InterviewState, questions: HandoffQuestion[], backToSummary: boolean): InterviewTurn {
+  private reask(state: InterviewState, questions: HandoffQuestion[], backToSummary: boolean, retry?: string): InterviewTurn {
     const [first] = questions;
     const stage: Stage = { kind: 'question', question: first, backToSummary };
     const form = this.form(state, backToSummary ? questions : this.open(state), questions);
-    return this.ask({ ...state, stage }, { text: this.wording(state, first).retry, buttons: this.buttonsFor(first), form });
+    return this.ask({ ...state, stage }, { text: retry ?? this.wording(state, first).retry, buttons: this.buttonsFor(first), form });
   }
 
   private form(state: InterviewState, questions: HandoffQuestion[], problems: HandoffQuestion[] = []): ContactForm {
@@ -256,7 +301,7 @@ export class ContactInterview {
   }
 
   /** The question's wording: the customer's details when field staff raise the ticket. */
-  private wording(state: InterviewState, question: HandoffQuestion): { ask: string; retry: string; askModel?: string } {
+  private wording(state: InterviewState, question: HandoffQuestion): { ask: string; retry: string; askModel?: string; needed?: string } {
     return state.forCustomer ? this.text.customerQuestions[question] : this.text.questions[question];
   }
 
@@ -302,6 +347,21 @@ export class ContactInterview {
     if (stage.kind === 'chooseChange') return this.choices(state);
     const turn = this.askQuestion(state, stage.question, stage.backToSummary);
     return (turn as Extract<InterviewTurn, { kind: 'ask' }>).prompt;
+  }
+
+  /**
+   * The email, phone number and postcode a message gives, kept when something more urgent is said
+   * with them ("07700 900919 and the plug looks like it's melting"); the question they answer is not
+   * asked again. Names and towns are not read out of such a message.
+   */
+  keepDetails(state: InterviewState, message: string): InterviewState {
+    const found = contactDetailsIn(message);
+    let current = state;
+    if (found.email || found.phone) current = settle(current, 'reach', dropUndefined({ email: found.email, phone: found.phone }));
+    if (found.postcode) current = settle(current, 'site', { postcode: found.postcode });
+    const { stage } = current;
+    if (current === state || stage.kind !== 'question' || !current.settled.includes(stage.question)) return current;
+    return (this.next(current, stage.backToSummary) as Extract<InterviewTurn, { kind: 'ask' }>).state;
   }
 
   /** The interview for a safety handoff: only what an installer cannot do without is still asked. */
@@ -367,11 +427,11 @@ export class ContactInterview {
    * detail is taken out of a sentence ("you can call me on 07700 900123"), and a sentence about
    * something else ("the cable is still stuck") fits no question.
    */
-  private read(question: HandoffQuestion, message: string, answers: Answers): Partial<Answers> | undefined {
+  private read(question: HandoffQuestion, message: string, answers: Answers, forCustomer = false): Partial<Answers> | undefined {
     switch (question) {
       case 'name': {
-        const name = valid(nameSchema, nameIn(message));
-        return name ? { name } : undefined;
+        const name = valid(nameSchema, nameIn(message, { someoneElse: forCustomer }));
+        return name ? { name: writtenAsAName(name) } : undefined;
       }
       case 'reach': {
         const email = emailIn(message);
@@ -380,7 +440,12 @@ export class ContactInterview {
       }
       case 'site': {
         const postcode = postcodeIn(message);
-        const town = townIn(message, true);
+        // "Leeds LS6": the postcode's first half alone is no postcode, and the town stands.
+        const halfPostcode = new RegExp(`\\b${outwardCode}\\b`, 'gi');
+        const text = postcode ? message : message.replace(halfPostcode, ' ').replace(/\s+/g, ' ');
+        // "swansea": a town typed all in lower case is written as towns are.
+        const typed = text.trim() ? townIn(text, true) : undefined;
+        const town = typed && writtenAsAName(typed);
         return postcode || town ? { postcode, town } : undefined;
       }
       case 'charger': {
@@ -414,6 +479,14 @@ export class ContactInterview {
       current = settle(current, question, answer);
       named.push(...names);
     };
+    // "sorry that's wrong, it's .co.uk", "gmail not hotmail", "the postcode is LS6 not LS1": part of a
+    // detail given already, given again. What it mends is that detail, not a name ("gmail").
+    const { email, postcode } = state.answers;
+    const mendedEmail = email && !found.email ? emailMended(email, message) : undefined;
+    const mendedPostcode = postcode && !found.postcode ? postcodeMended(postcode, message) : undefined;
+    if (mendedEmail) take('reach', { email: mendedEmail, phone: state.answers.phone }, detailNames.email);
+    if (mendedPostcode) take('site', { postcode: mendedPostcode, town: state.answers.town }, detailNames.postcode);
+    if (mendedEmail || mendedPostcode) return named.length > 0 ? { state: current, named: named.join(' and ') } : undefined;
     if (found.email || found.phone) {
       take(
         'reach',
@@ -457,7 +530,9 @@ export class ContactInterview {
       const vehicle = clauses.find((clause) => this.deps.vehicleMakeOf(clause) && !this.deps.chargerBrandOf(clause));
       const vehicleAnswer = vehicle && this.readVehicle(vehicle, current.answers.vehicleMake);
       if (vehicleAnswer) take('vehicle', vehicleAnswer, detailNames.vehicle);
-      // "..., Inverness, ...": a town on its own among the parts, the name and the products aside.
+      // "..., Inverness, ...": a town on its own among the parts, the name and the products aside
+      // ("it's dave, dave thompson, ring me ...": the name said twice is no town).
+      const nameWords = new Set(words([current.answers.name, asked === 'name' ? nameIn(message) : undefined].filter(Boolean).join(' ')));
       const town =
         clauses.length > 2 && !current.settled.includes('site')
           ? clauses
@@ -466,6 +541,7 @@ export class ContactInterview {
                 (clause) =>
                   clause !== charger &&
                   clause !== vehicle &&
+                  !words(clause).some((word) => nameWords.has(word)) &&
                   !contactDetailsIn(clause).phone &&
                   !contactDetailsIn(clause).email &&
                   townIn(clause, true),
@@ -486,12 +562,26 @@ export class ContactInterview {
    */
   private readVehicle(message: string, knownMake: string | undefined): Partial<Answers> | undefined {
     if (this.namesOnlyACharger(message)) return undefined;
-    const product = productIn(message);
+    // "2021 kia e-niro", "VW ID.4 (2022)": the year is no part of the model.
+    const withoutYear = message
+      .replace(/\(?\b(?:19|20)\d{2}\b\)?/g, ' ')
+      .replace(/\s+/g, ' ')
+      .trim();
+    const product = productIn(withoutYear);
     if (!product) return undefined;
     const recognisedMake = this.deps.vehicleMakeOf(product);
     const make = recognisedMake ?? knownMake;
     const typed = product;
-    const rest = make ? typed.replace(new RegExp(`\\b${escapeRegExp(make)}\\b`, 'i'), '').trim() : typed;
+    // "VW ID.4", "merc eqa": the make's nickname goes with the make.
+    const rest = make
+      ? typed
+          .replace(new RegExp(`\\b${escapeRegExp(make)}\\b`, 'i'), '')
+          .trim()
+          .replace(/^([\p{L}-]+)\s+/u, (word, first: string) =>
+            makeNicknames.has(first.toLowerCase()) && this.deps.vehicleMakeOf(first) === make ? '' : word,
+          )
+          .trim()
+      : typed;
     const vehicle = make ? { vehicleMake: make, vehicleModel: rest || undefined } : { vehicleMake: typed, vehicleModel: undefined };
     const fits =
       vehicleShape.make.safeParse(vehicle.vehicleMake).success &&
@@ -537,6 +627,67 @@ function confirmedDetails(answers: Answers): ConfirmedDetails {
     vehicle: dropUndefined({ make: answers.vehicleMake, model: answers.vehicleModel }),
     charger: dropUndefined({ model: answers.chargerModel ?? answers.chargerBrand }),
   });
+}
+
+/** What people call a car make for short ("VW ID.4", "merc EQA"): written before the model, it is the make. */
+const makeNicknames = new Set(['vw', 'v-dub', 'merc', 'benz', 'mercedes', 'chevy', 'pug', 'beemer', 'bimmer', 'opel']);
+
+/** A name or town typed all in capitals or all in lower case, written as names are ("DAVE SMITH", "swansea"). */
+function writtenAsAName(text: string): string {
+  const letters = text.replace(/[^\p{L}]/gu, '');
+  const oneCase = letters === letters.toLowerCase() || (letters === letters.toUpperCase() && letters.length > 3);
+  return oneCase ? (titleCase(text.toLowerCase()) ?? text) : text;
+}
+
+/** A US ZIP code ("94103", "ZIP 94103-1234"): no UK postcode. */
+const zipCode = /(?:^|\s|zip\s*(?:code)?\s*(?:is)?\s*:?\s*)\d{5}(?:-\d{4})?(?:\s|$|[.,!])/i;
+
+/** "X not Y", "X instead of Y": the first replaces the second. */
+const replacing = /([\p{L}\p{N}@._-]+)\s*,?\s+(?:not|instead of|rather than)\s+([\p{L}\p{N}@._-]+)/iu;
+
+/**
+ * The email address with the part the message gives again: a new domain ("@outlook.com"), a new
+ * ending (".co.uk", "dot net"), or one part for another ("gmail not hotmail", "kboyd not kboy").
+ */
+function emailMended(email: string, message: string): string | undefined {
+  const text = message.replace(/\s+dot\s+|\s*\(dot\)\s*/gi, '.').replace(/\bdot\s+(?=[a-z]{2,}\b)/gi, '.');
+  const [user, domain] = email.split('@');
+  const newDomain = /(?:^|\s)@([\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+)/u.exec(text)?.[1];
+  if (newDomain) return valid(emailSchema, `${user}@${newDomain}`);
+  const instead = replacing.exec(text);
+  if (instead) {
+    const [right, wrong] = [instead[1], instead[2]].map((part) => part.replace(/^[@.]+|[.,!]+$/g, '').toLowerCase());
+    const part = new RegExp(`(^|[@.])${escapeRegExp(wrong)}(?=$|[@.])`);
+    if (wrong && right && part.test(email)) return valid(emailSchema, email.replace(part, `$1${right}`));
+  }
+  const ending = /(?:^|\s)((?:\.[a-z]{2,}){1,2})(?=$|[\s!,;]|\.(?:\s|$))/i.exec(text)?.[1];
+  if (ending) return valid(emailSchema, `${user}@${domain.split('.')[0]}${ending.toLowerCase()}`);
+  return undefined;
+}
+
+const outwardCode = String.raw`[A-Z]{1,2}\d[A-Z\d]?`;
+const inwardCode = String.raw`\d[A-Z]{2}`;
+const postcodePartInstead = new RegExp(
+  `\\b(${outwardCode}|${inwardCode})\\s*,?\\s+(?:not|instead of|rather than)\\s+(${outwardCode}|${inwardCode})\\b`,
+  'i',
+);
+const outwardSaid = new RegExp(
+  `\\bpost\\s?code\\b[^.?!]*?\\b(?:is|starts(?: with)?|begins(?: with)?|should be)\\s+(${outwardCode})\\b(?!\\s*\\d)`,
+  'i',
+);
+
+/** The postcode with one half given again: "LS6 not LS1", "it's 4AP not 4PA", "the postcode starts LS6". */
+function postcodeMended(postcode: string, message: string): string | undefined {
+  const [outward, inward] = postcode.split(' ');
+  const instead = postcodePartInstead.exec(message);
+  if (instead) {
+    const [right, wrong] = [instead[1].toUpperCase(), instead[2].toUpperCase()];
+    if (wrong === outward) return valid(postcodeSchema, `${right} ${inward}`);
+    if (wrong === inward) return valid(postcodeSchema, `${outward} ${right}`);
+    return undefined;
+  }
+  const said = outwardSaid.exec(message)?.[1]?.toUpperCase();
+  return said && said !== outward ? valid(postcodeSchema, `${said} ${inward}`) : undefined;
 }
 
 const insteadOf =
