@@ -12,6 +12,11 @@ export interface RuleFindings {
   topics: Set<IntentLabel>;
   /** Conversational labels whose everyday words the message uses ("cheerio": thanks); evidence for the classifier only. */
   conversation: Set<IntentLabel>;
+  /**
+   * Word positions inside a phrase that is not a hazard though a hazard word is in it ("bang on",
+   * "having a smoke", the `without` phrases): the classifier does not see those words either.
+   */
+  idiomWords: ReadonlySet<number>;
 }
 
 /** Words before a side word that make it the place the cable is held: "stuck IN the car". */
@@ -109,8 +114,10 @@ export class EntityExtractor {
     const stepMentions = this.stepsDone.matchAll(text);
     // "Locked it with the fob, then unlocked it": a step told of, not a cable that is locked.
     const inStep = (cue: PhraseMatch<TopicCue>) => stepMentions.some((step) => cue.start < step.end && step.start < cue.end);
-    const stuckCues = this.cues.matchAll(text).filter((c) => c.value === 'cable_stuck' && !c.negated && !inStep(c));
     const freedCues = this.freed.matchAll(text).filter((m) => !m.negated && !visitors.has(text.words[m.start - 1] ?? ''));
+    // "That released the plug": the past tense is news of a free cable, not the "release the plug" of a stuck one.
+    const inFreed = (cue: PhraseMatch<TopicCue>) => freedCues.some((freed) => freed.start <= cue.start && cue.end <= freed.end);
+    const stuckCues = this.cues.matchAll(text).filter((c) => c.value === 'cable_stuck' && !c.negated && !inStep(c) && !inFreed(c));
     const endCues = this.endFreed.matchAll(text).filter((m) => !m.negated);
     // "unplugged it from the car but it's stuck in the zappi": one end is free, the other is the stuck one.
     const failed = this.attemptFailed.occursIn(text);
@@ -149,10 +156,13 @@ export class EntityExtractor {
     const power = this.powerOf(text);
     if (power) entities.power = power;
 
+    const idiomWords = this.idiomWordsOf(text);
     const topics = new Set<IntentLabel>();
     // Longest first, so "cold snap" is the cold and not a snapped part.
     for (const cue of this.cues.matchLongest(text)) {
       if (cue.negated) continue;
+      // "Bang on", "having a smoke": the phrase is not the hazard its word names.
+      if (cue.value === 'damage' && idiomWords.has(cue.start)) continue;
       // "What if it melts?" supposes damage, it does not report it.
       if (cue.value === 'damage' && supposed(text, cue.start)) continue;
       if (cue.value === 'cable_stuck')
@@ -166,7 +176,14 @@ export class EntityExtractor {
         .filter((m) => !m.negated)
         .map((m) => m.value),
     );
-    return { entities, topics, conversation };
+    return { entities, topics, conversation, idiomWords };
+  }
+
+  private idiomWordsOf(text: AnalysedText): Set<number> {
+    const at = new Set<number>();
+    for (const without of this.damageWithout.values())
+      for (const idiom of without.matchAll(text)) for (let i = idiom.start; i < idiom.end; i++) at.add(i);
+    return at;
   }
 
   /** The car and charger words of a message, makes and brands included ("my Leaf" is the car). */

@@ -112,7 +112,7 @@ export function featuresOf(text: AnalysedText, findings: RuleFindings): string[]
       previous = undefined;
       return;
     }
-    if (stopwords.has(text.words[i])) return;
+    if (stopwords.has(text.words[i]) || findings.idiomWords.has(i)) return;
     const feature = text.negated[i] ? `not_${stem}` : stem;
     contentWords++;
     features.add(feature);

@@ -1,3 +1,4 @@
+import { isEnglishWord } from './englishWords';
 import { z } from 'zod';
 import { loadYamlFile } from '../yamlFiles';
 import { SpellingCorrector } from './textAnalysis';
@@ -66,7 +67,11 @@ export function spellerFor(vocabulary: Record<string, number>, gazetteer: Gazett
   const cueWords = new Set(
     [...Object.values(gazetteer.topicCues).flat(), ...damagePhrases].flatMap((cue) => cue.toLowerCase().match(/[a-z0-9]+/g) ?? []),
   );
-  return new SpellingCorrector(new Map(Object.entries(vocabulary)), { cueWords, commonWords: new Set(gazetteer.commonWords) });
+  return new SpellingCorrector(new Map(Object.entries(vocabulary)), {
+    cueWords,
+    commonWords: new Set(gazetteer.commonWords),
+    isRealWord: isEnglishWord,
+  });
 }
 
 /** Every word the gazetteer matches (not the speller's common words), so the speller corrects "zapi" to "zappi" too. */

@@ -216,6 +216,8 @@ export interface SpellingGuard {
   cueWords: ReadonlySet<string>;
   /** Real words that are never corrected into a cue word ("front" is not "frost"). */
   commonWords: ReadonlySet<string>;
+  /** Any other real word, also never corrected into a cue ("Stoke" is a town, not "smoke"). */
+  isRealWord?: (word: string) => boolean;
 }
 const noGuard: SpellingGuard = { cueWords: new Set(), commonWords: new Set() };
 const minCorrectedLength = 4;
@@ -246,7 +248,7 @@ export class SpellingCorrector {
 
   correct(word: string): string {
     if (this.frequencies.has(word) || word.length < minCorrectedLength || /\d/.test(word)) return word;
-    const mayBecomeCue = word.length >= minCorrectedIntoCueLength && !this.guard.commonWords.has(word);
+    const mayBecomeCue = word.length >= minCorrectedIntoCueLength && !this.guard.commonWords.has(word) && !this.guard.isRealWord?.(word);
     let best = word;
     let bestCount = 0;
     for (const key of [word, ...deletions(word)]) {
