@@ -1,6 +1,7 @@
 import type { Activity, Middleware, TurnContext } from 'botbuilder';
 import { fillTemplate, type Messages } from './content/messages';
 import { hashId, type Logger } from './logger';
+import { noEmoji, yesEmoji } from './nlu/textAnalysis';
 import { photosIn } from './photos/photoReference';
 import type { Metrics } from './observability/metrics';
 
@@ -42,6 +43,8 @@ const englishWords = new Set(
 const letter = /\p{L}/gu;
 const latinLetter = /\p{Script=Latin}/gu;
 const letterOrDigit = /[\p{L}\p{N}]/u;
+/** Emoji that are an answer: a yes or no (`yesEmoji`, `noEmoji`), or stars for the rating. */
+const answerEmoji = new RegExp(`${yesEmoji.source}|${noEmoji.source}|[\u2B50\u2605\u{1F31F}]`, 'u');
 
 function isNotEnglish(text: string): boolean {
   const letters = text.match(letter)?.length ?? 0;
@@ -63,7 +66,7 @@ export function screenMessage(message: IncomingMessage, maxChars: number): Refus
   if (text.length > maxChars) return 'tooLong';
   if (!text && photosIn(message.channelData).length > 0) return undefined;
   if (!text) return Array.isArray(message.attachments) && message.attachments.length > 0 ? 'attachmentsOnly' : 'empty';
-  if (!letterOrDigit.test(text)) return 'noWords';
+  if (!letterOrDigit.test(text) && !answerEmoji.test(text)) return 'noWords';
   if (isNotEnglish(text)) return 'notEnglish';
   return undefined;
 }

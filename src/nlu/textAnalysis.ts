@@ -122,6 +122,10 @@ export function tokenize(text: string): string[] {
 const emailLike = /[\p{L}\p{N}._%+'-]+@[\p{L}\p{N}.-]+\.[\p{L}]{2,}/gu;
 const phoneLike = /(?:\+|\b00)?\d[\d ()./-]{7,}\d/g;
 
+/** Emoji that say ok or no and little else (skin tones and variation selectors included). */
+export const yesEmoji = /(?:\u{1F44D}|\u{1F44C}|\u2705|\u2714|\u{1F197})(?:[\u{1F3FB}-\u{1F3FF}]|\uFE0F)*/gu;
+export const noEmoji = /(?:\u{1F44E}|\u274C|\u274E|\u{1F6AB})(?:[\u{1F3FB}-\u{1F3FF}]|\uFE0F)*/gu;
+
 /** The words of `tokenize`, and which of them carried an 's. */
 type Split = { words: string[]; possessive: boolean[]; asked: boolean[] };
 
@@ -147,6 +151,10 @@ function splitWordsOnce(text: string): Split {
   let normalised = text
     // Zero-width and soft-hyphen characters hide inside words ("stu\u200bck"): they are no part of them.
     .replace(/[\u00ad\u180e\u200b-\u200f\u2060-\u2064\ufeff]/g, '')
+    // Emoji that stand for a word are read as it: a thumbs-up is an "ok" (a yes at "is that right?",
+    // a step acknowledged at "did it come free?"), a thumbs-down a "no".
+    .replace(yesEmoji, ' ok ')
+    .replace(noEmoji, ' no ')
     .replace(emailLike, ' emailaddress ')
     .replace(phoneLike, ' phonenumber ')
     .replace(/(^|[\s(])-(\d)/g, '$1minus $2')

@@ -28,6 +28,9 @@ describe('which messages go on to the recognizer', () => {
     ],
     ['a single foreign word', { text: 'merci' }],
     ['a make that looks foreign', { text: 'it is a Citroën e-C4 and the cable is stuck' }],
+    ['a thumbs-up, an answer', { text: '👍🏼' }],
+    ['a cross, an answer', { text: '❌' }],
+    ['stars for the rating', { text: '⭐⭐⭐⭐' }],
   ])('%s passes', (_kind, message) => {
     expect(screenMessage(message, 1000)).toBeUndefined();
   });

@@ -44,7 +44,7 @@ describe('GET /metrics', () => {
   });
 
   it('counts the messages refused before recognition, by reason', async () => {
-    await postActivity(running.baseUrl, messageActivity('metrics-4', '👍'));
+    await postActivity(running.baseUrl, messageActivity('metrics-4', '🔌🔌'));
     expect(await scrape(running.baseUrl)).toMatch(/^evc_inputs_refused_total\{reason="noWords"\} 1$/m);
   });
 });
