@@ -401,22 +401,11 @@ function saysItWorked(text: string): boolean {
   return worked.some(said) || /\b\w+ing (?:it )?did it\b/i.test(text) || /\b(?:that|this)(?:'s| has| is|s)? done it\b/i.test(text);
 }
 
+/** Hedges that make an answer neither yes nor no: "kind of", "partly". */
+const vagueHedges = ['kind of', 'kinda', 'sort of', 'sorta', 'partly', 'partially'];
+
 /** "It came out a bit", "half out", "kind of": movement, not the cable out. */
-const hedges = [
-  'kind of',
-  'kinda',
-  'sort of',
-  'sorta',
-  'partly',
-  'partially',
-  'a bit',
-  'a little',
-  'slightly',
-  'somewhat',
-  'half',
-  'halfway',
-  'a touch',
-];
+const hedges = [...vagueHedges, 'a bit', 'a little', 'slightly', 'somewhat', 'half', 'halfway', 'a touch'];
 const movedWords = [
   'out',
   'moved',
@@ -474,12 +463,7 @@ const unsureWords = [
   'no clue',
   'maybe',
   'possibly',
-  'kind of',
-  'kinda',
-  'sort of',
-  'sorta',
-  'partly',
-  'partially',
+  ...vagueHedges,
   'on and off',
   'flickering',
   'not really sure',
@@ -533,18 +517,22 @@ const nextStepQuestions = new Set([
   'anything else i can try',
 ]);
 function asksForNextStep(text: string): boolean {
-  const clauses = tokenize(text).join(' ').split(' , ');
-  const last = (clauses.at(-1) ?? '').trim().replace(/^(?:ok|okay|so|right|and|then|well) /, '');
+  const last = (clausesOf(text).at(-1) ?? '').replace(/^(?:ok|okay|so|right|and|then|well) /, '');
   return nextStepQuestions.has(last);
 }
 
-/** A report, then a question in a later clause that opens as one ("no. will it damage the car"): the two parts. */
-function reportBeforeQuestion(text: string): { report: string; question: string } | undefined {
-  const clauses = tokenize(text)
+/** A message's clauses, as words joined by spaces, split at its commas and full stops. */
+function clausesOf(text: string): string[] {
+  return tokenize(text)
     .join(' ')
     .split(' , ')
     .map((clause) => clause.trim())
     .filter(Boolean);
+}
+
+/** A report, then a question in a later clause that opens as one ("no. will it damage the car"): the two parts. */
+function reportBeforeQuestion(text: string): { report: string; question: string } | undefined {
+  const clauses = clausesOf(text);
   if (clauses.length < 2 || opensAsQuestion(clauses[0])) return undefined;
   const asked = clauses.findIndex((clause, i) => i > 0 && opensAsQuestion(clause));
   return asked > 0 ? { report: clauses.slice(0, asked).join(' , '), question: clauses.slice(asked).join(' , ') } : undefined;

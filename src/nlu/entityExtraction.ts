@@ -135,7 +135,8 @@ export class EntityExtractor {
     const chargerType = this.chargerTypes.matchAll(text).find((m) => !m.negated);
     if (chargerType) entities.chargerType = chargerType.value;
 
-    const damage = this.damageOf(text);
+    const idioms = this.idiomsOf(text);
+    const damage = this.damageOf(text, idioms);
     if (damage.length > 0) entities.damage = damage;
     // "It won't come out, the release came free" is not news that the cable is out.
     // "The car end came out", nothing else said of the other end: the cable is out.
@@ -156,7 +157,7 @@ export class EntityExtractor {
     const power = this.powerOf(text);
     if (power) entities.power = power;
 
-    const idiomWords = this.idiomWordsOf(text);
+    const idiomWords = new Set([...idioms.values()].flat().flatMap((idiom) => range(idiom.start, idiom.end)));
     const topics = new Set<IntentLabel>();
     // Longest first, so "cold snap" is the cold and not a snapped part.
     for (const cue of this.cues.matchLongest(text)) {
@@ -179,11 +180,9 @@ export class EntityExtractor {
     return { entities, topics, conversation, idiomWords };
   }
 
-  private idiomWordsOf(text: AnalysedText): Set<number> {
-    const at = new Set<number>();
-    for (const without of this.damageWithout.values())
-      for (const idiom of without.matchAll(text)) for (let i = idiom.start; i < idiom.end; i++) at.add(i);
-    return at;
+  /** The phrases of each detail that are not that detail though its word is in them ("having a smoke"). */
+  private idiomsOf(text: AnalysedText): Map<DamageDetail, PhraseMatch<true>[]> {
+    return new Map([...this.damageWithout].map(([detail, without]) => [detail, without.matchAll(text)]));
   }
 
   /** The car and charger words of a message, makes and brands included ("my Leaf" is the car). */
@@ -238,11 +237,10 @@ export class EntityExtractor {
     return chosen.values().next().value;
   }
 
-  private damageOf(text: AnalysedText): DamageDetail[] {
+  private damageOf(text: AnalysedText, idioms: Map<DamageDetail, PhraseMatch<true>[]>): DamageDetail[] {
     // A word inside a phrase that is not the detail ("having a smoke", "sparked a row") does not
     // count, but the same detail said elsewhere in the message still does.
-    const excepted = (m: PhraseMatch<DamageDetail>) =>
-      (this.damageWithout.get(m.value)?.matchAll(text) ?? []).some((w) => w.start < m.end && m.start < w.end);
+    const excepted = (m: PhraseMatch<DamageDetail>) => (idioms.get(m.value) ?? []).some((w) => w.start < m.end && m.start < w.end);
     // "The plug is not warm": a negation inside the phrase counts as much as one before it.
     const named = new Set(
       this.damageAny
@@ -378,4 +376,9 @@ function placeWordStart(text: AnalysedText, start: number): number {
 
 function isPlace(text: AnalysedText, start: number): boolean {
   return placeWordStart(text, start) >= 0;
+}
+
+/** The numbers from `start` up to, not including, `end`. */
+function range(start: number, end: number): number[] {
+  return Array.from({ length: end - start }, (_, i) => start + i);
 }
