@@ -19,6 +19,7 @@ import { type RateLimit, sendTooManyRequests } from '../security/rateLimits';
 import type { RouteRegistrar } from '../server';
 import { boundedConnectorFactory, connectorReplies } from './connectorReplies';
 import { checkIncomingActivity } from './incomingActivity';
+import { type TurnAdmission, turnAdmissionKey } from '../state/conversationTurnGuard';
 
 /**
  * CloudAdapter, running a turn for a request this endpoint has already authenticated, with every
@@ -31,23 +32,37 @@ import { checkIncomingActivity } from './incomingActivity';
  */
 export class EndpointAdapter extends CloudAdapter {
   private readonly connectorClients = new KeptByKey<ConnectorClient>(keptConnectorClients);
+  /** The admission of each turn in progress, by its activity (the turn's context is made inside CloudAdapter). */
+  private readonly admissions = new WeakMap<Partial<Activity>, Promise<TurnAdmission>>();
 
   constructor(
     readonly authentication: BotFrameworkAuthentication,
     private readonly connectorTimeoutMs: number,
   ) {
     super(authentication);
-    this.use(connectorReplies(connectorTimeoutMs));
+    this.use(connectorReplies(connectorTimeoutMs), {
+      onTurn: (context, next) => {
+        const admission = this.admissions.get(context.activity);
+        if (admission) context.turnState.set(turnAdmissionKey, admission);
+        return next();
+      },
+    });
   }
 
   /** Runs the middleware and `logic`; the replies (expectReplies) or invoke response, if any. */
-  runTurn(
+  async runTurn(
     authenticated: AuthenticateRequestResult,
     activity: Activity,
     logic: (context: TurnContext) => Promise<void>,
+    admission?: Promise<TurnAdmission>,
   ): Promise<InvokeResponse | undefined> {
     const connectorFactory = authenticated.connectorFactory && this.keptFactory(authenticated.connectorFactory, authenticated);
-    return this.processActivity({ ...authenticated, connectorFactory }, activity, logic);
+    if (admission) this.admissions.set(activity, admission);
+    try {
+      return await this.processActivity({ ...authenticated, connectorFactory }, activity, logic);
+    } finally {
+      this.admissions.delete(activity);
+    }
   }
 
   private keptFactory(factory: ConnectorFactory, authenticated: AuthenticateRequestResult): ConnectorFactory {
@@ -108,7 +123,8 @@ const refusals = {
  * that counts the right things. The activity is checked (400 naming the fields), the request
  * authenticated (401, counted per client address: 429 past the limit), and only then is a turn of
  * its conversation counted (429 past the limit), so unauthenticated posts naming a conversation
- * cannot lock it out. No refusal is printed to the console (CloudAdapter prints each with its stack).
+ * cannot lock it out. The count goes out with the turn's first Redis commands; the turn guard waits
+ * for it with the lock, and a turn it refuses runs nothing. No refusal is printed to the console (CloudAdapter prints each with its stack).
  */
 export function botFrameworkEndpoint(deps: BotFrameworkEndpointDeps): RouteRegistrar {
   return (server: Server) => {
@@ -121,12 +137,12 @@ export function botFrameworkEndpoint(deps: BotFrameworkEndpointDeps): RouteRegis
       const activity = validateAndFixActivity(check.activity);
       const authenticated = await authenticate(deps, req, res, activity);
       if (!authenticated) return;
-      const turn = await deps.conversationTurns.take(activity.conversation.id);
-      if (!turn.allowed) {
-        sendTooManyRequests(res, turn);
-        return;
-      }
-      sendTurnResult(res, await deps.adapter.runTurn(authenticated, activity, deps.logic));
+      // Counted now and decided by the turn guard with the lock's first attempt: one round trip for both.
+      const admission = deps.conversationTurns.take(activity.conversation.id);
+      const result = await deps.adapter.runTurn(authenticated, activity, deps.logic, admission);
+      const turn = await admission;
+      if (!turn.allowed) sendTooManyRequests(res, turn);
+      else sendTurnResult(res, result);
     });
   };
 }

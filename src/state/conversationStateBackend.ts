@@ -1,4 +1,4 @@
-import type { Storage, TurnContext } from 'botbuilder';
+import type { Storage } from 'botbuilder';
 import type { Config } from '../config';
 import { hashId, type Logger } from '../logger';
 import { ConversationLock, MemoryLockBackend, RedisLockBackend } from './conversationLock';
@@ -14,7 +14,7 @@ import { StateUnavailableError } from './stateErrors';
 /** Everything the composition root needs for conversation state, whichever store backs it. */
 export interface ConversationStateBackend {
   readonly kind: 'redis' | 'memory';
-  /** The bot's conversation state; the turn guard reads it ahead for the turn. */
+  /** The bot's conversation state; the turn guard reads it with the lock and writes it with the release. */
   readonly conversationState: SnapshotConversationState;
   /** The store under it (same TTL and eTag checks), for other records that live as long as a conversation. */
   readonly storage: Storage;
@@ -28,12 +28,6 @@ export interface ConversationStateBackend {
 
 function lockTimings(state: Config['conversationState']) {
   return { ttlMs: state.lockTtlMs, waitMs: state.lockWaitMs, retryMs: state.lockRetryMs };
-}
-
-function stateOn(storage: Storage) {
-  const conversationState = new SnapshotConversationState(storage);
-  const loadState = (context: TurnContext, force: boolean) => conversationState.load(context, force);
-  return { conversationState, loadState, storage };
 }
 
 /** State, lock and redelivery marks in Redis, shared by every instance using the same Redis. */
@@ -50,14 +44,13 @@ export function redisConversationState(
       { conversation: hashId(conversationIdInKey(key)), setAsideAs: `*:unreadable:${eTag}` },
       'unreadable conversation state set aside: the conversation starts afresh',
     );
-  const { conversationState, loadState, storage } = stateOn(
-    new RedisStorage(client, { keyPrefix, ttlSeconds: state.ttlSeconds, maxItemBytes: state.maxItemBytes, onSetAside }),
-  );
+  const storage = new RedisStorage(client, { keyPrefix, ttlSeconds: state.ttlSeconds, maxItemBytes: state.maxItemBytes, onSetAside });
+  const conversationState = new SnapshotConversationState(storage);
   // One lock and one ledger for every guard made here: exclusion holds across adapters.
   const guarded = {
     lock: new ConversationLock(new RedisLockBackend(client, keyPrefix), lockTimings(state)),
     ledger: new RedisRedeliveryLedger(client, { keyPrefix, ttlSeconds: state.redeliveryTtlSeconds }),
-    loadState,
+    state: conversationState,
     messages,
     logger,
     // Raised by the Redis stores only for Redis itself: a channel's connector failing is not an outage of state.
@@ -84,11 +77,11 @@ export function memoryConversationState(
   storage: Storage = new ExpiringMemoryStorage(config.conversationState.ttlSeconds),
 ): ConversationStateBackend {
   const state = config.conversationState;
-  const { conversationState, loadState } = stateOn(storage);
+  const conversationState = new SnapshotConversationState(storage);
   const guarded = {
     lock: new ConversationLock(new MemoryLockBackend(), lockTimings(state)),
     ledger: new MemoryRedeliveryLedger({ ttlSeconds: state.redeliveryTtlSeconds, maxEntries: 10_000 }),
-    loadState,
+    state: conversationState,
     messages,
     logger,
     isStateUnavailable: () => false,

@@ -1,6 +1,6 @@
 import { DeliveryModes, type Middleware, type TurnContext } from 'botbuilder';
 import { hashId, type Logger } from '../logger';
-import type { ConversationLock } from './conversationLock';
+import type { ConversationLock, HeldLock } from './conversationLock';
 import type { RedeliveryLedger } from './redeliveryLedger';
 import { conversationKey } from './redisKeys';
 import { ETagConflictError } from './stateErrors';
@@ -11,11 +11,33 @@ export interface GuardMessages {
   stateUnavailable: string;
 }
 
+/** The turn's conversation state as the guard reads it with the lock and writes it with the release. */
+export interface GuardedState {
+  /** Reads the turn's state (`force`: again, though this turn has read it). */
+  load(context: TurnContext, force: boolean): Promise<unknown>;
+  /** From now on the turn's saves wait for `saveHeld`. */
+  holdSaves(context: TurnContext): void;
+  /**
+   * Writes what the turn changed, if it held its saves; calls `alongside` as soon as the write has
+   * gone out, so that what it sends runs after the write.
+   */
+  saveHeld(context: TurnContext, alongside: () => Promise<unknown>): Promise<void>;
+}
+
+/**
+ * Where the endpoint leaves a turn's admission: its count against the conversation's turn limit,
+ * sent just before the turn started and decided with the lock's first attempt.
+ */
+export const turnAdmissionKey = Symbol('turnAdmission');
+
+export interface TurnAdmission {
+  readonly allowed: boolean;
+}
+
 export interface TurnGuardDependencies {
   readonly lock: ConversationLock;
   readonly ledger: RedeliveryLedger;
-  /** Reads the turn's conversation state (`force`: again, though this turn has read it). */
-  readonly loadState: (context: TurnContext, force: boolean) => Promise<unknown>;
+  readonly state: GuardedState;
   /** `turnBusy`: the lock could not be had within its wait; `stateUnavailable`: state is unreachable. */
   readonly messages: GuardMessages;
   readonly logger: Logger;
@@ -40,10 +62,13 @@ export interface TurnGuardDependencies {
  * deliveries of one activity cannot both pass the check.
  *
  * Round trips: each one a turn waits for is a wait in the event loop's queue when the service is
- * busy, so the guard sends what it can together (docs/benchmarks.md). The redelivery check and the
- * state read go right behind the lock's first attempt, the mark and the release together at the
- * end; with `expectReplies` the replies leave in the HTTP response after the turn, so their mark
- * waits for the end too.
+ * busy, so the guard sends what it can together (docs/benchmarks.md); ioredis sends the commands
+ * of one event-loop tick in one write, and Redis runs them in order. Two round trips a turn: the
+ * lock's first attempt with the redelivery check, the state read and the turn's admission (its
+ * count against the conversation's turn limit, sent by the endpoint just before); then the state
+ * save, the mark and the release. The turn's saves are held until its end for that; with
+ * `expectReplies` the replies leave in the HTTP response after the turn, so their mark waits too.
+ * A turn its admission refuses runs nothing and is not marked: the channel's retry runs in full.
  *
  * A state outage never escapes: the user gets the `stateUnavailable` message (safe general steps
  * and how to reach a person) and the turn is logged. A save refused because a later turn saved
@@ -63,17 +88,29 @@ export class ConversationTurnGuard implements Middleware {
     let child: Logger | undefined;
     // Hashed like every other log line's conversation: the id alone.
     const log = () => (child ??= this.deps.logger.child({ conversation: hashId(conversation.id), activityId, activityType: type }));
+    const { state } = this.deps;
     /** Whether the activity was processed before; reads the turn's state alongside. */
     const checkAndReadState = async (force: boolean) => {
       const [processed] = await Promise.all([
         activityId ? this.deps.ledger.wasProcessed(key, activityId) : false,
-        this.deps.loadState(context, force),
+        state.load(context, force),
       ]);
       return processed;
     };
+    const releaseOrWarn = (held: HeldLock) =>
+      held.release().catch((error) => log().warn({ err: error }, 'lock not released; it expires by itself'));
 
     // Sent behind the lock's first attempt on the same connection, so Redis runs them after it.
-    const [lock, checkedWithLock] = await Promise.allSettled([this.deps.lock.acquire(key), checkAndReadState(false)]);
+    const acquiring = this.deps.lock.acquire(key);
+    const checking = checkAndReadState(false);
+    const admission = context.turnState.get<Promise<TurnAdmission> | undefined>(turnAdmissionKey);
+    if (admission && !(await admission).allowed) {
+      // The endpoint answers the refusal; the lock, when had, is given back without being waited for.
+      acquiring.then((held) => held && releaseOrWarn(held)).catch(() => undefined);
+      checking.catch(() => undefined);
+      return;
+    }
+    const [lock, checkedWithLock] = await Promise.allSettled([acquiring, checking]);
     if (lock.status === 'rejected') return this.answerOutage(context, log(), lock.reason);
     const held = lock.value;
     if (!held) {
@@ -85,6 +122,7 @@ export class ConversationTurnGuard implements Middleware {
     let turnOpen = true;
     let repliesWaiting = false;
     let completed = false;
+    let saveAtEnd = false;
     let marked = false;
     const markProcessed = async () => {
       if (marked || !activityId) return;
@@ -105,21 +143,35 @@ export class ConversationTurnGuard implements Middleware {
         else await markOrWarn();
         return send();
       });
+      state.holdSaves(context);
+      saveAtEnd = true;
       await next();
       completed = true;
     } catch (error) {
-      if (this.deps.isStateUnavailable(error)) await this.answerOutage(context, log(), error);
-      else if (error instanceof ETagConflictError) await this.answerLateSave(context, log(), error, held.lost);
-      else await this.deps.recoverTurn(context, error as Error);
+      if (this.deps.isStateUnavailable(error)) {
+        saveAtEnd = false;
+        await this.answerOutage(context, log(), error);
+      } else if (error instanceof ETagConflictError) {
+        saveAtEnd = false;
+        await this.answerLateSave(context, log(), error, held.lost);
+      } else await this.deps.recoverTurn(context, error as Error);
     } finally {
       turnOpen = false;
       if (held.lost) log().warn('conversation lock expired while the turn ran: a later turn may have run meanwhile; the saves are fenced');
-      // One round trip: the mark goes out first, so it is still made under the lock.
-      await Promise.all([
-        completed || repliesWaiting ? markOrWarn() : undefined,
-        held.release().catch((error) => log().warn({ err: error }, 'lock not released; it expires by itself')),
-      ]);
+      const markAndRelease = () => Promise.all([completed || repliesWaiting ? markOrWarn() : undefined, releaseOrWarn(held)]);
+      // One round trip, in this order: the save and the mark are made under the lock.
+      const [saved] = await Promise.allSettled([saveAtEnd ? state.saveHeld(context, markAndRelease) : markAndRelease()]);
+      if (saved.status === 'rejected') await this.answerFailedSave(context, log(), saved.reason, held.lost, completed);
     }
+  }
+
+  /** The turn's own save failed at its end: answered as the same failure during the turn would be. */
+  private async answerFailedSave(context: TurnContext, log: Logger, error: unknown, lockLost: boolean, completed: boolean): Promise<void> {
+    if (this.deps.isStateUnavailable(error)) await this.answerOutage(context, log, error);
+    else if (error instanceof ETagConflictError) await this.answerLateSave(context, log, error, lockLost);
+    // After a recovery the apology has gone out already.
+    else if (completed) await this.deps.recoverTurn(context, error as Error);
+    else log.error({ err: error }, 'state of a recovered turn not saved');
   }
 
   private async answerLateSave(context: TurnContext, log: Logger, error: ETagConflictError, lockLost: boolean): Promise<void> {

@@ -37,6 +37,28 @@ function snapshotOf(state: StateObject): string {
  */
 export class SnapshotConversationState extends ConversationState {
   private readonly cacheKey = Symbol('snapshotConversationState');
+  private readonly heldKey = Symbol('snapshotConversationState.savesHeld');
+
+  /**
+   * From now on this turn's saves are held until `saveHeld`: the turn guard writes the state at the
+   * turn's end, in the same round trip as its redelivery mark and the lock's release.
+   */
+  holdSaves(context: TurnContext): void {
+    context.turnState.set(this.heldKey, true);
+  }
+
+  /**
+   * Writes what the turn changed (one save for however many were asked for) and stops holding.
+   * `alongside` is called as soon as the write has gone to the storage, before it is answered: what
+   * it sends on the same Redis connection runs after the write, in the same round trip.
+   */
+  async saveHeld(context: TurnContext, alongside: () => Promise<unknown>): Promise<void> {
+    const held = context.turnState.get(this.heldKey) === true;
+    context.turnState.delete(this.heldKey);
+    const key = held ? await this.storageKey(context) : undefined;
+    const [written] = await Promise.allSettled([key === undefined ? undefined : this.writeChanges(context, key, false), alongside()]);
+    if (written.status === 'rejected') throw written.reason;
+  }
 
   override async load(context: TurnContext, force = false): Promise<StateObject> {
     const cached = context.turnState.get<CachedState>(this.cacheKey);
@@ -56,13 +78,19 @@ export class SnapshotConversationState extends ConversationState {
   }
 
   override async saveChanges(context: TurnContext, force = false): Promise<void> {
+    if (context.turnState.get(this.heldKey)) return;
+    await this.writeChanges(context, await this.storageKey(context), force);
+  }
+
+  /** Hands the storage its write at once (no await before it), so `saveHeld` can send more behind it. */
+  private async writeChanges(context: TurnContext, key: string, force: boolean): Promise<void> {
     const cached = context.turnState.get<CachedState>(this.cacheKey);
     if (!cached && !force) return;
     const state = cached?.state ?? {};
     const snapshot = snapshotOf(state);
     if (!force && snapshot === cached?.snapshot) return;
     const item: StateObject = withJsonToWrite({ ...state, eTag: cached?.eTag ?? '*' }, snapshot);
-    await this.storage.write({ [await this.storageKey(context)]: item });
+    await this.storage.write({ [key]: item });
     context.turnState.set(this.cacheKey, { state, snapshot, eTag: item.eTag ?? '*' } satisfies CachedState);
   }
 

@@ -5,8 +5,10 @@ import { webChatTokenRoute } from '../../src/channels/webchat/tokenRoute';
 import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/logger';
 import { clientAddressOf, createRateLimits, type RateLimits } from '../../src/security/rateLimits';
-import { sharedRedisUrl } from '../state/redisTestKit';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { sharedRedisUrl, useSharedRedis } from '../state/redisTestKit';
 import { messageActivity, postActivity } from '../support/http';
+import { waitUntilUp } from '../support/process';
 import { type RunningService, startService } from '../support/service';
 
 const logger = createLogger({ env: 'test', logLevel: 'silent' });
@@ -37,6 +39,37 @@ describe('turns per conversation on /api/messages', () => {
     expect(await refused.json()).toMatchObject({ code: 'TooManyRequests' });
 
     expect((await postActivity(running.baseUrl, messageActivity('quiet', 'hello'))).status).toBe(200);
+  });
+});
+
+describe('turns per conversation, counted with the lock in Redis', () => {
+  const redis = useSharedRedis();
+  let running: RunningService;
+  beforeAll(async () => {
+    running = await startService({
+      REDIS_URL: sharedRedisUrl,
+      REDIS_KEY_PREFIX: redis.prefix,
+      RATE_LIMIT_CONVERSATION_TURNS: '2',
+      RATE_LIMIT_CONVERSATION_WINDOW_SECONDS: '2',
+    });
+    await waitUntilUp(`${running.baseUrl}/readyz`);
+  });
+  afterAll(() => running.service.stop());
+
+  it('runs nothing for a refused turn and does not mark it, so the channel retrying it later gets it answered', async () => {
+    const conversation = `limited-${randomUUID()}`;
+    expect((await postActivity(running.baseUrl, messageActivity(conversation, 'hi'))).status).toBe(200);
+    expect((await postActivity(running.baseUrl, messageActivity(conversation, 'my cable is stuck in the car'))).status).toBe(200);
+    const third = messageActivity(conversation, 'No, still stuck');
+    expect((await postActivity(running.baseUrl, third)).status).toBe(429);
+
+    await sleep(2_100);
+    const retried = await postActivity(running.baseUrl, third);
+    expect(retried.status).toBe(200);
+    // The retry is the turn's first run: it answers the step the conversation was at.
+    expect(retried.replies.map((reply) => reply.text).join(' ')).toMatch(/next thing/i);
+    // And a turn right after it is not kept waiting by a lock the refused turn held.
+    expect((await postActivity(running.baseUrl, messageActivity(conversation, 'still stuck'))).status).toBe(200);
   });
 });
 

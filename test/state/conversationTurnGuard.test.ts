@@ -3,7 +3,7 @@ import { ActivityTypes, DeliveryModes, TestAdapter, type TurnContext } from 'bot
 import pino from 'pino';
 import { loadMessages } from '../../src/content/messages';
 import { ConversationLock, MemoryLockBackend, type LockBackend } from '../../src/state/conversationLock';
-import { ConversationTurnGuard } from '../../src/state/conversationTurnGuard';
+import { ConversationTurnGuard, type GuardedState, turnAdmissionKey } from '../../src/state/conversationTurnGuard';
 import { MemoryRedeliveryLedger, type RedeliveryLedger } from '../../src/state/redeliveryLedger';
 import { ETagConflictError } from '../../src/state/stateErrors';
 
@@ -15,14 +15,18 @@ function guardedBot(
   logic: (context: TurnContext) => Promise<void>,
   lockBackend: LockBackend = new MemoryLockBackend(),
   ledger: RedeliveryLedger = new MemoryRedeliveryLedger({ ttlSeconds: 60, maxEntries: 100 }),
-  loadState: (context: TurnContext, force: boolean) => Promise<unknown> = async () => ({}),
+  state: GuardedState = {
+    load: async () => ({}),
+    holdSaves: () => undefined,
+    saveHeld: async (_context, alongside) => void (await alongside()),
+  },
   recoverTurn?: (context: TurnContext, error: Error) => Promise<void>,
 ) {
   const turnErrors: unknown[] = [];
   const guard = new ConversationTurnGuard({
     lock: new ConversationLock(lockBackend, timings),
     ledger,
-    loadState,
+    state,
     messages,
     logger: pino({ level: 'silent' }),
     isStateUnavailable: (error) => error instanceof RedisDownError,
@@ -35,7 +39,7 @@ function guardedBot(
   const say = (text: string, id: string, deliveryMode?: string) =>
     adapter.processActivity({ type: ActivityTypes.Message, text, id, deliveryMode });
   const replies = () => adapter.activeQueue.splice(0).map((activity) => activity.text);
-  return { adapter, say, replies, turnErrors, lockBackend };
+  return { adapter, guard, say, replies, turnErrors, lockBackend };
 }
 
 describe('ConversationTurnGuard', () => {
@@ -120,6 +124,88 @@ describe('ConversationTurnGuard', () => {
     await bot.say('next', 'a-2');
     expect(bot.replies()).toEqual([messages.turnBusy, 'fine']);
     expect(bot.turnErrors).toEqual([]);
+  });
+
+  test('the saves of a turn are held and written at its end, before the mark and the release', async () => {
+    const sent: string[] = [];
+    let held = false;
+    const lockBackend = new MemoryLockBackend();
+    const release = lockBackend.release.bind(lockBackend);
+    lockBackend.release = (key, token) => (sent.push('release'), release(key, token));
+    const ledger = new MemoryRedeliveryLedger({ ttlSeconds: 60, maxEntries: 100 });
+    const mark = ledger.markProcessed.bind(ledger);
+    ledger.markProcessed = (key, id) => (sent.push('mark'), mark(key, id));
+    const state = {
+      load: async () => ({}),
+      holdSaves: () => void (held = true),
+      saveHeld: async (_context: TurnContext, alongside: () => Promise<unknown>) => {
+        if (held) sent.push('save');
+        held = false;
+        await alongside();
+      },
+    };
+    const bot = guardedBot(
+      async (context) => {
+        sent.push(held ? 'turn, saves held' : 'turn');
+        await context.sendActivity('fine');
+      },
+      lockBackend,
+      ledger,
+      state,
+    );
+    await bot.say('hello', 'a-1', DeliveryModes.ExpectReplies);
+    expect(sent).toEqual(['turn, saves held', 'save', 'mark', 'release']);
+  });
+
+  test.each([
+    ['a later turn saved first', new ETagConflictError('test/conversations/Convo1/'), messages.turnBusy],
+    ['state is unreachable', new RedisDownError('Connection is closed.'), messages.stateUnavailable],
+  ])('a held save refused at the end because %s is answered, and the lock is released', async (_why, error, answer) => {
+    let fail = true;
+    const state = {
+      load: async () => ({}),
+      holdSaves: () => undefined,
+      saveHeld: async (_context: TurnContext, alongside: () => Promise<unknown>) => {
+        await alongside();
+        if (fail) throw error;
+      },
+    };
+    const bot = guardedBot(
+      async (context) => {
+        await context.sendActivity(`echo ${context.activity.text}`);
+      },
+      undefined,
+      undefined,
+      state,
+    );
+    await bot.say('first', 'a-1');
+    fail = false;
+    await bot.say('next', 'a-2');
+    expect(bot.replies()).toEqual(['echo first', answer, 'echo next']);
+    expect(bot.turnErrors).toEqual([]);
+  });
+
+  test('a turn its admission refuses runs nothing, is not marked and leaves the lock free', async () => {
+    let applied = 0;
+    const lockBackend = new MemoryLockBackend();
+    const guard = guardedBot(async () => undefined, lockBackend);
+    let admission: { allowed: boolean } = { allowed: false };
+    const adapter = new TestAdapter(async (context) => {
+      applied++;
+      await context.sendActivity(`echo ${context.activity.text}`);
+    }).use({ onTurn: (context, next) => (context.turnState.set(turnAdmissionKey, Promise.resolve(admission)), next()) }, guard.guard);
+    await adapter.processActivity({ type: ActivityTypes.Message, text: 'too many', id: 'a-1' });
+    expect(applied).toBe(0);
+    expect(adapter.activeQueue.splice(0)).toEqual([]);
+    // Given back without being waited for: free once the release has run.
+    await nextRoundTrip();
+    expect(await lockBackend.tryAcquire('test/conversations/Convo1', 'someone', 1_000)).toBe(true);
+    await lockBackend.release('test/conversations/Convo1', 'someone');
+
+    admission = { allowed: true };
+    await adapter.processActivity({ type: ActivityTypes.Message, text: 'too many', id: 'a-1' });
+    expect(applied).toBe(1);
+    expect(adapter.activeQueue.splice(0).map((activity) => activity.text)).toEqual(['echo too many']);
   });
 
   test('other errors go to the turn recovery, and the lock is released', async () => {
@@ -210,6 +296,7 @@ describe('ConversationTurnGuard', () => {
     function recordedBot({ firstCheckFails = false } = {}) {
       const events: string[] = [];
       let checks = 0;
+      let held = false;
       const locks = new MemoryLockBackend();
       const ledger = new MemoryRedeliveryLedger({ ttlSeconds: 60, maxEntries: 100 });
       const roundTrip = async <T>(name: string, call: () => Promise<T>): Promise<T> => {
@@ -241,7 +328,15 @@ describe('ConversationTurnGuard', () => {
             }),
           markProcessed: (key, id) => roundTrip('mark', () => ledger.markProcessed(key, id)),
         },
-        (_context, force) => roundTrip(force ? 'read again' : 'read', async () => ({})),
+        {
+          load: (_context, force) => roundTrip(force ? 'read again' : 'read', async () => ({})),
+          holdSaves: () => void (held = true),
+          saveHeld: async (_context, alongside) => {
+            const writing = held ? roundTrip('save', async () => undefined) : undefined;
+            held = false;
+            await Promise.all([writing, alongside()]);
+          },
+        },
       );
       return { bot, events, locks };
     }
@@ -289,13 +384,15 @@ describe('ConversationTurnGuard', () => {
       expect(bot.replies()).toEqual(['answer']);
     });
 
-    test('with expectReplies nothing is marked while the turn runs; the mark and the release go out together', async () => {
+    test('with expectReplies nothing is marked while the turn runs; the save, the mark and the release go out together, in that order', async () => {
       const { bot, events } = recordedBot();
       await bot.say('hello', 'a-1', DeliveryModes.ExpectReplies);
       expect(events.slice(events.indexOf('replied'))).toEqual([
         'replied',
+        'save sent',
         'mark sent',
         'release sent',
+        'save answered',
         'mark answered',
         'release answered',
       ]);

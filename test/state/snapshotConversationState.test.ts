@@ -155,4 +155,40 @@ describe.each(storages)('SnapshotConversationState %s', (_where, storageUnderTes
     await expect(state.load(context, true)).rejects.toThrow('BUSY');
     expect(await steps.get(context)).toEqual({ step: 5 });
   });
+
+  test('held saves write nothing until saveHeld, which writes the last state once and sends its follow-up behind the write', async () => {
+    const { state, steps, write, turn } = setup();
+    const context = turn();
+    state.holdSaves(context);
+    await steps.set(context, { step: 1 });
+    await state.saveChanges(context);
+    await steps.set(context, { step: 2 });
+    await state.saveChanges(context);
+    expect(write).not.toHaveBeenCalled();
+
+    const writesWhenFollowUpSent: number[] = [];
+    await state.saveHeld(context, async () => writesWhenFollowUpSent.push(write.mock.calls.length));
+    expect(writesWhenFollowUpSent).toEqual([1]);
+    expect(write).toHaveBeenCalledTimes(1);
+    expect(await steps.get(turn())).toEqual({ step: 2 });
+    // No longer held: a later save in the turn is written as usual.
+    await steps.set(context, { step: 3 });
+    await state.saveChanges(context);
+    expect(write).toHaveBeenCalledTimes(2);
+  });
+
+  test('saveHeld of a turn that held nothing only sends the follow-up; a refused held write still sends it, then fails', async () => {
+    const { state, steps, write, turn, savedTurn } = setup();
+    const followUps: string[] = [];
+    await state.saveHeld(turn(), async () => followUps.push('not held'));
+    expect(write).not.toHaveBeenCalled();
+
+    const late = turn();
+    state.holdSaves(late);
+    await steps.set(late, { step: 7 });
+    await savedTurn(8);
+    await expect(state.saveHeld(late, async () => followUps.push('after a refused write'))).rejects.toBeInstanceOf(ETagConflictError);
+    expect(followUps).toEqual(['not held', 'after a refused write']);
+    expect(await steps.get(turn())).toEqual({ step: 8 });
+  });
 });
