@@ -17,9 +17,9 @@ import { botAppIdOf } from '../security/botFrameworkAuthentication';
 import { internalErrorBody } from '../security/errorBodies';
 import { type RateLimit, sendTooManyRequests } from '../security/rateLimits';
 import type { RouteRegistrar } from '../server';
+import { type TurnAdmission, turnAdmissionKey } from '../state/conversationTurnGuard';
 import { boundedConnectorFactory, connectorReplies } from './connectorReplies';
 import { checkIncomingActivity } from './incomingActivity';
-import { type TurnAdmission, turnAdmissionKey } from '../state/conversationTurnGuard';
 
 /**
  * CloudAdapter, running a turn for a request this endpoint has already authenticated, with every
@@ -124,7 +124,8 @@ const refusals = {
  * authenticated (401, counted per client address: 429 past the limit), and only then is a turn of
  * its conversation counted (429 past the limit), so unauthenticated posts naming a conversation
  * cannot lock it out. The count goes out with the turn's first Redis commands; the turn guard waits
- * for it with the lock, and a turn it refuses runs nothing. No refusal is printed to the console (CloudAdapter prints each with its stack).
+ * for it with the lock, and a turn it refuses runs nothing. No refusal is printed to the console
+ * (CloudAdapter prints each with its stack).
  */
 export function botFrameworkEndpoint(deps: BotFrameworkEndpointDeps): RouteRegistrar {
   return (server: Server) => {

@@ -148,30 +148,29 @@ export class ConversationTurnGuard implements Middleware {
       await next();
       completed = true;
     } catch (error) {
-      if (this.deps.isStateUnavailable(error)) {
-        saveAtEnd = false;
-        await this.answerOutage(context, log(), error);
-      } else if (error instanceof ETagConflictError) {
-        saveAtEnd = false;
-        await this.answerLateSave(context, log(), error, held.lost);
-      } else await this.deps.recoverTurn(context, error as Error);
+      // After an outage or a refused save there is nothing to write; a recovered turn saves what it set right.
+      if (await this.answeredAsStateFailure(context, log(), error, held.lost)) saveAtEnd = false;
+      else await this.deps.recoverTurn(context, error as Error);
     } finally {
       turnOpen = false;
       if (held.lost) log().warn('conversation lock expired while the turn ran: a later turn may have run meanwhile; the saves are fenced');
       const markAndRelease = () => Promise.all([completed || repliesWaiting ? markOrWarn() : undefined, releaseOrWarn(held)]);
       // One round trip, in this order: the save and the mark are made under the lock.
       const [saved] = await Promise.allSettled([saveAtEnd ? state.saveHeld(context, markAndRelease) : markAndRelease()]);
-      if (saved.status === 'rejected') await this.answerFailedSave(context, log(), saved.reason, held.lost, completed);
+      if (saved.status === 'rejected' && !(await this.answeredAsStateFailure(context, log(), saved.reason, held.lost))) {
+        // After a recovery the apology has gone out already.
+        if (completed) await this.deps.recoverTurn(context, saved.reason as Error);
+        else log().error({ err: saved.reason }, 'state of a recovered turn not saved');
+      }
     }
   }
 
-  /** The turn's own save failed at its end: answered as the same failure during the turn would be. */
-  private async answerFailedSave(context: TurnContext, log: Logger, error: unknown, lockLost: boolean, completed: boolean): Promise<void> {
+  /** An outage of state or a save refused as late is answered here (true); any other error is not (false). */
+  private async answeredAsStateFailure(context: TurnContext, log: Logger, error: unknown, lockLost: boolean): Promise<boolean> {
     if (this.deps.isStateUnavailable(error)) await this.answerOutage(context, log, error);
     else if (error instanceof ETagConflictError) await this.answerLateSave(context, log, error, lockLost);
-    // After a recovery the apology has gone out already.
-    else if (completed) await this.deps.recoverTurn(context, error as Error);
-    else log.error({ err: error }, 'state of a recovered turn not saved');
+    else return false;
+    return true;
   }
 
   private async answerLateSave(context: TurnContext, log: Logger, error: ETagConflictError, lockLost: boolean): Promise<void> {
