@@ -65,6 +65,26 @@ export class EndpointAdapter extends CloudAdapter {
     }
   }
 
+  /**
+   * BotAdapter's own, as a native async function. botbuilder is compiled to ES2015, so its async
+   * methods are `__awaiter` generators: each call makes a fresh generator function whose map lives in
+   * the old generation and keeps what the function closes over (here the turn's context, so the whole
+   * turn) reachable until the next full collection. This one ran every turn (docs/benchmarks.md).
+   */
+  protected override async runMiddleware(context: TurnContext, next: (revocableContext: TurnContext) => Promise<void>): Promise<void> {
+    if (context.activity?.locale) context.locale = context.activity.locale;
+    // Revoked after the turn, as botbuilder does: a handler that kept the context fails loudly.
+    const revocable = Proxy.revocable(context, {});
+    try {
+      await this.middleware.run(revocable.proxy, () => next(revocable.proxy));
+    } catch (error) {
+      if (!this.onTurnError) throw error;
+      await this.onTurnError(revocable.proxy, error as Error);
+    } finally {
+      revocable.revoke();
+    }
+  }
+
   private keptFactory(factory: ConnectorFactory, authenticated: AuthenticateRequestResult): ConnectorFactory {
     const bounded = boundedConnectorFactory(factory, this.connectorTimeoutMs);
     const botAppId = botAppIdOf(authenticated.claimsIdentity);
