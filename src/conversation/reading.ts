@@ -657,8 +657,10 @@ function stepAnswer(expecting: Expectation, recognition: Recognition, text: stri
     if (recognition.entities.side) return recognition.entities.side;
   }
   const opensWith = opensWithYesOrNo(text);
-  // "how do I get it out then?" is no yes, whatever its words look like to the classifier.
-  if (opensAsQuestion(text) && !opensWith) return undefined;
+  // "how do I get it out then?" and "emergency release?" are no yes, whatever their words look like
+  // to the classifier; "still stuck, what now?" reports before it asks.
+  const onlyAsks = opensAsQuestion(text) || (text.includes('?') && clausesOf(text).length === 1);
+  if (onlyAsks && !opensWith) return undefined;
   if (recognition.intent === 'affirm' || recognition.intent === 'deny') return recognition.intent;
   // "No, it's still stuck in the wallbox" is a stuck cable by the label rules, and a no to the question.
   return opensWith === 'yes' ? 'affirm' : opensWith === 'no' ? 'deny' : undefined;

@@ -200,7 +200,7 @@ export class ContactInterview {
     const answersAsked = !!asked && this.read(asked, message, answers, state.forCustomer) !== undefined;
     const otherThing = (word: string) => !!this.deps.vehicleMakeOf(word) || !!this.deps.chargerBrandOf(word);
     const found = aboutEmail ? respeltEmail(current, message) : respeltName(current, message, { variantAlone: !answersAsked, otherThing });
-    if (!found) return undefined;
+    if (!found || ('value' in found && found.value === current)) return undefined;
     const backToSummary = stage.kind !== 'question' || stage.backToSummary;
     const value = 'value' in found ? valid(aboutEmail ? emailSchema : nameSchema, found.value) : undefined;
     if (!value) return withSaid(this.askQuestion(state, question, backToSummary), [this.text.respellingUnclear]);

@@ -18,14 +18,15 @@ type LetterEdit =
 
 const position = String.raw`(?:\s+(?:at|on|in)\s+the\s+(end|start|beginning|middle))?`;
 const letterAt = String.raw`['"]?([a-z])['"]?`;
+const removing = String.raw`(?:without|minus|drop|lose|take\s+(?:out|off|away)|no)`;
 /** "without the h", "no h at the end", "drop the h", "take out the h". */
 const removed = new RegExp(
-  String.raw`\b(?:without|minus|drop|lose|take\s+(?:out|off|away)|no)\s+(?:the\s+|an?\s+|any\s+)?${letterAt}${position}(?=\s*(?:$|[,.!;]|please|sorry|thanks))`,
+  String.raw`\b${removing}\s+(?:the\s+|an?\s+|any\s+)?${letterAt}${position}(?=\s*(?:$|[,.!;]|please|sorry|thanks|of|in|from))`,
   'i',
 );
 /** "with an e at the end", "add an e on the end", "e on the end". */
 const appended = new RegExp(
-  String.raw`(?<!\bwithout\s+(?:the\s+|an?\s+)?)\b(?:(?:with|add|put|plus)\s+(?:an?\s+|the\s+)?)?${letterAt}\s+(?:at|on|to)\s+the\s+end\b`,
+  String.raw`(?<!\b${removing}\s+(?:the\s+|an?\s+|any\s+)?)\b(?:(?:with|add|put|plus)\s+(?:an?\s+|the\s+)?)?${letterAt}\s+(?:at|on|to)\s+the\s+end\b`,
   'i',
 );
 /** "double t", "two t's", "two ts". */
@@ -94,10 +95,13 @@ function edited(word: string, edit: LetterEdit): string | undefined {
   }
 }
 
-/** Whether two spellings are near enough to be the same word spelt another way ("Sara", "Sarah"). */
-function variantOf(word: string, of: string): boolean {
+/**
+ * Whether two spellings are near enough to be the same word spelt another way ("Sara", "Sarah"); a
+ * word spelt out letter by letter may change its first letter too ("C-A-T-E" for "Kate").
+ */
+function variantOf(word: string, of: string, anyFirstLetter = false): boolean {
   const [a, b] = [word.toLowerCase(), of.toLowerCase()];
-  if (a === b || a[0] !== b[0]) return false;
+  if (a === b || (a[0] !== b[0] && !anyFirstLetter)) return false;
   return DamerauLevenshteinDistance(a, b) <= (Math.min(a.length, b.length) <= 4 ? 1 : 2);
 }
 
@@ -127,7 +131,7 @@ export function respeltName(
   };
   const spelled = spelledOut.exec(message)?.[1].replace(/[\s.-]/g, '');
   if (spelled) {
-    const closest = parts.findIndex((part) => variantOf(spelled, part));
+    const closest = parts.findIndex((part) => variantOf(spelled, part, true));
     return closest >= 0 ? withPart(closest, spelled) : { unclear: true };
   }
   const part = namedPart.exec(message);
@@ -154,7 +158,10 @@ export function respeltName(
   }
   const edits = editsIn(message);
   if (edits.length > 0) {
+    // "no h at the end of the first name": only that part.
+    const scope = /\bfirst\s+name\b/i.test(message) ? 0 : /\b(?:sur|last|family)\s*name\b/i.test(message) ? parts.length - 1 : undefined;
     const results = parts.flatMap((p, index) => {
+      if (scope !== undefined && index !== scope) return [];
       const changed = edits.reduce<string | undefined>((word, edit) => word && edited(word, edit), p);
       return changed ? [{ index, changed }] : [];
     });

@@ -27,7 +27,9 @@ const codeShapes = [
   String.raw`['"]\s*(?:or|and)\s+['"]?\w+['"]?\s*=\s*['"]?\w+['"]?`,
   String.raw`\b(?:or|and)\s+\d+\s*=\s*\d+`,
   String.raw`['"]\s*\)*\s*(?:;|--|#|\/\*)`,
-  String.raw`(?:^|\s|;)--+\s*$`,
+  // A comment after a statement or a quote runs to the end ("'; DELETE FROM users; -- cancel"); "stuck -- help" is a dash.
+  String.raw`(?:;|['"])\s*--.*$`,
+  String.raw`(?:^|\s)--+\s*$`,
   String.raw`\/\*[\s\S]*?(?:\*\/|$)`,
   String.raw`\$\{[^}]*\}?`,
   String.raw`\{\{[^}]*\}*`,

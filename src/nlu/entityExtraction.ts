@@ -30,7 +30,8 @@ const ownerPrepositions = new Set(['on', 'of']);
 const notDoneYetWords = new Set([
   ...['looking', 'look', 'looked', 'searching', 'search', 'find', 'finding', 'locate', 'where', 'wheres'],
   ...['help', 'how', 'walk', 'talk', 'show', 'tell', 'explain', 'guide', 'instructions', 'need', 'needs', 'want', 'wanna'],
-  ...['trying', 'going', 'gonna', 'about', 'will', 'shall', 'should', 'could', 'can', 'let', 'lets', 'supposed', 'meant'],
+  // Not "can" or "could": "I could unlock it but it's still stuck" tells of the step done.
+  ...['trying', 'going', 'gonna', 'will', 'shall', 'should', 'let', 'lets', 'supposed', 'meant'],
 ]);
 const notDoneYetReach = 5;
 /** People who "came out" or "have come out" are a visit, not a cable coming free. */
