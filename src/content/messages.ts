@@ -36,6 +36,8 @@ const handoffSchema = z
     skipWords: z.array(text).min(1),
     /** Refusing a detail ("rather not", "I don't want to give my number"): the question's `needed`. */
     declineWords: z.array(text).min(1),
+    /** Code given as an answer: said before the question again. */
+    notAnAnswer: text,
     /** A US ZIP code given for the postcode. */
     zipCode: text,
     /** Before the ticket, "will someone call today?" (`waitWords`): when an installer gets in touch. */
@@ -53,6 +55,8 @@ const handoffSchema = z
     confirmWords: z.array(text).min(1),
     corrected: text,
     customerCorrected: text,
+    /** A spelling correction that could not be applied plainly: said before the detail's question again. */
+    respellingUnclear: text,
     cancelWords: z.array(text).min(1),
     detailNames: z.object({ name: text, email: text, phone: text, postcode: text, town: text, charger: text, vehicle: text }).strict(),
     alreadyInProgress: text,

@@ -5,6 +5,7 @@ import type { SubmittedAnswers } from '../handoff/contactInterview';
 import type { KnownContact, StaffIdentity } from '../handoff/handoffRequest';
 import type { LiveAgents } from '../handoff/liveAgents';
 import type { Logger } from '../logger';
+import { hasCode } from '../nlu/codeInText';
 import { mentions, mentionTest, opensWithYesOrNo } from '../nlu/textMatching';
 import type { PhotoReference } from '../photos/photoReference';
 import type { DamageDetail, Recognition, Recognizer } from '../nlu/types';
@@ -407,6 +408,10 @@ export class ConversationEngine {
       }
     }
     const { messages } = this;
+    // "'; DROP TABLE tickets; --", "<script>alert('cancel')</script>": code cancels nothing and asks for
+    // nobody; the interview says it kept none of it. A hazard said with it still wins.
+    if (hasCode(text) && interruption?.kind !== 'hazard')
+      return this.handoff.answer(turn, state, text, recognition, input.contactAnswers, context);
     if (this.handoff.answersQuestion(state, text, interruption?.kind === 'hazard'))
       return this.handoff.answer(turn, state, text, recognition, input.contactAnswers, context);
     // "I don't want to give my number out": that detail refused, not the handoff; a hazard still wins.
@@ -441,6 +446,8 @@ export class ConversationEngine {
           [messages.handoff.noted],
         );
       case 'person':
+        // "Cancel the ticket": the ticket's word asks for no person here, the cancel is meant.
+        if (this.handoff.interview.saysCancel(text)) return this.handoff.cancel(turn, state);
         // "Sam here, ring me on 07700 900777": the details are the answer; the person is on the way.
         if (this.handoff.givesDetails(state, text))
           return this.handoff.answer(turn, state, text, recognition, input.contactAnswers, context);

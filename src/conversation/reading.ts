@@ -125,6 +125,12 @@ export function readMessage(text: string, recognition: Recognition, expecting: E
   reading.interruption = interruptionOf(text, recognition, deps, reply?.act, asking);
   reading.answer = stepAnswer(expecting, recognition, text);
   if (reply && expecting.kind === 'step') readAsReply(reading, reply.act, expecting.step);
+  // "What else can I try?", "any other ideas": the step did not free it; the next one, not this one again.
+  const anotherStep = expecting.kind === 'step' && expecting.ask === 'freed' && asksForAnotherStep(text);
+  if (anotherStep && (!reading.interruption || reading.interruption.kind === 'help') && !reading.stepReport) {
+    reading.interruption = undefined;
+    reading.answer = 'deny';
+  }
   // "It's a tethered one actually", "it's my wife's Polestar": a fact, however the classifier leans, is no yes.
   if (reading.answer === 'affirm' && expecting.kind === 'step' && tellsAFact(text, recognition) && reply?.act !== 'freed')
     reading.answer = undefined;
@@ -132,6 +138,9 @@ export function readMessage(text: string, recognition: Recognition, expecting: E
   if (asking && !opensAsQuestion(text) && (reading.answer || reading.stepReport)) reading.reportsAndAsks = true;
   if (deps.impatienceWords?.some(mentionTest(text, ['not', 'never']))) reading.impatient = true;
   if (!reading.interruption && asking && !asksForNextStep(text) && !deps.search.find(text)) reading.unansweredQuestion = true;
+  // "Help me release it", "I need to do the emergency release": help with the step, asked without a "?".
+  if (expecting.kind === 'step' && !reading.interruption && !reading.answer && !reading.stepReport && asksForHelpWith(text))
+    reading.unansweredQuestion = true;
   // "Where's that normally?", "how do I do that?": about what was just said, not a new question.
   const asksForSources = reading.interruption?.kind === 'question' && reading.interruption.item.listsSources;
   if (
@@ -242,6 +251,13 @@ function asksForInformation(text: string): boolean {
 
 /** A question the knowledge answers this well is about what it says, whatever "that" it points at. */
 const closeMatch = 0.9;
+
+/** A request for help with doing something: "help me release it", "talk me through unlocking", "need to do the release". */
+const helpRequest =
+  /\b(?:help me|help with|helping me|walk me through|talk me through|take me through|show me|tell me how|explain|guide me|how do i|how do you|how to|how can i|what do i do|need help|need a hand|give me a hand|instructions|i need to|i have to|i want to|i am trying to|trying to)\b/;
+function asksForHelpWith(text: string): boolean {
+  return helpRequest.test(words(text).join(' '));
+}
 
 /** A short question pointing back at the step ("where's that?", "how do I do it?"). */
 function refersBack(text: string): boolean {
@@ -481,7 +497,7 @@ function readAsCheck(reading: Reading, ask: AskKind): void {
   reading.answer = undefined;
 }
 
-/** "What next", "now what", "what else can I try": the last clause asks for the next step. */
+/** "What next", "now what": the last clause asks what comes next, which the step waiting says. */
 const nextStepQuestions = new Set([
   'what next',
   'what is next',
@@ -491,34 +507,82 @@ const nextStepQuestions = new Set([
   'then what',
   'so what now',
   'what now then',
-  'what else',
-  'what else can i do',
-  'what else can i try',
-  'what else is there',
   'what do i do now',
   'what do i do next',
   'what do i do then',
   'what should i do now',
   'what should i do next',
-  'what should i try next',
-  'what should i try now',
   'what can i do now',
-  'what can i try now',
-  'what is the next step',
-  'whats the next step',
-  'next step',
-  'next',
   'and now',
   'so now what',
   'what do we do now',
+]);
+/**
+ * "What else can I try", "any other ideas", "next?": the step waiting did not do it, and the driver
+ * asks for the one after it.
+ */
+const otherStepQuestions = new Set([
+  'what else',
+  'what else can i do',
+  'what else can i try',
+  'what else is there',
+  'what else should i try',
+  'what else do i try',
+  'what else have you got',
+  'what should i try next',
+  'what should i try now',
+  'what can i try now',
+  'what can i try next',
   'what do we try next',
-  'any other ideas',
+  'what is the next step',
+  'whats the next step',
+  'next step',
+  'next step please',
+  'next',
+  'next please',
+  'next one',
+  'next thing',
+  'ok next',
+  'move on',
+  'skip it',
+  'skip this one',
+  'skip this',
   'anything else',
   'anything else i can try',
+  'anything else i can do',
+  'anything else to try',
+  'anything more',
+  'anything more i can do',
+  'something else',
+  'try something else',
+  'any other ideas',
+  'any other idea',
+  'any more ideas',
+  'any other suggestions',
+  'any more suggestions',
+  'any other options',
+  'other options',
+  'what other options',
+  'what other options are there',
+  'any other way',
+  'is there another way',
+  'another way',
+  'plan b',
+  'whats plan b',
+  'what is plan b',
+  'got any other ideas',
+  'got anything else',
 ]);
+/** The last clause, without the words that lead into it ("ok so what else"). */
+function lastClause(text: string): string {
+  return (clausesOf(text).at(-1) ?? '').replace(/^(?:(?:ok|okay|so|right|and|then|well|hmm|erm|um|fine|great|cool|alright) )+/, '');
+}
 function asksForNextStep(text: string): boolean {
-  const last = (clausesOf(text).at(-1) ?? '').replace(/^(?:ok|okay|so|right|and|then|well) /, '');
-  return nextStepQuestions.has(last);
+  const last = lastClause(text);
+  return nextStepQuestions.has(last) || otherStepQuestions.has(last);
+}
+function asksForAnotherStep(text: string): boolean {
+  return otherStepQuestions.has(lastClause(text));
 }
 
 /** A message's clauses, as words joined by spaces, split at its commas and full stops. */
@@ -593,8 +657,10 @@ function stepAnswer(expecting: Expectation, recognition: Recognition, text: stri
     if (recognition.entities.side) return recognition.entities.side;
   }
   const opensWith = opensWithYesOrNo(text);
-  // "how do I get it out then?" is no yes, whatever its words look like to the classifier.
-  if (opensAsQuestion(text) && !opensWith) return undefined;
+  // "how do I get it out then?" and "emergency release?" are no yes, whatever their words look like
+  // to the classifier; "still stuck, what now?" reports before it asks.
+  const onlyAsks = opensAsQuestion(text) || (text.includes('?') && clausesOf(text).length === 1);
+  if (onlyAsks && !opensWith) return undefined;
   if (recognition.intent === 'affirm' || recognition.intent === 'deny') return recognition.intent;
   // "No, it's still stuck in the wallbox" is a stuck cable by the label rules, and a no to the question.
   return opensWith === 'yes' ? 'affirm' : opensWith === 'no' ? 'deny' : undefined;

@@ -1,6 +1,8 @@
+import { hasCode } from '../nlu/codeInText';
 import { isEnglishWord } from '../nlu/englishWords';
 import { words } from '../nlu/textMatching';
 import { emailSchema, normalisePhone, postcodeSchema, townSchema } from '../tickets/contactFields';
+import { withoutSpellingNotes } from './respelling';
 
 /** Contact details found in one message, each already in the form the ticket stores. */
 export interface ContactDetails {
@@ -131,7 +133,8 @@ export function introducedNameIn(text: string, options: { someoneElse?: boolean 
 
 function namePartIn(text: string, options: { someoneElse?: boolean }): { name: string; introduced: boolean } | undefined {
   // "<b>Dana</b> **Okafor**": markup pasted or typed around a name is not part of it.
-  const plain = text.replace(/<[^>]*>/g, ' ').replace(/[*_`~]+/g, '');
+  // "Anne with an e", "it's S-A-R-A": how it is spelt is no part of the name.
+  const plain = withoutSpellingNotes(text.replace(/<[^>]*>/g, ' ').replace(/[*_`~]+/g, ''));
   const withoutDetails = plain.replace(emailPattern, ' ').replace(phonePattern, ' ').trim().replace(openingInterjections, '');
   const clauses = withoutDetails.split(clauseBreaks).filter((clause) => clause && clause.trim());
   const found = clauses.map(nameInClause);
@@ -237,8 +240,62 @@ const lowerCaseTownAtEnd = /\b(?:in|near|nr)\s+([\p{L}'.-]+(?:[ -][\p{L}'.-]+)?)
 export const titleCase = (text: string | undefined) =>
   text?.replace(/(^|[ -])(\p{L})/gu, (_all, gap: string, letter: string) => gap + letter.toUpperCase());
 
+/** The last word of a street's name: "High Street", "Mill Ln", "Main St." (not "St Albans", which opens with it). */
+const streetTypes =
+  'street|st|road|rd|avenue|ave|av|lane|ln|close|cl|drive|dr|way|crescent|cres|court|ct|grove|gardens|gdns|terrace|ter|terr|place|pl|square|sq|mews|row|hill|park|view|walk|rise|green|parade|boulevard|blvd|highway|hwy|circle|cir|parkway|pkwy|wynd|vale|chase|fold|gate|meadows|approach|broadway';
+/** What may follow a street's type: "Park Rd", "Pennsylvania Ave NW", "High Street West". */
+const directions = 'n|s|e|w|ne|nw|se|sw|north|south|east|west|upper|lower';
+/** "12 High Street", "Flat 3, 45b Church Road", "123 Main St.": a house number and the street, at the start. */
+const streetAtStart = new RegExp(
+  String.raw`^(?:(?:flat|apartment|apt|unit|no\.?)\s*\w+\s*,?\s*)?\d+[a-z]?\s*,?\s+(?:[\p{L}'-]+\s+){0,3}?(?:${streetTypes})\b\.?(?:\s+(?:${streetTypes}|${directions})\b\.?)*`,
+  'iu',
+);
+/** A house number at the start: the street follows, named some other way ("12 Acacia, ..."). */
+const houseNumberAtStart = /^(?:(?:flat|apartment|apt|unit)\s*\w+\s*,?\s*)?\d+[a-z]?\b/i;
+/** The US states' codes, as written before a ZIP code ("Springfield IL 62704"). */
+const usStates = new Set(
+  'AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY'.split(
+    ' ',
+  ),
+);
+const stateAndZip = /(?:[\s,]+([A-Za-z]{2}))?[\s,]+\d{5}(?:-\d{4})?\s*$/;
+/** A county or country closing an address ("..., West Yorkshire", "..., UK"): not the town. */
+const regionPart =
+  /^(?:\p{L}+shire|(?:west|east|north|south|greater)\s+\p{L}+|county\s+\p{L}+|co\.?\s+\p{L}+|uk|u\.k\.|united kingdom|england|scotland|wales|northern ireland|usa|us|u\.s\.a?\.?|united states)$/iu;
+
+/**
+ * The town of an address given in one line ("12 High Street, Leeds", "12 high st leeds", "123 Main
+ * St, Springfield IL 62704"): the place after the street. `null`: an address whose town is not
+ * plain ("12 acacia leeds": the street's end is not known); undefined: no address.
+ */
+function townOfAddress(text: string): string | null | undefined {
+  const zip = stateAndZip.exec(text);
+  const state = zip?.[1];
+  const withoutZip = zip && (!state || usStates.has(state.toUpperCase())) ? text.slice(0, zip.index) : text;
+  const street = streetAtStart.exec(withoutZip);
+  if (!street && !houseNumberAtStart.test(withoutZip)) return undefined;
+  const rest = withoutZip.slice(street?.[0].length ?? 0);
+  const parts = rest
+    .split(/[,;\n]+/)
+    .map((part) => part.trim())
+    .filter(Boolean);
+  // "12 Acacia, Leeds": without the street's end, only a comma says where the street stops.
+  const places = (street ? parts : parts.slice(1)).filter((part) => !/\d/.test(part) && !regionPart.test(part));
+  const [place] = places;
+  if (!place) return null;
+  // "Springfield IL": the state's code goes with the ZIP code.
+  const words = place.split(/\s+/);
+  return words.length > 1 && usStates.has(words.at(-1)!) ? words.slice(0, -1).join(' ') : place;
+}
+
 export function townIn(text: string, alone: boolean): string | undefined {
   const withoutPostcode = text.replace(postcodePattern, ' ').replace(/\s+/g, ' ').trim().replace(openingInterjections, '');
+  // "12 High Street, Leeds LS1 4AP": the town of the address, or none when it is not plain.
+  const address = townOfAddress(
+    withoutPostcode.replace(/^(?:(?:it's|its|it is|the address is|address is|address:|i live at|we live at|at)\s+)/i, ''),
+  );
+  if (address === null || (address === undefined && !alone && streetAtStart.test(withoutPostcode))) return undefined;
+  if (address) return validTown(address === address.toLowerCase() ? titleCase(address)! : address);
   // "its at my house in york": typed in lower case, a town after "in" at the end of the answer.
   const introduced =
     townLeadIns.exec(withoutPostcode)?.[1] ?? (alone ? titleCase(lowerCaseTownAtEnd.exec(withoutPostcode)?.[1]) : undefined);
@@ -252,13 +309,19 @@ export function townIn(text: string, alone: boolean): string | undefined {
       : undefined,
   ];
   for (const candidate of candidates) {
-    if (!candidate) continue;
-    const town = townSchema.safeParse(candidate);
-    const parts = town.success ? town.data.split(/[ -]/) : [];
-    if (town.success && parts.length <= 4 && !words(town.data).some((word) => notInNames.has(word)) && !parts.some(isKeyMash))
-      return town.data;
+    const town = candidate && validTown(candidate);
+    if (town) return town;
   }
   return undefined;
+}
+
+/** A town is letters, one to four words, none of them a word of a sentence. */
+function validTown(candidate: string): string | undefined {
+  const town = townSchema.safeParse(candidate);
+  const parts = town.success ? town.data.split(/[ -]/) : [];
+  return town.success && parts.length <= 4 && !words(town.data).some((word) => notInNames.has(word)) && !parts.some(isKeyMash)
+    ? town.data
+    : undefined;
 }
 
 /**
@@ -273,6 +336,8 @@ export function isProperName(text: string): boolean {
 /** Every contact detail a message holds ("call me on 07700 900123", "LS6 2AB in Leeds"); the name only when introduced. */
 export function contactDetailsIn(text: string): ContactDetails {
   const details: ContactDetails = {};
+  // Nothing is taken out of code ("'; DROP TABLE tickets; --"), whatever it holds.
+  if (hasCode(text)) return details;
   const email = emailIn(text);
   const phone = phoneIn(text.replace(emailPattern, ' '));
   const postcode = postcodeIn(text.replace(emailPattern, ' '));

@@ -1,9 +1,11 @@
 import { z } from 'zod';
 import { fillTemplate, handoffQuestions, type HandoffQuestion, type Messages, userText } from '../content/messages';
+import { hasCode } from '../nlu/codeInText';
 import { mentions, sameWords, words } from '../nlu/textMatching';
 import type { Recognition } from '../nlu/types';
 import { emailSchema, nameSchema, phoneSchema, postcodeSchema, townSchema, type Contact, type Site } from '../tickets/contactFields';
 import { contactDetailsIn, emailIn, nameIn, phoneIn, postcodeIn, productIn, titleCase, townIn } from './contactDetails';
+import { respeltEmail, respeltName } from './respelling';
 import { ticketSchema, type Ticket } from '../tickets/ticket';
 import type { HandoffRequest } from './handoffRequest';
 
@@ -140,6 +142,14 @@ export class ContactInterview {
   continue(state: InterviewState, message: string, recognition: Recognition): InterviewTurn {
     const { buttons } = this.text;
     const { stage } = state;
+    // "'; DROP TABLE tickets; --": code is no answer to anything, and nothing of it is kept.
+    if (hasCode(message)) {
+      const again =
+        stage.kind === 'question' ? this.reask(state, [stage.question], stage.backToSummary) : this.ask(state, this.prompt(state));
+      return withSaid(again, [this.text.notAnAnswer]);
+    }
+    const respelt = this.respelling(state, message);
+    if (respelt) return respelt;
     // Details for other questions given on the way ("sorry, my number is ...") correct those answers.
     const corrected = this.corrections(state, message, stage.kind === 'question' ? stage.question : undefined);
     const noted = corrected
@@ -173,6 +183,36 @@ export class ContactInterview {
         return this.changeOrRetry(state, message, false, this.text.whichToChangeRetry);
       }
     }
+  }
+
+  /**
+   * "It's Sara without the h", "double t in the email": the spelling of the name or email given
+   * already, corrected and said so, then what was waiting asked again. When it is not plain what the
+   * new spelling is, that question is asked again instead of keeping a guess.
+   */
+  private respelling(state: InterviewState, message: string): InterviewTurn | undefined {
+    const { stage, answers } = state;
+    const asked = stage.kind === 'question' ? stage.question : undefined;
+    const aboutEmail = /\be-?mail\b|@/i.test(message);
+    const question: HandoffQuestion = aboutEmail ? 'reach' : 'name';
+    const current = aboutEmail ? answers.email : answers.name;
+    if (question === asked || !current) return undefined;
+    const answersAsked = !!asked && this.read(asked, message, answers, state.forCustomer) !== undefined;
+    const otherThing = (word: string) => !!this.deps.vehicleMakeOf(word) || !!this.deps.chargerBrandOf(word);
+    const found = aboutEmail ? respeltEmail(current, message) : respeltName(current, message, { variantAlone: !answersAsked, otherThing });
+    if (!found || ('value' in found && found.value === current)) return undefined;
+    const backToSummary = stage.kind !== 'question' || stage.backToSummary;
+    const value = 'value' in found ? valid(aboutEmail ? emailSchema : nameSchema, found.value) : undefined;
+    if (!value) return withSaid(this.askQuestion(state, question, backToSummary), [this.text.respellingUnclear]);
+    const changed = settle(state, question, aboutEmail ? { email: value } : { name: value });
+    const { detailNames } = this.text;
+    const noted = fillTemplate(state.forCustomer ? this.text.customerCorrected : this.text.corrected, {
+      details: aboutEmail ? detailNames.email : detailNames.name,
+    });
+    const again = asked
+      ? this.askQuestion(changed, asked, backToSummary)
+      : this.ask({ ...changed, stage: { kind: 'summary' } }, this.summary(changed));
+    return withSaid(again, [noted]);
   }
 
   /**
@@ -428,6 +468,7 @@ export class ContactInterview {
    * something else ("the cable is still stuck") fits no question.
    */
   private read(question: HandoffQuestion, message: string, answers: Answers, forCustomer = false): Partial<Answers> | undefined {
+    if (hasCode(message)) return undefined;
     switch (question) {
       case 'name': {
         const name = valid(nameSchema, nameIn(message, { someoneElse: forCustomer }));

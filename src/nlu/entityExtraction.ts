@@ -22,8 +22,18 @@ export interface RuleFindings {
 /** Words before a side word that make it the place the cable is held: "stuck IN the car". */
 const placePrepositions = new Set(['in', 'into', 'from', 'of', 'out', 'at', 'to', 'between']);
 const ownerPrepositions = new Set(['on', 'of']);
-const lookingWords = new Set(['looking', 'look', 'looked', 'searching', 'search', 'find', 'finding', 'locate', 'where', 'wheres']);
-const lookingReach = 4;
+/**
+ * Words before a step that make it one looked for, asked about or still to do, not one done:
+ * "looking for the manual release", "help me release the cable", "need to do the emergency release",
+ * "gonna pull the release cord", "talk me through unlocking it".
+ */
+const notDoneYetWords = new Set([
+  ...['looking', 'look', 'looked', 'searching', 'search', 'find', 'finding', 'locate', 'where', 'wheres'],
+  ...['help', 'how', 'walk', 'talk', 'show', 'tell', 'explain', 'guide', 'instructions', 'need', 'needs', 'want', 'wanna'],
+  // Not "can" or "could": "I could unlock it but it's still stuck" tells of the step done.
+  ...['trying', 'going', 'gonna', 'will', 'shall', 'should', 'let', 'lets', 'supposed', 'meant'],
+]);
+const notDoneYetReach = 5;
 /** People who "came out" or "have come out" are a visit, not a cable coming free. */
 const visitors = new Set([
   'engineer',
@@ -144,10 +154,13 @@ export class EntityExtractor {
     if (stuckCues.length > 0 || failed) entities.stuck = true;
     if (this.corrections.occursIn(text)) entities.correction = true;
     // Steps in a sentence that asks ("can I just pull the emergency release?") are not done, nor
-    // what is being looked for ("looking for the manual release").
-    const lookedFor = (m: PhraseMatch<string>) =>
-      text.words.slice(Math.max(0, m.start - lookingReach), m.start).some((word) => lookingWords.has(word));
-    const stepsDone = [...new Set(stepMentions.filter((m) => !m.negated && !text.asked[m.start] && !lookedFor(m)).map((m) => m.value))];
+    // what is looked for or asked help with ("help me release the cable"): only in the step's clause.
+    const notDoneYet = (m: PhraseMatch<string>) => {
+      let from = m.start;
+      while (from > Math.max(0, m.start - notDoneYetReach) && text.words[from - 1] !== clauseBreak) from--;
+      return text.words.slice(from, m.start).some((word) => notDoneYetWords.has(word));
+    };
+    const stepsDone = [...new Set(stepMentions.filter((m) => !m.negated && !text.asked[m.start] && !notDoneYet(m)).map((m) => m.value))];
     if (stepsDone.length > 0) entities.stepsDone = stepsDone;
     // "I haven't unlocked it": a step said earlier to be done is not.
     const stepsNotDone = [...new Set(stepMentions.filter((m) => m.negated).map((m) => m.value))].filter(
