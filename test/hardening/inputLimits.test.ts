@@ -120,6 +120,12 @@ describe('the service answering what it cannot use', () => {
     expect(textsOf(replies)).toEqual([answer]);
   });
 
+  it('a message it cannot read still gets the safety advice: it may be reporting smoke', async () => {
+    const { replies } = await postActivity(running.baseUrl, messageActivity(`input-${Math.random()}`, 'из зарядки идёт дым'));
+    expect(textsOf(replies)).toEqual([messages.inputNotEnglish]);
+    expect(messages.inputNotEnglish).toMatch(/isolator/);
+  });
+
   it('ignores an activity type it does not know', async () => {
     const { status, replies } = await postActivity(running.baseUrl, messageActivity('input-unknown', 'x', { type: 'somethingNew' }));
     expect(status).toBe(200);
