@@ -294,7 +294,7 @@ export function townIn(text: string, alone: boolean): string | undefined {
   const address = townOfAddress(
     withoutPostcode.replace(/^(?:(?:it's|its|it is|the address is|address is|address:|i live at|we live at|at)\s+)/i, ''),
   );
-  if (address === null || (address === undefined && !alone && streetAtStart.test(withoutPostcode))) return undefined;
+  if (address === null) return undefined;
   if (address) return validTown(address === address.toLowerCase() ? titleCase(address)! : address);
   // "its at my house in york": typed in lower case, a town after "in" at the end of the answer.
   const introduced =
