@@ -1,19 +1,33 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { runBenchmark } from '../../tools/bench/benchmark';
+import path from 'node:path';
+import type * as Benchmark from '../../tools/bench/benchmark';
 import { LoadDriver } from '../../tools/bench/loadDriver';
 import { sharedRedisUrl } from '../state/redisTestKit';
+import { projectRoot } from '../support/process';
 
 describe('the load benchmark, as a short smoke run', () => {
-  it('drives the baseline and the service in memory and with Redis, every turn answered', async () => {
-    const options = { conversations: 8, concurrency: 4, halfRateSeconds: 0.5, memoryConversations: 10, redisUrl: sharedRedisUrl };
+  it('drives the baseline and the service in memory and with Redis, each in its own process, every turn answered', async () => {
+    // The built benchmark: it forks each target from the built `targetProcess.js` (npm test builds first).
+    const { runBenchmark } = require(path.join(projectRoot, 'dist/tools/bench/benchmark')) as typeof Benchmark;
+    const options = {
+      conversations: 8,
+      concurrency: 4,
+      rounds: 2,
+      halfRateSeconds: 0.5,
+      memoryConversations: 10,
+      redisUrl: sharedRedisUrl,
+    };
     const result = await runBenchmark(options);
     expect(result.targets.map((t) => t.target)).toEqual(['baseline echo bot', 'service, memory', 'service, Redis']);
     for (const target of result.targets) {
       expect(target.max).toMatchObject({ turns: 8 * 6, errors: 0 });
+      expect(target.roundRatios).toHaveLength(2);
       expect(target.halfRate.errors).toBe(0);
     }
+    expect(result.targets[0]!.ofBaseline).toBe(1);
     expect(result.rssMb).toHaveLength(10);
+    expect(result.rssMb.every((mb) => mb > 0)).toBe(true);
   }, 60_000);
 });
 
