@@ -7,11 +7,24 @@ import { defaultModelFile, type ModelFile, readModelFile } from '../nlu/model';
 import { loadTrainingData } from '../nlu/trainingData';
 import { trainModel } from '../nlu/training';
 
-function tryRead(file: string): ModelFile | undefined {
+/**
+ * The thresholds of the model file it replaces. A file the loader refuses (its gazetteer is of an
+ * older shape: a list was added to intents/entities.yaml) still has them: only they are taken.
+ */
+function tryRead(file: string): Pick<ModelFile, 'thresholds' | 'replies'> | undefined {
   try {
     return readModelFile(file);
   } catch {
-    return undefined;
+    try {
+      const raw = JSON.parse(fs.readFileSync(file, 'utf8')) as Partial<ModelFile>;
+      const minConfidence = raw.replies?.minConfidence;
+      const { thresholds } = raw;
+      if (typeof thresholds?.minConfidence !== 'number' || typeof thresholds.minMargin !== 'number' || typeof minConfidence !== 'number')
+        return undefined;
+      return { thresholds, replies: { ...raw.replies!, minConfidence } };
+    } catch {
+      return undefined;
+    }
   }
 }
 

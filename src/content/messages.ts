@@ -158,6 +158,10 @@ export const messagesSchema = z
         factChanged: text,
         /** "Not sure" to a yes/no or which-end question with no help of its own. */
         unsure: text,
+        /** "What now?" at a step the driver has said nothing of: what to do now ({step}: its title), in short. */
+        whatNow: text,
+        /** "What else can I try?" at the last step, before it is said to have failed: what is left. */
+        lastThing: text,
       })
       .strict(),
     /** What a driver losing patience writes ("this is useless", "just tell me"). */

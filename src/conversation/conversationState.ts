@@ -64,6 +64,9 @@ const guideSchema = z.object({
   entities,
   unplacedInARow: z.number(),
   clarifying: z.literal(true).optional(),
+  atStep: z
+    .object({ procedure: scenario, step: z.string(), worked: z.literal(true).optional(), pointed: z.literal(true).optional() })
+    .optional(),
   facts: z
     .object({
       clarified: z.literal(true).optional(),

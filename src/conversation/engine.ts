@@ -5,7 +5,6 @@ import type { SubmittedAnswers } from '../handoff/contactInterview';
 import type { KnownContact, StaffIdentity } from '../handoff/handoffRequest';
 import type { LiveAgents } from '../handoff/liveAgents';
 import type { Logger } from '../logger';
-import { hasCode } from '../nlu/codeInText';
 import { mentions, mentionTest, opensWithYesOrNo } from '../nlu/textMatching';
 import type { PhotoReference } from '../photos/photoReference';
 import type { DamageDetail, Recognition, Recognizer } from '../nlu/types';
@@ -410,7 +409,7 @@ export class ConversationEngine {
     const { messages } = this;
     // "'; DROP TABLE tickets; --", "<script>alert('cancel')</script>": code cancels nothing and asks for
     // nobody; the interview says it kept none of it. A hazard said with it still wins.
-    if (hasCode(text) && interruption?.kind !== 'hazard')
+    if (recognition.code && interruption?.kind !== 'hazard')
       return this.handoff.answer(turn, state, text, recognition, input.contactAnswers, context);
     if (this.handoff.answersQuestion(state, text, interruption?.kind === 'hazard'))
       return this.handoff.answer(turn, state, text, recognition, input.contactAnswers, context);

@@ -21,6 +21,11 @@ export interface GuideState {
   unplacedInARow: number;
   /** Set while the bot waits on its clarifying "did it come free after that?". */
   clarifying?: true;
+  /**
+   * What the driver said so far of the step waiting (named by procedure and step): that they are
+   * working on it or did it (`worked`), or they were told in short what to do now (`pointed`).
+   */
+  atStep?: { procedure: ProcedureScenario; step: string; worked?: true; pointed?: true };
   /** What the driver said that changes the advice, remembered across messages and procedures. */
   facts?: GuideFacts;
 }
@@ -146,14 +151,18 @@ export class Guide {
   }
 
   /** A message answering the step that `state` is waiting on (nothing interrupted it). */
-  continue(previous: GuideState, reading: Reading): Decision {
+  continue(previous: GuideState, told: Reading): Decision {
+    // "Actually it's a Kia Niro" mid-procedure: a car or charger named, with nothing said of where the
+    // cable is held, tells of the car or charger, not of another end stuck (the classifier leans on the name).
+    const reading = namesOnly(told) && told.scenario && sideScenarios.has(told.scenario) ? { ...told, scenario: undefined } : told;
     const state = this.noted(previous, reading);
     const step = this.currentStep(state);
     if (reading.answer || reading.scenario || reading.smallTalk) state.unplacedInARow = 0;
     const { freedEnd, correction, side } = reading.recognition.entities;
     const end = endOf[state.procedure];
-    // "Hold on, it's the car side that's stuck": a correction of the end comes before any answer.
-    if (correction && side && side !== 'both' && end && side !== end && freedEnd !== end) {
+    // "Hold on, it's the car side that's stuck": a correction of the end comes before any answer;
+    // "actually it's a Tesla" names the car, not the end.
+    if (correction && side && side !== 'both' && end && side !== end && freedEnd !== end && !namesOnly(reading)) {
       return this.switchTo(state, scenarioOfSide[side], reading);
     }
     // "It's a tethered one actually": a charger with its cable fixed has no socket to hold it, so the car end.
@@ -188,6 +197,7 @@ export class Guide {
     ) {
       return this.switchTo(state, situation, reading);
     }
+    if (reading.nextWanted) return this.nextWanted(state, step, reading.nextWanted, !!previous.clarifying);
     if (reading.answer) return this.answer(state, step, reading.answer);
     // "Not sure", "kind of": how to tell, and the question again.
     if (reading.unsure) return this.reask(state, this.helpFor(state, step));
@@ -260,11 +270,47 @@ export class Guide {
     ]);
   }
 
+  /**
+   * "What now", "ok and then?", "anything else?" asked alone at a step, read against what the driver
+   * said of it. Told of already (done, doing it, tried): it did not free the cable, so the next step,
+   * or the step's handoff after the last one. Not told of: "what now" is what to do now, in short,
+   * and "what else?" the next step; at the last step nothing is claimed to have failed: what is left
+   * is said (a person), and the step stays open. Asked again after that: the driver has it, so on.
+   */
+  private nextWanted(state: GuideState, step: Step, kind: 'now' | 'another', clarifying: boolean): Decision {
+    const { stepReplies } = this.deps.content.messages;
+    // "Is the power back on?", "which end?": the question explained, as for "not sure".
+    if (step.ask !== 'freed') return this.reask(state, this.helpFor(state, step));
+    const told = this.toldOf(state);
+    const deny = targetsOf(step).deny;
+    const last = typeof deny === 'object' && 'handoff' in deny;
+    if (told?.worked || clarifying) return this.answer(state, step, 'deny');
+    if (last) {
+      if (told?.pointed) return this.handoff(state, 'procedure_exhausted', []);
+      this.tell(state, { pointed: true });
+      return this.reask(state, [fillTemplate(stepReplies.lastThing, { step: this.title(step) })]);
+    }
+    if (kind === 'another' || told?.pointed) return this.answer(state, step, 'deny');
+    this.tell(state, { pointed: true });
+    return this.reask(state, [fillTemplate(stepReplies.whatNow, { step: this.title(step) })]);
+  }
+
+  /** What the driver said of the step waiting, if anything (see `GuideState.atStep`). */
+  private toldOf(state: GuideState): GuideState['atStep'] {
+    const { atStep } = state;
+    return atStep && atStep.procedure === state.procedure && atStep.step === state.step ? atStep : undefined;
+  }
+
+  private tell(state: GuideState, told: { worked?: true; pointed?: true }): void {
+    state.atStep = { ...this.toldOf(state), procedure: state.procedure, step: state.step, ...told };
+  }
+
   /** A reply that is neither "it's out" nor "still stuck" (see `StepReport`). */
   private reported(state: GuideState, step: Step, report: StepReport): Decision {
     const { stepReplies, clarify } = this.deps.content.messages;
     const asked = state.clarifying;
     delete state.clarifying;
+    this.tell(state, { worked: true });
     switch (report) {
       case 'tried_before':
         this.record(state, step, 'deny', 'tried_before');
@@ -283,10 +329,15 @@ export class Guide {
           step.help.length > 0 ? [this.texts(state, step.help).join(' ')] : [stepReplies.stepAgain, ...this.instruction(state, step)];
         return this.ask(state, help);
       }
-      case 'partly':
-        // Something moved: the lock may have let go, and pushing in, pressing and pulling straight is what frees it.
-        if (step.id === 'connector_technique' || step.id === 'socket_connector_technique') return this.ask(state, [stepReplies.partly]);
+      case 'partly': {
+        // Something moved: the lock may have let go, and pushing in, pressing and pulling straight is
+        // what frees it. At the last step (its "no" is a handoff) movement is no failure either.
+        const deny = targetsOf(step).deny;
+        const last = typeof deny === 'object' && 'handoff' in deny;
+        if (last || step.id === 'connector_technique' || step.id === 'socket_connector_technique')
+          return this.ask(state, [stepReplies.partly]);
         return this.follow(state, targetsOf(step).deny!, [stepReplies.progress]);
+      }
       case 'waiting':
         return this.ask(state, [stepReplies.waiting]);
     }
@@ -359,6 +410,8 @@ export class Guide {
       stuck: _stuck,
       freedEnd: _end,
       correction: _correction,
+      underWay: _underWay,
+      helpWanted: _help,
       power,
       ...entities
     } = reading.recognition.entities;
@@ -705,6 +758,15 @@ export class Guide {
   askOf(state: GuideState): AskKind {
     return this.currentStep(state).ask;
   }
+}
+
+const sideScenarios = new Set<ProcedureScenario>(['stuck_in_car', 'stuck_in_charger', 'cable_stuck']);
+
+/** A make or brand named with nothing said of where the cable is held: "actually it's a Tesla", "it's a Kia Niro". */
+function namesOnly(reading: Reading): boolean {
+  const { vehicleMake, chargerBrand, stuck, freedEnd, stepsDone } = reading.recognition.entities;
+  const placeWords = /\b(?:end|side|socket|port|stuck|locked|held|jammed|in the|from the)\b/i;
+  return !!(vehicleMake || chargerBrand) && !stuck && !freedEnd && !stepsDone && !placeWords.test(reading.text);
 }
 
 /** Steps said to be done, when no situation was named: the emergency release is the car's, a restart the charger's. */

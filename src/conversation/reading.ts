@@ -59,6 +59,12 @@ export interface Reading {
   unsure?: true;
   /** "This is useless", "just tell me how to get it out": the driver is losing patience. */
   impatient?: true;
+  /**
+   * Asked alone at a step, what comes next: `now` ("what now", "ok and then?"), or `another` thing
+   * to try ("what else can I try", "anything else?"). What it means depends on what the driver said
+   * of the step so far: the guide decides.
+   */
+  nextWanted?: 'now' | 'another';
 }
 
 export interface ReadingDeps {
@@ -125,21 +131,34 @@ export function readMessage(text: string, recognition: Recognition, expecting: E
   reading.interruption = interruptionOf(text, recognition, deps, reply?.act, asking);
   reading.answer = stepAnswer(expecting, recognition, text);
   if (reply && expecting.kind === 'step') readAsReply(reading, reply.act, expecting.step);
-  // "What else can I try?", "any other ideas": the step did not free it; the next one, not this one again.
-  const anotherStep = expecting.kind === 'step' && expecting.ask === 'freed' && asksForAnotherStep(text);
-  if (anotherStep && (!reading.interruption || reading.interruption.kind === 'help') && !reading.stepReport) {
-    reading.interruption = undefined;
+  // "What else can I try?", "any other ideas", "what now", "ok and then?": what comes next, asked
+  // alone (with no report, answer or anything else that wins): the guide reads it against the step.
+  const nextWanted = expecting.kind === 'step' ? nextStepAsked(text) : undefined;
+  // "Done that, what next?": done, and it did not free the cable, or the driver would not ask.
+  if (nextWanted && reading.stepReport === 'did_it') {
+    reading.stepReport = undefined;
     reading.answer = 'deny';
+  }
+  // "Tried all that, what now": the report says what the step did, the question is no call for help.
+  if (nextWanted && reading.interruption?.kind === 'help' && (reading.stepReport || reading.answer)) reading.interruption = undefined;
+  if (nextWanted && (!reading.interruption || reading.interruption.kind === 'help') && !reading.stepReport && !reading.answer) {
+    reading.interruption = undefined;
+    reading.nextWanted = nextWanted;
   }
   // "It's a tethered one actually", "it's my wife's Polestar": a fact, however the classifier leans, is no yes.
   if (reading.answer === 'affirm' && expecting.kind === 'step' && tellsAFact(text, recognition) && reply?.act !== 'freed')
     reading.answer = undefined;
   if (expecting.kind === 'step' && expecting.ask !== 'freed') readAsCheck(reading, expecting.ask);
+  // "Not sure", "dunno" to "did it come free?", whatever the classifier leans to: neither answer.
+  if (expecting.kind === 'step' && expecting.ask === 'freed' && !reading.stepReport && unsureOnly(reading)) {
+    reading.unsure = true;
+    reading.answer = undefined;
+  }
   if (asking && !opensAsQuestion(text) && (reading.answer || reading.stepReport)) reading.reportsAndAsks = true;
   if (deps.impatienceWords?.some(mentionTest(text, ['not', 'never']))) reading.impatient = true;
   if (!reading.interruption && asking && !asksForNextStep(text) && !deps.search.find(text)) reading.unansweredQuestion = true;
   // "Help me release it", "I need to do the emergency release": help with the step, asked without a "?".
-  if (expecting.kind === 'step' && !reading.interruption && !reading.answer && !reading.stepReport && asksForHelpWith(text))
+  if (expecting.kind === 'step' && !reading.interruption && !reading.answer && !reading.stepReport && recognition.entities.helpWanted)
     reading.unansweredQuestion = true;
   // "Where's that normally?", "how do I do that?": about what was just said, not a new question.
   const asksForSources = reading.interruption?.kind === 'question' && reading.interruption.item.listsSources;
@@ -252,13 +271,6 @@ function asksForInformation(text: string): boolean {
 /** A question the knowledge answers this well is about what it says, whatever "that" it points at. */
 const closeMatch = 0.9;
 
-/** A request for help with doing something: "help me release it", "talk me through unlocking", "need to do the release". */
-const helpRequest =
-  /\b(?:help me|help with|helping me|walk me through|talk me through|take me through|show me|tell me how|explain|guide me|how do i|how do you|how to|how can i|what do i do|need help|need a hand|give me a hand|instructions|i need to|i have to|i want to|i am trying to|trying to)\b/;
-function asksForHelpWith(text: string): boolean {
-  return helpRequest.test(words(text).join(' '));
-}
-
 /** A short question pointing back at the step ("where's that?", "how do I do it?"). */
 function refersBack(text: string): boolean {
   const said = words(text);
@@ -276,6 +288,13 @@ function refersBack(text: string): boolean {
 function readAsReply(reading: Reading, act: string, step: string): void {
   const { entities } = reading.recognition;
   const said = words(reading.text);
+  // "ok doing it now", "on it", "right, going out to the car": the step under way, no result yet.
+  if (entities.underWay && !entities.cableFreed && !entities.stuck && reading.stepsDone.length === 0) {
+    if (reading.interruption?.kind === 'freed') reading.interruption = undefined;
+    if (reading.answer === 'affirm') reading.answer = undefined;
+    reading.stepReport = 'waiting';
+    return;
+  }
   // "It came out a bit", "kind of": something moved, the cable is not out.
   const partly = act === 'partly' || ((act === 'freed' || act === 'other' || entities.cableFreed) && movedOnlyPartly(reading.text));
   // "yep did it", "yes i unlocked it", "yes but it went back to locked": the step done, whether it worked unsaid.
@@ -456,11 +475,13 @@ const partOf = [
     ['out', 'free', 'loose', 'looser', 'moved', 'there'].map((moved) => `${part} ${moved}`),
   ),
 ];
+/** Words of the plug moving, whatever the amount: "it moved but didn't come out", "it budged". */
+const movingWords = ['moved', 'budged', 'shifted', 'loosened', 'gave a little', 'gave a bit', 'wiggles', 'looser'];
 function movedOnlyPartly(text: string): boolean {
   const said = mentionTest(text, ['not', 'never', 'no', 'even']);
   // "Kind of", "a bit": the whole answer is the hedge.
   if (words(text).length <= 3 && hedges.some(said)) return true;
-  return partOf.some(said);
+  return partOf.some(said) || movingWords.some(said);
 }
 
 /** Answers that are neither yes nor no, nor an end: "not sure", "kind of", "dunno", "can't tell". */
@@ -485,6 +506,13 @@ const unsureWords = [
   'not really sure',
   'who knows',
 ];
+
+/** "Not sure", "dunno": unsure, with nothing else said of the cable or the step. */
+function unsureOnly(reading: Reading): boolean {
+  const { entities } = reading.recognition;
+  if (reading.interruption || entities.cableFreed || entities.stuck || reading.stepsDone.length > 0) return false;
+  return unsureWords.some(mentionTest(reading.text));
+}
 
 /** A reply to a yes/no check or to "which end?": "not sure" explains the step rather than guessing. */
 function readAsCheck(reading: Reading, ask: AskKind): void {
@@ -516,6 +544,19 @@ const nextStepQuestions = new Set([
   'and now',
   'so now what',
   'what do we do now',
+  'what then',
+  'whats now',
+  'now what do i do',
+  'and now what',
+  'what next then',
+  'what after that',
+  'what do i do after that',
+  'what comes next',
+  'what happens now',
+  'what happens next',
+  'where do i go from here',
+  'where now',
+  'now then',
 ]);
 /**
  * "What else can I try", "any other ideas", "next?": the step waiting did not do it, and the driver
@@ -578,11 +619,28 @@ function lastClause(text: string): string {
   return (clausesOf(text).at(-1) ?? '').replace(/^(?:(?:ok|okay|so|right|and|then|well|hmm|erm|um|fine|great|cool|alright) )+/, '');
 }
 function asksForNextStep(text: string): boolean {
-  const last = lastClause(text);
-  return nextStepQuestions.has(last) || otherStepQuestions.has(last);
+  return nextStepAsked(text) !== undefined;
 }
-function asksForAnotherStep(text: string): boolean {
-  return otherStepQuestions.has(lastClause(text));
+/** "Ok and then?", "and now?", "so then?": the whole clause is the words that lead into a question for what next. */
+const bareNextWords = new Set([
+  'and then',
+  'then',
+  'and now',
+  'now',
+  'so then',
+  'and next',
+  'and then what',
+  'and after that',
+  'after that',
+  'then',
+]);
+/** The next-step question the message ends with, if any: "what now" or another thing to try. */
+function nextStepAsked(text: string): 'now' | 'another' | undefined {
+  const last = lastClause(text);
+  if (otherStepQuestions.has(last)) return 'another';
+  if (nextStepQuestions.has(last)) return 'now';
+  const clause = (clausesOf(text).at(-1) ?? '').replace(/^(?:(?:ok|okay|so|right|well|hmm|erm|um|fine|great|cool|alright) )+/, '');
+  return bareNextWords.has(clause) && text.includes('?') ? 'now' : undefined;
 }
 
 /** A message's clauses, as words joined by spaces, split at its commas and full stops. */

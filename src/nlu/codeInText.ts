@@ -60,10 +60,18 @@ export function withoutCode(text: string): string {
     .trim();
 }
 
-/** Whether the text holds code (markup around plain words does not count). */
+/**
+ * Whether the text holds code (markup around plain words does not count). The recognizer flags it
+ * once a message (`Recognition.code`); the contact interview, which reads the same message again
+ * with the text alone, gets the answer kept from that first look rather than a second scan.
+ */
 export function hasCode(text: string): boolean {
-  return [codeElements, codePattern, upperCaseSql].some((pattern) => {
+  if (last?.text === text) return last.code;
+  const code = [codeElements, codePattern, upperCaseSql].some((pattern) => {
     pattern.lastIndex = 0;
     return pattern.test(text);
   });
+  last = { text, code };
+  return code;
 }
+let last: { text: string; code: boolean } | undefined;

@@ -22,18 +22,38 @@ export interface RuleFindings {
 /** Words before a side word that make it the place the cable is held: "stuck IN the car". */
 const placePrepositions = new Set(['in', 'into', 'from', 'of', 'out', 'at', 'to', 'between']);
 const ownerPrepositions = new Set(['on', 'of']);
-/**
- * Words before a step that make it one looked for, asked about or still to do, not one done:
- * "looking for the manual release", "help me release the cable", "need to do the emergency release",
- * "gonna pull the release cord", "talk me through unlocking it".
- */
-const notDoneYetWords = new Set([
-  ...['looking', 'look', 'looked', 'searching', 'search', 'find', 'finding', 'locate', 'where', 'wheres'],
-  ...['help', 'how', 'walk', 'talk', 'show', 'tell', 'explain', 'guide', 'instructions', 'need', 'needs', 'want', 'wanna'],
-  // Not "can" or "could": "I could unlock it but it's still stuck" tells of the step done.
-  ...['trying', 'going', 'gonna', 'will', 'shall', 'should', 'let', 'lets', 'supposed', 'meant'],
-]);
+/** How many words before a step a word of `stepNotDone` (intents/entities.yaml) makes it one not done yet. */
 const notDoneYetReach = 5;
+/** Words a reply may open with before what it says ("ok so, on it"). */
+const openingFillers = new Set([
+  'ok',
+  'okay',
+  'k',
+  'kk',
+  'right',
+  'righto',
+  'yes',
+  'yeah',
+  'yep',
+  'yup',
+  'sure',
+  'alright',
+  'cool',
+  'fine',
+  'great',
+  'thanks',
+  'ta',
+  'so',
+  'and',
+  'then',
+  'now',
+  'well',
+  'oh',
+  'ah',
+  'sound',
+  'cheers',
+  'just',
+]);
 /** People who "came out" or "have come out" are a visit, not a cable coming free. */
 const visitors = new Set([
   'engineer',
@@ -72,6 +92,9 @@ export class EntityExtractor {
   private readonly conversationWords: PhraseMatcher<IntentLabel>;
   private readonly freed: PhraseMatcher<true>;
   private readonly endFreed: PhraseMatcher<true>;
+  private readonly notDoneYet: PhraseMatcher<true>;
+  private readonly underWay: PhraseMatcher<true>;
+  private readonly stepHelp: PhraseMatcher<true>;
 
   constructor(gazetteer: Gazetteer) {
     this.names = new PhraseMatcher([
@@ -110,6 +133,9 @@ export class EntityExtractor {
     this.conversationWords = new PhraseMatcher(phrasesOf(gazetteer.conversationWords, (label) => label as IntentLabel));
     this.freed = new PhraseMatcher(gazetteer.cableFreed.map((p): [string, true] => [p, true]));
     this.endFreed = new PhraseMatcher(gazetteer.endFreed.map((p): [string, true] => [p, true]));
+    this.notDoneYet = new PhraseMatcher(Object.values(gazetteer.stepNotDone).flatMap((list) => list.map((p): [string, true] => [p, true])));
+    this.underWay = new PhraseMatcher(gazetteer.underWay.map((p): [string, true] => [p, true]));
+    this.stepHelp = new PhraseMatcher(gazetteer.stepNotDone.help.map((p): [string, true] => [p, true]));
   }
 
   extract(text: AnalysedText): RuleFindings {
@@ -155,10 +181,11 @@ export class EntityExtractor {
     if (this.corrections.occursIn(text)) entities.correction = true;
     // Steps in a sentence that asks ("can I just pull the emergency release?") are not done, nor
     // what is looked for or asked help with ("help me release the cable"): only in the step's clause.
+    const notDoneWords = this.notDoneYet.matchAll(text);
     const notDoneYet = (m: PhraseMatch<string>) => {
       let from = m.start;
       while (from > Math.max(0, m.start - notDoneYetReach) && text.words[from - 1] !== clauseBreak) from--;
-      return text.words.slice(from, m.start).some((word) => notDoneYetWords.has(word));
+      return notDoneWords.some((word) => word.start >= from && word.end <= m.start);
     };
     const stepsDone = [...new Set(stepMentions.filter((m) => !m.negated && !text.asked[m.start] && !notDoneYet(m)).map((m) => m.value))];
     if (stepsDone.length > 0) entities.stepsDone = stepsDone;
@@ -169,6 +196,9 @@ export class EntityExtractor {
     if (stepsNotDone.length > 0) entities.stepsNotDone = stepsNotDone;
     const power = this.powerOf(text);
     if (power) entities.power = power;
+    if (this.underWayIn(text)) entities.underWay = true;
+    // "Help me release it", "talk me through unlocking": the same words as keep a step from being done.
+    if (this.stepHelp.matchAll(text).some((m) => !m.negated)) entities.helpWanted = true;
 
     const idiomWords = new Set([...idioms.values()].flat().flatMap((idiom) => range(idiom.start, idiom.end)));
     const topics = new Set<IntentLabel>();
@@ -191,6 +221,19 @@ export class EntityExtractor {
         .map((m) => m.value),
     );
     return { entities, topics, conversation, idiomWords };
+  }
+
+  /**
+   * "ok doing it now", "on it", "right, will do": a reply that opens (after an ok) by saying the step
+   * is being done or about to be, in a clause that does not ask. Further in ("the button on it"), the
+   * same words say something else.
+   */
+  private underWayIn(text: AnalysedText): boolean {
+    let first = 0;
+    while (first < text.words.length && (openingFillers.has(text.words[first]) || text.words[first] === clauseBreak)) first++;
+    // "I will not be able to" is no step under way.
+    const negatedAfter = (m: PhraseMatch<true>) => text.words[m.end] === 'not' || text.words[m.end] === 'never';
+    return this.underWay.matchAll(text).some((m) => m.start === first && !m.negated && !negatedAfter(m) && !text.asked[m.start]);
   }
 
   /** The phrases of each detail that are not that detail though its word is in them ("having a smoke"). */

@@ -37,6 +37,13 @@ export const gazetteerSchema = z
     corrections: phrases,
     /** Phrases that say an attempt did not free the cable ("nada", "no joy"). */
     attemptFailed: phrases,
+    /**
+     * Words before a step that make it not done yet: asked help with, looked for, meant, expected.
+     * `help` is also what makes a message at a step a request for help with it.
+     */
+    stepNotDone: z.object({ help: phrases, looking: phrases, intending: phrases, expected: phrases }).strict(),
+    /** Said at the start of a reply: the step is being done now or about to be ("on it", "doing it now"). */
+    underWay: phrases,
     /** Phrases that say a step of the procedures was done, by step id. */
     stepsDone: z.record(z.string().regex(/^[a-z][a-z0-9_]*$/), phrases),
     /** Phrases about the mains power in a power cut. */
@@ -74,7 +81,11 @@ export function spellerFor(vocabulary: Record<string, number>, gazetteer: Gazett
   });
 }
 
-/** Every word the gazetteer matches (not the speller's common words), so the speller corrects "zapi" to "zappi" too. */
+/**
+ * Every word the gazetteer matches (not the speller's common words), so the speller corrects "zapi"
+ * to "zappi" too. The everyday words that keep a step from being done ("how", "gonna", "on it") are
+ * no names to correct into, and counting them again would only tilt the speller's choices.
+ */
 export function gazetteerWords(gazetteer: Gazetteer): string[] {
   const all: string[] = [];
   const visit = (value: unknown): void => {
@@ -82,6 +93,6 @@ export function gazetteerWords(gazetteer: Gazetteer): string[] {
     else if (Array.isArray(value)) value.forEach(visit);
     else if (value && typeof value === 'object') Object.values(value).forEach(visit);
   };
-  visit({ ...gazetteer, commonWords: [] });
+  visit({ ...gazetteer, commonWords: [], stepNotDone: {}, underWay: [] });
   return all;
 }

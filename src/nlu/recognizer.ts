@@ -1,4 +1,4 @@
-import { withoutCode } from './codeInText';
+import { hasCode, withoutCode } from './codeInText';
 import { decide, type Thresholds } from './decision';
 import type { EntityExtractor, RuleFindings } from './entityExtraction';
 import { featuresOf } from './features';
@@ -32,6 +32,8 @@ export class IntentRecognizer implements Recognizer {
     const { ranking, findings, features } = this.inspect(text);
     const recognition = decide(ranking, findings, this.parts.thresholds);
     if (context && this.parts.replies) recognition.reply = this.parts.replies.read(replyFeatures(features, context));
+    // Looked for once here: the stages ask the flag, not the text again.
+    if (typeof text === 'string' && hasCode(text.slice(0, maxMessageLength))) recognition.code = true;
     return recognition;
   }
 

@@ -256,12 +256,17 @@ export class SpellingCorrector {
 
   correct(word: string): string {
     if (this.frequencies.has(word) || word.length < minCorrectedLength || /\d/.test(word)) return word;
-    const mayBecomeCue = word.length >= minCorrectedIntoCueLength && !this.guard.commonWords.has(word) && !this.guard.isRealWord?.(word);
+    const unknown = !this.guard.commonWords.has(word) && !this.guard.isRealWord?.(word);
+    const mayBecomeCue = word.length >= minCorrectedIntoCueLength && unknown;
+    // "smok", "hott": a shorter word that is no word at all is a cue with a letter left out, the
+    // commonest slip when typing fast; only that correction is made (a letter changed is not).
+    const mayBecomeLongerCue = word.length === minCorrectedLength && unknown;
     let best = word;
     let bestCount = 0;
     for (const key of [word, ...deletions(word)]) {
       for (const candidate of this.byDeletion.get(key) ?? []) {
-        if (!mayBecomeCue && this.guard.cueWords.has(candidate)) continue;
+        const cueAllowed = mayBecomeCue || (mayBecomeLongerCue && candidate.length === word.length + 1);
+        if (!cueAllowed && this.guard.cueWords.has(candidate)) continue;
         const count = this.frequencies.get(candidate) ?? 0;
         if (count > bestCount && DamerauLevenshteinDistance(word, candidate) <= 1) {
           best = candidate;

@@ -136,6 +136,9 @@ const fillers = new Set([
 const supposedAsks = new Set(['what', 'how', 'should', 'shall', 'can', 'could', 'do', 'does']);
 /** Openers that, followed by "not", state rather than ask: "can't get it out", "won't come out". */
 const statedWithNot = new Set(['can', 'could', 'do', 'does', 'will', 'would', 'is', 'are']);
+const modals = new Set(['can', 'could', 'will', 'would', 'shall', 'should', 'may']);
+/** Verbs straight after a modal, with no subject between: "will do", "can try", "will give it a go". */
+const statedModalVerbs = new Set(['do', 'try', 'give', 'go', 'have', 'check', 'get', 'see', 'look', 'be', 'keep', 'wait', 'ring', 'call']);
 /** "I want to know where the isolator is", "no idea how to": a question asked as a statement. */
 const askedAsStatement =
   /\b(?:tell me|want to know|wondering|wonder|not sure|no idea|any idea|do you know|explain)\s+(?:where|how|what|why|if|whether|when|which)\b/i;
@@ -158,6 +161,8 @@ export function opensAsQuestion(text: string): boolean {
   const at = said.findIndex((word) => !fillers.has(word));
   const opener = said[at] ?? '';
   if (statedWithNot.has(opener) && said[at + 1] === 'not') return false;
+  // "Will do", "can do", "will try that now": a modal with no one after it to ask about states.
+  if (modals.has(opener) && statedModalVerbs.has(said[at + 1] ?? '')) return false;
   // "if it ever starts smoking what do I do": a supposition that goes on to ask.
   const supposes = (opener === 'if' || (opener === 'in' && said[at + 1] === 'case')) && said.slice(at + 2).some((w) => supposedAsks.has(w));
   return questionOpeners.has(opener) || (opener === 'what' && said[at + 1] === 'about') || supposes;

@@ -64,6 +64,10 @@ export interface Entities {
   correction?: true;
   /** What the message says of the mains power: back on, or still off. */
   power?: 'back' | 'off';
+  /** The reply opens by saying the step is being done now or is about to be ("on it", "ok doing it now"). */
+  underWay?: true;
+  /** The message asks for help with doing something ("help me release it", "talk me through unlocking"). */
+  helpWanted?: true;
   /** Topic labels the message also speaks of, kept when the priority rule picked another label. */
   mentions?: IntentLabel[];
 }
@@ -98,6 +102,8 @@ export interface Recognition {
   /** The top three labels, best first. */
   ranking: RankedIntent[];
   entities: Entities;
+  /** The message holds code (SQL, script, template, shell: `codeInText.ts`), taken out before it was read. */
+  code?: true;
 }
 
 export interface Recognizer {
