@@ -422,6 +422,10 @@ export class ConversationEngine {
     }
     if (this.handoff.answersQuestion(state, text, interruption?.kind === 'hazard'))
       return this.handoff.answer(turn, state, text, recognition, input.contactAnswers, context);
+    // "Can you text me instead", "same as before": about the interview, not a question for the knowledge.
+    const urgent = interruption?.kind === 'hazard' || interruption?.kind === 'damage' || interruption?.kind === 'freed';
+    if (!urgent && !state.reference && !state.askedStillWanted && this.handoff.interview.talksAboutTheInterview(state.interview, text))
+      return this.handoff.answer(turn, state, text, recognition, input.contactAnswers, context);
     // "I don't want to give my number out": that detail refused, not the handoff; a hazard still wins.
     const refusable = !interruption || ['cancel', 'person', 'question', 'help'].includes(interruption.kind);
     if (refusable && this.handoff.declinesDetail(state, text))
@@ -461,6 +465,9 @@ export class ConversationEngine {
           return this.handoff.answer(turn, state, text, recognition, input.contactAnswers, context);
         return this.handoff.reask(turn, state, [messages.handoff.alreadyInProgress]);
       case 'cancel':
+        // "Actually, my name is Jonathan Hart" corrects a detail; it cancels nothing unless it says so.
+        if (!this.handoff.interview.saysCancel(text) && this.handoff.givesDetails(state, text))
+          return this.handoff.answer(turn, state, text, recognition, input.contactAnswers, context);
         return this.handoff.cancel(turn, state);
       case 'question':
         return this.handoff.reask(turn, state, [

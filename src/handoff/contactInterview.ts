@@ -254,6 +254,8 @@ export class ContactInterview {
     // "Oh wait, I gave you the wrong number, it's 07700 900270" corrects; it does not say no.
     const deniesIt = !corrects && recognition?.intent === 'deny' && Object.keys(contactDetailsIn(message)).length === 0;
     const skipping = optionalQuestions.includes(question) && ((!corrects && this.saysSkip(message)) || deniesIt);
+    // "No idea what the car model is" at the charger question skips the car, not the charger.
+    if (skipping && recognition && this.skipsAhead(state, question, message)) return undefined;
     return skipping ? skippedAnswer(question) : this.read(question, message, state.answers, state.forCustomer);
   }
 
@@ -276,22 +278,55 @@ export class ContactInterview {
       const noted = fillTemplate(state.forCustomer ? this.text.customerCorrected : this.text.corrected, { details: found.named });
       return withSaid(this.next(settle(state, question, found.answer), backToSummary), [noted]);
     }
-    if (question !== 'reach' && prefersOtherReach.test(message) && words(message).length <= 12)
-      return this.askQuestion(state, 'reach', backToSummary);
-    const named = this.namedQuestion(message, state);
-    if (
-      named &&
-      named !== question &&
-      optionalQuestions.includes(named) &&
-      !state.settled.includes(named) &&
-      this.saysSkip(message) &&
-      words(message).length <= 12
-    ) {
+    if (this.asksForOtherReach(question, message)) return this.askQuestion(state, 'reach', backToSummary);
+    const named = this.skipsAhead(state, question, message);
+    if (named) {
       const skipped = settle(state, named, skippedAnswer(named));
       const note = fillTemplate(this.text.skippedAhead, { details: this.text.detailNames[named === 'charger' ? 'charger' : 'vehicle'] });
       return withSaid(this.askQuestion(skipped, question, backToSummary), [note]);
     }
     return this.notFitting(state, question, message, backToSummary);
+  }
+
+  /**
+   * Whether the message, at a question, is about the interview rather than anything else ("same as
+   * before", "can you text me instead", "I don't know the charger model"): the interview's to answer,
+   * whatever the recognizer hears in it.
+   */
+  talksAboutTheInterview(state: InterviewState, message: string): boolean {
+    const { stage } = state;
+    if (stage.kind !== 'question' || words(message).length > 12) return false;
+    return (
+      this.text.earlierWords.some((phrase) => mentions(message, phrase, ['not', 'no', 'never'])) ||
+      this.asksForOtherReach(stage.question, message) ||
+      !!this.skipsAhead(state, stage.question, message)
+    );
+  }
+
+  private asksForOtherReach(question: HandoffQuestion, message: string): boolean {
+    return question !== 'reach' && prefersOtherReach.test(message) && words(message).length <= 12;
+  }
+
+  /** The optional question, not asked yet, that the message skips ("I don't know the charger model"). */
+  private skipsAhead(state: InterviewState, question: HandoffQuestion, message: string): HandoffQuestion | undefined {
+    // "Dunno the postcode" at the postcode question is about that question; so is "dunno the model" at
+    // "Which charger model?": a word of the label of the question asked does not name another one.
+    const asked = words(this.text.questions[question].label);
+    const first = this.namedQuestion(message, state);
+    const named =
+      first &&
+      first !== question &&
+      this.text.questions[first].words.some((word) => !asked.includes(word.toLowerCase()) && mentions(message, word))
+        ? first
+        : undefined;
+    const skips =
+      named &&
+      named !== question &&
+      optionalQuestions.includes(named) &&
+      !state.settled.includes(named) &&
+      this.saysSkip(message) &&
+      words(message).length <= 12;
+    return skips ? named : undefined;
   }
 
   /** The detail for `question` in what the user wrote earlier in the conversation, the latest first. */
