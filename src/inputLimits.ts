@@ -46,7 +46,7 @@ const letterOrDigit = /[\p{L}\p{N}]/u;
 /** Emoji that are an answer: a yes or no (`yesEmoji`, `noEmoji`), or stars for the rating. */
 const answerEmoji = new RegExp(`${yesEmoji.source}|${noEmoji.source}|[\u2B50\u2605\u{1F31F}]`, 'u');
 
-function isNotEnglish(text: string): boolean {
+export function isNotEnglish(text: string): boolean {
   const letters = text.match(letter)?.length ?? 0;
   const latin = text.match(latinLetter)?.length ?? 0;
   if (letters >= 3 && latin / letters < 0.5) return true;

@@ -38,6 +38,16 @@ const handoffSchema = z
     declineWords: z.array(text).min(1),
     /** Code given as an answer: said before the question again. */
     notAnAnswer: text,
+    /** Text written to steer the bot ("ignore previous instructions"): said before the question again. */
+    notAnInstruction: text,
+    /** A detail that cannot be skipped, refused again: shorter than `needed`, with the way out. */
+    refusedAgain: text,
+    /** "Same as before", "the number I gave earlier": phrases that point back to a detail given already. */
+    earlierWords: z.array(text).min(1),
+    /** ...when nothing of the kind was given earlier in the conversation. */
+    earlierNotFound: text,
+    /** An optional question skipped before it was asked ("I don't know the charger model"). */
+    skippedAhead: text,
     /** A US ZIP code given for the postcode. */
     zipCode: text,
     /** Before the ticket, "will someone call today?" (`waitWords`): when an installer gets in touch. */
@@ -185,6 +195,8 @@ export const messagesSchema = z
     ratingSkipped: text,
     /** Ratings said in words, by score ("excellent" is 5): phrases as drivers write them. */
     ratingWords: z.partialRecord(z.enum(['1', '2', '3', '4', '5']), z.array(text)),
+    /** Emoji as a rating, by score ("👎" is a 1, not a "no"). */
+    ratingEmoji: z.partialRecord(z.enum(['1', '2', '3', '4', '5']), z.array(text)),
     /** Declining to rate ("no thanks", "not doing a survey"): `ratingSkipped`, not asked again. */
     ratingDeclineWords: z.array(text).min(1),
     handoffStarting: text,

@@ -85,6 +85,7 @@ const interviewSchema = z.object({
   settled: z.array(question),
   essentialOnly: z.boolean(),
   forCustomer: z.boolean().optional(),
+  refused: z.array(question).optional(),
   stage: z.union([
     z.object({ kind: z.literal('question'), question, backToSummary: z.boolean() }),
     z.object({ kind: z.literal('summary') }),

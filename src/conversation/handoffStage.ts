@@ -103,9 +103,14 @@ export class HandoffStage {
     const next =
       form && !message.trim()
         ? this.interview.continueWithAnswers(state.interview, form)
-        : this.interview.continue(state.interview, message, recognition);
+        : this.interview.continue(state.interview, message, recognition, this.saidEarlier(turn));
     if (next.kind === 'ask') return this.play(turn, state.request, next);
     await this.createTicket(turn, { ...state, interview: next.state }, next, context);
+  }
+
+  /** What the user wrote before this message ("use the number I gave earlier" looks there). */
+  private saidEarlier(turn: Turn): string[] {
+    return turn.state.record.transcript.filter((entry) => entry.from === 'user').map((entry) => entry.text);
   }
 
   /**

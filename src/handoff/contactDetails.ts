@@ -30,16 +30,21 @@ const nameWordLeadIns = [
   String.raw`(?:the\s+)?(?:customer|cust|client|driver|owner)(?:'s|s)?\s+is`,
   String.raw`(?:she|he)\s+is\s+called|(?:she's|he's)\s+called`,
 ];
+const greetings = String.raw`(?:hi|hello|hey|sorry|oops|oh|ok|okay|right|yes|yeah|sure)`;
+/**
+ * The words of a correction before "my name is" ("no my name is spelt Siobhan", "actually, my name's
+ * Jon"). Only before that lead-in: "no idea" is no name "idea", nor "oh and its Penarth" one "Penarth".
+ */
+const beforeALeadIn = String.raw`(?:${greetings}|no|nope|nah|actually|wait|and|also|um|erm|i\s+mean)`;
 /** "name: Sam", "cust: Harriet Lowe", "customer name - Jo": a label and its value. */
 const nameLabels = String.raw`(?:(?:customer|cust|client|full)\s+)?name|customer|cust|client`;
 const nameLeadIns = new RegExp(
-  String.raw`^(?:(?:hi|hello|hey|sorry|oops|oh|ok|okay|right|yes|yeah|sure)[,!.]?\s+)*(?:(?:${nameWordLeadIns.join('|')})\s+|(?:${nameLabels})\s*[:=-]\s*)`,
+  String.raw`^(?:(?:${greetings}[,!.]?\s+)*(?:(?:${nameWordLeadIns.join('|')})\s+|(?:${nameLabels})\s*[:=-]\s*)|(?:${beforeALeadIn}[,!.]?\s+)+(?:${nameWordLeadIns[0]})\s+)`,
   'i',
 );
 const openingInterjections = /^(?:(?:hi|hello|hey|sorry|oops|oh|ok|okay|right|yes|yeah|sure|um|erm|ah)\b[,!.\s]*)+/i;
 /** Lead-ins that open any sentence ("it's fine", "this is useless", "I'm stuck"), not only a name. */
-const sentenceLeadIn =
-  /^(?:(?:hi|hello|hey|sorry|oops|oh|ok|okay|right|yes|yeah|sure)[,!.]?\s+)*(?:i'm|i\s+am|im|it's|it\s+is|its|this\s+is)\s+$/i;
+const sentenceLeadIn = new RegExp(String.raw`^(?:${greetings}[,!.]?\s+)*(?:i'm|i\s+am|im|it's|it\s+is|its|this\s+is)\s+$`, 'i');
 const townLeadIns =
   /\b(?:live\s+in|living\s+in|based\s+in|located\s+in|lives\s+in|town\s+is|town:|in|at|near|nr|from|should\s+be|change\s+(?:it|the\s+town|town)\s+to|make\s+it)\s+(\p{Lu}[\p{L}'.-]*(?:[ -]\p{Lu}[\p{L}'.-]*){0,3})/u;
 const trailingFillers = /[\s,.;:!?]*(?:\b(?:here|thanks|thank\s+you|cheers|please|pls|mate|thx|ta|speaking)\b[\s,.;:!?]*)*$/i;
@@ -63,6 +68,8 @@ const notInNames = new Set(
     'hi hello hey thanks thank cheers bye sorry please idk dunno know sure maybe test testing asdf',
     // Declining: "rather not", "prefer not to say"; the labels of a pasted list ("tel 07700 ...").
     'rather prefer private tel mob mobile cell email e-mail addr address',
+    // Chat noise and placeholders typed instead of an answer: "lol", "hmm", "null", "n/a".
+    'lol lmao lmfao rofl haha hahaha hehe heh hmm hmmm umm um erm err uh ugh meh wtf omg ffs fml xxx xx null undefined nan nil blah whatever nothing nobody anonymous nein nope nah',
   ]
     .join(' ')
     .split(' '),
@@ -73,9 +80,15 @@ const keyboardRows = ['qwertyuiop', 'asdfghjkl', 'zxcvbnm'];
 function isKeyMash(word: string): boolean {
   const lower = word.toLowerCase();
   if (lower.length >= 4 && keyboardRows.some((row) => row.includes(lower))) return true;
-  // A short chunk typed over and over: "sdfsdf", "asdasd", "jjjj".
-  return /^(.{1,3})\1+$/.test(lower) && lower.length >= 4;
+  // A short chunk typed over and over: "sdfsdf", "asdasd", "jjjj"; one letter three times running: "hmmm", "xxx".
+  return (/^(.{1,3})\1+$/.test(lower) && lower.length >= 4) || /(\p{L})\1\1/u.test(lower);
 }
+
+/** A title alone ("Mr", "Mrs."): the name that goes with it is still to come. */
+const titles = new Set(['mr', 'mrs', 'ms', 'miss', 'mx', 'dr', 'sir', 'madam', 'prof', 'rev']);
+const onlyTitles = (parts: string[]) => parts.every((part) => titles.has(part.replace(/\.$/, '').toLowerCase()));
+/** A web address or a domain ("www.example.com", "example.co.uk"): no name, town or product. */
+export const webAddress = /:\/\/|\bwww\.|\p{L}{2,}\.(?:com|net|org|co|uk|io|ly|info|biz|me|app|dev|xyz)\b/iu;
 
 const nameWord = /^\p{L}[\p{L}'.-]*$/u;
 const maxNameWords = 5;
@@ -104,7 +117,7 @@ function nameInClause(clause: string): { name: string; introduced: boolean; some
   if (parts.length === 0 || parts.length > maxNameWords) return undefined;
   if (!parts.every((part) => nameWord.test(part))) return undefined;
   if (!parts.some((part) => part.replace(/[^\p{L}]/gu, '').length >= 2)) return undefined;
-  if (parts.some(isKeyMash)) return undefined;
+  if (parts.some(isKeyMash) || onlyTitles(parts) || webAddress.test(candidate)) return undefined;
   // "John A. Doe", "Mr J Smith": a capital letter alone is an initial, not "a" or "i".
   const initials = new Set(parts.filter((part) => /^\p{Lu}\.?$/u.test(part)).map((part) => part[0].toLowerCase()));
   if (words(candidate).some((word) => notInNames.has(word) && !initials.has(word))) return undefined;
@@ -192,7 +205,8 @@ export function emailIn(given: string): string | undefined {
  * A North American number written the American way, without its +1: "(415) 555-0199",
  * "202-555-0147", "1-800-555-0199". Only with its groups marked: ten bare digits may be a UK number.
  */
-const northAmericanPattern = /(?:\b1[\s.-]?)?(?:\(([2-9]\d{2})\)\s*|\b([2-9]\d{2})[\s.-])([2-9]\d{2})[\s.-](\d{4})\b/g;
+// The exchange may start 0 or 1 as typed ("(555) 010-4477"): the grouping says it is a number.
+const northAmericanPattern = /(?:\b1[\s.-]?)?(?:\(([2-9]\d{2})\)\s*|\b([2-9]\d{2})[\s.-])(\d{3})[\s.-](\d{4})\b/g;
 
 /** "LS6 4AP not LS1 4AP", "07700 900112 not 900111": what follows "not" is the wrong one. */
 function withoutTheWrongOne(text: string, pattern: RegExp): string {
@@ -319,7 +333,12 @@ export function townIn(text: string, alone: boolean): string | undefined {
 function validTown(candidate: string): string | undefined {
   const town = townSchema.safeParse(candidate);
   const parts = town.success ? town.data.split(/[ -]/) : [];
-  return town.success && parts.length <= 4 && !words(town.data).some((word) => notInNames.has(word)) && !parts.some(isKeyMash)
+  return town.success &&
+    parts.length <= 4 &&
+    !words(town.data).some((word) => notInNames.has(word)) &&
+    !parts.some(isKeyMash) &&
+    !onlyTitles(parts) &&
+    !webAddress.test(town.data)
     ? town.data
     : undefined;
 }
@@ -368,7 +387,9 @@ export function productIn(text: string): string | undefined {
   if (emailIn(text) || phoneIn(text) || postcodeIn(text)) return undefined;
   const candidate = cleaned(text, productLeadIns).replace(/\s+/g, ' ');
   const parts = candidate.split(' ').filter(Boolean);
-  if (parts.length === 0 || parts.length > 8 || /[?<>[\]{}]|:\/\//.test(candidate)) return undefined;
-  if (parts.some(isKeyMash) || words(candidate).some((word) => notInProducts.has(word))) return undefined;
+  if (parts.length === 0 || parts.length > 8 || /[?<>[\]{}]|:\/\//.test(candidate) || webAddress.test(candidate)) return undefined;
+  // "1234", "-", "qwerty123": a model has letters, and not only mashed keys.
+  if (!/\p{L}/u.test(candidate) || parts.some((part) => isKeyMash(part.replace(/\d+$/, '')))) return undefined;
+  if (onlyTitles(parts) || words(candidate).some((word) => notInProducts.has(word))) return undefined;
   return candidate;
 }

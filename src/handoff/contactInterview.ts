@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { fillTemplate, handoffQuestions, type HandoffQuestion, type Messages, userText } from '../content/messages';
+import { isNotEnglish } from '../inputLimits';
 import { hasCode } from '../nlu/codeInText';
-import { mentions, sameWords, words } from '../nlu/textMatching';
+import { isEnglishWord } from '../nlu/englishWords';
+import { mentions, opensWithYesOrNo, sameWords, words } from '../nlu/textMatching';
 import type { Recognition } from '../nlu/types';
 import { emailSchema, nameSchema, phoneSchema, postcodeSchema, townSchema, type Contact, type Site } from '../tickets/contactFields';
 import { contactDetailsIn, emailIn, nameIn, phoneIn, postcodeIn, productIn, titleCase, townIn } from './contactDetails';
@@ -40,6 +42,8 @@ export interface InterviewState {
   essentialOnly: boolean;
   /** Field staff raising a ticket: the questions ask for the customer's details. */
   forCustomer?: boolean;
+  /** Questions that cannot be skipped and were refused once: a second refusal is not told the same at length. */
+  refused?: HandoffQuestion[];
   stage: Stage;
 }
 
@@ -139,7 +143,7 @@ export class ContactInterview {
   }
 
   /** A typed answer to whatever the interview asked; `recognition` is the message's, read once. */
-  continue(state: InterviewState, message: string, recognition: Recognition): InterviewTurn {
+  continue(state: InterviewState, message: string, recognition: Recognition, earlier: readonly string[] = []): InterviewTurn {
     const { buttons } = this.text;
     const { stage } = state;
     // "'; DROP TABLE tickets; --": code is no answer to anything, and nothing of it is kept.
@@ -160,10 +164,8 @@ export class ContactInterview {
       case 'question': {
         const { question, backToSummary } = stage;
         const answer = this.answer(question, message, current, recognition, !!corrected);
-        if (!answer)
-          return corrected
-            ? withSaid(this.askQuestion(current, question, backToSummary), noted)
-            : this.notFitting(state, question, message, backToSummary);
+        if (!answer && corrected) return withSaid(this.askQuestion(current, question, backToSummary), noted);
+        if (!answer) return this.otherwise(state, question, message, backToSummary, earlier);
         return withSaid(this.next(settle(current, question, answer), backToSummary), noted);
       }
       case 'summary':
@@ -252,7 +254,98 @@ export class ContactInterview {
     // "Oh wait, I gave you the wrong number, it's 07700 900270" corrects; it does not say no.
     const deniesIt = !corrects && recognition?.intent === 'deny' && Object.keys(contactDetailsIn(message)).length === 0;
     const skipping = optionalQuestions.includes(question) && ((!corrects && this.saysSkip(message)) || deniesIt);
+    // "No idea what the car model is" at the charger question skips the car, not the charger.
+    if (skipping && recognition && this.skipsAhead(state, question, message)) return undefined;
     return skipping ? skippedAnswer(question) : this.read(question, message, state.answers, state.forCustomer);
+  }
+
+  /**
+   * A message that gives no answer to the question but says something about the interview: the
+   * detail "given earlier" ("same as before", "use the number I gave you"), another way to be reached
+   * ("actually email is better"), an optional question skipped before it comes ("I don't know the
+   * charger model"). Otherwise: `notFitting`.
+   */
+  private otherwise(
+    state: InterviewState,
+    question: HandoffQuestion,
+    message: string,
+    backToSummary: boolean,
+    earlier: readonly string[],
+  ): InterviewTurn {
+    if (this.text.earlierWords.some((phrase) => mentions(message, phrase, ['not', 'no', 'never']))) {
+      const found = this.givenEarlier(question, earlier);
+      if (!found) return withSaid(this.reask(state, [question], backToSummary), [this.text.earlierNotFound]);
+      const noted = fillTemplate(state.forCustomer ? this.text.customerCorrected : this.text.corrected, { details: found.named });
+      return withSaid(this.next(settle(state, question, found.answer), backToSummary), [noted]);
+    }
+    if (this.asksForOtherReach(question, message)) return this.askQuestion(state, 'reach', backToSummary);
+    const named = this.skipsAhead(state, question, message);
+    if (named) {
+      const skipped = settle(state, named, skippedAnswer(named));
+      const note = fillTemplate(this.text.skippedAhead, { details: this.text.detailNames[named === 'charger' ? 'charger' : 'vehicle'] });
+      return withSaid(this.askQuestion(skipped, question, backToSummary), [note]);
+    }
+    return this.notFitting(state, question, message, backToSummary);
+  }
+
+  /**
+   * Whether the message, at a question, is about the interview rather than anything else ("same as
+   * before", "can you text me instead", "I don't know the charger model"): the interview's to answer,
+   * whatever the recognizer hears in it.
+   */
+  talksAboutTheInterview(state: InterviewState, message: string): boolean {
+    const { stage } = state;
+    if (stage.kind !== 'question' || words(message).length > 12) return false;
+    return (
+      this.text.earlierWords.some((phrase) => mentions(message, phrase, ['not', 'no', 'never'])) ||
+      this.asksForOtherReach(stage.question, message) ||
+      !!this.skipsAhead(state, stage.question, message)
+    );
+  }
+
+  private asksForOtherReach(question: HandoffQuestion, message: string): boolean {
+    return question !== 'reach' && prefersOtherReach.test(message) && words(message).length <= 12;
+  }
+
+  /** The optional question, not asked yet, that the message skips ("I don't know the charger model"). */
+  private skipsAhead(state: InterviewState, question: HandoffQuestion, message: string): HandoffQuestion | undefined {
+    // "Dunno the postcode" at the postcode question is about that question; so is "dunno the model" at
+    // "Which charger model?": a word of the label of the question asked does not name another one.
+    const asked = words(this.text.questions[question].label);
+    const first = this.namedQuestion(message, state);
+    const named =
+      first &&
+      first !== question &&
+      this.text.questions[first].words.some((word) => !asked.includes(word.toLowerCase()) && mentions(message, word))
+        ? first
+        : undefined;
+    const skips =
+      named &&
+      named !== question &&
+      optionalQuestions.includes(named) &&
+      !state.settled.includes(named) &&
+      this.saysSkip(message) &&
+      words(message).length <= 12;
+    return skips ? named : undefined;
+  }
+
+  /** The detail for `question` in what the user wrote earlier in the conversation, the latest first. */
+  private givenEarlier(question: HandoffQuestion, earlier: readonly string[]): { answer: Partial<Answers>; named: string } | undefined {
+    const { detailNames } = this.text;
+    for (const text of [...earlier].reverse()) {
+      const found = contactDetailsIn(text);
+      if (question === 'reach' && (found.email || found.phone)) {
+        const named = [found.email && detailNames.email, found.phone && detailNames.phone].filter(Boolean).join(' and ');
+        return { answer: dropUndefined({ email: found.email, phone: found.phone }), named };
+      }
+      if (question === 'site' && (found.postcode || found.town)) {
+        const named = [found.postcode && detailNames.postcode, found.town && detailNames.town].filter(Boolean).join(' and ');
+        return { answer: dropUndefined({ postcode: found.postcode, town: found.town }), named };
+      }
+      const name = question === 'name' ? valid(nameSchema, found.name) : undefined;
+      if (name) return { answer: { name: writtenAsAName(name) }, named: detailNames.name };
+    }
+    return undefined;
   }
 
   /**
@@ -262,8 +355,13 @@ export class ContactInterview {
    */
   private notFitting(state: InterviewState, question: HandoffQuestion, message: string, backToSummary: boolean): InterviewTurn {
     const { needed } = this.wording(state, question);
+    if (needed && this.refuses(question, message)) {
+      // Refused again: not the same explanation at length, but the way forward.
+      if (state.refused?.includes(question)) return withSaid(this.reask(state, [question], backToSummary), [this.text.refusedAgain]);
+      const refused = { ...state, refused: [...(state.refused ?? []), question] };
+      return withSaid(this.reask(refused, [question], backToSummary), [needed]);
+    }
     const retry = this.reask(state, [question], backToSummary);
-    if (needed && this.refuses(question, message)) return withSaid(retry, [needed]);
     return question === 'site' && zipCode.test(message) ? withSaid(retry, [this.text.zipCode]) : retry;
   }
 
@@ -283,7 +381,13 @@ export class ContactInterview {
     // "y" alone is a yes as people type it.
     if (sameWords(message, this.text.buttons.create) || /^\s*y[.!]?\s*$/i.test(message)) return true;
     if (this.namedQuestion(message, state) || recognition.intent === 'deny') return false;
-    return recognition.intent === 'affirm' || this.text.confirmWords.some((phrase) => mentions(message, phrase, ['not', 'no', 'never']));
+    // "www.example.com" may lean to a yes by a little: a ticket is made only on a plain one.
+    const plainYes = recognition.intent === 'affirm' && recognition.confidence >= confidentYes;
+    return (
+      plainYes ||
+      opensWithYesOrNo(message) === 'yes' ||
+      this.text.confirmWords.some((phrase) => mentions(message, phrase, ['not', 'no', 'never']))
+    );
   }
 
   /** Whether the message answers the question being asked ("Priya Shah here" at the name question). */
@@ -468,7 +572,8 @@ export class ContactInterview {
    * something else ("the cable is still stuck") fits no question.
    */
   private read(question: HandoffQuestion, message: string, answers: Answers, forCustomer = false): Partial<Answers> | undefined {
-    if (hasCode(message)) return undefined;
+    // "je ne sais pas" is no town, nor "Bonjour, je m'appelle Pierre" a charger.
+    if (hasCode(message) || isNotEnglish(message)) return undefined;
     switch (question) {
       case 'name': {
         const name = valid(nameSchema, nameIn(message, { someoneElse: forCustomer }));
@@ -495,6 +600,8 @@ export class ContactInterview {
         const brand = answers.chargerBrand;
         const named = typed && brand && !typed.toLowerCase().includes(brand.toLowerCase().split(' ').at(-1)!) ? `${brand} ${typed}` : typed;
         const chargerModel = valid(chargerModelSchema, named);
+        // "banana": one everyday word, and no charger brand anyone knows, is no charger model.
+        if (chargerModel && !brand && !this.deps.chargerBrandOf(chargerModel) && oneEverydayWord(chargerModel)) return undefined;
         return chargerModel ? { chargerModel } : undefined;
       }
       case 'vehicle':
@@ -612,6 +719,7 @@ export class ContactInterview {
     if (!product) return undefined;
     const recognisedMake = this.deps.vehicleMakeOf(product);
     const make = recognisedMake ?? knownMake;
+    if (!make && oneEverydayWord(product)) return undefined;
     const typed = product;
     // "VW ID.4", "merc eqa": the make's nickname goes with the make.
     const rest = make
@@ -668,6 +776,19 @@ function confirmedDetails(answers: Answers): ConfirmedDetails {
     vehicle: dropUndefined({ make: answers.vehicleMake, model: answers.vehicleModel }),
     charger: dropUndefined({ model: answers.chargerModel ?? answers.chargerBrand }),
   });
+}
+
+/** "Actually email is better", "can you text me instead", "I'd prefer a call": another way to be reached. */
+const prefersOtherReach =
+  /\b(?:e-?mail|text|txt|phone|call|ring|number|mobile)\b.*\b(?:better|instead|rather|prefer(?:red)?|easier)\b|\bprefer\b.*\b(?:e-?mail|text|phone|call|ring)\b/i;
+
+/** How sure the recognizer must be of a yes for it to create the ticket at the summary. */
+const confidentYes = 0.7;
+
+/** A single word of the dictionary ("banana", "hello"): no make or model of a car or charger on its own. */
+function oneEverydayWord(text: string): boolean {
+  const parts = text.trim().split(/\s+/);
+  return parts.length === 1 && isEnglishWord(parts[0].toLowerCase());
 }
 
 /** What people call a car make for short ("VW ID.4", "merc EQA"): written before the model, it is the make. */
