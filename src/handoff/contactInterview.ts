@@ -142,6 +142,28 @@ export class ContactInterview {
     return this.next(request.raisedBy ? { ...state, forCustomer: true } : state, false);
   }
 
+  private thanksFor(named: string[], state: InterviewState): string {
+    return fillTemplate(state.forCustomer ? this.text.customerCorrected : this.text.corrected, { details: named.join(' and ') });
+  }
+
+  /** What an answer holds, by the names the driver is told (email address, phone number ...). */
+  private namesOf(answer: Partial<Answers>): string[] {
+    const { detailNames } = this.text;
+    const named: Partial<Record<keyof Answers, string>> = {
+      name: detailNames.name,
+      email: detailNames.email,
+      phone: detailNames.phone,
+      postcode: detailNames.postcode,
+      town: detailNames.town,
+      chargerModel: detailNames.charger,
+      vehicleMake: detailNames.vehicle,
+    };
+    return Object.keys(answer).flatMap((key) => {
+      const name = named[key as keyof Answers];
+      return name && answer[key as keyof Answers] ? [name] : [];
+    });
+  }
+
   /** A typed answer to whatever the interview asked; `recognition` is the message's, read once. */
   continue(state: InterviewState, message: string, recognition: Recognition, earlier: readonly string[] = []): InterviewTurn {
     const { buttons } = this.text;
@@ -156,9 +178,7 @@ export class ContactInterview {
     if (respelt) return respelt;
     // Details for other questions given on the way ("sorry, my number is ...") correct those answers.
     const corrected = this.corrections(state, message, stage.kind === 'question' ? stage.question : undefined);
-    const noted = corrected
-      ? [fillTemplate(state.forCustomer ? this.text.customerCorrected : this.text.corrected, { details: corrected.named })]
-      : [];
+    const noted = corrected ? [this.thanksFor([corrected.named], state)] : [];
     const current = corrected?.state ?? state;
     switch (stage.kind) {
       case 'question': {
@@ -166,7 +186,9 @@ export class ContactInterview {
         const answer = this.answer(question, message, current, recognition, !!corrected);
         if (!answer && corrected) return withSaid(this.askQuestion(current, question, backToSummary), noted);
         if (!answer) return this.otherwise(state, question, message, backToSummary, earlier);
-        return withSaid(this.next(settle(current, question, answer), backToSummary), noted);
+        // "07700 900123 and it's LS6 2AB": the thanks names the answer too, not only the other detail.
+        const thanks = corrected ? [this.thanksFor([...this.namesOf(answer), corrected.named], state)] : [];
+        return withSaid(this.next(settle(current, question, answer), backToSummary), thanks);
       }
       case 'summary':
         if (corrected) return withSaid(this.ask(current, this.summary(current)), noted);
@@ -208,9 +230,7 @@ export class ContactInterview {
     if (!value) return withSaid(this.askQuestion(state, question, backToSummary), [this.text.respellingUnclear]);
     const changed = settle(state, question, aboutEmail ? { email: value } : { name: value });
     const { detailNames } = this.text;
-    const noted = fillTemplate(state.forCustomer ? this.text.customerCorrected : this.text.corrected, {
-      details: aboutEmail ? detailNames.email : detailNames.name,
-    });
+    const noted = this.thanksFor([aboutEmail ? detailNames.email : detailNames.name], state);
     const again = asked
       ? this.askQuestion(changed, asked, backToSummary)
       : this.ask({ ...changed, stage: { kind: 'summary' } }, this.summary(changed));
@@ -275,7 +295,7 @@ export class ContactInterview {
     if (this.text.earlierWords.some((phrase) => mentions(message, phrase, ['not', 'no', 'never']))) {
       const found = this.givenEarlier(question, earlier);
       if (!found) return withSaid(this.reask(state, [question], backToSummary), [this.text.earlierNotFound]);
-      const noted = fillTemplate(state.forCustomer ? this.text.customerCorrected : this.text.corrected, { details: found.named });
+      const noted = this.thanksFor([found.named], state);
       return withSaid(this.next(settle(state, question, found.answer), backToSummary), [noted]);
     }
     if (this.asksForOtherReach(question, message)) return this.askQuestion(state, 'reach', backToSummary);
