@@ -639,19 +639,18 @@ function handoffContext(input: TurnInput): HandoffContext {
   return { conversationId, channelId, locale, staff, knownContact, message: input.kind === 'message' ? input.text : undefined };
 }
 
-const numberWords: Record<string, number> = { one: 1, two: 2, three: 3, four: 4, five: 5 };
-const tenWords: Record<string, string> = {
-  zero: '0',
-  one: '1',
-  two: '2',
-  three: '3',
-  four: '4',
-  five: '5',
-  six: '6',
-  seven: '7',
-  eight: '8',
-  nine: '9',
-  ten: '10',
+const numberWords: Record<string, number> = {
+  zero: 0,
+  one: 1,
+  two: 2,
+  three: 3,
+  four: 4,
+  five: 5,
+  six: 6,
+  seven: 7,
+  eight: 8,
+  nine: 9,
+  ten: 10,
 };
 const clamp = (score: number) => Math.min(5, Math.max(1, Math.round(score)));
 
@@ -667,7 +666,9 @@ export function ratingIn(
 ): number | undefined {
   const lower = text
     .toLowerCase()
-    .replace(/\b(zero|one|two|three|four|five|six|seven|eight|nine|ten)(?=\s*(?:\/|out of)\s*(?:10|ten)\b)/g, (word) => tenWords[word]);
+    .replace(/\b(zero|one|two|three|four|five|six|seven|eight|nine|ten)(?=\s*(?:\/|out of)\s*(?:10|ten)\b)/g, (word) =>
+      String(numberWords[word]),
+    );
   // "would be 5 if it had worked first time": less than the number said.
   const wouldBe = lower.match(
     /\bwould(?:\s+have|'ve)?\s+(?:be|been|give|given|get|got)\s+(?:it\s+|you\s+)?(?:an?\s+)?([1-5])\b(?:\s*(?:\/|out of)\s*5)?[^.!]*?\bif\b/,

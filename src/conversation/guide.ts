@@ -282,8 +282,7 @@ export class Guide {
     // "Is the power back on?", "which end?": the question explained, as for "not sure".
     if (step.ask !== 'freed') return this.reask(state, this.helpFor(state, step));
     const told = this.toldOf(state);
-    const deny = targetsOf(step).deny;
-    const last = typeof deny === 'object' && 'handoff' in deny;
+    const last = !!handoffOnDeny(step);
     if (told?.worked || clarifying) return this.answer(state, step, 'deny');
     if (last) {
       if (told?.pointed) return this.handoff(state, 'procedure_exhausted', []);
@@ -332,9 +331,7 @@ export class Guide {
       case 'partly': {
         // Something moved: the lock may have let go, and pushing in, pressing and pulling straight is
         // what frees it. At the last step (its "no" is a handoff) movement is no failure either.
-        const deny = targetsOf(step).deny;
-        const last = typeof deny === 'object' && 'handoff' in deny;
-        if (last || step.id === 'connector_technique' || step.id === 'socket_connector_technique')
+        if (handoffOnDeny(step) || step.id === 'connector_technique' || step.id === 'socket_connector_technique')
           return this.ask(state, [stepReplies.partly]);
         return this.follow(state, targetsOf(step).deny!, [stepReplies.progress]);
       }
@@ -651,8 +648,8 @@ export class Guide {
     const stillStuck = reading.answer === 'deny' || !!reading.recognition.entities.stuck;
     for (const procedure of this.deps.content.dialogs.procedures.values()) {
       for (const step of procedure.steps) {
-        const deny = targetsOf(step).deny;
-        if (!step.decisive || !deny || typeof deny !== 'object' || !('handoff' in deny)) continue;
+        const deny = handoffOnDeny(step);
+        if (!step.decisive || !deny) continue;
         const tried = state.tried.some((t) => t.step === step.id && t.outcome !== 'freed');
         if (!(tried && stillStuck) && !(waiting?.id === step.id && stillStuck)) continue;
         if (waiting?.id === step.id) state.tried.push({ procedure: state.procedure, step: step.id, outcome: 'still_stuck' });
@@ -758,6 +755,12 @@ export class Guide {
   askOf(state: GuideState): AskKind {
     return this.currentStep(state).ask;
   }
+}
+
+/** Where a step's "no" hands off, when it does: the step is its procedure's last. */
+function handoffOnDeny(step: Step) {
+  const deny = targetsOf(step).deny;
+  return typeof deny === 'object' && 'handoff' in deny ? deny : undefined;
 }
 
 const sideScenarios = new Set<ProcedureScenario>(['stuck_in_car', 'stuck_in_charger', 'cable_stuck']);

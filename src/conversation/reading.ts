@@ -640,7 +640,6 @@ const bareNextWords = new Set([
   'and then what',
   'and after that',
   'after that',
-  'then',
 ]);
 /** The next-step question the message ends with, if any: "what now" or another thing to try. */
 function nextStepAsked(text: string): 'now' | 'another' | undefined {

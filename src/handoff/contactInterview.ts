@@ -169,7 +169,7 @@ export class ContactInterview {
     const { buttons } = this.text;
     const { stage } = state;
     // "'; DROP TABLE tickets; --": code is no answer to anything, and nothing of it is kept.
-    if (hasCode(message)) {
+    if (recognition.code) {
       const again =
         stage.kind === 'question' ? this.reask(state, [stage.question], stage.backToSummary) : this.ask(state, this.prompt(state));
       return withSaid(again, [this.text.notAnAnswer]);

@@ -62,16 +62,11 @@ export function withoutCode(text: string): string {
 
 /**
  * Whether the text holds code (markup around plain words does not count). The recognizer flags it
- * once a message (`Recognition.code`); the contact interview, which reads the same message again
- * with the text alone, gets the answer kept from that first look rather than a second scan.
+ * once a message (`Recognition.code`): code that has the message's recognition reads that flag.
  */
 export function hasCode(text: string): boolean {
-  if (last?.text === text) return last.code;
-  const code = [codeElements, codePattern, upperCaseSql].some((pattern) => {
+  return [codeElements, codePattern, upperCaseSql].some((pattern) => {
     pattern.lastIndex = 0;
     return pattern.test(text);
   });
-  last = { text, code };
-  return code;
 }
-let last: { text: string; code: boolean } | undefined;
