@@ -353,7 +353,10 @@ describe('ConversationTurnGuard', () => {
       setTimeout(() => void locks.release('test/conversations/Convo1', 'someone else'), 20);
       await bot.say('hello', 'a-1');
       const acquired = events.lastIndexOf('lock answered');
-      expect(events.slice(acquired + 1, acquired + 3)).toEqual(['check sent', 'read again sent']);
+      // What goes out once the lock is held; answers to the earlier, refused attempt may still arrive
+      // in between on a loaded machine.
+      const sentAfter = events.slice(acquired + 1).filter((event) => event.endsWith(' sent'));
+      expect(sentAfter.slice(0, 2)).toEqual(['check sent', 'read again sent']);
     });
 
     test('a check that failed alongside the lock is done again under it, and the turn goes on', async () => {
